@@ -1,0 +1,5 @@
+//! tendlc's outside world: Postgres, TCR's HTTP API and the TCR simulator.
+pub mod db;
+pub mod event_store;
+pub mod tcr_client;
+pub mod tcr_sim;

@@ -1,0 +1,262 @@
+//! The TCR CSP API v2 over HTTP: the production implementation of the domain's TCR port.
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tendlc_domain::tcr::{
+    TcrApiError, TcrBrand, TcrBrandRequest, TcrCall, TcrError, TcrPort, TcrReply, UseCaseInfo,
+    VerticalInfo,
+};
+
+/// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
+#[derive(Debug, Clone)]
+pub struct TcrClientConfig {
+    /// e.g. `https://csp-api.campaignregistry.com/v2`
+    pub base_url: String,
+    pub api_key: SecretString,
+    pub api_secret: SecretString,
+    /// Whole-call budget, so an API request can still answer in time.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+/// HTTP client for TCR's CSP API v2.
+#[derive(Clone)]
+pub struct TcrHttpClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: SecretString,
+    api_secret: SecretString,
+}
+
+impl std::fmt::Debug for TcrHttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcrHttpClient")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+const MAX_ERROR_DETAIL: usize = 300;
+
+impl TcrHttpClient {
+    pub fn new(config: TcrClientConfig) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("tendlc/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            http,
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+            api_key: config.api_key,
+            api_secret: config.api_secret,
+        })
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        query: &[(&str, &str)],
+        body: Option<&dyn erased::Body>,
+    ) -> TcrReply<T> {
+        let started = Instant::now();
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{}", self.base_url, endpoint))
+            .basic_auth(self.api_key.expose_secret(), Some(self.api_secret.expose_secret()))
+            .header("Accept", "application/json");
+        if !query.is_empty() {
+            request = request.query(query);
+        }
+        if let Some(body) = body {
+            request = request.json(&body.to_json());
+        }
+        let outcome = request.send().await;
+        let (http_status, result) = match outcome {
+            Err(error) => (None, Err(self.transport_error(&error))),
+            Ok(response) => {
+                let status = response.status();
+                let bytes = response.bytes().await;
+                let result = match bytes {
+                    Err(error) => Err(self.transport_error(&error)),
+                    Ok(bytes) => interpret(status, &bytes),
+                };
+                (Some(status.as_u16()), result)
+            }
+        };
+        let call = TcrCall {
+            method: method.to_string(),
+            endpoint: endpoint.to_string(),
+            http_status,
+            latency_ms: started.elapsed().as_millis() as u64,
+        };
+        match &result {
+            Ok(_) => tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, "TCR call"),
+            Err(error) => tracing::warn!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, error = %error, "TCR call failed"),
+        }
+        TcrReply { call, result }
+    }
+
+    /// Describes a transport failure without echoing anything that could carry credentials.
+    fn transport_error(&self, error: &reqwest::Error) -> TcrError {
+        if error.is_timeout() {
+            TcrError::Timeout
+        } else if error.is_connect() {
+            TcrError::Unreachable(format!("no connection to {}", self.base_url))
+        } else {
+            TcrError::Unreachable(format!("the connection to {} failed", self.base_url))
+        }
+    }
+}
+
+fn interpret<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, TcrError> {
+    let detail = || {
+        let text = String::from_utf8_lossy(body);
+        text.chars().take(MAX_ERROR_DETAIL).collect::<String>()
+    };
+    match status.as_u16() {
+        200..=299 => {
+            // 204 and friends carry no body; let `()`-like targets read `null`.
+            let body: &[u8] = if body.is_empty() { b"null" } else { body };
+            serde_json::from_slice(body).map_err(|error| TcrError::UnexpectedResponse {
+                status: status.as_u16(),
+                detail: format!("unreadable body ({error}): {}", detail()),
+            })
+        }
+        400 => match serde_json::from_slice::<Vec<TcrApiError>>(body) {
+            Ok(errors) if !errors.is_empty() => Err(TcrError::Rejected(errors)),
+            _ => Err(TcrError::UnexpectedResponse {
+                status: 400,
+                detail: detail(),
+            }),
+        },
+        401 => Err(TcrError::Unauthorized),
+        429 => Err(TcrError::RateLimited),
+        500..=599 => Err(TcrError::ServerError {
+            status: status.as_u16(),
+        }),
+        other => Err(TcrError::UnexpectedResponse {
+            status: other,
+            detail: detail(),
+        }),
+    }
+}
+
+/// Lets `call` take any serialisable body without being generic over it.
+mod erased {
+    pub trait Body: Send + Sync {
+        fn to_json(&self) -> serde_json::Value;
+    }
+
+    impl<T: serde::Serialize + Send + Sync> Body for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordSet<T> {
+    #[serde(default = "Vec::new")]
+    records: Vec<T>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerticalEntry {
+    industry_id: Option<String>,
+    display_name: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UseCaseEntry {
+    classification: Option<String>,
+    display_name: Option<String>,
+    description: Option<String>,
+    min_sub_usecases: Option<i64>,
+    max_sub_usecases: Option<i64>,
+    valid_sub_usecase: Option<bool>,
+}
+
+fn map_reply<T, U>(reply: TcrReply<T>, f: impl FnOnce(T) -> U) -> TcrReply<U> {
+    TcrReply {
+        call: reply.call,
+        result: reply.result.map(f),
+    }
+}
+
+#[async_trait]
+impl TcrPort for TcrHttpClient {
+    async fn create_brand(&self, brand: &TcrBrandRequest) -> TcrReply<TcrBrand> {
+        self.call(Method::POST, "/brand/nonBlocking", &[], Some(brand))
+            .await
+    }
+
+    async fn get_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand> {
+        self.call(Method::GET, &format!("/brand/{tcr_brand_id}"), &[], None)
+            .await
+    }
+
+    async fn update_brand(&self, tcr_brand_id: &str, brand: &TcrBrandRequest) -> TcrReply<TcrBrand> {
+        self.call(Method::PUT, &format!("/brand/{tcr_brand_id}"), &[], Some(brand))
+            .await
+    }
+
+    async fn find_brand_by_reference(&self, reference_id: &str) -> TcrReply<Option<TcrBrand>> {
+        let reply: TcrReply<RecordSet<TcrBrand>> = self
+            .call(Method::GET, "/brand", &[("referenceId", reference_id)], None)
+            .await;
+        map_reply(reply, |set| {
+            set.records.into_iter().find(|brand| {
+                brand
+                    .reference_id
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case(reference_id))
+            })
+        })
+    }
+
+    async fn entity_types(&self) -> TcrReply<Vec<String>> {
+        self.call(Method::GET, "/enum/entityType", &[], None).await
+    }
+
+    async fn verticals(&self) -> TcrReply<Vec<VerticalInfo>> {
+        let reply: TcrReply<std::collections::BTreeMap<String, VerticalEntry>> =
+            self.call(Method::GET, "/enum/vertical", &[], None).await;
+        map_reply(reply, |map| {
+            map.into_iter()
+                .map(|(code, entry)| VerticalInfo {
+                    code,
+                    industry_id: entry.industry_id,
+                    display_name: entry.display_name,
+                    description: entry.description,
+                })
+                .collect()
+        })
+    }
+
+    async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>> {
+        let reply: TcrReply<std::collections::BTreeMap<String, UseCaseEntry>> =
+            self.call(Method::GET, "/enum/usecase", &[], None).await;
+        map_reply(reply, |map| {
+            map.into_iter()
+                .map(|(code, entry)| UseCaseInfo {
+                    code,
+                    classification: entry.classification,
+                    display_name: entry.display_name,
+                    description: entry.description,
+                    min_sub_usecases: entry.min_sub_usecases,
+                    max_sub_usecases: entry.max_sub_usecases,
+                    valid_sub_usecase: entry.valid_sub_usecase,
+                })
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,296 @@
+//! The simulated CSP account: its brands, its rate-limit windows and brand scoring.
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+use super::SimConfig;
+
+pub(super) type SharedSim = Arc<Sim>;
+
+/// The identity verdicts the simulator hands out (`VETTED_VERIFIED` needs vetting, not simulated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IdentityStatus {
+    SelfDeclared,
+    Unverified,
+    Verified,
+}
+
+impl IdentityStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityStatus::SelfDeclared => "SELF_DECLARED",
+            IdentityStatus::Unverified => "UNVERIFIED",
+            IdentityStatus::Verified => "VERIFIED",
+        }
+    }
+}
+
+/// What the CSP wrote about a brand: `BrandRequest`'s text fields by JSON name, tags and `mock`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct BrandFields {
+    pub text: BTreeMap<&'static str, String>,
+    pub tags: Vec<String>,
+    pub mock: bool,
+}
+
+impl BrandFields {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.text.get(name).map(String::as_str)
+    }
+
+    pub fn is_sole_proprietor(&self) -> bool {
+        self.get("entityType") == Some("SOLE_PROPRIETOR")
+    }
+}
+
+/// One brand as TCR holds it.
+#[derive(Debug, Clone)]
+pub(super) struct BrandRecord {
+    pub brand_id: String,
+    pub fields: BrandFields,
+    pub deleted: bool,
+    pub identity_status: IdentityStatus,
+    pub create_date: String,
+    /// Bumped whenever scoring (re)starts, so a stale scoring task cannot overwrite a newer one.
+    scoring_round: u64,
+    pub relationship_changed_at: Option<Instant>,
+}
+
+impl BrandRecord {
+    /// Puts the brand back in scoring; returns the round the verdict must carry.
+    pub fn start_scoring(&mut self, meanwhile: IdentityStatus) -> u64 {
+        self.identity_status = meanwhile;
+        self.scoring_round += 1;
+        self.scoring_round
+    }
+
+    /// The brand as `Brand_CSP`.
+    pub fn to_json(&self, csp_id: &str) -> Value {
+        let mut brand: Map<String, Value> = self
+            .fields
+            .text
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Value::from(value.as_str())))
+            .collect();
+        if !self.fields.tags.is_empty() {
+            brand.insert("tag".into(), json!(self.fields.tags));
+        }
+        if let Some(ein) = self.fields.get("ein") {
+            let country = self.fields.get("einIssuingCountry").unwrap_or("US");
+            brand.insert("universalEin".into(), json!(format!("{country}_{ein}")));
+        }
+        brand.insert("cspId".into(), json!(csp_id));
+        brand.insert("brandId".into(), json!(self.brand_id));
+        brand.insert(
+            "status".into(),
+            json!(if self.deleted { "DELETED" } else { "ACTIVE" }),
+        );
+        brand.insert(
+            "identityStatus".into(),
+            json!(self.identity_status.as_str()),
+        );
+        brand.insert("mock".into(), json!(self.fields.mock));
+        brand.insert("optionalAttributes".into(), json!({}));
+        brand.insert("createDate".into(), json!(self.create_date));
+        Value::Object(brand)
+    }
+}
+
+/// Every brand of the account, in registration order.
+#[derive(Debug, Default)]
+pub(super) struct Registry {
+    brands: Vec<BrandRecord>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Registry {
+    pub fn get(&self, brand_id: &str) -> Option<&BrandRecord> {
+        self.by_id.get(brand_id).map(|&i| &self.brands[i])
+    }
+
+    pub fn get_mut(&mut self, brand_id: &str) -> Option<&mut BrandRecord> {
+        self.by_id.get(brand_id).map(|&i| &mut self.brands[i])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &BrandRecord> {
+        self.brands.iter()
+    }
+
+    /// Whether another brand (deleted ones included) holds `reference_id`, ignoring case.
+    pub fn reference_taken(&self, reference_id: &str, except_brand: Option<&str>) -> bool {
+        self.brands.iter().any(|b| {
+            Some(b.brand_id.as_str()) != except_brand
+                && b.fields
+                    .get("referenceId")
+                    .is_some_and(|r| r.eq_ignore_ascii_case(reference_id))
+        })
+    }
+
+    /// Stores a new brand under a fresh `B` + 6 id.
+    pub fn register(&mut self, fields: BrandFields) -> &mut BrandRecord {
+        let brand_id = loop {
+            let candidate = random_id('B');
+            if !self.by_id.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.by_id.insert(brand_id.clone(), self.brands.len());
+        self.brands.push(BrandRecord {
+            brand_id,
+            fields,
+            deleted: false,
+            identity_status: IdentityStatus::Unverified,
+            create_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            scoring_round: 0,
+            relationship_changed_at: None,
+        });
+        self.brands.last_mut().expect("just pushed")
+    }
+}
+
+fn random_id(prefix: char) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut rng = rand::thread_rng();
+    std::iter::once(prefix)
+        .chain((0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char))
+        .collect()
+}
+
+/// A sliding window admitting at most `limit` requests per `period` (`0` admits everything).
+#[derive(Debug)]
+struct Window {
+    limit: u32,
+    period: Duration,
+    admitted: VecDeque<Instant>,
+}
+
+impl Window {
+    fn new(limit: u32, period: Duration) -> Self {
+        Self {
+            limit,
+            period,
+            admitted: VecDeque::new(),
+        }
+    }
+
+    fn admit(&mut self, now: Instant) -> bool {
+        if self.limit == 0 {
+            return true;
+        }
+        while self
+            .admitted
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.period)
+        {
+            self.admitted.pop_front();
+        }
+        if self.admitted.len() >= self.limit as usize {
+            return false;
+        }
+        self.admitted.push_back(now);
+        true
+    }
+}
+
+/// The simulated account; shared by every request and every scoring task.
+pub(super) struct Sim {
+    pub config: SimConfig,
+    registry: Mutex<Registry>,
+    reads: Mutex<Window>,
+    writes: Mutex<Window>,
+}
+
+impl Sim {
+    pub fn new(config: SimConfig) -> Self {
+        Self {
+            reads: Mutex::new(Window::new(
+                config.read_rate_per_sec,
+                Duration::from_secs(1),
+            )),
+            writes: Mutex::new(Window::new(
+                config.write_rate_per_10s,
+                Duration::from_secs(10),
+            )),
+            registry: Mutex::new(Registry::default()),
+            config,
+        }
+    }
+
+    pub fn registry(&self) -> MutexGuard<'_, Registry> {
+        lock(&self.registry)
+    }
+
+    /// Counts one request against the read or write limit; `false` means answer 429.
+    pub fn admit(&self, write: bool) -> bool {
+        let window = if write { &self.writes } else { &self.reads };
+        lock(window).admit(Instant::now())
+    }
+}
+
+/// A panic while holding a lock leaves plain data behind, still fine to use.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Gives the brand `verdict` after the scoring delay, unless scoring restarted meanwhile.
+pub(super) fn schedule_scoring(
+    sim: &SharedSim,
+    brand_id: String,
+    round: u64,
+    verdict: IdentityStatus,
+) {
+    let delay = sim.config.scoring_delay;
+    // A weak handle lets a stopped simulator go away without waiting for its scoring tasks.
+    let sim = Arc::downgrade(sim);
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let Some(sim) = sim.upgrade() else { return };
+        let mut registry = sim.registry();
+        if let Some(brand) = registry.get_mut(&brand_id) {
+            if brand.scoring_round == round {
+                brand.identity_status = verdict;
+                tracing::info!(brand_id, identity_status = verdict.as_str(), "brand scored");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_admits_up_to_its_limit_then_refuses_until_the_period_passes() {
+        let mut window = Window::new(2, Duration::from_secs(10));
+        let start = Instant::now();
+        assert!(window.admit(start));
+        assert!(window.admit(start));
+        assert!(!window.admit(start + Duration::from_secs(9)));
+        assert!(window.admit(start + Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn a_zero_limit_admits_everything() {
+        let mut window = Window::new(0, Duration::from_secs(1));
+        let now = Instant::now();
+        assert!((0..1000).all(|_| window.admit(now)));
+    }
+
+    #[test]
+    fn brand_ids_are_b_plus_six_uppercase_alphanumerics() {
+        let id = random_id('B');
+        assert_eq!(id.len(), 7, "{id}");
+        assert!(id.starts_with('B'), "{id}");
+        assert!(
+            id[1..]
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+            "{id}"
+        );
+    }
+}

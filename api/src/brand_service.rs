@@ -1,0 +1,203 @@
+//! Brand workflows: record the intent, call TCR, record the outcome — in that order, so a
+//! crash or a TCR failure never loses an acknowledged request.
+use std::sync::Arc;
+use std::time::Duration;
+
+use cqrs_es::AggregateError;
+use postgres_es::PostgresCqrs;
+use sqlx::PgPool;
+use tendlc_adapters::event_store;
+use tendlc_domain::brand::{Brand, BrandCommand, BrandError, BrandProfile, RegistrationStatus};
+use tendlc_domain::metadata::{EventMetadata, Source};
+use tendlc_domain::tcr::{TcrError, TcrPort};
+use tendlc_domain::values::BrandRelationship;
+use tendlc_projections::brands::{self as brand_rows, BrandRow};
+use tendlc_projections::Wake;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// How long an answer waits for the read model to show what was just recorded.
+const READ_YOUR_WRITES: Duration = Duration::from_secs(3);
+
+/// Who asked, for event metadata.
+#[derive(Debug, Clone)]
+pub struct CommandContext {
+    pub customer_id: Uuid,
+    pub actor: String,
+    pub request_id: String,
+    pub source: Source,
+}
+
+impl CommandContext {
+    fn metadata(&self) -> EventMetadata {
+        EventMetadata::new(
+            Some(self.customer_id.to_string()),
+            self.actor.clone(),
+            self.request_id.clone(),
+            self.source,
+        )
+    }
+}
+
+/// What became of a request that reached TCR (or tried to).
+pub enum Outcome {
+    /// TCR did what was asked; the brand as the read model now shows it.
+    Done(BrandRow),
+    /// TCR did not; the request is recorded and the error says what the caller should know.
+    Failed { brand_id: Uuid, error: TcrError },
+}
+
+pub struct BrandService {
+    pool: PgPool,
+    cqrs: Arc<PostgresCqrs<Brand>>,
+    tcr: Arc<dyn TcrPort>,
+    wake: Wake,
+}
+
+fn command_error(error: AggregateError<BrandError>) -> ApiError {
+    match error {
+        AggregateError::UserError(BrandError::NotFound) => ApiError::not_found("brand"),
+        AggregateError::UserError(error @ BrandError::NotRegistered(_)) => {
+            ApiError::conflict("brand_not_registered", error.to_string())
+        }
+        AggregateError::UserError(error) => ApiError::conflict("brand_conflict", error.to_string()),
+        AggregateError::AggregateConflict => ApiError::conflict(
+            "concurrent_change",
+            "the brand was changed by another request at the same time; retry",
+        ),
+        other => ApiError::internal("recording a brand event failed", other),
+    }
+}
+
+/// Our unique reference at TCR (≤ 50 characters, as TCR allows).
+pub fn reference_for(brand_id: Uuid) -> String {
+    format!("tendlc-{}", brand_id.simple())
+}
+
+impl BrandService {
+    pub fn new(pool: PgPool, cqrs: Arc<PostgresCqrs<Brand>>, tcr: Arc<dyn TcrPort>, wake: Wake) -> Self {
+        Self { pool, cqrs, tcr, wake }
+    }
+
+    async fn execute(&self, brand_id: Uuid, command: BrandCommand, metadata: EventMetadata) -> Result<(), ApiError> {
+        let result = self
+            .cqrs
+            .execute_with_metadata(&brand_id.to_string(), command, metadata.to_map())
+            .await
+            .map_err(command_error);
+        self.wake.poke();
+        result
+    }
+
+    /// The brand's current state from its events (the truth, not the read model).
+    pub async fn load(&self, brand_id: Uuid) -> Result<(Brand, usize), ApiError> {
+        event_store::load::<Brand>(&self.pool, &brand_id.to_string())
+            .await
+            .map_err(command_error)
+    }
+
+    /// Waits (bounded) until the read model has applied `sequence`, then returns the row.
+    pub async fn read_back(&self, brand_id: Uuid, sequence: usize) -> Result<Option<BrandRow>, ApiError> {
+        let deadline = tokio::time::Instant::now() + READ_YOUR_WRITES;
+        loop {
+            let row = brand_rows::get(&self.pool, brand_id, None).await?;
+            let caught_up = row.as_ref().is_some_and(|r| r.last_sequence >= sequence as i64);
+            if caught_up || tokio::time::Instant::now() >= deadline {
+                if !caught_up {
+                    tracing::warn!(%brand_id, sequence, "read model is behind; answering with what it has");
+                }
+                return Ok(row);
+            }
+            tokio::time::sleep(Duration::from_millis(15)).await;
+        }
+    }
+
+    async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, ApiError> {
+        let (_, sequence) = self.load(brand_id).await?;
+        self.read_back(brand_id, sequence)
+            .await?
+            .ok_or_else(|| ApiError::internal("read model", "brand row missing after it was recorded"))
+    }
+
+    /// Registers a new brand with TCR.
+    pub async fn register(
+        &self,
+        context: &CommandContext,
+        relationship: BrandRelationship,
+        profile: BrandProfile,
+    ) -> Result<Outcome, ApiError> {
+        let brand_id = Uuid::new_v4();
+        let reference_id = reference_for(brand_id);
+        let request = profile.to_tcr_request(relationship, Some(&reference_id));
+        self.execute(
+            brand_id,
+            BrandCommand::RequestRegistration {
+                brand_id: brand_id.to_string(),
+                customer_id: context.customer_id.to_string(),
+                reference_id,
+                brand_relationship: relationship,
+                profile,
+            },
+            context.metadata(),
+        )
+        .await?;
+
+        let reply = self.tcr.create_brand(&request).await;
+        let metadata = context.metadata().with_tcr_call(reply.call.clone());
+        match reply.result {
+            Ok(tcr) => {
+                self.execute(brand_id, BrandCommand::RecordSubmissionAccepted { tcr, adopted: false }, metadata)
+                    .await?;
+                Ok(Outcome::Done(self.settled_row(brand_id).await?))
+            }
+            Err(error) => {
+                self.execute(brand_id, BrandCommand::RecordSubmissionFailed { error: error.clone() }, metadata)
+                    .await?;
+                // Let the read model show the failure before the caller can look.
+                self.settled_row(brand_id).await?;
+                Ok(Outcome::Failed { brand_id, error })
+            }
+        }
+    }
+
+    /// Sends a changed profile to TCR. `None` when nothing changed (nothing is recorded or sent).
+    pub async fn update(
+        &self,
+        context: &CommandContext,
+        brand_id: Uuid,
+        brand: &Brand,
+        profile: BrandProfile,
+    ) -> Result<Option<Outcome>, ApiError> {
+        let (Some(current), Some(tcr_brand_id), Some(relationship)) =
+            (&brand.profile, &brand.tcr_brand_id, brand.brand_relationship)
+        else {
+            let status = brand.status.map(RegistrationStatus::as_str).unwrap_or("unknown");
+            return Err(ApiError::conflict(
+                "brand_not_registered",
+                format!("the brand is not registered with TCR (status {status}), so it cannot be updated yet"),
+            ));
+        };
+        if current == &profile {
+            return Ok(None);
+        }
+        let request = profile.to_tcr_request(relationship, brand.reference_id.as_deref());
+        self.execute(brand_id, BrandCommand::RequestUpdate { profile: profile.clone() }, context.metadata())
+            .await?;
+        let reply = self.tcr.update_brand(tcr_brand_id, &request).await;
+        let metadata = context.metadata().with_tcr_call(reply.call.clone());
+        match reply.result {
+            Ok(tcr) => {
+                self.execute(brand_id, BrandCommand::RecordUpdateAccepted { profile, tcr }, metadata)
+                    .await?;
+                Ok(Some(Outcome::Done(self.settled_row(brand_id).await?)))
+            }
+            Err(error) => {
+                self.execute(brand_id, BrandCommand::RecordUpdateFailed { error: error.clone() }, metadata)
+                    .await?;
+                self.settled_row(brand_id).await?;
+                Ok(Some(Outcome::Failed { brand_id, error }))
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! tendlc's HTTP API, its auth and the commands behind it.
+pub mod app;
+pub mod auth;
+pub mod brand_service;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod telemetry;
+pub mod views;

@@ -1,0 +1,178 @@
+//! `/v1/messaging/brands`: register, read and update 10DLC brands, scoped to one customer.
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use tendlc_domain::brand::{BrandDraft, BrandProfile, RegistrationStatus};
+use tendlc_domain::metadata::Source;
+use tendlc_domain::values::{IdentityStatus, ServiceTier};
+use tendlc_projections::brands::{self as brand_rows, BrandFilter};
+use tendlc_projections::customers as customer_rows;
+use uuid::Uuid;
+
+use super::{json_body, path_id, query, Paging, RequestId};
+use crate::app::AppState;
+use crate::auth::{Action, Caller};
+use crate::brand_service::{CommandContext, Outcome};
+use crate::error::ApiError;
+use crate::views::{BrandView, Page};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/messaging/brands", get(list).post(register))
+        .route("/v1/messaging/brands/{id}", get(show).patch(update))
+}
+
+fn location(id: Uuid) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&format!("/v1/messaging/brands/{id}")) {
+        headers.insert(header::LOCATION, value);
+    }
+    headers
+}
+
+fn context(caller: &Caller, customer_id: Uuid, request_id: String) -> CommandContext {
+    CommandContext {
+        customer_id,
+        actor: caller.actor(),
+        request_id,
+        source: Source::Api,
+    }
+}
+
+fn answer(outcome: Outcome, success: StatusCode, what: &str) -> Response {
+    match outcome {
+        Outcome::Done(row) => {
+            let id = row.brand_id;
+            (success, location(id), Json(BrandView::from(row))).into_response()
+        }
+        Outcome::Failed { brand_id, error } => {
+            let recorded = if error.retryable() {
+                format!("The {what} is recorded as pending as brand {brand_id} and nothing was lost.")
+            } else {
+                format!("The {what} is recorded as brand {brand_id}.")
+            };
+            (location(brand_id), ApiError::from_tcr(&error, &recorded)).into_response()
+        }
+    }
+}
+
+async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    caller.require(Action::SubmitRegistrations)?;
+    let customer_id = caller.acting_customer()?;
+    let body = json_body(body)?;
+    let draft = BrandDraft::from_json(&body).map_err(ApiError::validation)?;
+    let profile = BrandProfile::parse(&draft).map_err(ApiError::validation)?;
+    let customer = customer_rows::get(&state.pool, customer_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let tier = ServiceTier::parse(&customer.service_tier)
+        .ok_or_else(|| ApiError::internal("customer read model", "unknown service tier"))?;
+    let outcome = state
+        .brands
+        .register(&context(&caller, customer_id, request_id), tier.brand_relationship(), profile)
+        .await?;
+    Ok(answer(outcome, StatusCode::CREATED, "registration"))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    status: Option<String>,
+    identity_status: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Result<axum::extract::Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<BrandView>>, ApiError> {
+    caller.require(Action::ReadRegistrations)?;
+    let params = query(params)?;
+    let (page, per_page, offset) = params.paging.resolve()?;
+    let status = match params.status.as_deref().map(str::to_ascii_uppercase) {
+        None => None,
+        Some(s) if ["PENDING", "REGISTERED", "REJECTED"].contains(&s.as_str()) => Some(s),
+        Some(_) => return Err(ApiError::field("status", "must be one of PENDING, REGISTERED, REJECTED")),
+    };
+    let identity_status = match params.identity_status.as_deref() {
+        None => None,
+        Some(s) => Some(
+            IdentityStatus::parse(&s.to_ascii_uppercase())
+                .ok_or_else(|| ApiError::field("identityStatus", format!("must be one of {}", IdentityStatus::choices())))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let filter = BrandFilter {
+        customer: caller.read_scope(),
+        status,
+        identity_status,
+    };
+    let (rows, total) = brand_rows::list(&state.pool, &filter, per_page, offset).await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(BrandView::from).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<BrandView>, ApiError> {
+    caller.require(Action::ReadRegistrations)?;
+    let id = path_id(&id, "brand")?;
+    let row = brand_rows::get(&state.pool, id, caller.read_scope())
+        .await?
+        .ok_or_else(|| ApiError::not_found("brand"))?;
+    Ok(Json(row.into()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    caller.require(Action::SubmitRegistrations)?;
+    let customer_id = caller.acting_customer()?;
+    let id = path_id(&id, "brand")?;
+    let (brand, _) = state.brands.load(id).await?;
+    // Another customer's brand is indistinguishable from a missing one.
+    if brand.customer_id.as_deref() != Some(customer_id.to_string().as_str()) {
+        return Err(ApiError::not_found("brand"));
+    }
+    let patch = BrandDraft::from_json(&json_body(body)?).map_err(ApiError::validation)?;
+    let current = brand.profile.clone().ok_or_else(|| ApiError::not_found("brand"))?;
+    if brand.status != Some(RegistrationStatus::Registered) {
+        let status = brand.status.map(RegistrationStatus::as_str).unwrap_or("unknown");
+        return Err(ApiError::conflict(
+            "brand_not_registered",
+            format!("the brand is not registered with TCR (status {status}), so it cannot be updated yet"),
+        ));
+    }
+    let profile = BrandProfile::parse(&current.to_draft().merged_with(&patch)).map_err(ApiError::validation)?;
+    match state
+        .brands
+        .update(&context(&caller, customer_id, request_id), id, &brand, profile)
+        .await?
+    {
+        Some(outcome) => Ok(answer(outcome, StatusCode::OK, "update")),
+        None => {
+            let row = brand_rows::get(&state.pool, id, Some(customer_id))
+                .await?
+                .ok_or_else(|| ApiError::not_found("brand"))?;
+            Ok((StatusCode::OK, Json(BrandView::from(row))).into_response())
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! `/v1/customers`: tenants, managed by super admins.
+use axum::extract::{Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use cqrs_es::AggregateError;
+use tendlc_domain::customer::{customer_id_for_ban, CustomerCommand, CustomerError, CustomerInput};
+use tendlc_domain::metadata::{EventMetadata, Source};
+use tendlc_projections::customers as customer_rows;
+use uuid::Uuid;
+
+use super::{json_body, path_id, query, Paging, RequestId};
+use crate::app::AppState;
+use crate::auth::{Action, Caller};
+use crate::error::ApiError;
+use crate::views::{CustomerView, Page};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/customers", get(list).post(create))
+        .route("/v1/customers/{id}", get(show).patch(update))
+}
+
+fn input(body: serde_json::Value) -> Result<CustomerInput, ApiError> {
+    if let Some(map) = body.as_object() {
+        let known = ["ban", "name", "serviceTier", "notificationEmails"];
+        let mut errors = tendlc_domain::validation::ValidationErrors::new();
+        for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
+            errors.add(key.clone(), "is not a customer field");
+        }
+        for key in ["ban", "name", "serviceTier"] {
+            if map.get(key).is_some_and(|v| !v.is_string() && !v.is_null()) {
+                errors.add(key, "must be a string");
+            }
+        }
+        if let Some(emails) = map.get("notificationEmails") {
+            if !emails.is_null() && !emails.as_array().is_some_and(|a| a.iter().all(|e| e.is_string())) {
+                errors.add("notificationEmails", "must be a list of e-mail addresses");
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+    } else {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
+    serde_json::from_value(body).map_err(|e| ApiError::field("body", e.to_string()))
+}
+
+fn command_error(error: AggregateError<CustomerError>) -> ApiError {
+    match error {
+        AggregateError::UserError(CustomerError::AlreadyExists) => {
+            ApiError::conflict("customer_exists", "a customer with this BAN already exists")
+        }
+        AggregateError::UserError(CustomerError::NotFound) => ApiError::not_found("customer"),
+        AggregateError::AggregateConflict => {
+            ApiError::conflict("concurrent_change", "the customer was changed at the same time; retry")
+        }
+        other => ApiError::internal("recording a customer event failed", other),
+    }
+}
+
+async fn read_back(state: &AppState, id: Uuid) -> Result<CustomerView, ApiError> {
+    let (_, sequence) = tendlc_adapters::event_store::load::<tendlc_domain::customer::Customer>(&state.pool, &id.to_string())
+        .await
+        .map_err(command_error)?;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let row = customer_rows::get(&state.pool, id).await?;
+        match row {
+            Some(row) if row.last_sequence >= sequence as i64 || tokio::time::Instant::now() >= deadline => {
+                return Ok(row.into())
+            }
+            None if tokio::time::Instant::now() >= deadline => {
+                return Err(ApiError::internal("read model", "customer row missing after it was recorded"))
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(15)).await,
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    let details = input(json_body(body)?)?.into_details().map_err(ApiError::validation)?;
+    let id = customer_id_for_ban(&details.ban);
+    let metadata = EventMetadata::new(Some(id.to_string()), caller.actor(), request_id, Source::Api);
+    state
+        .customers
+        .execute_with_metadata(
+            &id.to_string(),
+            CustomerCommand::Register {
+                customer_id: id.to_string(),
+                details,
+            },
+            metadata.to_map(),
+        )
+        .await
+        .map_err(command_error)?;
+    state.wake.poke();
+    Ok((StatusCode::CREATED, Json(read_back(&state, id).await?)))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    paging: Result<axum::extract::Query<Paging>, QueryRejection>,
+) -> Result<Json<Page<CustomerView>>, ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    let (page, per_page, offset) = query(paging)?.resolve()?;
+    let (rows, total) = customer_rows::list(&state.pool, per_page, offset).await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// A customer the caller may see: super admins see all, others only their own (404 otherwise).
+fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
+    if caller.role == crate::auth::Role::Superadmin || caller.customer == Some(id) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("customer"))
+    }
+}
+
+async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<CustomerView>, ApiError> {
+    caller.require(Action::ReadCustomer)?;
+    let id = path_id(&id, "customer")?;
+    visible(&caller, id)?;
+    let row = customer_rows::get(&state.pool, id).await?.ok_or_else(|| ApiError::not_found("customer"))?;
+    Ok(Json(row.into()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Json<CustomerView>, ApiError> {
+    caller.require(Action::ManageCustomers)?;
+    let id = path_id(&id, "customer")?;
+    let changes = input(json_body(body)?)?.into_changes().map_err(ApiError::validation)?;
+    let metadata = EventMetadata::new(Some(id.to_string()), caller.actor(), request_id, Source::Api);
+    state
+        .customers
+        .execute_with_metadata(&id.to_string(), CustomerCommand::Update { changes }, metadata.to_map())
+        .await
+        .map_err(command_error)?;
+    state.wake.poke();
+    Ok(Json(read_back(&state, id).await?))
+}

@@ -1,0 +1,88 @@
+//! `/v1/messaging/{use-cases,entity-types,verticals}`: TCR's enumerations, cached.
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::app::AppState;
+use crate::auth::{Action, Caller};
+use crate::error::ApiError;
+
+const CACHE_TTL: Duration = Duration::from_secs(3600);
+
+/// TCR's enumerations change rarely; one fetch an hour per process is plenty.
+#[derive(Default)]
+pub struct ReferenceCache {
+    entries: Mutex<std::collections::HashMap<&'static str, (Instant, Value)>>,
+}
+
+impl ReferenceCache {
+    async fn get_or_fetch<F, Fut>(&self, key: &'static str, fetch: F) -> Result<Value, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Value, ApiError>>,
+    {
+        let mut entries = self.entries.lock().await;
+        if let Some((at, value)) = entries.get(key) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(value.clone());
+            }
+        }
+        let value = fetch().await?;
+        entries.insert(key, (Instant::now(), value.clone()));
+        Ok(value)
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/messaging/use-cases", get(use_cases))
+        .route("/v1/messaging/entity-types", get(entity_types))
+        .route("/v1/messaging/verticals", get(verticals))
+}
+
+fn unavailable(error: tendlc_domain::tcr::TcrError) -> ApiError {
+    ApiError::from_tcr(&error, "The list could not be fetched from TCR; try again.")
+}
+
+async fn use_cases(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    caller.require(Action::ReadReference)?;
+    let tcr = state.tcr.clone();
+    let value = state
+        .reference
+        .get_or_fetch("use-cases", || async move {
+            let list = tcr.use_cases().await.result.map_err(unavailable)?;
+            Ok(serde_json::json!({ "items": list }))
+        })
+        .await?;
+    Ok(Json(value))
+}
+
+async fn entity_types(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    caller.require(Action::ReadReference)?;
+    let tcr = state.tcr.clone();
+    let value = state
+        .reference
+        .get_or_fetch("entity-types", || async move {
+            let list = tcr.entity_types().await.result.map_err(unavailable)?;
+            Ok(serde_json::json!({ "items": list }))
+        })
+        .await?;
+    Ok(Json(value))
+}
+
+async fn verticals(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    caller.require(Action::ReadReference)?;
+    let tcr = state.tcr.clone();
+    let value = state
+        .reference
+        .get_or_fetch("verticals", || async move {
+            let list = tcr.verticals().await.result.map_err(unavailable)?;
+            Ok(serde_json::json!({ "items": list }))
+        })
+        .await?;
+    Ok(Json(value))
+}

@@ -1,0 +1,31 @@
+use super::profile::BrandProfile;
+use crate::metadata::Source;
+use crate::tcr::{TcrBrand, TcrError};
+use crate::values::{BrandRelationship, IdentityStatus};
+
+/// What can be asked of a brand. TCR outcomes come back as commands of their own, so the
+/// intent is always recorded before TCR is called.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BrandCommand {
+    /// A customer asks for a new brand; everything needed is looked up before this is issued.
+    RequestRegistration {
+        brand_id: String,
+        customer_id: String,
+        reference_id: String,
+        brand_relationship: BrandRelationship,
+        profile: BrandProfile,
+    },
+    /// TCR holds the brand: it answered our create, or a lookup by reference found it.
+    RecordSubmissionAccepted { tcr: TcrBrand, adopted: bool },
+    /// TCR did not take the brand.
+    RecordSubmissionFailed { error: TcrError },
+    /// A customer asks to change a registered brand's profile.
+    RequestUpdate { profile: BrandProfile },
+    /// TCR accepted the update.
+    RecordUpdateAccepted { profile: BrandProfile, tcr: TcrBrand },
+    /// TCR refused or failed the update.
+    RecordUpdateFailed { error: TcrError },
+    /// TCR reports the brand's identity status (from a webhook, a poll or an answer).
+    ObserveIdentityStatus { status: IdentityStatus, source: Source },
+}
+

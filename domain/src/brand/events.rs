@@ -1,0 +1,79 @@
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::profile::BrandProfile;
+use crate::metadata::Source;
+use crate::tcr::TcrApiError;
+use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
+
+/// Facts about one brand. Never edited or deleted; new shapes get a new `event_version`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BrandEvent {
+    /// A customer asked for the brand; nothing was sent to TCR yet.
+    BrandRegistrationRequested {
+        brand_id: String,
+        customer_id: String,
+        /// Our unique `referenceId` at TCR, so a retry can find a brand TCR created silently.
+        reference_id: String,
+        brand_relationship: BrandRelationship,
+        profile: BrandProfile,
+    },
+    /// TCR holds the brand under `tcr_brand_id`.
+    BrandSubmittedToTcr {
+        tcr_brand_id: String,
+        reference_id: String,
+        tcr_status: Option<TcrBrandStatus>,
+        identity_status: Option<IdentityStatus>,
+        /// True when found by reference rather than created by our call.
+        adopted: bool,
+    },
+    /// TCR did not take the brand; `retryable` says whether trying again may help.
+    BrandSubmissionFailed {
+        reason: String,
+        message: String,
+        tcr_errors: Vec<TcrApiError>,
+        retryable: bool,
+    },
+    /// A customer asked to change the brand's profile; TCR not yet told.
+    BrandUpdateRequested {
+        profile: BrandProfile,
+        changed_fields: Vec<String>,
+    },
+    /// TCR accepted the change.
+    BrandUpdated {
+        profile: BrandProfile,
+        changed_fields: Vec<String>,
+    },
+    /// TCR refused or failed the change; the brand keeps its previous profile.
+    BrandUpdateFailed {
+        reason: String,
+        message: String,
+        tcr_errors: Vec<TcrApiError>,
+        retryable: bool,
+    },
+    /// TCR's assessment of the brand's identity changed.
+    BrandIdentityStatusChanged {
+        from: Option<IdentityStatus>,
+        to: IdentityStatus,
+        source: Source,
+    },
+}
+
+impl DomainEvent for BrandEvent {
+    fn event_type(&self) -> String {
+        match self {
+            BrandEvent::BrandRegistrationRequested { .. } => "BrandRegistrationRequested",
+            BrandEvent::BrandSubmittedToTcr { .. } => "BrandSubmittedToTcr",
+            BrandEvent::BrandSubmissionFailed { .. } => "BrandSubmissionFailed",
+            BrandEvent::BrandUpdateRequested { .. } => "BrandUpdateRequested",
+            BrandEvent::BrandUpdated { .. } => "BrandUpdated",
+            BrandEvent::BrandUpdateFailed { .. } => "BrandUpdateFailed",
+            BrandEvent::BrandIdentityStatusChanged { .. } => "BrandIdentityStatusChanged",
+        }
+        .to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1.0".to_string()
+    }
+}

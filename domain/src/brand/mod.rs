@@ -1,0 +1,10 @@
+//! The Brand aggregate: what was asked of TCR for one brand, and what TCR answered.
+mod aggregate;
+mod commands;
+mod events;
+pub mod profile;
+
+pub use aggregate::{Brand, BrandError, RegistrationStatus};
+pub use commands::BrandCommand;
+pub use events::BrandEvent;
+pub use profile::{BrandDraft, BrandProfile};

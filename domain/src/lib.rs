@@ -1,0 +1,7 @@
+//! tendlc's domain: pure rules, no IO.
+pub mod brand;
+pub mod customer;
+pub mod metadata;
+pub mod tcr;
+pub mod validation;
+pub mod values;

@@ -1,0 +1,72 @@
+//! Metadata carried by every event: who, for which tenant, through which door.
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a command came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Api,
+    Webhook,
+    Poll,
+    Retry,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Api => "api",
+            Source::Webhook => "webhook",
+            Source::Poll => "poll",
+            Source::Retry => "retry",
+        }
+    }
+}
+
+/// The metadata every recorded event carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMetadata {
+    pub customer_id: Option<String>,
+    pub actor: String,
+    pub request_id: String,
+    pub source: Source,
+    /// Set when the event records the outcome of a call to TCR.
+    pub tcr_call: Option<crate::tcr::TcrCall>,
+}
+
+impl EventMetadata {
+    pub fn new(customer_id: Option<String>, actor: impl Into<String>, request_id: impl Into<String>, source: Source) -> Self {
+        Self {
+            customer_id,
+            actor: actor.into(),
+            request_id: request_id.into(),
+            source,
+            tcr_call: None,
+        }
+    }
+
+    pub fn with_tcr_call(mut self, call: crate::tcr::TcrCall) -> Self {
+        self.tcr_call = Some(call);
+        self
+    }
+
+    /// The flat string map cqrs-es stores next to each event.
+    pub fn to_map(&self) -> HashMap<String, String> {
+        let mut map = HashMap::new();
+        if let Some(customer) = &self.customer_id {
+            map.insert("customer_id".into(), customer.clone());
+        }
+        map.insert("actor".into(), self.actor.clone());
+        map.insert("request_id".into(), self.request_id.clone());
+        map.insert("source".into(), self.source.as_str().into());
+        if let Some(call) = &self.tcr_call {
+            map.insert("tcr_endpoint".into(), format!("{} {}", call.method, call.endpoint));
+            if let Some(status) = call.http_status {
+                map.insert("tcr_http_status".into(), status.to_string());
+            }
+            map.insert("tcr_latency_ms".into(), call.latency_ms.to_string());
+        }
+        map
+    }
+}

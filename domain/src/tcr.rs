@@ -1,0 +1,218 @@
+//! The TCR port: what the domain needs from The Campaign Registry, with no notion of HTTP.
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
+
+/// One call made to TCR, kept with the event that records its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrCall {
+    pub method: String,
+    /// Path below the CSP API base, e.g. `/brand/nonBlocking`.
+    pub endpoint: String,
+    /// `None` when no HTTP answer arrived (timeout, connection refused).
+    pub http_status: Option<u16>,
+    pub latency_ms: u64,
+}
+
+/// A TCR business error, as TCR sends it in a `400` array.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcrApiError {
+    pub code: i64,
+    pub description: String,
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+/// TCR codes that say "temporary, retry in 30 s" (and TCR's own internal error).
+pub const RETRYABLE_TCR_CODES: &[i64] = &[590, 591, 620, 630];
+
+/// Why a TCR call did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TcrError {
+    /// TCR refused the request with its own error codes (HTTP 400).
+    #[error("TCR refused the request: {}", describe(.0))]
+    Rejected(Vec<TcrApiError>),
+    /// TCR did not accept our credentials (HTTP 401).
+    #[error("TCR rejected the configured API credentials")]
+    Unauthorized,
+    /// TCR's rate limit was hit (HTTP 429).
+    #[error("TCR rate limit exceeded")]
+    RateLimited,
+    /// TCR failed (HTTP 5xx).
+    #[error("TCR failed with HTTP {status}")]
+    ServerError { status: u16 },
+    /// No answer within our time budget.
+    #[error("TCR did not answer in time")]
+    Timeout,
+    /// TCR could not be reached at all.
+    #[error("TCR could not be reached: {0}")]
+    Unreachable(String),
+    /// TCR answered with something we cannot read.
+    #[error("TCR sent an unexpected response (HTTP {status}): {detail}")]
+    UnexpectedResponse { status: u16, detail: String },
+}
+
+fn describe(errors: &[TcrApiError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{} {}", e.code, e.description))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl TcrError {
+    /// Whether trying the same call again later may succeed.
+    pub fn retryable(&self) -> bool {
+        match self {
+            TcrError::Rejected(errors) => {
+                !errors.is_empty() && errors.iter().all(|e| RETRYABLE_TCR_CODES.contains(&e.code))
+            }
+            TcrError::Unauthorized => false,
+            TcrError::RateLimited => true,
+            TcrError::ServerError { .. } => true,
+            TcrError::Timeout => true,
+            TcrError::Unreachable(_) => true,
+            TcrError::UnexpectedResponse { .. } => false,
+        }
+    }
+
+    /// A stable machine name for the kind of failure.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TcrError::Rejected(_) => "rejected",
+            TcrError::Unauthorized => "unauthorized",
+            TcrError::RateLimited => "rate_limited",
+            TcrError::ServerError { .. } => "server_error",
+            TcrError::Timeout => "timeout",
+            TcrError::Unreachable(_) => "unreachable",
+            TcrError::UnexpectedResponse { .. } => "unexpected_response",
+        }
+    }
+
+    /// TCR's own errors, when it sent any.
+    pub fn tcr_errors(&self) -> &[TcrApiError] {
+        match self {
+            TcrError::Rejected(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
+/// The answer to one TCR call together with the record of the call itself.
+#[derive(Debug, Clone)]
+pub struct TcrReply<T> {
+    pub call: TcrCall,
+    pub result: Result<T, TcrError>,
+}
+
+/// A brand as TCR's `BrandRequest` / `UpdateBrand_CSP` spell it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrBrandRequest {
+    pub entity_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ein: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ein_issuing_country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_business_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_business_id_type: Option<String>,
+    pub phone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    pub country: String,
+    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock_symbol: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock_exchange: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand_relationship: Option<BrandRelationship>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_contact_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mock: Option<bool>,
+}
+
+/// The parts of TCR's `Brand_CSP` answer tendlc keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrBrand {
+    pub brand_id: String,
+    #[serde(default)]
+    pub status: Option<TcrBrandStatus>,
+    #[serde(default)]
+    pub identity_status: Option<IdentityStatus>,
+    #[serde(default)]
+    pub reference_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub entity_type: Option<String>,
+}
+
+/// One TCR vertical (`GET /enum/vertical`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerticalInfo {
+    pub code: String,
+    pub industry_id: Option<String>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One TCR use case (`GET /enum/usecase`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UseCaseInfo {
+    pub code: String,
+    pub classification: Option<String>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub min_sub_usecases: Option<i64>,
+    pub max_sub_usecases: Option<i64>,
+    pub valid_sub_usecase: Option<bool>,
+}
+
+/// What tendlc needs from TCR's CSP API.
+#[async_trait]
+pub trait TcrPort: Send + Sync {
+    /// `POST /brand/nonBlocking`.
+    async fn create_brand(&self, brand: &TcrBrandRequest) -> TcrReply<TcrBrand>;
+    /// `GET /brand/{brandId}`.
+    async fn get_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand>;
+    /// `PUT /brand/{brandId}`.
+    async fn update_brand(&self, tcr_brand_id: &str, brand: &TcrBrandRequest) -> TcrReply<TcrBrand>;
+    /// `GET /brand?referenceId=`: the brand TCR holds for our reference, if any.
+    async fn find_brand_by_reference(&self, reference_id: &str) -> TcrReply<Option<TcrBrand>>;
+    /// `GET /enum/entityType`.
+    async fn entity_types(&self) -> TcrReply<Vec<String>>;
+    /// `GET /enum/vertical`.
+    async fn verticals(&self) -> TcrReply<Vec<VerticalInfo>>;
+    /// `GET /enum/usecase`.
+    async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>>;
+}

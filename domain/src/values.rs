@@ -1,0 +1,219 @@
+//! Value types shared across the domain, spelled exactly as TCR spells them.
+use serde::{Deserialize, Serialize};
+
+macro_rules! tcr_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses TCR's spelling; `None` for anything else.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// TCR's spellings, comma separated, for error messages.
+            pub fn choices() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+tcr_enum!(
+    /// The legal form behind a brand (TCR `entityType`).
+    EntityType {
+        PrivateProfit => "PRIVATE_PROFIT",
+        PublicProfit => "PUBLIC_PROFIT",
+        NonProfit => "NON_PROFIT",
+        Government => "GOVERNMENT",
+        SoleProprietor => "SOLE_PROPRIETOR",
+    }
+);
+
+tcr_enum!(
+    /// TCR `brandRelationship`: how well the CSP knows the brand; decided by the customer's tier.
+    BrandRelationship {
+        BasicAccount => "BASIC_ACCOUNT",
+        SmallAccount => "SMALL_ACCOUNT",
+        MediumAccount => "MEDIUM_ACCOUNT",
+        LargeAccount => "LARGE_ACCOUNT",
+        KeyAccount => "KEY_ACCOUNT",
+    }
+);
+
+tcr_enum!(
+    /// The operator's service tier for a customer.
+    ServiceTier {
+        Basic => "BASIC",
+        Small => "SMALL",
+        Medium => "MEDIUM",
+        Large => "LARGE",
+        Key => "KEY",
+    }
+);
+
+impl ServiceTier {
+    /// The tier, not the caller, decides the relationship TCR is told about.
+    pub fn brand_relationship(self) -> BrandRelationship {
+        match self {
+            ServiceTier::Basic => BrandRelationship::BasicAccount,
+            ServiceTier::Small => BrandRelationship::SmallAccount,
+            ServiceTier::Medium => BrandRelationship::MediumAccount,
+            ServiceTier::Large => BrandRelationship::LargeAccount,
+            ServiceTier::Key => BrandRelationship::KeyAccount,
+        }
+    }
+}
+
+tcr_enum!(
+    /// TCR's assessment of a brand's identity.
+    IdentityStatus {
+        SelfDeclared => "SELF_DECLARED",
+        Unverified => "UNVERIFIED",
+        Verified => "VERIFIED",
+        VettedVerified => "VETTED_VERIFIED",
+    }
+);
+
+tcr_enum!(
+    /// TCR's own brand status.
+    TcrBrandStatus {
+        Active => "ACTIVE",
+        Deleted => "DELETED",
+    }
+);
+
+tcr_enum!(
+    /// TCR `vertical` (industry segment).
+    Vertical {
+        Professional => "PROFESSIONAL",
+        RealEstate => "REAL_ESTATE",
+        Healthcare => "HEALTHCARE",
+        HumanResources => "HUMAN_RESOURCES",
+        Energy => "ENERGY",
+        Entertainment => "ENTERTAINMENT",
+        Retail => "RETAIL",
+        Transportation => "TRANSPORTATION",
+        Agriculture => "AGRICULTURE",
+        Insurance => "INSURANCE",
+        Postal => "POSTAL",
+        Education => "EDUCATION",
+        Hospitality => "HOSPITALITY",
+        Financial => "FINANCIAL",
+        Political => "POLITICAL",
+        Gambling => "GAMBLING",
+        Legal => "LEGAL",
+        Construction => "CONSTRUCTION",
+        Ngo => "NGO",
+        Manufacturing => "MANUFACTURING",
+        Government => "GOVERNMENT",
+        Technology => "TECHNOLOGY",
+        Communication => "COMMUNICATION",
+    }
+);
+
+tcr_enum!(
+    /// TCR `stockExchange`.
+    StockExchange {
+        None => "NONE",
+        Nasdaq => "NASDAQ",
+        Nyse => "NYSE",
+        Amex => "AMEX",
+        Amx => "AMX",
+        Asx => "ASX",
+        B3 => "B3",
+        Bme => "BME",
+        Bse => "BSE",
+        Fra => "FRA",
+        Icex => "ICEX",
+        Jpx => "JPX",
+        Jse => "JSE",
+        Krx => "KRX",
+        Lon => "LON",
+        Nse => "NSE",
+        Omx => "OMX",
+        Sehk => "SEHK",
+        Sgx => "SGX",
+        Sse => "SSE",
+        Sto => "STO",
+        Swx => "SWX",
+        Szse => "SZSE",
+        Tsx => "TSX",
+        Twse => "TWSE",
+        Vse => "VSE",
+        Other => "OTHER",
+    }
+);
+
+tcr_enum!(
+    /// TCR `altBusinessIdType`.
+    AltBusinessIdType {
+        None => "NONE",
+        Duns => "DUNS",
+        Giin => "GIIN",
+        Lei => "LEI",
+    }
+);
+
+/// An e-mail address in the common `local@domain.tld` form, at most 254 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Email, String> {
+        let text = text.trim();
+        if is_email(text) && text.len() <= 254 {
+            Ok(Email(text.to_string()))
+        } else {
+            Err(format!("'{text}' is not a valid e-mail address"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Plain structural check: one `@`, a local part without spaces, a dotted domain of
+/// letter/digit/hyphen labels and a top-level domain of at least two letters.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || domain.contains('@')
+        || local.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let label_ok = |label: &&str| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let tld = labels[labels.len() - 1];
+    labels.iter().all(label_ok) && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+}

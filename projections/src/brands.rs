@@ -1,0 +1,277 @@
+//! `brands_10dlc`: one row per brand registration.
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use sqlx::{PgConnection, PgPool};
+use tendlc_domain::brand::{BrandEvent, BrandProfile};
+use uuid::Uuid;
+
+use crate::runner::{Projection, ProjectionError};
+use crate::stream::StoredEvent;
+
+pub struct BrandsProjection;
+
+fn profile_columns(profile: &BrandProfile) -> [Option<String>; 8] {
+    [
+        Some(profile.entity_type.as_str().to_string()),
+        Some(profile.display_name.clone()),
+        profile.company_name.clone(),
+        profile.ein.clone(),
+        Some(profile.country.clone()),
+        Some(profile.state.clone()),
+        Some(profile.email.clone()),
+        profile.website.clone(),
+    ]
+}
+
+fn failure(reason: &str, message: &str, tcr_errors: &impl serde::Serialize, retryable: bool, at: DateTime<Utc>) -> Value {
+    json!({ "reason": reason, "message": message, "tcr": tcr_errors, "retryable": retryable, "at": at })
+}
+
+#[async_trait]
+impl Projection for BrandsProjection {
+    fn name(&self) -> &'static str {
+        "brands_10dlc"
+    }
+
+    async fn apply(&self, conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
+        if event.aggregate_type != "Brand" {
+            return Ok(());
+        }
+        let id = Uuid::parse_str(&event.aggregate_id).map_err(|e| ProjectionError::undecodable(event, e))?;
+        let source = event.meta("source").unwrap_or("api");
+        let seq = event.sequence;
+        let at = event.recorded_at;
+        match event.decode::<BrandEvent>().map_err(|e| ProjectionError::undecodable(event, e))? {
+            BrandEvent::BrandRegistrationRequested {
+                customer_id,
+                reference_id,
+                brand_relationship,
+                profile,
+                ..
+            } => {
+                let customer = Uuid::parse_str(&customer_id).map_err(|e| ProjectionError::undecodable(event, e))?;
+                let [entity_type, display_name, company_name, ein, country, state, email, website] =
+                    profile_columns(&profile);
+                sqlx::query(
+                    "INSERT INTO brands_10dlc (brand_id, customer_id, reference_id, status, brand_relationship,
+                         entity_type, display_name, company_name, ein, country, state, email, website, vertical,
+                         profile, created_at, updated_at, last_sequence)
+                     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+                     ON CONFLICT (brand_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(customer)
+                .bind(&reference_id)
+                .bind(brand_relationship.as_str())
+                .bind(entity_type)
+                .bind(display_name)
+                .bind(company_name)
+                .bind(ein)
+                .bind(country)
+                .bind(state)
+                .bind(email)
+                .bind(website)
+                .bind(profile.vertical.map(|v| v.as_str()))
+                .bind(serde_json::to_value(&profile).unwrap_or(Value::Null))
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandSubmittedToTcr {
+                tcr_brand_id,
+                tcr_status,
+                identity_status,
+                ..
+            } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET status = 'REGISTERED', tcr_brand_id = $2, tcr_status = COALESCE($3, 'ACTIVE'),
+                            identity_status = $4, last_error = NULL,
+                            submission_attempts = submission_attempts + 1,
+                            last_synced_at = $5, sync_source = $6, updated_at = $5, last_sequence = $7
+                      WHERE brand_id = $1 AND last_sequence < $7",
+                )
+                .bind(id)
+                .bind(tcr_brand_id)
+                .bind(tcr_status.map(|s| s.as_str()))
+                .bind(identity_status.map(|s| s.as_str()))
+                .bind(at)
+                .bind(source)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandSubmissionFailed {
+                reason,
+                message,
+                tcr_errors,
+                retryable,
+            } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET status = CASE WHEN $2 THEN status ELSE 'REJECTED' END,
+                            last_error = $3, submission_attempts = submission_attempts + 1,
+                            updated_at = $4, last_sequence = $5
+                      WHERE brand_id = $1 AND last_sequence < $5",
+                )
+                .bind(id)
+                .bind(retryable)
+                .bind(failure(&reason, &message, &tcr_errors, retryable, at))
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandUpdateRequested { profile, .. } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc SET pending_update = $2, updated_at = $3, last_sequence = $4
+                      WHERE brand_id = $1 AND last_sequence < $4",
+                )
+                .bind(id)
+                .bind(serde_json::to_value(&profile).unwrap_or(Value::Null))
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandUpdated { profile, .. } => {
+                let [entity_type, display_name, company_name, ein, country, state, email, website] =
+                    profile_columns(&profile);
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET entity_type = $2, display_name = $3, company_name = $4, ein = $5, country = $6,
+                            state = $7, email = $8, website = $9, vertical = $10, profile = $11,
+                            pending_update = NULL, last_error = NULL,
+                            last_synced_at = $12, sync_source = $13, updated_at = $12, last_sequence = $14
+                      WHERE brand_id = $1 AND last_sequence < $14",
+                )
+                .bind(id)
+                .bind(entity_type)
+                .bind(display_name)
+                .bind(company_name)
+                .bind(ein)
+                .bind(country)
+                .bind(state)
+                .bind(email)
+                .bind(website)
+                .bind(profile.vertical.map(|v| v.as_str()))
+                .bind(serde_json::to_value(&profile).unwrap_or(Value::Null))
+                .bind(at)
+                .bind(source)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandUpdateFailed {
+                reason,
+                message,
+                tcr_errors,
+                retryable,
+            } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc SET pending_update = NULL, last_error = $2, updated_at = $3, last_sequence = $4
+                      WHERE brand_id = $1 AND last_sequence < $4",
+                )
+                .bind(id)
+                .bind(failure(&reason, &message, &tcr_errors, retryable, at))
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandIdentityStatusChanged { to, source, .. } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET identity_status = $2, last_synced_at = $3, sync_source = $4, updated_at = $3,
+                            last_sequence = $5
+                      WHERE brand_id = $1 AND last_sequence < $5",
+                )
+                .bind(id)
+                .bind(to.as_str())
+                .bind(at)
+                .bind(source.as_str())
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A brand as the read side holds it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BrandRow {
+    pub brand_id: Uuid,
+    pub customer_id: Uuid,
+    pub reference_id: String,
+    pub tcr_brand_id: Option<String>,
+    pub status: String,
+    pub tcr_status: Option<String>,
+    pub identity_status: Option<String>,
+    pub brand_relationship: String,
+    pub profile: Value,
+    pub pending_update: Option<Value>,
+    pub last_error: Option<Value>,
+    pub submission_attempts: i32,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_source: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_sequence: i64,
+}
+
+const COLUMNS: &str = "brand_id, customer_id, reference_id, tcr_brand_id, status, tcr_status, identity_status,
+    brand_relationship, profile, pending_update, last_error, submission_attempts, last_synced_at, sync_source,
+    created_at, updated_at, last_sequence";
+
+/// One brand; `customer` restricts the answer to that tenant.
+pub async fn get(pool: &PgPool, brand_id: Uuid, customer: Option<Uuid>) -> Result<Option<BrandRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM brands_10dlc WHERE brand_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)"
+    ))
+    .bind(brand_id)
+    .bind(customer)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Filters for the brand list.
+#[derive(Debug, Clone, Default)]
+pub struct BrandFilter {
+    pub customer: Option<Uuid>,
+    pub status: Option<String>,
+    pub identity_status: Option<String>,
+}
+
+/// One page of brands, newest first; `total` counts every match.
+pub async fn list(
+    pool: &PgPool,
+    filter: &BrandFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<BrandRow>, i64), sqlx::Error> {
+    const WHERE: &str = "($1::uuid IS NULL OR customer_id = $1)
+          AND ($2::text IS NULL OR status = $2)
+          AND ($3::text IS NULL OR identity_status = $3)";
+    let rows = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM brands_10dlc WHERE {WHERE}
+          ORDER BY created_at DESC, brand_id LIMIT $4 OFFSET $5"
+    ))
+    .bind(filter.customer)
+    .bind(&filter.status)
+    .bind(&filter.identity_status)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar(&format!("SELECT count(*) FROM brands_10dlc WHERE {WHERE}"))
+        .bind(filter.customer)
+        .bind(&filter.status)
+        .bind(&filter.identity_status)
+        .fetch_one(pool)
+        .await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,258 @@
+//! The checkpointed projection runner.
+//!
+//! Each batch runs in one transaction that holds the projection's checkpoint row
+//! (`FOR UPDATE SKIP LOCKED`), applies the events and moves the checkpoint, so rows and
+//! checkpoint never disagree and only one replica applies a given projection at a time.
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::{watch, Notify};
+
+use crate::stream::{self, Position, StoredEvent};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("event {aggregate_type}/{aggregate_id}#{sequence} cannot be read: {reason}")]
+    Undecodable {
+        aggregate_type: String,
+        aggregate_id: String,
+        sequence: i64,
+        reason: String,
+    },
+}
+
+impl ProjectionError {
+    pub fn undecodable(event: &StoredEvent, reason: impl ToString) -> Self {
+        ProjectionError::Undecodable {
+            aggregate_type: event.aggregate_type.clone(),
+            aggregate_id: event.aggregate_id.clone(),
+            sequence: event.sequence,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// A read model: applies one event inside the runner's transaction.
+#[async_trait]
+pub trait Projection: Send + Sync {
+    /// Checkpoint name; also how operators refer to it.
+    fn name(&self) -> &'static str;
+
+    /// Applies one event. Must be idempotent per event (guard on the aggregate sequence).
+    async fn apply(&self, conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError>;
+}
+
+/// Wakes local runners: on NOTIFY from any replica, or when this process recorded events.
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn poke(&self) {
+        self.0.notify_waiters();
+    }
+
+    /// A future that completes at the next poke; `enable` it to register interest early.
+    pub fn notified(&self) -> tokio::sync::futures::Notified<'_> {
+        self.0.notified()
+    }
+
+    /// Forwards Postgres `NOTIFY tendlc_events` to local runners until shutdown.
+    pub async fn listen(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot LISTEN for new events; retrying (runners still poll)");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            };
+            if let Err(error) = listener.listen("tendlc_events").await {
+                tracing::warn!(%error, "LISTEN tendlc_events failed; retrying");
+                continue;
+            }
+            loop {
+                tokio::select! {
+                    received = listener.recv() => match received {
+                        Ok(_) => self.poke(),
+                        Err(error) => {
+                            tracing::warn!(%error, "event notifications interrupted; reconnecting");
+                            break;
+                        }
+                    },
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// This many events were applied (possibly 0: nothing settled to read).
+    Applied(usize),
+    /// Another runner holds the checkpoint.
+    Busy,
+}
+
+/// Runs one projection against the event stream.
+pub struct ProjectionRunner {
+    pool: PgPool,
+    projection: Arc<dyn Projection>,
+    batch_size: i64,
+    idle_poll: Duration,
+}
+
+impl ProjectionRunner {
+    pub fn new(pool: PgPool, projection: Arc<dyn Projection>) -> Self {
+        Self {
+            pool,
+            projection,
+            batch_size: 500,
+            idle_poll: Duration::from_secs(5),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.projection.name()
+    }
+
+    async fn ensure_checkpoint(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(self.projection.name())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Applies the next batch of settled events, if this runner can take the checkpoint.
+    pub async fn run_batch(&self) -> Result<Batch, ProjectionError> {
+        self.ensure_checkpoint().await?;
+        let mut tx = self.pool.begin().await?;
+        // First statement, before this transaction holds an id of its own.
+        let horizon = stream::horizon(&mut tx).await?;
+        let checkpoint: Option<(String, i64)> = sqlx::query_as(
+            "SELECT last_transaction_id::text, last_global_position
+               FROM projection_checkpoints WHERE name = $1
+                FOR UPDATE SKIP LOCKED",
+        )
+        .bind(self.projection.name())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((transaction_id, global_position)) = checkpoint else {
+            return Ok(Batch::Busy);
+        };
+        let after = Position {
+            transaction_id,
+            global_position,
+        };
+        let events = stream::read_after(&mut tx, &after, &horizon, self.batch_size).await?;
+        let Some(last) = events.last() else {
+            return Ok(Batch::Applied(0));
+        };
+        let last = Position {
+            transaction_id: last.transaction_id.clone(),
+            global_position: last.global_position,
+        };
+        for event in &events {
+            self.projection.apply(&mut tx, event).await?;
+        }
+        sqlx::query(
+            "UPDATE projection_checkpoints
+                SET last_transaction_id = $2::xid8, last_global_position = $3,
+                    events_applied = events_applied + $4, updated_at = now()
+              WHERE name = $1",
+        )
+        .bind(self.projection.name())
+        .bind(&last.transaction_id)
+        .bind(last.global_position)
+        .bind(events.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Batch::Applied(events.len()))
+    }
+
+    /// Events exist past the checkpoint (settled or not yet).
+    async fn behind(&self) -> Result<bool, ProjectionError> {
+        let mut conn = self.pool.acquire().await?;
+        let position: Option<(String, i64)> = sqlx::query_as(
+            "SELECT last_transaction_id::text, last_global_position FROM projection_checkpoints WHERE name = $1",
+        )
+        .bind(self.projection.name())
+        .fetch_optional(&mut *conn)
+        .await?;
+        let after = position
+            .map(|(transaction_id, global_position)| Position {
+                transaction_id,
+                global_position,
+            })
+            .unwrap_or_else(Position::start);
+        Ok(stream::any_after(&mut conn, &after).await?)
+    }
+
+    /// Applies batches until caught up (including events whose transactions are about to
+    /// settle); for tools and tests.
+    pub async fn catch_up(&self) -> Result<usize, ProjectionError> {
+        let mut total = 0;
+        loop {
+            match self.run_batch().await? {
+                Batch::Applied(0) | Batch::Busy => {
+                    if !self.behind().await? {
+                        return Ok(total);
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Batch::Applied(n) => total += n,
+            }
+        }
+    }
+
+    /// Runs until shutdown: drains, then sleeps until woken or the idle poll comes round.
+    pub async fn run(self, wake: Wake, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(projection = self.name(), "projection runner started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            // Register interest before working, so a poke during the batch is not lost.
+            let woken = wake.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            let pause = match self.run_batch().await {
+                Ok(Batch::Applied(n)) if n > 0 => continue,
+                Ok(Batch::Applied(_)) => match self.behind().await {
+                    // Events exist but their transactions are not settled yet: look again soon.
+                    Ok(true) => Duration::from_millis(25),
+                    Ok(false) => self.idle_poll,
+                    Err(error) => {
+                        tracing::error!(projection = self.name(), %error, "projection check failed");
+                        Duration::from_secs(1)
+                    }
+                },
+                Ok(Batch::Busy) => self.idle_poll,
+                Err(error) => {
+                    tracing::error!(projection = self.name(), %error, "projection batch failed; will retry");
+                    Duration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                _ = &mut woken => {}
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!(projection = self.name(), "projection runner stopped");
+    }
+}
