@@ -1,1 +1,6 @@
+//! Test harness: a fresh database per test, the TCR simulator and tendlc on random ports.
+pub mod db;
+pub mod fixtures;
+pub mod harness;
 
+pub use harness::{ProcessApp, Sim, TestApp};

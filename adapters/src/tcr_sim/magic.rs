@@ -17,7 +17,8 @@ misbehave on purpose. Markers combine; an unknown [sim:...] marker is refused wi
   [sim:http-NNN]               fails with bare HTTP status NNN (400-599, e.g. 500, 502, 503, 429),
                                no body, nothing stored
   [sim:slow-N]                 answers N seconds late (0-600); the brand is stored at once
-  [sim:created-then-http-500]  the brand is created but the answer is a bare HTTP 500
+  [sim:created-then-http-500]  (create only) the brand is created but the answer is a bare
+                               HTTP 500
 ";
 
 const MAX_DELAY_SECS: u64 = 600;

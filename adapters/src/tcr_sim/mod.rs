@@ -11,7 +11,9 @@
 //! Where TCR's documentation is silent the simulator chooses, and says so here:
 //! `PUT /brand/{brandId}` changes only the fields the body carries (`null` or `""` clears one);
 //! changing `entityType`, `companyName`, `ein`, `einIssuingCountry` or `mobilePhone` drops the
-//! brand to `UNVERIFIED` and scores it again; `brandRelationship` may change once per 90 days.
+//! brand to `UNVERIFIED` and scores it again; `brandRelationship` may change once per 90 days; a
+//! sole proprietor sent without `brandRelationship` is stored as `BASIC_ACCOUNT`, because
+//! `Brand_CSP` requires the field.
 //!
 //! # Magic inputs
 //!
@@ -28,8 +30,8 @@
 //!   429) and no body; nothing is stored.
 //! - `[sim:slow-N]`: the answer comes `N` seconds late (0–600); the brand is stored at once, as a
 //!   slow TCR would, so a client that gives up has still registered it.
-//! - `[sim:created-then-http-500]`: the brand is created but the answer is a bare HTTP `500`
-//!   ("TCR created it, but we never heard").
+//! - `[sim:created-then-http-500]`: (create only) the brand is created but the answer is a bare
+//!   HTTP `500` ("TCR created it, but we never heard").
 //!
 //! The same text is [`MAGIC_INPUTS_HELP`], which the CLI prints in `tendlc tcr-sim --help`.
 

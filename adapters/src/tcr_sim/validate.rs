@@ -149,7 +149,8 @@ impl BrandBody {
         self.text.get("displayName").and_then(Option::as_deref)
     }
 
-    /// `base` changed by what this body carries; tags are kept lower-case, as TCR stores them.
+    /// `base` changed by what this body carries, plus TCR's defaults (`einIssuingCountry` US,
+    /// a sole proprietor's `brandRelationship` BASIC_ACCOUNT); tags are kept lower-case.
     pub fn apply_to(&self, base: &BrandFields) -> BrandFields {
         let mut fields = base.clone();
         for (name, value) in &self.text {
@@ -166,6 +167,12 @@ impl BrandBody {
         }
         if fields.text.contains_key("ein") && !fields.text.contains_key("einIssuingCountry") {
             fields.text.insert("einIssuingCountry", "US".to_owned());
+        }
+        // Brand_CSP requires brandRelationship, which a sole proprietor does not declare.
+        if fields.is_sole_proprietor() && !fields.text.contains_key("brandRelationship") {
+            fields
+                .text
+                .insert("brandRelationship", "BASIC_ACCOUNT".to_owned());
         }
         fields
     }
@@ -463,6 +470,18 @@ mod tests {
             "state": "IL", "postalCode": "62701", "country": "US", "email": "ops@acme.example",
             "brandRelationship": "BASIC_ACCOUNT", "vertical": "RETAIL"
         })
+    }
+
+    #[test]
+    fn the_need_columns_follow_the_entity_type_order() {
+        let columns = [
+            "PRIVATE_PROFIT",
+            "PUBLIC_PROFIT",
+            "NON_PROFIT",
+            "GOVERNMENT",
+            "SOLE_PROPRIETOR",
+        ];
+        assert_eq!(ENTITY_TYPES, columns);
     }
 
     #[test]

@@ -88,7 +88,9 @@ impl Brand {
                 self.require_requested()?;
                 if let Some(existing) = &self.tcr_brand_id {
                     if existing == &tcr.brand_id {
-                        return Ok(self.identity_change(tcr.identity_status, crate::metadata::Source::Api));
+                        return Ok(
+                            self.identity_change(tcr.identity_status, crate::metadata::Source::Api)
+                        );
                     }
                     return Err(BrandError::ConflictingTcrBrand {
                         existing: existing.clone(),
@@ -138,7 +140,9 @@ impl Brand {
                     profile,
                     changed_fields,
                 }];
-                events.extend(self.identity_change(tcr.identity_status, crate::metadata::Source::Api));
+                events.extend(
+                    self.identity_change(tcr.identity_status, crate::metadata::Source::Api),
+                );
                 Ok(events)
             }
             BrandCommand::RecordUpdateFailed { error } => {
@@ -180,19 +184,19 @@ impl Brand {
         source: crate::metadata::Source,
     ) -> Vec<BrandEvent> {
         match reported {
-            Some(to) if Some(to) != self.identity_status => vec![BrandEvent::BrandIdentityStatusChanged {
-                from: self.identity_status,
-                to,
-                source,
-            }],
+            Some(to) if Some(to) != self.identity_status => {
+                vec![BrandEvent::BrandIdentityStatusChanged {
+                    from: self.identity_status,
+                    to,
+                    source,
+                }]
+            }
             _ => vec![],
         }
     }
 }
 
-fn failure_parts(
-    error: &TcrError,
-) -> (String, String, Vec<crate::tcr::TcrApiError>, bool) {
+fn failure_parts(error: &TcrError) -> (String, String, Vec<crate::tcr::TcrApiError>, bool) {
     (
         error.kind().to_string(),
         error.to_string(),
@@ -268,5 +272,930 @@ impl Aggregate for Brand {
                 self.identity_status = Some(to);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::test::TestFramework;
+    use cqrs_es::Aggregate;
+
+    use super::*;
+    use crate::brand::profile::BrandDraft;
+    use crate::metadata::Source;
+    use crate::tcr::{TcrApiError, TcrBrand};
+
+    type BrandTest = TestFramework<Brand>;
+
+    const BRAND_ID: &str = "0b7c2a4e-brand";
+    const CUSTOMER_ID: &str = "6d1f0c3e-customer";
+    const REFERENCE_ID: &str = "tendlc-0b7c2a4e";
+    const TCR_BRAND_ID: &str = "BXYZ123";
+
+    // -- fixtures -------------------------------------------------------------------------------
+
+    fn draft() -> BrandDraft {
+        BrandDraft {
+            entity_type: Some("PRIVATE_PROFIT".into()),
+            display_name: Some("Acme Flowers".into()),
+            company_name: Some("Acme Flowers LLC".into()),
+            ein: Some("123456789".into()),
+            phone: Some("+12025550123".into()),
+            street: Some("123 6th Ave".into()),
+            city: Some("New York".into()),
+            state: Some("NY".into()),
+            postal_code: Some("10001".into()),
+            country: Some("US".into()),
+            email: Some("support@acmeflowers.com".into()),
+            vertical: Some("RETAIL".into()),
+            ..BrandDraft::default()
+        }
+    }
+
+    fn parse(draft: &BrandDraft) -> BrandProfile {
+        BrandProfile::parse(draft)
+            .unwrap_or_else(|errors| panic!("fixture draft should parse, but: {errors}"))
+    }
+
+    /// A valid PRIVATE_PROFIT profile.
+    fn profile() -> BrandProfile {
+        parse(&draft())
+    }
+
+    /// The same brand with a new display name and a website.
+    fn changed_profile() -> BrandProfile {
+        parse(&BrandDraft {
+            display_name: Some("Acme Flowers & Gifts".into()),
+            website: Some("https://www.acmeflowers.com".into()),
+            ..draft()
+        })
+    }
+
+    fn tcr_brand(brand_id: &str, identity_status: Option<IdentityStatus>) -> TcrBrand {
+        TcrBrand {
+            brand_id: brand_id.to_string(),
+            status: Some(TcrBrandStatus::Active),
+            identity_status,
+            reference_id: Some(REFERENCE_ID.to_string()),
+            display_name: Some("Acme Flowers".to_string()),
+            entity_type: Some("PRIVATE_PROFIT".to_string()),
+        }
+    }
+
+    fn tcr_error(code: i64, description: &str) -> TcrApiError {
+        TcrApiError {
+            code,
+            description: description.to_string(),
+            fields: vec![],
+        }
+    }
+
+    fn request_registration() -> BrandCommand {
+        BrandCommand::RequestRegistration {
+            brand_id: BRAND_ID.to_string(),
+            customer_id: CUSTOMER_ID.to_string(),
+            reference_id: REFERENCE_ID.to_string(),
+            brand_relationship: BrandRelationship::SmallAccount,
+            profile: profile(),
+        }
+    }
+
+    fn registration_requested() -> BrandEvent {
+        BrandEvent::BrandRegistrationRequested {
+            brand_id: BRAND_ID.to_string(),
+            customer_id: CUSTOMER_ID.to_string(),
+            reference_id: REFERENCE_ID.to_string(),
+            brand_relationship: BrandRelationship::SmallAccount,
+            profile: profile(),
+        }
+    }
+
+    fn submitted(identity_status: Option<IdentityStatus>) -> BrandEvent {
+        BrandEvent::BrandSubmittedToTcr {
+            tcr_brand_id: TCR_BRAND_ID.to_string(),
+            reference_id: REFERENCE_ID.to_string(),
+            tcr_status: Some(TcrBrandStatus::Active),
+            identity_status,
+            adopted: false,
+        }
+    }
+
+    /// The event the aggregate records for `error` (checked against `decide` elsewhere).
+    fn submission_failed(error: &TcrError) -> BrandEvent {
+        BrandEvent::BrandSubmissionFailed {
+            reason: error.kind().to_string(),
+            message: error.to_string(),
+            tcr_errors: error.tcr_errors().to_vec(),
+            retryable: error.retryable(),
+        }
+    }
+
+    fn update_requested() -> BrandEvent {
+        BrandEvent::BrandUpdateRequested {
+            profile: changed_profile(),
+            changed_fields: vec!["displayName".into(), "website".into()],
+        }
+    }
+
+    /// A brand TCR holds, with the given identity status.
+    fn registered(identity_status: Option<IdentityStatus>) -> Vec<BrandEvent> {
+        vec![registration_requested(), submitted(identity_status)]
+    }
+
+    /// A registered, unverified brand with `changed_profile()` waiting for TCR's answer.
+    fn update_pending() -> Vec<BrandEvent> {
+        let mut events = registered(Some(IdentityStatus::Unverified));
+        events.push(update_requested());
+        events
+    }
+
+    fn state(events: Vec<BrandEvent>) -> Brand {
+        let mut brand = Brand::default();
+        for event in events {
+            brand.apply(event);
+        }
+        brand
+    }
+
+    fn decide(
+        events: Vec<BrandEvent>,
+        command: BrandCommand,
+    ) -> Result<Vec<BrandEvent>, BrandError> {
+        state(events).decide(command)
+    }
+
+    // -- RequestRegistration --------------------------------------------------------------------
+
+    #[test]
+    fn it_should_record_a_registration_request_for_a_new_brand() {
+        BrandTest::with(())
+            .given_no_previous_events()
+            .when(request_registration())
+            .then_expect_events(vec![registration_requested()]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_second_registration_request() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(request_registration())
+            .then_expect_error(BrandError::AlreadyRequested);
+    }
+
+    #[test]
+    fn it_should_refuse_a_registration_request_for_a_brand_tcr_already_holds() {
+        BrandTest::with(())
+            .given(registered(None))
+            .when(request_registration())
+            .then_expect_error(BrandError::AlreadyRequested);
+    }
+
+    #[test]
+    fn it_should_refuse_a_registration_request_for_a_brand_tcr_rejected() {
+        let error = TcrError::Rejected(vec![tcr_error(501, "Invalid EIN")]);
+        BrandTest::with(())
+            .given(vec![registration_requested(), submission_failed(&error)])
+            .when(request_registration())
+            .then_expect_error(BrandError::AlreadyRequested);
+    }
+
+    // -- RecordSubmissionAccepted ---------------------------------------------------------------
+
+    #[test]
+    fn it_should_record_the_tcr_brand_when_tcr_accepts_the_submission() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
+                adopted: false,
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
+                tcr_brand_id: TCR_BRAND_ID.to_string(),
+                reference_id: REFERENCE_ID.to_string(),
+                tcr_status: Some(TcrBrandStatus::Active),
+                identity_status: Some(IdentityStatus::Unverified),
+                adopted: false,
+            }]);
+    }
+
+    #[test]
+    fn it_should_mark_a_brand_found_by_reference_as_adopted() {
+        let mut tcr = tcr_brand(TCR_BRAND_ID, None);
+        tcr.status = None;
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionAccepted { tcr, adopted: true })
+            .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
+                tcr_brand_id: TCR_BRAND_ID.to_string(),
+                reference_id: REFERENCE_ID.to_string(),
+                tcr_status: None,
+                identity_status: None,
+                adopted: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_accept_a_submission_after_a_retryable_failure() {
+        let error = TcrError::Timeout;
+        BrandTest::with(())
+            .given(vec![registration_requested(), submission_failed(&error)])
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
+                adopted: true,
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
+                tcr_brand_id: TCR_BRAND_ID.to_string(),
+                reference_id: REFERENCE_ID.to_string(),
+                tcr_status: Some(TcrBrandStatus::Active),
+                identity_status: Some(IdentityStatus::Unverified),
+                adopted: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_only_the_identity_change_when_tcr_accepts_the_same_brand_again() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
+                adopted: true,
+            })
+            .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+                from: Some(IdentityStatus::Unverified),
+                to: IdentityStatus::Verified,
+                source: Source::Api,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_nothing_when_tcr_accepts_the_same_brand_again_unchanged() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
+                adopted: false,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_record_nothing_when_tcr_accepts_the_same_brand_again_without_an_identity_status() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Verified)))
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand(TCR_BRAND_ID, None),
+                adopted: false,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_different_tcr_brand_for_a_brand_tcr_already_holds() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand("BOTHER99", Some(IdentityStatus::Unverified)),
+                adopted: true,
+            })
+            .then_expect_error(BrandError::ConflictingTcrBrand {
+                existing: TCR_BRAND_ID.to_string(),
+                reported: "BOTHER99".to_string(),
+            });
+    }
+
+    #[test]
+    fn it_should_refuse_an_accepted_submission_for_an_unknown_brand() {
+        BrandTest::with(())
+            .given_no_previous_events()
+            .when(BrandCommand::RecordSubmissionAccepted {
+                tcr: tcr_brand(TCR_BRAND_ID, None),
+                adopted: false,
+            })
+            .then_expect_error(BrandError::NotFound);
+    }
+
+    // -- RecordSubmissionFailed -----------------------------------------------------------------
+
+    #[test]
+    fn it_should_record_a_non_retryable_tcr_refusal_with_tcrs_errors() {
+        let errors = vec![TcrApiError {
+            code: 501,
+            description: "Invalid EIN".to_string(),
+            fields: vec!["ein".to_string()],
+        }];
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Rejected(errors.clone()),
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmissionFailed {
+                reason: "rejected".to_string(),
+                message: "TCR refused the request: 501 Invalid EIN".to_string(),
+                tcr_errors: errors,
+                retryable: false,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_a_temporary_tcr_refusal_as_retryable() {
+        let errors = vec![tcr_error(591, "Temporary failure, retry in 30 seconds")];
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Rejected(errors.clone()),
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmissionFailed {
+                reason: "rejected".to_string(),
+                message: "TCR refused the request: 591 Temporary failure, retry in 30 seconds"
+                    .to_string(),
+                tcr_errors: errors,
+                retryable: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_a_refusal_mixing_temporary_and_permanent_codes_as_not_retryable() {
+        let errors = vec![
+            tcr_error(591, "Temporary failure"),
+            tcr_error(501, "Invalid EIN"),
+        ];
+        let events = decide(
+            vec![registration_requested()],
+            BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Rejected(errors),
+            },
+        )
+        .expect("a failure of a pending brand should be recorded");
+        assert!(
+            matches!(
+                events.as_slice(),
+                [BrandEvent::BrandSubmissionFailed {
+                    retryable: false,
+                    ..
+                }]
+            ),
+            "one permanent code should make the failure final, got {events:?}"
+        );
+    }
+
+    #[test]
+    fn it_should_record_a_timeout_as_a_retryable_failure_without_tcr_errors() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmissionFailed {
+                reason: "timeout".to_string(),
+                message: "TCR did not answer in time".to_string(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_a_tcr_server_error_as_a_retryable_failure() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::ServerError { status: 503 },
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmissionFailed {
+                reason: "server_error".to_string(),
+                message: "TCR failed with HTTP 503".to_string(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_rejected_credentials_as_a_non_retryable_failure() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Unauthorized,
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmissionFailed {
+                reason: "unauthorized".to_string(),
+                message: "TCR rejected the configured API credentials".to_string(),
+                tcr_errors: vec![],
+                retryable: false,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_another_failure_after_a_retryable_one() {
+        let first = TcrError::ServerError { status: 502 };
+        let second = TcrError::RateLimited;
+        BrandTest::with(())
+            .given(vec![registration_requested(), submission_failed(&first)])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: second.clone(),
+            })
+            .then_expect_events(vec![submission_failed(&second)]);
+    }
+
+    #[test]
+    fn it_should_record_nothing_when_a_failure_arrives_after_registration() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_record_nothing_when_a_failure_arrives_after_a_final_rejection() {
+        let error = TcrError::Rejected(vec![tcr_error(501, "Invalid EIN")]);
+        BrandTest::with(())
+            .given(vec![registration_requested(), submission_failed(&error)])
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_failed_submission_for_an_unknown_brand() {
+        BrandTest::with(())
+            .given_no_previous_events()
+            .when(BrandCommand::RecordSubmissionFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_error(BrandError::NotFound);
+    }
+
+    // -- RequestUpdate --------------------------------------------------------------------------
+
+    #[test]
+    fn it_should_refuse_an_update_of_an_unknown_brand() {
+        BrandTest::with(())
+            .given_no_previous_events()
+            .when(BrandCommand::RequestUpdate {
+                profile: changed_profile(),
+            })
+            .then_expect_error(BrandError::NotFound);
+    }
+
+    #[test]
+    fn it_should_refuse_an_update_before_tcr_holds_the_brand() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RequestUpdate {
+                profile: changed_profile(),
+            })
+            .then_expect_error(BrandError::NotRegistered("PENDING"));
+    }
+
+    #[test]
+    fn it_should_refuse_an_update_of_a_rejected_brand() {
+        let error = TcrError::Rejected(vec![tcr_error(501, "Invalid EIN")]);
+        BrandTest::with(())
+            .given(vec![registration_requested(), submission_failed(&error)])
+            .when(BrandCommand::RequestUpdate {
+                profile: changed_profile(),
+            })
+            .then_expect_error(BrandError::NotRegistered("REJECTED"));
+    }
+
+    #[test]
+    fn it_should_record_nothing_when_an_update_changes_nothing() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RequestUpdate { profile: profile() })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_record_an_update_request_naming_the_changed_fields() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RequestUpdate {
+                profile: changed_profile(),
+            })
+            .then_expect_events(vec![BrandEvent::BrandUpdateRequested {
+                profile: changed_profile(),
+                changed_fields: vec!["displayName".into(), "website".into()],
+            }]);
+    }
+
+    #[test]
+    fn it_should_compare_an_update_with_the_profile_tcr_last_accepted() {
+        let accepted = vec![BrandEvent::BrandUpdated {
+            profile: changed_profile(),
+            changed_fields: vec!["displayName".into(), "website".into()],
+        }];
+        let mut history = update_pending();
+        history.extend(accepted);
+        BrandTest::with(())
+            .given(history)
+            .when(BrandCommand::RequestUpdate { profile: profile() })
+            .then_expect_events(vec![BrandEvent::BrandUpdateRequested {
+                profile: profile(),
+                changed_fields: vec!["displayName".into(), "website".into()],
+            }]);
+    }
+
+    // -- RecordUpdateAccepted -------------------------------------------------------------------
+
+    #[test]
+    fn it_should_record_the_update_when_tcr_accepts_the_pending_profile() {
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: changed_profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
+            })
+            .then_expect_events(vec![BrandEvent::BrandUpdated {
+                profile: changed_profile(),
+                changed_fields: vec!["displayName".into(), "website".into()],
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_the_update_and_the_identity_change_tcr_reports_with_it() {
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: changed_profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
+            })
+            .then_expect_events(vec![
+                BrandEvent::BrandUpdated {
+                    profile: changed_profile(),
+                    changed_fields: vec!["displayName".into(), "website".into()],
+                },
+                BrandEvent::BrandIdentityStatusChanged {
+                    from: Some(IdentityStatus::Unverified),
+                    to: IdentityStatus::Verified,
+                    source: Source::Api,
+                },
+            ]);
+    }
+
+    #[test]
+    fn it_should_refuse_an_accepted_update_when_none_is_pending() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: changed_profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
+            })
+            .then_expect_error(BrandError::NoUpdatePending);
+    }
+
+    #[test]
+    fn it_should_refuse_an_accepted_update_for_a_profile_other_than_the_pending_one() {
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
+            })
+            .then_expect_error(BrandError::NoUpdatePending);
+    }
+
+    #[test]
+    fn it_should_refuse_an_accepted_update_before_tcr_holds_the_brand() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: changed_profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, None),
+            })
+            .then_expect_error(BrandError::NotRegistered("PENDING"));
+    }
+
+    #[test]
+    fn it_should_refuse_an_accepted_update_for_an_unknown_brand() {
+        BrandTest::with(())
+            .given_no_previous_events()
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: changed_profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, None),
+            })
+            .then_expect_error(BrandError::NotFound);
+    }
+
+    // -- RecordUpdateFailed ---------------------------------------------------------------------
+
+    #[test]
+    fn it_should_record_a_failed_update_with_tcrs_errors() {
+        let errors = vec![tcr_error(502, "Invalid website")];
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::RecordUpdateFailed {
+                error: TcrError::Rejected(errors.clone()),
+            })
+            .then_expect_events(vec![BrandEvent::BrandUpdateFailed {
+                reason: "rejected".to_string(),
+                message: "TCR refused the request: 502 Invalid website".to_string(),
+                tcr_errors: errors,
+                retryable: false,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_a_timed_out_update_as_retryable() {
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::RecordUpdateFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_events(vec![BrandEvent::BrandUpdateFailed {
+                reason: "timeout".to_string(),
+                message: "TCR did not answer in time".to_string(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_failed_update_when_none_is_pending() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::RecordUpdateFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_error(BrandError::NoUpdatePending);
+    }
+
+    #[test]
+    fn it_should_refuse_a_second_answer_to_an_update_that_already_failed() {
+        let mut history = update_pending();
+        history.push(BrandEvent::BrandUpdateFailed {
+            reason: "timeout".to_string(),
+            message: "TCR did not answer in time".to_string(),
+            tcr_errors: vec![],
+            retryable: true,
+        });
+        BrandTest::with(())
+            .given(history)
+            .when(BrandCommand::RecordUpdateAccepted {
+                profile: changed_profile(),
+                tcr: tcr_brand(TCR_BRAND_ID, None),
+            })
+            .then_expect_error(BrandError::NoUpdatePending);
+    }
+
+    #[test]
+    fn it_should_refuse_a_failed_update_before_tcr_holds_the_brand() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::RecordUpdateFailed {
+                error: TcrError::Timeout,
+            })
+            .then_expect_error(BrandError::NotRegistered("PENDING"));
+    }
+
+    // -- ObserveIdentityStatus ------------------------------------------------------------------
+
+    #[test]
+    fn it_should_record_an_identity_status_change_with_its_source() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Unverified)))
+            .when(BrandCommand::ObserveIdentityStatus {
+                status: IdentityStatus::VettedVerified,
+                source: Source::Webhook,
+            })
+            .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+                from: Some(IdentityStatus::Unverified),
+                to: IdentityStatus::VettedVerified,
+                source: Source::Webhook,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_the_first_identity_status_tcr_reports() {
+        BrandTest::with(())
+            .given(registered(None))
+            .when(BrandCommand::ObserveIdentityStatus {
+                status: IdentityStatus::Verified,
+                source: Source::Poll,
+            })
+            .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+                from: None,
+                to: IdentityStatus::Verified,
+                source: Source::Poll,
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_nothing_when_tcr_reports_the_identity_status_we_already_have() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Verified)))
+            .when(BrandCommand::ObserveIdentityStatus {
+                status: IdentityStatus::Verified,
+                source: Source::Webhook,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_refuse_an_identity_status_for_a_brand_tcr_does_not_hold_yet() {
+        BrandTest::with(())
+            .given(vec![registration_requested()])
+            .when(BrandCommand::ObserveIdentityStatus {
+                status: IdentityStatus::Verified,
+                source: Source::Webhook,
+            })
+            .then_expect_error(BrandError::NotRegistered("PENDING"));
+    }
+
+    #[test]
+    fn it_should_refuse_an_identity_status_for_an_unknown_brand() {
+        BrandTest::with(())
+            .given_no_previous_events()
+            .when(BrandCommand::ObserveIdentityStatus {
+                status: IdentityStatus::Verified,
+                source: Source::Webhook,
+            })
+            .then_expect_error(BrandError::NotFound);
+    }
+
+    // -- apply ----------------------------------------------------------------------------------
+
+    #[test]
+    fn it_should_hold_the_requested_brand_as_pending() {
+        let brand = state(vec![registration_requested()]);
+        assert_eq!(
+            brand,
+            Brand {
+                brand_id: Some(BRAND_ID.to_string()),
+                customer_id: Some(CUSTOMER_ID.to_string()),
+                reference_id: Some(REFERENCE_ID.to_string()),
+                brand_relationship: Some(BrandRelationship::SmallAccount),
+                profile: Some(profile()),
+                status: Some(RegistrationStatus::Pending),
+                tcr_brand_id: None,
+                tcr_status: None,
+                identity_status: None,
+                pending_update: None,
+                submission_attempts: 0,
+            },
+            "a requested brand should be pending with nothing from TCR yet"
+        );
+    }
+
+    #[test]
+    fn it_should_hold_the_tcr_brand_once_tcr_accepts_it() {
+        let brand = state(registered(Some(IdentityStatus::Unverified)));
+        assert_eq!(brand.status, Some(RegistrationStatus::Registered));
+        assert_eq!(brand.tcr_brand_id.as_deref(), Some(TCR_BRAND_ID));
+        assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active));
+        assert_eq!(brand.identity_status, Some(IdentityStatus::Unverified));
+        assert_eq!(brand.submission_attempts, 1, "one submission was made");
+    }
+
+    #[test]
+    fn it_should_assume_an_active_tcr_brand_when_tcr_does_not_say() {
+        let brand = state(vec![
+            registration_requested(),
+            BrandEvent::BrandSubmittedToTcr {
+                tcr_brand_id: TCR_BRAND_ID.to_string(),
+                reference_id: REFERENCE_ID.to_string(),
+                tcr_status: None,
+                identity_status: None,
+                adopted: true,
+            },
+        ]);
+        assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active));
+    }
+
+    #[test]
+    fn it_should_reject_the_brand_after_a_non_retryable_tcr_refusal() {
+        let error = TcrError::Rejected(vec![tcr_error(501, "Invalid EIN")]);
+        assert!(!error.retryable(), "TCR code 501 should not be retryable");
+        let brand = state(vec![registration_requested(), submission_failed(&error)]);
+        assert_eq!(brand.status, Some(RegistrationStatus::Rejected));
+        assert_eq!(brand.submission_attempts, 1);
+        assert_eq!(brand.tcr_brand_id, None);
+    }
+
+    #[test]
+    fn it_should_keep_the_brand_pending_after_retryable_failures() {
+        let failures = [
+            TcrError::Rejected(vec![tcr_error(591, "Temporary failure")]),
+            TcrError::Timeout,
+            TcrError::ServerError { status: 500 },
+            TcrError::ServerError { status: 503 },
+            TcrError::RateLimited,
+            TcrError::Unreachable("connection refused".to_string()),
+        ];
+        for error in failures {
+            let events = decide(
+                vec![registration_requested()],
+                BrandCommand::RecordSubmissionFailed {
+                    error: error.clone(),
+                },
+            )
+            .unwrap_or_else(|e| panic!("failure {error:?} of a pending brand was refused: {e}"));
+            let mut history = vec![registration_requested()];
+            history.extend(events);
+            let brand = state(history);
+            assert_eq!(
+                brand.status,
+                Some(RegistrationStatus::Pending),
+                "a brand should stay pending after the retryable failure {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn it_should_count_every_submission_attempt() {
+        let mut history = vec![
+            registration_requested(),
+            submission_failed(&TcrError::Timeout),
+            submission_failed(&TcrError::ServerError { status: 502 }),
+        ];
+        assert_eq!(state(history.clone()).submission_attempts, 2);
+        history.push(submitted(Some(IdentityStatus::Unverified)));
+        let brand = state(history);
+        assert_eq!(brand.submission_attempts, 3, "two failures and one success");
+        assert_eq!(brand.status, Some(RegistrationStatus::Registered));
+    }
+
+    #[test]
+    fn it_should_not_count_updates_as_submission_attempts() {
+        let mut history = update_pending();
+        history.push(BrandEvent::BrandUpdated {
+            profile: changed_profile(),
+            changed_fields: vec!["displayName".into(), "website".into()],
+        });
+        assert_eq!(state(history).submission_attempts, 1);
+    }
+
+    #[test]
+    fn it_should_hold_a_requested_update_as_pending_without_changing_the_profile() {
+        let brand = state(update_pending());
+        assert_eq!(brand.pending_update, Some(changed_profile()));
+        assert_eq!(
+            brand.profile,
+            Some(profile()),
+            "the profile should change only when TCR accepts the update"
+        );
+    }
+
+    #[test]
+    fn it_should_replace_the_profile_and_clear_the_pending_update_when_tcr_accepts_it() {
+        let mut history = update_pending();
+        history.push(BrandEvent::BrandUpdated {
+            profile: changed_profile(),
+            changed_fields: vec!["displayName".into(), "website".into()],
+        });
+        let brand = state(history);
+        assert_eq!(brand.profile, Some(changed_profile()));
+        assert_eq!(brand.pending_update, None);
+        assert_eq!(brand.status, Some(RegistrationStatus::Registered));
+    }
+
+    #[test]
+    fn it_should_keep_the_profile_and_clear_the_pending_update_when_the_update_fails() {
+        let mut history = update_pending();
+        history.push(BrandEvent::BrandUpdateFailed {
+            reason: "rejected".to_string(),
+            message: "TCR refused the request: 502 Invalid website".to_string(),
+            tcr_errors: vec![tcr_error(502, "Invalid website")],
+            retryable: false,
+        });
+        let brand = state(history);
+        assert_eq!(brand.profile, Some(profile()));
+        assert_eq!(brand.pending_update, None);
+        assert_eq!(
+            brand.status,
+            Some(RegistrationStatus::Registered),
+            "a failed update should not unregister the brand"
+        );
+    }
+
+    #[test]
+    fn it_should_hold_the_latest_identity_status() {
+        let mut history = registered(Some(IdentityStatus::Unverified));
+        history.push(BrandEvent::BrandIdentityStatusChanged {
+            from: Some(IdentityStatus::Unverified),
+            to: IdentityStatus::Verified,
+            source: Source::Webhook,
+        });
+        assert_eq!(
+            state(history).identity_status,
+            Some(IdentityStatus::Verified)
+        );
+    }
+
+    #[test]
+    fn it_should_record_through_handle_exactly_what_decide_returns() {
+        let brand = state(update_pending());
+        let command = BrandCommand::RecordUpdateAccepted {
+            profile: changed_profile(),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
+        };
+        let decided = brand
+            .decide(command.clone())
+            .expect("the update is pending");
+        BrandTest::with(())
+            .given(update_pending())
+            .when(command)
+            .then_expect_events(decided);
     }
 }

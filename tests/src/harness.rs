@@ -1,0 +1,343 @@
+//! Starting the simulator and tendlc for a test, and talking to them over real HTTP.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use rand::distributions::{Alphanumeric, DistString};
+use reqwest::{Method, RequestBuilder, Response};
+use secrecy::SecretString;
+use serde_json::Value;
+use tendlc_adapters::tcr_sim::{self, SimConfig};
+use tendlc_api::auth::{Claims, Role, TokenKeys};
+use tendlc_api::config::Config;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::db::TestDatabase;
+
+fn random_secret(len: usize) -> String {
+    Alphanumeric.sample_string(&mut rand::thread_rng(), len)
+}
+
+/// The TCR simulator on a random port, in this process.
+pub struct Sim {
+    pub address: SocketAddr,
+    pub base_url: String,
+    pub api_key: String,
+    pub api_secret: String,
+    stop: watch::Sender<bool>,
+    http: reqwest::Client,
+}
+
+impl Sim {
+    pub async fn start(scoring_delay: Duration) -> Sim {
+        Self::start_with(|config| config.scoring_delay = scoring_delay).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut SimConfig)) -> Sim {
+        let mut config = SimConfig {
+            api_key: random_secret(24),
+            api_secret: random_secret(40),
+            scoring_delay: Duration::from_secs(60),
+            ..SimConfig::default()
+        };
+        // Tests fire many calls in a burst; TCR's real limits are exercised by the simulator's own tests.
+        config.read_rate_per_sec = 10_000;
+        config.write_rate_per_10s = 10_000;
+        adjust(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind simulator");
+        let address = listener.local_addr().expect("simulator address");
+        let (stop, mut stopped) = watch::channel(false);
+        let (api_key, api_secret) = (config.api_key.clone(), config.api_secret.clone());
+        tokio::spawn(tcr_sim::serve(listener, config, async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }));
+        Sim {
+            address,
+            base_url: format!("http://{address}/v2"),
+            api_key,
+            api_secret,
+            stop,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Every ACTIVE brand the simulator holds (TCR's own view, via its API).
+    pub async fn brands(&self) -> Vec<Value> {
+        let response = self
+            .http
+            .get(format!("{}/brand", self.base_url))
+            .query(&[("recordsPerPage", "500")])
+            .basic_auth(&self.api_key, Some(&self.api_secret))
+            .send()
+            .await
+            .expect("simulator brand search");
+        assert!(response.status().is_success(), "simulator brand search failed: {}", response.status());
+        let body: Value = response.json().await.expect("simulator brand search body");
+        body["records"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Options for one test app.
+pub struct AppOptions {
+    pub scoring_delay: Duration,
+    pub tcr_timeout: Duration,
+    /// Point tendlc at this TCR instead of a fresh simulator (e.g. a closed port).
+    pub tcr_base_url: Option<String>,
+    /// Give tendlc credentials the simulator does not accept.
+    pub wrong_tcr_credentials: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            scoring_delay: Duration::from_secs(60),
+            tcr_timeout: Duration::from_secs(8),
+            tcr_base_url: None,
+            wrong_tcr_credentials: false,
+        }
+    }
+}
+
+/// tendlc (in this process) on a random port, with its own database and simulator.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub sim: Sim,
+    pub pool: sqlx::PgPool,
+    pub jwt_secret: String,
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    // Last, so the database is dropped after everything using it.
+    pub db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(AppOptions::default()).await
+    }
+
+    pub async fn spawn_with(options: AppOptions) -> TestApp {
+        let db = TestDatabase::create().await;
+        let sim = Sim::start(options.scoring_delay).await;
+        let jwt_secret = random_secret(48);
+        let (tcr_key, tcr_secret) = if options.wrong_tcr_credentials {
+            (random_secret(24), random_secret(40))
+        } else {
+            (sim.api_key.clone(), sim.api_secret.clone())
+        };
+        let config = Config {
+            database_url: SecretString::from(db.url.clone()),
+            database_max_connections: 5,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            jwt_secret: SecretString::from(jwt_secret.clone()),
+            tcr_base_url: options.tcr_base_url.clone().unwrap_or_else(|| sim.base_url.clone()),
+            tcr_api_key: SecretString::from(tcr_key),
+            tcr_api_secret: SecretString::from(tcr_secret),
+            tcr_timeout: options.tcr_timeout,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind app");
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(tendlc_api::app::run(config, listener, stopped));
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        let base_url = format!("http://{address}");
+        wait_until_healthy(&http, &base_url).await;
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&db.url)
+            .await
+            .expect("test pool");
+        TestApp {
+            address,
+            base_url,
+            http,
+            sim,
+            pool,
+            jwt_secret,
+            stop,
+            task: Some(task),
+            db,
+        }
+    }
+
+    /// Stops the API gracefully and reports how it ended.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        match self.task.take() {
+            Some(task) => task.await.expect("app task panicked"),
+            None => Ok(()),
+        }
+    }
+
+    pub fn token(&self, role: Role, customer: Option<Uuid>) -> String {
+        mint(&self.jwt_secret, role, customer)
+    }
+
+    pub fn superadmin(&self) -> String {
+        self.token(Role::Superadmin, None)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{}", self.base_url, path))
+            .bearer_auth(token)
+    }
+
+    /// A super admin request acting for `customer`.
+    pub fn as_operator_for(&self, method: Method, path: &str, customer: Uuid) -> RequestBuilder {
+        self.request(method, path, &self.superadmin())
+            .header("X-Customer-ID", customer.to_string())
+    }
+
+    /// Creates a customer and returns its id.
+    pub async fn create_customer(&self, ban: &str, tier: &str) -> Uuid {
+        let response = self
+            .request(Method::POST, "/v1/customers", &self.superadmin())
+            .json(&crate::fixtures::customer(ban, tier))
+            .send()
+            .await
+            .expect("create customer");
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 201, "creating customer {ban} failed: {body}");
+        Uuid::parse_str(body["id"].as_str().expect("customer id")).unwrap()
+    }
+
+    /// Registers a brand as the customer's admin.
+    pub async fn register_brand(&self, customer: Uuid, body: &Value) -> Response {
+        self.request(Method::POST, "/v1/messaging/brands", &self.token(Role::CustomerAdmin, Some(customer)))
+            .json(body)
+            .send()
+            .await
+            .expect("register brand request")
+    }
+
+    /// Every event recorded for an aggregate, as (event_type, metadata).
+    pub async fn events_of(&self, aggregate_id: &str) -> Vec<(String, Value)> {
+        sqlx::query_as("SELECT event_type, metadata FROM events WHERE aggregate_id = $1 ORDER BY sequence")
+            .bind(aggregate_id)
+            .fetch_all(&self.pool)
+            .await
+            .expect("read events")
+    }
+
+    pub async fn event_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count events")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+pub fn mint(secret: &str, role: Role, customer: Option<Uuid>) -> String {
+    let keys = TokenKeys::hs256(&SecretString::from(secret.to_string()));
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    keys.mint(&Claims {
+        sub: "test-user".into(),
+        role,
+        customer_id: customer,
+        exp,
+    })
+    .expect("mint token")
+}
+
+async fn wait_until_healthy(http: &reqwest::Client, base_url: &str) {
+    for _ in 0..300 {
+        if let Ok(response) = http.get(format!("{base_url}/health")).send().await {
+            if response.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("tendlc at {base_url} did not become healthy within 15 s");
+}
+
+/// The `tendlc` binary, built once per test run if needed.
+pub fn binary() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable path");
+            let target_profile = exe.parent().and_then(|deps| deps.parent()).expect("target dir").to_path_buf();
+            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--quiet", "-p", "tendlc-api", "--bin", "tendlc"])
+                .current_dir(&workspace)
+                .status()
+                .expect("run cargo build for the tendlc binary");
+            assert!(status.success(), "building the tendlc binary failed");
+            let binary = target_profile.join("tendlc");
+            assert!(binary.exists(), "tendlc binary not found at {}", binary.display());
+            binary
+        })
+        .clone()
+}
+
+/// The real `tendlc serve` process, for tests that must kill it.
+pub struct ProcessApp {
+    pub base_url: String,
+    child: Child,
+}
+
+impl ProcessApp {
+    pub async fn start(db_url: &str, sim: &Sim, jwt_secret: &str) -> ProcessApp {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        };
+        let child = Command::new(binary())
+            .arg("serve")
+            .env("DATABASE_URL", db_url)
+            .env("TENDLC_LISTEN", format!("127.0.0.1:{port}"))
+            .env("TENDLC_JWT_SECRET", jwt_secret)
+            .env("TCR_BASE_URL", &sim.base_url)
+            .env("TCR_API_KEY", &sim.api_key)
+            .env("TCR_API_SECRET", &sim.api_secret)
+            .env("TENDLC_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tendlc serve");
+        let base_url = format!("http://127.0.0.1:{port}");
+        wait_until_healthy(&reqwest::Client::new(), &base_url).await;
+        ProcessApp { base_url, child }
+    }
+
+    /// SIGKILL: no graceful anything.
+    pub fn kill_9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ProcessApp {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}

@@ -1,0 +1,1352 @@
+//! Contract test: the TCR simulator, reached over real HTTP, answers as TCR's own OpenAPI
+//! document (`shared/tcr/tcr-openapi.json`) says TCR answers.
+//!
+//! The document types most JSON responses as `string` with an object example (a tooling quirk),
+//! so each response is checked against the component schema it stands for (`Brand_CSP`,
+//! `RecordSetBrand_CSP`, `ApiError_CSP`, ...) and, where useful, against the operation's example.
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tendlc_adapters::tcr_sim::{self, SimConfig};
+use uuid::Uuid;
+
+const ENTITY_TYPES: [&str; 5] = [
+    "PRIVATE_PROFIT",
+    "PUBLIC_PROFIT",
+    "NON_PROFIT",
+    "GOVERNMENT",
+    "SOLE_PROPRIETOR",
+];
+
+/// Brand_CSP properties TCR fills in itself; a client never sends them.
+const READ_ONLY: [&str; 7] = [
+    "cspId",
+    "brandId",
+    "status",
+    "universalEin",
+    "optionalAttributes",
+    "identityStatus",
+    "createDate",
+];
+
+// ---------------------------------------------------------------------------------------------
+// The simulator under test
+// ---------------------------------------------------------------------------------------------
+
+/// One simulator on a random port, with its own random credentials; stops when dropped.
+struct TestSim {
+    base: String,
+    key: String,
+    secret: String,
+    csp_id: String,
+    http: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// One HTTP answer, read completely.
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    text: String,
+    elapsed: Duration,
+}
+
+impl Answer {
+    fn json(&self, what: &str) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| {
+            panic!(
+                "{what}: expected a JSON body, got HTTP {} with {:?} ({e})",
+                self.status, self.text
+            )
+        })
+    }
+
+    fn expect(&self, status: StatusCode, what: &str) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "{what}: expected HTTP {status}, got {} with body {}",
+            self.status, self.text
+        );
+        self
+    }
+}
+
+/// Starts a simulator: 300 ms scoring and no rate limits unless `tune` says otherwise.
+async fn spawn_sim(tune: impl FnOnce(&mut SimConfig)) -> TestSim {
+    let mut config = SimConfig {
+        api_key: format!("key-{}", Uuid::new_v4()),
+        api_secret: format!("secret-{}", Uuid::new_v4()),
+        scoring_delay: Duration::from_millis(300),
+        read_rate_per_sec: 0,
+        write_rate_per_10s: 0,
+        ..SimConfig::default()
+    };
+    tune(&mut config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 for the simulator failed");
+    let addr = listener.local_addr().expect("the listener has no address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (key, secret, csp_id) = (
+        config.api_key.clone(),
+        config.api_secret.clone(),
+        config.csp_id.clone(),
+    );
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(e) = tcr_sim::serve(listener, config, shutdown).await {
+            panic!("the simulator stopped with an error: {e}");
+        }
+    });
+    TestSim {
+        base: format!("http://{addr}/v2"),
+        key,
+        secret,
+        csp_id,
+        http: reqwest::Client::new(),
+        _stop: stop,
+    }
+}
+
+impl TestSim {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        credentials: Option<(&str, &str)>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
+        if let Some((key, secret)) = credentials {
+            request = request.basic_auth(key, Some(secret));
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let started = Instant::now();
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: no HTTP answer from the simulator: {e}"));
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = response
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: reading the body failed: {e}"));
+        Answer {
+            status,
+            content_type,
+            text,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
+        self.send(method, path, body, Some((&self.key, &self.secret)))
+            .await
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None).await
+    }
+
+    async fn post_brand(&self, body: &Value) -> Answer {
+        self.call(Method::POST, "/brand/nonBlocking", Some(body))
+            .await
+    }
+
+    async fn put_brand(&self, brand_id: &str, body: &Value) -> Answer {
+        self.call(Method::PUT, &format!("/brand/{brand_id}"), Some(body))
+            .await
+    }
+
+    /// Registers `body`, expecting success; returns the `Brand_CSP` answer.
+    async fn create(&self, body: &Value) -> Value {
+        let answer = self.post_brand(body).await;
+        answer.expect(StatusCode::OK, "POST /brand/nonBlocking");
+        let brand = answer.json("POST /brand/nonBlocking");
+        assert_component("Brand_CSP", &brand, "POST /brand/nonBlocking answer");
+        brand
+    }
+
+    async fn get_brand(&self, brand_id: &str) -> Value {
+        let what = format!("GET /brand/{brand_id}");
+        let answer = self.get(&format!("/brand/{brand_id}")).await;
+        answer.expect(StatusCode::OK, &what);
+        let brand = answer.json(&what);
+        assert_component("Brand_CSP", &brand, &what);
+        brand
+    }
+
+    /// `GET /brand?<query>`, checked as `RecordSetBrand_CSP`.
+    async fn search(&self, query: &str) -> Value {
+        let what = format!("GET /brand?{query}");
+        let answer = self.get(&format!("/brand?{query}")).await;
+        answer.expect(StatusCode::OK, &what);
+        let records = answer.json(&what);
+        assert_component("RecordSetBrand_CSP", &records, &what);
+        records
+    }
+
+    async fn count_by_reference(&self, reference_id: &str) -> u64 {
+        let records = self.search(&format!("referenceId={reference_id}")).await;
+        records["totalRecords"]
+            .as_u64()
+            .expect("totalRecords is a number")
+    }
+
+    /// Polls the brand until it shows `wanted`; returns how long that took.
+    async fn wait_for_identity(&self, brand_id: &str, wanted: &str) -> Duration {
+        let started = Instant::now();
+        let mut seen = Value::Null;
+        while started.elapsed() < Duration::from_secs(5) {
+            seen = self.get_brand(brand_id).await["identityStatus"].clone();
+            if seen == wanted {
+                return started.elapsed();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "brand {brand_id} never reached identityStatus {wanted} within 5 s; last seen {seen}"
+        );
+    }
+}
+
+/// A complete, valid `BrandRequest` for `entity_type`, with a fresh `referenceId`.
+fn brand_request(entity_type: &str) -> Value {
+    let mut brand = json!({
+        "entityType": entity_type,
+        "displayName": format!("Acme {entity_type}"),
+        "phone": "+12025550143",
+        "street": "100 Main St",
+        "city": "Springfield",
+        "state": "IL",
+        "postalCode": "62701",
+        "country": "US",
+        "email": "care@acme.example",
+        "referenceId": format!("ref-{}", Uuid::new_v4()),
+        "ipAddress": "203.0.113.7",
+        "mock": true,
+    });
+    let fields = brand.as_object_mut().expect("an object");
+    let mut set = |name: &str, value: &str| {
+        fields.insert(name.to_owned(), json!(value));
+    };
+    if entity_type == "SOLE_PROPRIETOR" {
+        set("firstName", "Jo");
+        set("lastName", "Baker");
+        set("mobilePhone", "+12025550144");
+    } else {
+        set("companyName", &format!("Acme {entity_type} Inc."));
+        set("ein", "123456789");
+        set("brandRelationship", "BASIC_ACCOUNT");
+        set(
+            "vertical",
+            match entity_type {
+                "NON_PROFIT" => "NGO",
+                "GOVERNMENT" => "GOVERNMENT",
+                _ => "RETAIL",
+            },
+        );
+    }
+    if entity_type == "PUBLIC_PROFIT" {
+        set("stockSymbol", "ACME");
+        set("stockExchange", "NASDAQ");
+        set("website", "https://acme.example");
+        set("businessContactEmail", "jane.doe@acme.example");
+    }
+    brand
+}
+
+fn with(mut body: Value, name: &str, value: Value) -> Value {
+    body.as_object_mut()
+        .expect("an object")
+        .insert(name.to_owned(), value);
+    body
+}
+
+fn without(mut body: Value, names: &[&str]) -> Value {
+    for name in names {
+        body.as_object_mut().expect("an object").remove(*name);
+    }
+    body
+}
+
+fn text<'v>(value: &'v Value, name: &str) -> &'v str {
+    value[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a string {name} in {value}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// TCR's OpenAPI document and schema checks
+// ---------------------------------------------------------------------------------------------
+
+fn openapi_path() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut candidates: Vec<PathBuf> = std::env::var_os("TCR_OPENAPI_JSON")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    candidates.push(manifest.join("../../shared/tcr/tcr-openapi.json"));
+    candidates.push(manifest.join("../shared/tcr/tcr-openapi.json"));
+    candidates
+        .iter()
+        .find(|path| path.is_file())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!(
+                "TCR's OpenAPI document was not found; looked at {candidates:?}. \
+                 Set TCR_OPENAPI_JSON to its path."
+            )
+        })
+}
+
+/// TCR's OpenAPI document, with OpenAPI 3.0's `nullable` turned into JSON Schema.
+fn openapi() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let path = openapi_path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {} failed: {e}", path.display()));
+        let mut document: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+        nullable_to_json_schema(&mut document);
+        document
+    })
+}
+
+fn nullable_to_json_schema(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(kind)) = object.get("type").cloned() {
+                    object.insert("type".into(), json!([kind, "null"]));
+                }
+            }
+            object.values_mut().for_each(nullable_to_json_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_to_json_schema),
+        _ => {}
+    }
+}
+
+/// A validator for `schema`, resolving `#/components/...` in TCR's document. OpenAPI 3.0 schemas
+/// are draft-4 style; `date-time` formats are checked, OpenAPI-only ones (`int32`) ignored.
+fn validator(schema: &Value) -> Arc<jsonschema::Validator> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let key = schema.to_string();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().expect("cache lock").get(&key) {
+        return found.clone();
+    }
+    let root = json!({ "allOf": [schema], "components": openapi()["components"] });
+    let compiled = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .should_ignore_unknown_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("schema {schema} does not compile: {e}"));
+    let compiled = Arc::new(compiled);
+    cache
+        .lock()
+        .expect("cache lock")
+        .insert(key, compiled.clone());
+    compiled
+}
+
+fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    validator(schema)
+        .iter_errors(instance)
+        .map(|e| format!("at {}: {e}", e.instance_path))
+        .collect()
+}
+
+fn assert_schema(schema: &Value, instance: &Value, what: &str) {
+    let errors = schema_errors(schema, instance);
+    assert!(
+        errors.is_empty(),
+        "{what} does not match {schema}:\n  {}\ninstance: {instance:#}",
+        errors.join("\n  ")
+    );
+}
+
+fn component(name: &str) -> Value {
+    assert!(
+        openapi()["components"]["schemas"].get(name).is_some(),
+        "TCR's document has no component schema {name}"
+    );
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn assert_component(name: &str, instance: &Value, what: &str) {
+    assert_schema(&component(name), instance, &format!("{what} (as {name})"));
+}
+
+/// A 400 answer as TCR sends it: a non-empty array of `error_component`; returns the array.
+fn assert_errors(answer: &Answer, error_component: &str, what: &str) -> Vec<Value> {
+    answer.expect(StatusCode::BAD_REQUEST, what);
+    let errors = answer.json(what);
+    let schema = json!({ "type": "array", "minItems": 1, "items": component(error_component) });
+    assert_schema(
+        &schema,
+        &errors,
+        &format!("{what} (as [{error_component}])"),
+    );
+    errors.as_array().expect("checked to be an array").clone()
+}
+
+fn has_error(errors: &[Value], code: u64, field: &str) -> bool {
+    errors.iter().any(|e| {
+        e["code"] == code
+            && e["fields"]
+                .as_array()
+                .is_some_and(|fields| fields.iter().any(|f| f == field))
+    })
+}
+
+fn operation(path: &str, method: &str) -> &'static Value {
+    let operation = &openapi()["paths"][path][method];
+    assert!(
+        operation.is_object(),
+        "TCR's document has no {method} {path}"
+    );
+    operation
+}
+
+fn response_schema(path: &str, method: &str) -> &'static Value {
+    &operation(path, method)["responses"]["200"]["content"]["application/json"]["schema"]
+}
+
+fn string_set(value: &Value, what: &str) -> BTreeSet<String> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: expected an array, got {value}"))
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("{what}: {v} is not a string"))
+                .to_owned()
+        })
+        .collect()
+}
+
+fn brand_csp_enum(property: &str) -> BTreeSet<String> {
+    string_set(
+        &openapi()["components"]["schemas"]["Brand_CSP"]["properties"][property]["enum"],
+        &format!("Brand_CSP.{property}.enum"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks themselves must bite
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_schema_check_rejects_a_brand_that_breaks_brand_csp() {
+    let broken = json!({
+        "entityType": "PRIVATE_PROFIT", "displayName": "Acme", "phone": "+12025550143",
+        "country": "US", "email": "care@acme.example", "brandRelationship": "BASIC_ACCOUNT",
+        "identityStatus": "PENDING", "createDate": "yesterday", "stockExchange": "MOON"
+    });
+    let errors = schema_errors(&component("Brand_CSP"), &broken).join("\n");
+    for expected in ["mock", "PENDING", "yesterday", "MOON"] {
+        assert!(
+            errors.contains(expected),
+            "validating a broken Brand_CSP should complain about {expected}; it said:\n{errors}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registering brands
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn registers_a_brand_of_every_entity_type_and_answers_brand_csp() {
+    let sim = spawn_sim(|_| {}).await;
+    let mut brand_ids = BTreeSet::new();
+    for entity_type in ENTITY_TYPES {
+        let request = brand_request(entity_type);
+        let brand = sim.create(&request).await;
+
+        for (name, sent) in request.as_object().expect("an object") {
+            assert_eq!(
+                &brand[name], sent,
+                "{entity_type}: TCR should echo {name} as sent, answered {brand:#}"
+            );
+        }
+        let brand_id = text(&brand, "brandId");
+        assert!(
+            brand_id.len() == 7
+                && brand_id.starts_with('B')
+                && brand_id[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+            "{entity_type}: brandId should be B + 6 uppercase alphanumerics, got {brand_id}"
+        );
+        assert!(
+            brand_ids.insert(brand_id.to_owned()),
+            "brandId {brand_id} was handed out twice"
+        );
+        assert_eq!(brand["cspId"], sim.csp_id.as_str(), "{entity_type}: cspId");
+        assert_eq!(
+            brand["status"], "ACTIVE",
+            "{entity_type}: a new brand is ACTIVE"
+        );
+        let expected_identity = if entity_type == "SOLE_PROPRIETOR" {
+            "SELF_DECLARED"
+        } else {
+            "UNVERIFIED"
+        };
+        assert_eq!(
+            brand["identityStatus"], expected_identity,
+            "{entity_type}: identityStatus before scoring"
+        );
+        let created = text(&brand, "createDate");
+        assert!(
+            created.len() == 24 && created.ends_with('Z') && created.as_bytes()[19] == b'.',
+            "{entity_type}: createDate should be ISO-8601 UTC with milliseconds, got {created}"
+        );
+        if entity_type == "SOLE_PROPRIETOR" {
+            assert!(
+                brand.get("universalEin").is_none(),
+                "a sole proprietor has no EIN, so no universalEin: {brand:#}"
+            );
+            assert_eq!(
+                brand["brandRelationship"], "BASIC_ACCOUNT",
+                "Brand_CSP requires brandRelationship, so a sole proprietor gets BASIC_ACCOUNT"
+            );
+        } else {
+            assert_eq!(
+                brand["universalEin"], "US_123456789",
+                "{entity_type}: universalEin"
+            );
+            assert_eq!(
+                brand["einIssuingCountry"], "US",
+                "{entity_type}: einIssuingCountry defaults to US"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn registering_the_spec_example_answers_like_the_spec_example() {
+    let sim = spawn_sim(|_| {}).await;
+    let example = &response_schema("/brand/nonBlocking", "post")["example"];
+    let request = without(example.clone(), &READ_ONLY);
+    let brand = sim.create(&request).await;
+    for (name, value) in example.as_object().expect("the example is an object") {
+        assert!(
+            brand.get(name).is_some(),
+            "the answer lacks {name}, which TCR's example has: {brand:#}"
+        );
+        if !["brandId", "cspId", "createDate"].contains(&name.as_str()) {
+            assert_eq!(&brand[name], value, "{name} differs from TCR's example");
+        }
+    }
+}
+
+#[tokio::test]
+async fn missing_and_malformed_fields_are_refused_with_one_501_each() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = without(
+        brand_request("PRIVATE_PROFIT"),
+        &["ein", "companyName", "email"],
+    );
+    let request = with(request, "vertical", json!("SPACE_TRAVEL"));
+    let request = with(request, "displayName", json!("x".repeat(256)));
+    let answer = sim.post_brand(&request).await;
+    let errors = assert_errors(&answer, "ApiError", "POST /brand/nonBlocking with gaps");
+    for field in ["ein", "companyName", "email", "vertical", "displayName"] {
+        assert!(
+            has_error(&errors, 501, field),
+            "expected a 501 error naming {field}; got {errors:#?}"
+        );
+    }
+    assert_eq!(
+        errors.len(),
+        5,
+        "one error per problem expected; got {errors:#?}"
+    );
+
+    let public = without(brand_request("PUBLIC_PROFIT"), &["stockSymbol", "website"]);
+    let errors = assert_errors(
+        &sim.post_brand(&public).await,
+        "ApiError",
+        "PUBLIC_PROFIT without stock symbol and website",
+    );
+    for field in ["stockSymbol", "website"] {
+        assert!(
+            has_error(&errors, 501, field),
+            "PUBLIC_PROFIT requires {field}; got {errors:#?}"
+        );
+    }
+
+    let sole = without(brand_request("SOLE_PROPRIETOR"), &["referenceId"]);
+    let errors = assert_errors(
+        &sim.post_brand(&sole).await,
+        "ApiError",
+        "SOLE_PROPRIETOR without referenceId",
+    );
+    assert!(
+        has_error(&errors, 501, "referenceId"),
+        "a sole proprietor requires referenceId; got {errors:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_refused_with_501() {
+    let sim = spawn_sim(|_| {}).await;
+    let response = sim
+        .http
+        .post(format!("{}/brand/nonBlocking", sim.base))
+        .basic_auth(&sim.key, Some(&sim.secret))
+        .header("content-type", "application/json")
+        .body("{\"entityType\": ")
+        .send()
+        .await
+        .expect("an HTTP answer");
+    let answer = Answer {
+        status: response.status(),
+        content_type: String::new(),
+        text: response.text().await.expect("a body"),
+        elapsed: Duration::ZERO,
+    };
+    let errors = assert_errors(
+        &answer,
+        "ApiError",
+        "POST /brand/nonBlocking with broken JSON",
+    );
+    assert_eq!(
+        errors[0]["code"], 501,
+        "broken JSON is error 501: {errors:#?}"
+    );
+    assert_eq!(
+        errors[0]["fields"],
+        json!([]),
+        "broken JSON names no field: {errors:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_reference_id_is_refused_with_503_ignoring_case() {
+    let sim = spawn_sim(|_| {}).await;
+    let first = with(
+        brand_request("PRIVATE_PROFIT"),
+        "referenceId",
+        json!("Acme-Ref-1"),
+    );
+    sim.create(&first).await;
+    let second = with(
+        brand_request("NON_PROFIT"),
+        "referenceId",
+        json!("ACME-REF-1"),
+    );
+    let errors = assert_errors(
+        &sim.post_brand(&second).await,
+        "ApiError",
+        "a second brand with the same referenceId",
+    );
+    assert!(
+        has_error(&errors, 503, "referenceId"),
+        "expected error 503 on referenceId; got {errors:#?}"
+    );
+
+    // Empty referenceIds are ignored, so they never collide.
+    for _ in 0..2 {
+        sim.create(&with(
+            brand_request("PRIVATE_PROFIT"),
+            "referenceId",
+            json!(""),
+        ))
+        .await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading, searching, updating, deleting
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn get_returns_the_registered_brand() {
+    let sim = spawn_sim(|c| c.scoring_delay = Duration::from_secs(60)).await;
+    let created = sim.create(&brand_request("PUBLIC_PROFIT")).await;
+    let fetched = sim.get_brand(text(&created, "brandId")).await;
+    assert_eq!(
+        fetched, created,
+        "GET should return the brand as registered"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_brand_is_error_502() {
+    let sim = spawn_sim(|_| {}).await;
+    let errors = assert_errors(
+        &sim.get("/brand/BNOPE00").await,
+        "ApiError_CSP",
+        "GET /brand/BNOPE00",
+    );
+    assert!(
+        has_error(&errors, 502, "brandId"),
+        "expected 502 on brandId; got {errors:#?}"
+    );
+    let errors = assert_errors(
+        &sim.put_brand("BNOPE00", &brand_request("PRIVATE_PROFIT"))
+            .await,
+        "ApiError_CSP",
+        "PUT /brand/BNOPE00",
+    );
+    assert!(
+        has_error(&errors, 502, "brandId"),
+        "expected 502 on brandId; got {errors:#?}"
+    );
+}
+
+#[tokio::test]
+async fn search_by_reference_id_returns_a_record_set() {
+    let sim = spawn_sim(|_| {}).await;
+    let mut brands = Vec::new();
+    for entity_type in ["PRIVATE_PROFIT", "NON_PROFIT", "GOVERNMENT"] {
+        brands.push(sim.create(&brand_request(entity_type)).await);
+    }
+    let wanted = &brands[1];
+    let reference = text(wanted, "referenceId").to_uppercase();
+    let found = sim.search(&format!("referenceId={reference}")).await;
+    assert_eq!(
+        found["totalRecords"], 1,
+        "referenceId matches case-insensitively: {found:#}"
+    );
+    assert_eq!(found["page"], 1, "page defaults to 1: {found:#}");
+    assert_eq!(
+        found["records"][0]["brandId"], wanted["brandId"],
+        "the record found should be the brand with that referenceId"
+    );
+
+    let page = sim.search("recordsPerPage=2&page=2").await;
+    assert_eq!(
+        page["totalRecords"], 3,
+        "totalRecords counts every match: {page:#}"
+    );
+    assert_eq!(
+        page["records"].as_array().map(Vec::len),
+        Some(1),
+        "page 2 of 2-per-page holds the third brand: {page:#}"
+    );
+
+    let by_type = sim.search("entityType=GOVERNMENT&displayName=acme").await;
+    assert_eq!(
+        by_type["totalRecords"], 1,
+        "entityType and partial displayName filter: {by_type:#}"
+    );
+
+    let errors = assert_errors(
+        &sim.get("/brand?recordsPerPage=501").await,
+        "ApiError_CSP",
+        "GET /brand?recordsPerPage=501",
+    );
+    assert!(
+        has_error(&errors, 501, "recordsPerPage"),
+        "recordsPerPage above 500 is refused: {errors:#?}"
+    );
+}
+
+#[tokio::test]
+async fn update_changes_the_brand_and_get_shows_the_change() {
+    let sim = spawn_sim(|c| c.scoring_delay = Duration::from_secs(60)).await;
+    let request = brand_request("PRIVATE_PROFIT");
+    let created = sim.create(&request).await;
+    let brand_id = text(&created, "brandId");
+
+    let change = with(request, "website", json!("https://new.acme.example"));
+    let change = with(change, "displayName", json!("Acme Renamed"));
+    let answer = sim.put_brand(brand_id, &change).await;
+    answer.expect(StatusCode::OK, "PUT /brand/{brandId}");
+    let updated = answer.json("PUT /brand/{brandId}");
+    assert_component("Brand_CSP", &updated, "PUT /brand/{brandId} answer");
+    assert_eq!(
+        updated["website"], "https://new.acme.example",
+        "website after update"
+    );
+    assert_eq!(
+        updated["displayName"], "Acme Renamed",
+        "displayName after update"
+    );
+    assert_eq!(
+        updated["brandId"], created["brandId"],
+        "the brand keeps its id"
+    );
+    assert_eq!(
+        updated["createDate"], created["createDate"],
+        "the brand keeps its createDate"
+    );
+    assert_eq!(
+        sim.get_brand(brand_id).await,
+        updated,
+        "GET should show the update"
+    );
+}
+
+#[tokio::test]
+async fn update_is_validated_like_registration() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = brand_request("PRIVATE_PROFIT");
+    let brand_id = text(&sim.create(&request).await, "brandId").to_owned();
+    let bad = with(without(request, &["email"]), "ein", json!("12-34"));
+    let errors = assert_errors(
+        &sim.put_brand(&brand_id, &bad).await,
+        "ApiError_CSP",
+        "PUT /brand/{brandId} with a bad ein and no email",
+    );
+    for field in ["ein", "email"] {
+        assert!(
+            has_error(&errors, 501, field),
+            "expected 501 naming {field}; got {errors:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn changing_the_ein_sends_a_verified_brand_through_scoring_again() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = brand_request("PRIVATE_PROFIT");
+    let brand_id = text(&sim.create(&request).await, "brandId").to_owned();
+    sim.wait_for_identity(&brand_id, "VERIFIED").await;
+
+    let answer = sim
+        .put_brand(&brand_id, &with(request, "ein", json!("987654321")))
+        .await;
+    answer.expect(StatusCode::OK, "PUT with a new ein");
+    let updated = answer.json("PUT with a new ein");
+    assert_eq!(
+        updated["identityStatus"], "UNVERIFIED",
+        "a new ein drops the brand to UNVERIFIED: {updated:#}"
+    );
+    assert_eq!(
+        updated["universalEin"], "US_987654321",
+        "universalEin follows the ein"
+    );
+    sim.wait_for_identity(&brand_id, "VERIFIED").await;
+}
+
+#[tokio::test]
+async fn a_deleted_brand_stays_readable_but_leaves_the_default_search() {
+    let sim = spawn_sim(|_| {}).await;
+    let brand = sim.create(&brand_request("PRIVATE_PROFIT")).await;
+    let brand_id = text(&brand, "brandId");
+    let answer = sim
+        .call(Method::DELETE, &format!("/brand/{brand_id}"), None)
+        .await;
+    answer.expect(StatusCode::NO_CONTENT, "DELETE /brand/{brandId}");
+    assert_eq!(
+        sim.get_brand(brand_id).await["status"],
+        "DELETED",
+        "GET after DELETE"
+    );
+    let reference = text(&brand, "referenceId");
+    assert_eq!(
+        sim.count_by_reference(reference).await,
+        0,
+        "the default search (status ACTIVE) leaves deleted brands out"
+    );
+    let deleted = sim
+        .search(&format!("referenceId={reference}&status=DELETED"))
+        .await;
+    assert_eq!(
+        deleted["totalRecords"], 1,
+        "status=DELETED finds it: {deleted:#}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoring
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn scoring_verifies_a_brand_after_the_delay_and_leaves_a_sole_proprietor_self_declared() {
+    let sim = spawn_sim(|_| {}).await;
+    let registered = Instant::now();
+    let company = sim.create(&brand_request("PRIVATE_PROFIT")).await;
+    let sole = sim.create(&brand_request("SOLE_PROPRIETOR")).await;
+
+    sim.wait_for_identity(text(&company, "brandId"), "VERIFIED")
+        .await;
+    assert!(
+        registered.elapsed() >= Duration::from_millis(300),
+        "scoring finished after {:?}, before the 300 ms scoring delay",
+        registered.elapsed()
+    );
+    assert_eq!(
+        sim.get_brand(text(&sole, "brandId")).await["identityStatus"],
+        "SELF_DECLARED",
+        "a sole proprietor stays SELF_DECLARED after scoring"
+    );
+}
+
+#[tokio::test]
+async fn sim_unverified_and_self_declared_decide_how_scoring_ends() {
+    let sim = spawn_sim(|_| {}).await;
+    let control = sim.create(&brand_request("PRIVATE_PROFIT")).await;
+    let unverified = with(
+        brand_request("PRIVATE_PROFIT"),
+        "displayName",
+        json!("Acme [sim:unverified]"),
+    );
+    let unverified = sim.create(&unverified).await;
+    let declared = with(
+        brand_request("NON_PROFIT"),
+        "displayName",
+        json!("Acme [sim:self-declared]"),
+    );
+    let declared = sim.create(&declared).await;
+
+    sim.wait_for_identity(text(&control, "brandId"), "VERIFIED")
+        .await;
+    assert_eq!(
+        sim.get_brand(text(&unverified, "brandId")).await["identityStatus"],
+        "UNVERIFIED",
+        "[sim:unverified] should end scoring UNVERIFIED"
+    );
+    assert_eq!(
+        sim.get_brand(text(&declared, "brandId")).await["identityStatus"],
+        "SELF_DECLARED",
+        "[sim:self-declared] should end scoring SELF_DECLARED"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Magic failures
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn sim_error_591_is_refused_as_a_temporary_error_and_stores_nothing() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = with(
+        brand_request("PRIVATE_PROFIT"),
+        "displayName",
+        json!("Acme [sim:error-591]"),
+    );
+    let errors = assert_errors(
+        &sim.post_brand(&request).await,
+        "ApiError",
+        "a [sim:error-591] brand",
+    );
+    assert_eq!(
+        errors[0]["code"], 591,
+        "expected TCR error 591; got {errors:#?}"
+    );
+    assert!(
+        text(&errors[0], "description").contains("30 seconds"),
+        "591 tells the client to retry in 30 seconds; got {errors:#?}"
+    );
+    assert_eq!(
+        sim.count_by_reference(text(&request, "referenceId")).await,
+        0,
+        "a refused brand must not be stored"
+    );
+}
+
+#[tokio::test]
+async fn sim_http_503_fails_with_a_bare_503_and_stores_nothing() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = with(
+        brand_request("PRIVATE_PROFIT"),
+        "displayName",
+        json!("Acme [sim:http-503]"),
+    );
+    let answer = sim.post_brand(&request).await;
+    answer.expect(StatusCode::SERVICE_UNAVAILABLE, "a [sim:http-503] brand");
+    assert!(
+        answer.text.is_empty(),
+        "a bare 503 has no body; got {:?}",
+        answer.text
+    );
+    assert_eq!(
+        sim.count_by_reference(text(&request, "referenceId")).await,
+        0,
+        "a failed brand must not be stored"
+    );
+}
+
+#[tokio::test]
+async fn sim_slow_2_answers_two_seconds_late_but_registers_at_once() {
+    let sim = Arc::new(spawn_sim(|_| {}).await);
+    let request = with(
+        brand_request("PRIVATE_PROFIT"),
+        "displayName",
+        json!("Acme [sim:slow-2]"),
+    );
+    let reference = text(&request, "referenceId").to_owned();
+    let slow = {
+        let sim = sim.clone();
+        tokio::spawn(async move { sim.post_brand(&request).await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sim.count_by_reference(&reference).await,
+        1,
+        "a slow TCR has stored the brand before it answers"
+    );
+    let answer = slow.await.expect("the slow call's task");
+    answer.expect(StatusCode::OK, "a [sim:slow-2] brand");
+    assert!(
+        answer.elapsed >= Duration::from_secs(2),
+        "[sim:slow-2] should take at least 2 s, took {:?}",
+        answer.elapsed
+    );
+    assert_component("Brand_CSP", &answer.json("slow answer"), "the slow answer");
+}
+
+#[tokio::test]
+async fn sim_created_then_http_500_stores_the_brand_but_answers_500() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = with(
+        brand_request("PRIVATE_PROFIT"),
+        "displayName",
+        json!("Acme [sim:created-then-http-500]"),
+    );
+    let answer = sim.post_brand(&request).await;
+    answer.expect(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "a [sim:created-then-http-500] brand",
+    );
+    assert_eq!(
+        sim.count_by_reference(text(&request, "referenceId")).await,
+        1,
+        "TCR created the brand even though it answered 500"
+    );
+}
+
+#[tokio::test]
+async fn magic_markers_refuse_updates_too_and_change_nothing() {
+    let sim = spawn_sim(|c| c.scoring_delay = Duration::from_secs(60)).await;
+    let request = brand_request("PRIVATE_PROFIT");
+    let created = sim.create(&request).await;
+    let brand_id = text(&created, "brandId");
+    let change = with(request, "website", json!("https://changed.acme.example"));
+
+    let refused = with(change.clone(), "displayName", json!("Acme [sim:error-591]"));
+    let errors = assert_errors(
+        &sim.put_brand(brand_id, &refused).await,
+        "ApiError_CSP",
+        "PUT with [sim:error-591]",
+    );
+    assert_eq!(
+        errors[0]["code"], 591,
+        "expected TCR error 591; got {errors:#?}"
+    );
+
+    let failed = with(change, "displayName", json!("Acme [sim:http-502]"));
+    let answer = sim.put_brand(brand_id, &failed).await;
+    answer.expect(StatusCode::BAD_GATEWAY, "PUT with [sim:http-502]");
+    assert!(
+        answer.text.is_empty(),
+        "a bare 502 has no body; got {:?}",
+        answer.text
+    );
+
+    assert_eq!(
+        sim.get_brand(brand_id).await,
+        created,
+        "a refused or failed update must leave the brand as it was"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_sim_marker_is_refused() {
+    let sim = spawn_sim(|_| {}).await;
+    let request = with(
+        brand_request("PRIVATE_PROFIT"),
+        "displayName",
+        json!("Acme [sim:explode]"),
+    );
+    let errors = assert_errors(&sim.post_brand(&request).await, "ApiError", "[sim:explode]");
+    assert!(
+        has_error(&errors, 501, "displayName"),
+        "an unknown marker is a 501 on displayName; got {errors:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth and rate limits
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn missing_or_wrong_credentials_are_401_without_body() {
+    let sim = spawn_sim(|_| {}).await;
+    let body = brand_request("PRIVATE_PROFIT");
+    let wrong_secret = (sim.key.as_str(), "not-the-secret");
+    let wrong_key = ("not-the-key", sim.secret.as_str());
+    for (label, credentials) in [
+        ("no credentials", None),
+        ("a wrong secret", Some(wrong_secret)),
+        ("a wrong key", Some(wrong_key)),
+    ] {
+        for (method, path, body) in [
+            (Method::GET, "/enum/entityType", None),
+            (Method::POST, "/brand/nonBlocking", Some(&body)),
+        ] {
+            let answer = sim.send(method.clone(), path, body, credentials).await;
+            answer.expect(
+                StatusCode::UNAUTHORIZED,
+                &format!("{method} {path} with {label}"),
+            );
+            assert!(
+                answer.text.is_empty(),
+                "{method} {path} with {label}: a 401 has no body, got {:?}",
+                answer.text
+            );
+        }
+    }
+    assert_eq!(
+        sim.count_by_reference(text(&body, "referenceId")).await,
+        0,
+        "an unauthenticated create must not store the brand"
+    );
+}
+
+#[tokio::test]
+async fn writes_over_the_write_limit_are_429() {
+    let sim = spawn_sim(|c| c.write_rate_per_10s = 3).await;
+    for n in 1..=3 {
+        let answer = sim.post_brand(&brand_request("PRIVATE_PROFIT")).await;
+        answer.expect(StatusCode::OK, &format!("write {n} of 3 allowed per 10 s"));
+    }
+    let answer = sim.post_brand(&brand_request("PRIVATE_PROFIT")).await;
+    answer.expect(StatusCode::TOO_MANY_REQUESTS, "the 4th write within 10 s");
+    let answer = sim.get("/enum/entityType").await;
+    answer.expect(StatusCode::OK, "reads are limited separately from writes");
+}
+
+#[tokio::test]
+async fn reads_over_the_read_limit_are_429() {
+    let sim = spawn_sim(|c| c.read_rate_per_sec = 2).await;
+    for n in 1..=2 {
+        sim.get("/enum/entityType")
+            .await
+            .expect(StatusCode::OK, &format!("read {n} of 2 allowed per second"));
+    }
+    sim.get("/enum/entityType").await.expect(
+        StatusCode::TOO_MANY_REQUESTS,
+        "the 3rd read within a second",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations and the rest
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn list_enumerations_hold_exactly_what_brand_csp_allows() {
+    let sim = spawn_sim(|_| {}).await;
+    for (path, property) in [
+        ("/enum/entityType", "entityType"),
+        ("/enum/brandRelationship", "brandRelationship"),
+        ("/enum/brandIdentityStatus", "identityStatus"),
+        ("/enum/stockExchange", "stockExchange"),
+        ("/enum/altBusinessIdType", "altBusinessIdType"),
+    ] {
+        let answer = sim.get(path).await;
+        answer.expect(StatusCode::OK, path);
+        let values = answer.json(path);
+        let listed = string_set(&values, path);
+        assert_eq!(
+            listed,
+            brand_csp_enum(property),
+            "GET {path} should list exactly Brand_CSP.{property}'s values"
+        );
+        // The operation's own schema lags behind Brand_CSP for entityType (no SOLE_PROPRIETOR)
+        // and stockExchange (no SGX, OTHER): everything it lists must still be there.
+        let documented = &response_schema(path, "get")["items"]["enum"];
+        let documented = string_set(documented, &format!("{path} response enum"));
+        assert!(
+            listed.is_superset(&documented),
+            "GET {path} lacks documented values {:?}",
+            documented.difference(&listed).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_vertical_enumeration_has_tcrs_23_verticals() {
+    let sim = spawn_sim(|_| {}).await;
+    let verticals = sim.get("/enum/vertical").await.json("GET /enum/vertical");
+    let map = verticals
+        .as_object()
+        .expect("GET /enum/vertical is a JSON object");
+    let expected = [
+        "PROFESSIONAL",
+        "REAL_ESTATE",
+        "HEALTHCARE",
+        "HUMAN_RESOURCES",
+        "ENERGY",
+        "ENTERTAINMENT",
+        "RETAIL",
+        "TRANSPORTATION",
+        "AGRICULTURE",
+        "INSURANCE",
+        "POSTAL",
+        "EDUCATION",
+        "HOSPITALITY",
+        "FINANCIAL",
+        "POLITICAL",
+        "GAMBLING",
+        "LEGAL",
+        "CONSTRUCTION",
+        "NGO",
+        "MANUFACTURING",
+        "GOVERNMENT",
+        "TECHNOLOGY",
+        "COMMUNICATION",
+    ];
+    let codes: BTreeSet<&str> = map.keys().map(String::as_str).collect();
+    assert_eq!(codes, expected.into_iter().collect(), "the vertical codes");
+    let shape = json!({
+        "type": "object",
+        "required": ["industryId", "displayName", "description"],
+        "properties": {
+            "industryId": {"type": "string"},
+            "displayName": {"type": "string"},
+            "description": {"type": "string"}
+        }
+    });
+    for (code, info) in map {
+        assert_schema(&shape, info, &format!("vertical {code}"));
+    }
+    let example = &response_schema("/enum/vertical", "get")["example"];
+    for (code, info) in example
+        .as_object()
+        .expect("the vertical example is an object")
+    {
+        assert_eq!(
+            &verticals[code], info,
+            "vertical {code} differs from TCR's example"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_usecase_enumeration_matches_tcrs_shape() {
+    let sim = spawn_sim(|_| {}).await;
+    let use_cases = sim.get("/enum/usecase").await.json("GET /enum/usecase");
+    let map = use_cases
+        .as_object()
+        .expect("GET /enum/usecase is a JSON object");
+    let shape = json!({
+        "type": "object",
+        "required": ["classification", "description", "displayName", "minSubUsecases",
+                     "maxSubUsecases", "validSubUsecase"],
+        "properties": {
+            "classification": {"enum": ["STANDARD", "SPECIAL"]},
+            "description": {"type": "string"},
+            "displayName": {"type": "string"},
+            "minSubUsecases": {"type": "integer", "minimum": 0},
+            "maxSubUsecases": {"type": "integer", "minimum": 0},
+            "validSubUsecase": {"type": "boolean"}
+        }
+    });
+    for (code, info) in map {
+        assert_schema(&shape, info, &format!("use case {code}"));
+        assert!(
+            info["minSubUsecases"].as_u64() <= info["maxSubUsecases"].as_u64(),
+            "use case {code}: minSubUsecases exceeds maxSubUsecases: {info}"
+        );
+    }
+    for code in [
+        "2FA",
+        "ACCOUNT_NOTIFICATION",
+        "MARKETING",
+        "MIXED",
+        "LOW_VOLUME",
+        "SOLE_PROPRIETOR",
+    ] {
+        assert!(map.contains_key(code), "GET /enum/usecase lacks {code}");
+    }
+    let example = &response_schema("/enum/usecase", "get")["example"];
+    for (code, info) in example
+        .as_object()
+        .expect("the usecase example is an object")
+    {
+        assert_eq!(
+            &use_cases[code], info,
+            "use case {code} differs from TCR's example"
+        );
+    }
+
+    let subs = sim
+        .get("/enum/usecase?validSubUsecase=true")
+        .await
+        .json("GET /enum/usecase?validSubUsecase=true");
+    let subs = subs.as_object().expect("an object");
+    assert!(
+        subs.contains_key("2FA") && !subs.contains_key("MIXED"),
+        "validSubUsecase=true keeps the use cases valid as sub-use cases: {:?}",
+        subs.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        subs.values().all(|u| u["validSubUsecase"] == true),
+        "validSubUsecase=true returned a use case that is not a valid sub-use case"
+    );
+}
+
+#[tokio::test]
+async fn version_is_plain_text() {
+    let sim = spawn_sim(|_| {}).await;
+    let answer = sim.get("/version").await;
+    answer.expect(StatusCode::OK, "GET /version");
+    assert!(
+        answer.content_type.starts_with("text/plain"),
+        "GET /version is text/plain, got {:?}",
+        answer.content_type
+    );
+    assert_eq!(answer.text, "5.23.0-sim", "GET /version body");
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_and_v1_blocking_create_is_gone() {
+    let sim = spawn_sim(|_| {}).await;
+    sim.get("/no/such/thing")
+        .await
+        .expect(StatusCode::NOT_FOUND, "GET /v2/no/such/thing");
+    let outside = sim
+        .http
+        .get(sim.base.replace("/v2", "/brand"))
+        .basic_auth(&sim.key, Some(&sim.secret))
+        .send()
+        .await
+        .expect("an HTTP answer");
+    assert_eq!(
+        outside.status(),
+        StatusCode::NOT_FOUND,
+        "paths outside /v2 do not exist"
+    );
+    let blocking = sim
+        .call(
+            Method::POST,
+            "/brand",
+            Some(&brand_request("PRIVATE_PROFIT")),
+        )
+        .await;
+    assert!(
+        matches!(
+            blocking.status,
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ),
+        "v2 has no blocking POST /brand; got HTTP {}",
+        blocking.status
+    );
+}
