@@ -12,6 +12,7 @@ use crate::error::ApiError;
 /// Who a token speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Role {
     /// The operator's staff: every customer, acting for one through `X-Customer-ID`.
     Superadmin,

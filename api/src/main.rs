@@ -29,8 +29,11 @@ enum Command {
         #[arg(long, value_enum)]
         role: Role,
         /// The customer a customer_admin / customer_user token belongs to.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "ban")]
         customer: Option<Uuid>,
+        /// The same customer, named by its billing account number instead of its id.
+        #[arg(long)]
+        ban: Option<String>,
         /// Subject (user id) recorded as the actor of what the token does.
         #[arg(long, default_value = "local-user")]
         subject: String,
@@ -129,10 +132,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Token {
             role,
             customer,
+            ban,
             subject,
             hours,
         } => {
             let keys = TokenKeys::hs256(&config::jwt_secret()?);
+            let customer = match ban {
+                Some(ban) => {
+                    let ban = tendlc_domain::customer::Ban::parse(&ban).map_err(|e| anyhow::anyhow!("--ban {e}"))?;
+                    Some(tendlc_domain::customer::customer_id_for_ban(&ban))
+                }
+                None => customer,
+            };
             let customer_id = match (role, customer) {
                 (Role::Superadmin, Some(_)) => anyhow::bail!("a superadmin token has no --customer; send X-Customer-ID instead"),
                 (Role::Superadmin, None) => None,
