@@ -68,7 +68,10 @@ impl TcrHttpClient {
         let mut request = self
             .http
             .request(method.clone(), format!("{}{}", self.base_url, endpoint))
-            .basic_auth(self.api_key.expose_secret(), Some(self.api_secret.expose_secret()))
+            .basic_auth(
+                self.api_key.expose_secret(),
+                Some(self.api_secret.expose_secret()),
+            )
             .header("Accept", "application/json");
         if !query.is_empty() {
             request = request.query(query);
@@ -96,8 +99,12 @@ impl TcrHttpClient {
             latency_ms: started.elapsed().as_millis() as u64,
         };
         match &result {
-            Ok(_) => tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, "TCR call"),
-            Err(error) => tracing::warn!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, error = %error, "TCR call failed"),
+            Ok(_) => {
+                tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, "TCR call")
+            }
+            Err(error) => {
+                tracing::warn!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, error = %error, "TCR call failed")
+            }
         }
         TcrReply { call, result }
     }
@@ -204,14 +211,28 @@ impl TcrPort for TcrHttpClient {
             .await
     }
 
-    async fn update_brand(&self, tcr_brand_id: &str, brand: &TcrBrandRequest) -> TcrReply<TcrBrand> {
-        self.call(Method::PUT, &format!("/brand/{tcr_brand_id}"), &[], Some(brand))
-            .await
+    async fn update_brand(
+        &self,
+        tcr_brand_id: &str,
+        brand: &TcrBrandRequest,
+    ) -> TcrReply<TcrBrand> {
+        self.call(
+            Method::PUT,
+            &format!("/brand/{tcr_brand_id}"),
+            &[],
+            Some(brand),
+        )
+        .await
     }
 
     async fn find_brand_by_reference(&self, reference_id: &str) -> TcrReply<Option<TcrBrand>> {
         let reply: TcrReply<RecordSet<TcrBrand>> = self
-            .call(Method::GET, "/brand", &[("referenceId", reference_id)], None)
+            .call(
+                Method::GET,
+                "/brand",
+                &[("referenceId", reference_id)],
+                None,
+            )
             .await;
         map_reply(reply, |set| {
             set.records.into_iter().find(|brand| {

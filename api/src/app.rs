@@ -63,10 +63,17 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Runs `serve` until `shutdown` turns true: migrations, projection runners and the API.
-pub async fn run(config: Config, listener: TcpListener, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
-    let pool = db::connect(config.database_url.expose_secret(), config.database_max_connections)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let pool = db::connect(
+        config.database_url.expose_secret(),
+        config.database_max_connections,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
     db::migrate(&pool)
         .await
         .map_err(|e| anyhow::anyhow!("cannot apply migrations: {e}"))?;

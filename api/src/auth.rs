@@ -37,7 +37,10 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Superadmin => true,
-        Role::CustomerAdmin => matches!(action, ReadCustomer | ReadRegistrations | SubmitRegistrations | ReadReference),
+        Role::CustomerAdmin => matches!(
+            action,
+            ReadCustomer | ReadRegistrations | SubmitRegistrations | ReadReference
+        ),
         Role::CustomerUser => matches!(action, ReadCustomer | ReadRegistrations | ReadReference),
     }
 }
@@ -84,22 +87,27 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind;
-            ApiError::unauthorized(match e.kind() {
-                ErrorKind::ExpiredSignature => "the bearer token has expired",
-                ErrorKind::InvalidSignature => "the bearer token's signature is not valid",
-                ErrorKind::InvalidAlgorithm => "the bearer token must be signed with HS256",
-                ErrorKind::MissingRequiredClaim(_) => "the bearer token lacks a required claim (sub, exp)",
-                _ => "the bearer token is not valid",
-            })
-        })?;
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                ApiError::unauthorized(match e.kind() {
+                    ErrorKind::ExpiredSignature => "the bearer token has expired",
+                    ErrorKind::InvalidSignature => "the bearer token's signature is not valid",
+                    ErrorKind::InvalidAlgorithm => "the bearer token must be signed with HS256",
+                    ErrorKind::MissingRequiredClaim(_) => {
+                        "the bearer token lacks a required claim (sub, exp)"
+                    }
+                    _ => "the bearer token is not valid",
+                })
+            })?;
         let claims = data.claims;
         match (claims.role, claims.customer_id) {
-            (Role::Superadmin, Some(_)) => Err(ApiError::unauthorized("a superadmin token must not carry customer_id")),
-            (Role::CustomerAdmin | Role::CustomerUser, None) => {
-                Err(ApiError::unauthorized("a customer token must carry customer_id"))
-            }
+            (Role::Superadmin, Some(_)) => Err(ApiError::unauthorized(
+                "a superadmin token must not carry customer_id",
+            )),
+            (Role::CustomerAdmin | Role::CustomerUser, None) => Err(ApiError::unauthorized(
+                "a customer token must carry customer_id",
+            )),
             _ => Ok(claims),
         }
     }
@@ -123,7 +131,10 @@ impl Caller {
         } else {
             Err(ApiError::forbidden(format!(
                 "the {} role may not do this",
-                serde_json::to_value(self.role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                serde_json::to_value(self.role)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
             )))
         }
     }
@@ -152,16 +163,26 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("send a bearer token in the Authorization header"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("send a bearer token in the Authorization header")
+            })?;
         let token = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-            .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <token>'"))?;
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
+            .ok_or_else(|| {
+                ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")
+            })?;
         let claims = state.tokens.verify(token.trim())?;
         let customer = match claims.role {
             Role::Superadmin => match parts.headers.get(CUSTOMER_HEADER) {
@@ -171,7 +192,12 @@ impl FromRequestParts<AppState> for Caller {
                         .to_str()
                         .ok()
                         .and_then(|v| Uuid::parse_str(v.trim()).ok())
-                        .ok_or_else(|| ApiError::bad_request("invalid_customer_header", "X-Customer-ID must be a customer id (UUID)"))?,
+                        .ok_or_else(|| {
+                            ApiError::bad_request(
+                                "invalid_customer_header",
+                                "X-Customer-ID must be a customer id (UUID)",
+                            )
+                        })?,
                 ),
             },
             // For everyone else the header is ignored: their own customer is used.
@@ -208,12 +234,21 @@ mod tests {
     }
 
     fn in_an_hour() -> u64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3600
     }
 
     #[test]
     fn it_should_accept_a_token_it_minted() {
-        let claims = Claims { sub: "u1".into(), role: Role::CustomerAdmin, customer_id: Some(Uuid::new_v4()), exp: in_an_hour() };
+        let claims = Claims {
+            sub: "u1".into(),
+            role: Role::CustomerAdmin,
+            customer_id: Some(Uuid::new_v4()),
+            exp: in_an_hour(),
+        };
         let token = keys().mint(&claims).unwrap();
         let verified = keys().verify(&token).expect("own token must verify");
         assert_eq!(verified.customer_id, claims.customer_id);
@@ -221,23 +256,40 @@ mod tests {
 
     #[test]
     fn it_should_refuse_an_expired_token() {
-        let claims = Claims { sub: "u1".into(), role: Role::Superadmin, customer_id: None, exp: 1_000 };
+        let claims = Claims {
+            sub: "u1".into(),
+            role: Role::Superadmin,
+            customer_id: None,
+            exp: 1_000,
+        };
         let token = keys().mint(&claims).unwrap();
-        let error = keys().verify(&token).expect_err("expired token must be refused");
+        let error = keys()
+            .verify(&token)
+            .expect_err("expired token must be refused");
         assert_eq!(error.body.message, "the bearer token has expired");
     }
 
     #[test]
     fn it_should_refuse_a_token_signed_with_another_secret() {
         let other = TokenKeys::hs256(&SecretString::from("y".repeat(40)));
-        let claims = Claims { sub: "u1".into(), role: Role::Superadmin, customer_id: None, exp: in_an_hour() };
+        let claims = Claims {
+            sub: "u1".into(),
+            role: Role::Superadmin,
+            customer_id: None,
+            exp: in_an_hour(),
+        };
         let token = other.mint(&claims).unwrap();
         assert!(keys().verify(&token).is_err());
     }
 
     #[test]
     fn it_should_refuse_a_customer_token_without_a_customer() {
-        let claims = Claims { sub: "u1".into(), role: Role::CustomerUser, customer_id: None, exp: in_an_hour() };
+        let claims = Claims {
+            sub: "u1".into(),
+            role: Role::CustomerUser,
+            customer_id: None,
+            exp: in_an_hour(),
+        };
         let token = keys().mint(&claims).unwrap();
         assert!(keys().verify(&token).is_err());
     }

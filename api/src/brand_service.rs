@@ -43,7 +43,7 @@ impl CommandContext {
 /// What became of a request that reached TCR (or tried to).
 pub enum Outcome {
     /// TCR did what was asked; the brand as the read model now shows it.
-    Done(BrandRow),
+    Done(Box<BrandRow>),
     /// TCR did not; the request is recorded and the error says what the caller should know.
     Failed { brand_id: Uuid, error: TcrError },
 }
@@ -76,11 +76,26 @@ pub fn reference_for(brand_id: Uuid) -> String {
 }
 
 impl BrandService {
-    pub fn new(pool: PgPool, cqrs: Arc<PostgresCqrs<Brand>>, tcr: Arc<dyn TcrPort>, wake: Wake) -> Self {
-        Self { pool, cqrs, tcr, wake }
+    pub fn new(
+        pool: PgPool,
+        cqrs: Arc<PostgresCqrs<Brand>>,
+        tcr: Arc<dyn TcrPort>,
+        wake: Wake,
+    ) -> Self {
+        Self {
+            pool,
+            cqrs,
+            tcr,
+            wake,
+        }
     }
 
-    async fn execute(&self, brand_id: Uuid, command: BrandCommand, metadata: EventMetadata) -> Result<(), ApiError> {
+    async fn execute(
+        &self,
+        brand_id: Uuid,
+        command: BrandCommand,
+        metadata: EventMetadata,
+    ) -> Result<(), ApiError> {
         let result = self
             .cqrs
             .execute_with_metadata(&brand_id.to_string(), command, metadata.to_map())
@@ -98,11 +113,17 @@ impl BrandService {
     }
 
     /// Waits (bounded) until the read model has applied `sequence`, then returns the row.
-    pub async fn read_back(&self, brand_id: Uuid, sequence: usize) -> Result<Option<BrandRow>, ApiError> {
+    pub async fn read_back(
+        &self,
+        brand_id: Uuid,
+        sequence: usize,
+    ) -> Result<Option<BrandRow>, ApiError> {
         let deadline = tokio::time::Instant::now() + READ_YOUR_WRITES;
         loop {
             let row = brand_rows::get(&self.pool, brand_id, None).await?;
-            let caught_up = row.as_ref().is_some_and(|r| r.last_sequence >= sequence as i64);
+            let caught_up = row
+                .as_ref()
+                .is_some_and(|r| r.last_sequence >= sequence as i64);
             if caught_up || tokio::time::Instant::now() >= deadline {
                 if !caught_up {
                     tracing::warn!(%brand_id, sequence, "read model is behind; answering with what it has");
@@ -115,9 +136,9 @@ impl BrandService {
 
     async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, ApiError> {
         let (_, sequence) = self.load(brand_id).await?;
-        self.read_back(brand_id, sequence)
-            .await?
-            .ok_or_else(|| ApiError::internal("read model", "brand row missing after it was recorded"))
+        self.read_back(brand_id, sequence).await?.ok_or_else(|| {
+            ApiError::internal("read model", "brand row missing after it was recorded")
+        })
     }
 
     /// Registers a new brand with TCR.
@@ -147,13 +168,26 @@ impl BrandService {
         let metadata = context.metadata().with_tcr_call(reply.call.clone());
         match reply.result {
             Ok(tcr) => {
-                self.execute(brand_id, BrandCommand::RecordSubmissionAccepted { tcr, adopted: false }, metadata)
-                    .await?;
-                Ok(Outcome::Done(self.settled_row(brand_id).await?))
+                self.execute(
+                    brand_id,
+                    BrandCommand::RecordSubmissionAccepted {
+                        tcr,
+                        adopted: false,
+                    },
+                    metadata,
+                )
+                .await?;
+                Ok(Outcome::Done(Box::new(self.settled_row(brand_id).await?)))
             }
             Err(error) => {
-                self.execute(brand_id, BrandCommand::RecordSubmissionFailed { error: error.clone() }, metadata)
-                    .await?;
+                self.execute(
+                    brand_id,
+                    BrandCommand::RecordSubmissionFailed {
+                        error: error.clone(),
+                    },
+                    metadata,
+                )
+                .await?;
                 // Let the read model show the failure before the caller can look.
                 self.settled_row(brand_id).await?;
                 Ok(Outcome::Failed { brand_id, error })
@@ -169,10 +203,15 @@ impl BrandService {
         brand: &Brand,
         profile: BrandProfile,
     ) -> Result<Option<Outcome>, ApiError> {
-        let (Some(current), Some(tcr_brand_id), Some(relationship)) =
-            (&brand.profile, &brand.tcr_brand_id, brand.brand_relationship)
-        else {
-            let status = brand.status.map(RegistrationStatus::as_str).unwrap_or("unknown");
+        let (Some(current), Some(tcr_brand_id), Some(relationship)) = (
+            &brand.profile,
+            &brand.tcr_brand_id,
+            brand.brand_relationship,
+        ) else {
+            let status = brand
+                .status
+                .map(RegistrationStatus::as_str)
+                .unwrap_or("unknown");
             return Err(ApiError::conflict(
                 "brand_not_registered",
                 format!("the brand is not registered with TCR (status {status}), so it cannot be updated yet"),
@@ -182,19 +221,35 @@ impl BrandService {
             return Ok(None);
         }
         let request = profile.to_tcr_request(relationship, brand.reference_id.as_deref());
-        self.execute(brand_id, BrandCommand::RequestUpdate { profile: profile.clone() }, context.metadata())
-            .await?;
+        self.execute(
+            brand_id,
+            BrandCommand::RequestUpdate {
+                profile: profile.clone(),
+            },
+            context.metadata(),
+        )
+        .await?;
         let reply = self.tcr.update_brand(tcr_brand_id, &request).await;
         let metadata = context.metadata().with_tcr_call(reply.call.clone());
         match reply.result {
             Ok(tcr) => {
-                self.execute(brand_id, BrandCommand::RecordUpdateAccepted { profile, tcr }, metadata)
-                    .await?;
-                Ok(Some(Outcome::Done(self.settled_row(brand_id).await?)))
+                self.execute(
+                    brand_id,
+                    BrandCommand::RecordUpdateAccepted { profile, tcr },
+                    metadata,
+                )
+                .await?;
+                Ok(Some(Outcome::Done(Box::new(self.settled_row(brand_id).await?))))
             }
             Err(error) => {
-                self.execute(brand_id, BrandCommand::RecordUpdateFailed { error: error.clone() }, metadata)
-                    .await?;
+                self.execute(
+                    brand_id,
+                    BrandCommand::RecordUpdateFailed {
+                        error: error.clone(),
+                    },
+                    metadata,
+                )
+                .await?;
                 self.settled_row(brand_id).await?;
                 Ok(Some(Outcome::Failed { brand_id, error }))
             }

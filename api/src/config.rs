@@ -13,7 +13,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is not set: {hint}")]
-    Missing { name: &'static str, hint: &'static str },
+    Missing {
+        name: &'static str,
+        hint: &'static str,
+    },
     #[error("{name} is invalid: {reason}")]
     Invalid { name: &'static str, reason: String },
 }
@@ -47,16 +50,22 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(text) => text.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-            name,
-            reason: e.to_string(),
-        }),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            }),
     }
 }
 
 /// The JWT secret alone (for `tendlc token`).
 pub fn jwt_secret() -> Result<SecretString, ConfigError> {
-    let secret = required_secret("TENDLC_JWT_SECRET", "set it to a long random string (at least 32 characters)")?;
+    let secret = required_secret(
+        "TENDLC_JWT_SECRET",
+        "set it to a long random string (at least 32 characters)",
+    )?;
     if secrecy::ExposeSecret::expose_secret(&secret).len() < 32 {
         return Err(ConfigError::Invalid {
             name: "TENDLC_JWT_SECRET",
@@ -74,8 +83,14 @@ pub fn database_url() -> SecretString {
 /// TCR credentials (for `serve` and `tcr-sim`).
 pub fn tcr_credentials() -> Result<(SecretString, SecretString), ConfigError> {
     Ok((
-        required_secret("TCR_API_KEY", "the CSP API key from TCR (for tcr-sim: any value, shared with serve)")?,
-        required_secret("TCR_API_SECRET", "the CSP API secret from TCR (for tcr-sim: any value, shared with serve)")?,
+        required_secret(
+            "TCR_API_KEY",
+            "the CSP API key from TCR (for tcr-sim: any value, shared with serve)",
+        )?,
+        required_secret(
+            "TCR_API_SECRET",
+            "the CSP API secret from TCR (for tcr-sim: any value, shared with serve)",
+        )?,
     ))
 }
 
@@ -85,7 +100,10 @@ impl Config {
         Ok(Config {
             database_url: database_url(),
             database_max_connections: parsed("TENDLC_DB_MAX_CONNECTIONS", 10)?,
-            listen: parsed("TENDLC_LISTEN", DEFAULT_LISTEN.parse().expect("valid default"))?,
+            listen: parsed(
+                "TENDLC_LISTEN",
+                DEFAULT_LISTEN.parse().expect("valid default"),
+            )?,
             jwt_secret: jwt_secret()?,
             tcr_base_url: var("TCR_BASE_URL").unwrap_or_else(|| DEFAULT_TCR_BASE_URL.to_string()),
             tcr_api_key,

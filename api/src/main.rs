@@ -9,7 +9,11 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 #[derive(Parser)]
-#[command(name = "tendlc", version, about = "Register 10DLC brands and campaigns with The Campaign Registry, keep them in sync, prove what happened.")]
+#[command(
+    name = "tendlc",
+    version,
+    about = "Register 10DLC brands and campaigns with The Campaign Registry, keep them in sync, prove what happened."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -139,16 +143,21 @@ async fn main() -> anyhow::Result<()> {
             let keys = TokenKeys::hs256(&config::jwt_secret()?);
             let customer = match ban {
                 Some(ban) => {
-                    let ban = tendlc_domain::customer::Ban::parse(&ban).map_err(|e| anyhow::anyhow!("--ban {e}"))?;
+                    let ban = tendlc_domain::customer::Ban::parse(&ban)
+                        .map_err(|e| anyhow::anyhow!("--ban {e}"))?;
                     Some(tendlc_domain::customer::customer_id_for_ban(&ban))
                 }
                 None => customer,
             };
             let customer_id = match (role, customer) {
-                (Role::Superadmin, Some(_)) => anyhow::bail!("a superadmin token has no --customer; send X-Customer-ID instead"),
+                (Role::Superadmin, Some(_)) => anyhow::bail!(
+                    "a superadmin token has no --customer; send X-Customer-ID instead"
+                ),
                 (Role::Superadmin, None) => None,
                 (_, Some(customer)) => Some(customer),
-                (_, None) => anyhow::bail!("--customer is required for customer_admin and customer_user tokens"),
+                (_, None) => anyhow::bail!(
+                    "--customer is required for customer_admin and customer_user tokens"
+                ),
             };
             let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
             let token = keys.mint(&Claims {

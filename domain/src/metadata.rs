@@ -36,7 +36,12 @@ pub struct EventMetadata {
 }
 
 impl EventMetadata {
-    pub fn new(customer_id: Option<String>, actor: impl Into<String>, request_id: impl Into<String>, source: Source) -> Self {
+    pub fn new(
+        customer_id: Option<String>,
+        actor: impl Into<String>,
+        request_id: impl Into<String>,
+        source: Source,
+    ) -> Self {
         Self {
             customer_id,
             actor: actor.into(),
@@ -61,7 +66,10 @@ impl EventMetadata {
         map.insert("request_id".into(), self.request_id.clone());
         map.insert("source".into(), self.source.as_str().into());
         if let Some(call) = &self.tcr_call {
-            map.insert("tcr_endpoint".into(), format!("{} {}", call.method, call.endpoint));
+            map.insert(
+                "tcr_endpoint".into(),
+                format!("{} {}", call.method, call.endpoint),
+            );
             if let Some(status) = call.http_status {
                 map.insert("tcr_http_status".into(), status.to_string());
             }

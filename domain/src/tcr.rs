@@ -206,7 +206,8 @@ pub trait TcrPort: Send + Sync {
     /// `GET /brand/{brandId}`.
     async fn get_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand>;
     /// `PUT /brand/{brandId}`.
-    async fn update_brand(&self, tcr_brand_id: &str, brand: &TcrBrandRequest) -> TcrReply<TcrBrand>;
+    async fn update_brand(&self, tcr_brand_id: &str, brand: &TcrBrandRequest)
+        -> TcrReply<TcrBrand>;
     /// `GET /brand?referenceId=`: the brand TCR holds for our reference, if any.
     async fn find_brand_by_reference(&self, reference_id: &str) -> TcrReply<Option<TcrBrand>>;
     /// `GET /enum/entityType`.

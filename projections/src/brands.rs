@@ -24,7 +24,13 @@ fn profile_columns(profile: &BrandProfile) -> [Option<String>; 8] {
     ]
 }
 
-fn failure(reason: &str, message: &str, tcr_errors: &impl serde::Serialize, retryable: bool, at: DateTime<Utc>) -> Value {
+fn failure(
+    reason: &str,
+    message: &str,
+    tcr_errors: &impl serde::Serialize,
+    retryable: bool,
+    at: DateTime<Utc>,
+) -> Value {
     json!({ "reason": reason, "message": message, "tcr": tcr_errors, "retryable": retryable, "at": at })
 }
 
@@ -34,15 +40,23 @@ impl Projection for BrandsProjection {
         "brands_10dlc"
     }
 
-    async fn apply(&self, conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        event: &StoredEvent,
+    ) -> Result<(), ProjectionError> {
         if event.aggregate_type != "Brand" {
             return Ok(());
         }
-        let id = Uuid::parse_str(&event.aggregate_id).map_err(|e| ProjectionError::undecodable(event, e))?;
+        let id = Uuid::parse_str(&event.aggregate_id)
+            .map_err(|e| ProjectionError::undecodable(event, e))?;
         let source = event.meta("source").unwrap_or("api");
         let seq = event.sequence;
         let at = event.recorded_at;
-        match event.decode::<BrandEvent>().map_err(|e| ProjectionError::undecodable(event, e))? {
+        match event
+            .decode::<BrandEvent>()
+            .map_err(|e| ProjectionError::undecodable(event, e))?
+        {
             BrandEvent::BrandRegistrationRequested {
                 customer_id,
                 reference_id,
@@ -50,7 +64,8 @@ impl Projection for BrandsProjection {
                 profile,
                 ..
             } => {
-                let customer = Uuid::parse_str(&customer_id).map_err(|e| ProjectionError::undecodable(event, e))?;
+                let customer = Uuid::parse_str(&customer_id)
+                    .map_err(|e| ProjectionError::undecodable(event, e))?;
                 let [entity_type, display_name, company_name, ein, country, state, email, website] =
                     profile_columns(&profile);
                 sqlx::query(
@@ -228,7 +243,11 @@ const COLUMNS: &str = "brand_id, customer_id, reference_id, tcr_brand_id, status
     created_at, updated_at, last_sequence";
 
 /// One brand; `customer` restricts the answer to that tenant.
-pub async fn get(pool: &PgPool, brand_id: Uuid, customer: Option<Uuid>) -> Result<Option<BrandRow>, sqlx::Error> {
+pub async fn get(
+    pool: &PgPool,
+    brand_id: Uuid,
+    customer: Option<Uuid>,
+) -> Result<Option<BrandRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM brands_10dlc WHERE brand_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)"
     ))

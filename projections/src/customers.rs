@@ -17,12 +17,20 @@ impl Projection for CustomersProjection {
         "customers"
     }
 
-    async fn apply(&self, conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        event: &StoredEvent,
+    ) -> Result<(), ProjectionError> {
         if event.aggregate_type != "Customer" {
             return Ok(());
         }
-        let id = Uuid::parse_str(&event.aggregate_id).map_err(|e| ProjectionError::undecodable(event, e))?;
-        match event.decode::<CustomerEvent>().map_err(|e| ProjectionError::undecodable(event, e))? {
+        let id = Uuid::parse_str(&event.aggregate_id)
+            .map_err(|e| ProjectionError::undecodable(event, e))?;
+        match event
+            .decode::<CustomerEvent>()
+            .map_err(|e| ProjectionError::undecodable(event, e))?
+        {
             CustomerEvent::CustomerRegistered { details, .. } => {
                 sqlx::query(
                     "INSERT INTO customers (customer_id, ban, name, service_tier, notification_emails,
@@ -83,14 +91,20 @@ pub struct CustomerRow {
 const COLUMNS: &str = "customer_id, ban, name, service_tier, notification_emails, created_at, updated_at, last_sequence";
 
 pub async fn get(pool: &PgPool, customer_id: Uuid) -> Result<Option<CustomerRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM customers WHERE customer_id = $1"))
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM customers WHERE customer_id = $1"
+    ))
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await
 }
 
 /// One page of customers by name; `total` counts all.
-pub async fn list(pool: &PgPool, limit: i64, offset: i64) -> Result<(Vec<CustomerRow>, i64), sqlx::Error> {
+pub async fn list(
+    pool: &PgPool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CustomerRow>, i64), sqlx::Error> {
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM customers ORDER BY name, customer_id LIMIT $1 OFFSET $2"
     ))
@@ -98,6 +112,8 @@ pub async fn list(pool: &PgPool, limit: i64, offset: i64) -> Result<(Vec<Custome
     .bind(offset)
     .fetch_all(pool)
     .await?;
-    let total = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(pool).await?;
+    let total = sqlx::query_scalar("SELECT count(*) FROM customers")
+        .fetch_one(pool)
+        .await?;
     Ok((rows, total))
 }

@@ -43,7 +43,11 @@ pub trait Projection: Send + Sync {
     fn name(&self) -> &'static str;
 
     /// Applies one event. Must be idempotent per event (guard on the aggregate sequence).
-    async fn apply(&self, conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError>;
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        event: &StoredEvent,
+    ) -> Result<(), ProjectionError>;
 }
 
 /// Wakes local runners: on NOTIFY from any replica, or when this process recorded events.

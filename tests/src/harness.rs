@@ -47,7 +47,9 @@ impl Sim {
         config.read_rate_per_sec = 10_000;
         config.write_rate_per_10s = 10_000;
         adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind simulator");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind simulator");
         let address = listener.local_addr().expect("simulator address");
         let (stop, mut stopped) = watch::channel(false);
         let (api_key, api_secret) = (config.api_key.clone(), config.api_secret.clone());
@@ -74,7 +76,11 @@ impl Sim {
             .send()
             .await
             .expect("simulator brand search");
-        assert!(response.status().is_success(), "simulator brand search failed: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "simulator brand search failed: {}",
+            response.status()
+        );
         let body: Value = response.json().await.expect("simulator brand search body");
         body["records"].as_array().cloned().unwrap_or_default()
     }
@@ -144,16 +150,24 @@ impl TestApp {
             database_max_connections: 5,
             listen: "127.0.0.1:0".parse().unwrap(),
             jwt_secret: SecretString::from(jwt_secret.clone()),
-            tcr_base_url: options.tcr_base_url.clone().unwrap_or_else(|| sim.base_url.clone()),
+            tcr_base_url: options
+                .tcr_base_url
+                .clone()
+                .unwrap_or_else(|| sim.base_url.clone()),
             tcr_api_key: SecretString::from(tcr_key),
             tcr_api_secret: SecretString::from(tcr_secret),
             tcr_timeout: options.tcr_timeout,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind app");
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::app::run(config, listener, stopped));
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
         let base_url = format!("http://{address}");
         wait_until_healthy(&http, &base_url).await;
         let pool = sqlx::postgres::PgPoolOptions::new()
@@ -219,20 +233,26 @@ impl TestApp {
 
     /// Registers a brand as the customer's admin.
     pub async fn register_brand(&self, customer: Uuid, body: &Value) -> Response {
-        self.request(Method::POST, "/v1/messaging/brands", &self.token(Role::CustomerAdmin, Some(customer)))
-            .json(body)
-            .send()
-            .await
-            .expect("register brand request")
+        self.request(
+            Method::POST,
+            "/v1/messaging/brands",
+            &self.token(Role::CustomerAdmin, Some(customer)),
+        )
+        .json(body)
+        .send()
+        .await
+        .expect("register brand request")
     }
 
     /// Every event recorded for an aggregate, as (event_type, metadata).
     pub async fn events_of(&self, aggregate_id: &str) -> Vec<(String, Value)> {
-        sqlx::query_as("SELECT event_type, metadata FROM events WHERE aggregate_id = $1 ORDER BY sequence")
-            .bind(aggregate_id)
-            .fetch_all(&self.pool)
-            .await
-            .expect("read events")
+        sqlx::query_as(
+            "SELECT event_type, metadata FROM events WHERE aggregate_id = $1 ORDER BY sequence",
+        )
+        .bind(aggregate_id)
+        .fetch_all(&self.pool)
+        .await
+        .expect("read events")
     }
 
     pub async fn event_count(&self) -> i64 {
@@ -283,7 +303,11 @@ pub fn binary() -> PathBuf {
     BINARY
         .get_or_init(|| {
             let exe = std::env::current_exe().expect("test executable path");
-            let target_profile = exe.parent().and_then(|deps| deps.parent()).expect("target dir").to_path_buf();
+            let target_profile = exe
+                .parent()
+                .and_then(|deps| deps.parent())
+                .expect("target dir")
+                .to_path_buf();
             let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = Command::new(cargo)
@@ -293,7 +317,11 @@ pub fn binary() -> PathBuf {
                 .expect("run cargo build for the tendlc binary");
             assert!(status.success(), "building the tendlc binary failed");
             let binary = target_profile.join("tendlc");
-            assert!(binary.exists(), "tendlc binary not found at {}", binary.display());
+            assert!(
+                binary.exists(),
+                "tendlc binary not found at {}",
+                binary.display()
+            );
             binary
         })
         .clone()

@@ -14,15 +14,19 @@ async fn status_and_body(request: reqwest::RequestBuilder) -> (u16, Value) {
 async fn a_customer_is_created_read_listed_and_updated() {
     let app = TestApp::spawn().await;
     let admin = app.superadmin();
-    let (status, created) =
-        status_and_body(app.request(Method::POST, "/v1/customers", &admin).json(&customer("BAN-9", "SMALL"))).await;
+    let (status, created) = status_and_body(
+        app.request(Method::POST, "/v1/customers", &admin)
+            .json(&customer("BAN-9", "SMALL")),
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["ban"], "BAN-9");
     assert_eq!(created["serviceTier"], "SMALL");
     assert_eq!(created["notificationEmails"], json!(["ops@example.com"]));
     let id = created["id"].as_str().unwrap();
 
-    let (status, shown) = status_and_body(app.request(Method::GET, &format!("/v1/customers/{id}"), &admin)).await;
+    let (status, shown) =
+        status_and_body(app.request(Method::GET, &format!("/v1/customers/{id}"), &admin)).await;
     assert_eq!(status, 200);
     assert_eq!(shown["name"], "Customer BAN-9");
 
@@ -33,13 +37,18 @@ async fn a_customer_is_created_read_listed_and_updated() {
     .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["serviceTier"], "KEY");
-    assert_eq!(updated["notificationEmails"], json!(["a@example.com", "b@example.com"]));
+    assert_eq!(
+        updated["notificationEmails"],
+        json!(["a@example.com", "b@example.com"])
+    );
 
     let (_, list) = status_and_body(app.request(Method::GET, "/v1/customers", &admin)).await;
     assert_eq!(list["total"], 1, "{list}");
 
     // The new tier decides the relationship of the next brand.
-    let brand = app.register_brand(uuid::Uuid::parse_str(id).unwrap(), &private_brand("Tiered")).await;
+    let brand = app
+        .register_brand(uuid::Uuid::parse_str(id).unwrap(), &private_brand("Tiered"))
+        .await;
     let brand: Value = brand.json().await.unwrap();
     assert_eq!(brand["brandRelationship"], "KEY_ACCOUNT", "{brand}");
 }
@@ -49,7 +58,8 @@ async fn a_ban_can_be_registered_only_once() {
     let app = TestApp::spawn().await;
     app.create_customer("BAN-DUP", "BASIC").await;
     let (status, body) = status_and_body(
-        app.request(Method::POST, "/v1/customers", &app.superadmin()).json(&customer("BAN-DUP", "KEY")),
+        app.request(Method::POST, "/v1/customers", &app.superadmin())
+            .json(&customer("BAN-DUP", "KEY")),
     )
     .await;
     assert_eq!(status, 409, "{body}");
@@ -60,29 +70,47 @@ async fn a_ban_can_be_registered_only_once() {
 async fn invalid_customers_are_refused_naming_each_field() {
     let app = TestApp::spawn().await;
     let (status, body) = status_and_body(
-        app.request(Method::POST, "/v1/customers", &app.superadmin()).json(&json!({
-            "ban": "has spaces!",
-            "serviceTier": "PLATINUM",
-            "notificationEmails": ["ok@example.com", "nope"],
-            "color": "blue"
-        })),
+        app.request(Method::POST, "/v1/customers", &app.superadmin())
+            .json(&json!({
+                "ban": "has spaces!",
+                "serviceTier": "PLATINUM",
+                "notificationEmails": ["ok@example.com", "nope"],
+                "color": "blue"
+            })),
     )
     .await;
     assert_eq!(status, 422, "{body}");
-    assert_eq!(body["fields"][0]["field"], "color", "unknown fields are named: {body}");
+    assert_eq!(
+        body["fields"][0]["field"], "color",
+        "unknown fields are named: {body}"
+    );
 
     let (status, body) = status_and_body(
-        app.request(Method::POST, "/v1/customers", &app.superadmin()).json(&json!({
-            "ban": "has spaces!",
-            "serviceTier": "PLATINUM",
-            "notificationEmails": ["ok@example.com", "nope"]
-        })),
+        app.request(Method::POST, "/v1/customers", &app.superadmin())
+            .json(&json!({
+                "ban": "has spaces!",
+                "serviceTier": "PLATINUM",
+                "notificationEmails": ["ok@example.com", "nope"]
+            })),
     )
     .await;
     assert_eq!(status, 422, "{body}");
-    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["ban", "name", "serviceTier", "notificationEmails[1]"], "{body}");
-    assert_eq!(app.event_count().await, 0, "nothing is recorded for invalid input");
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["ban", "name", "serviceTier", "notificationEmails[1]"],
+        "{body}"
+    );
+    assert_eq!(
+        app.event_count().await,
+        0,
+        "nothing is recorded for invalid input"
+    );
 
     let (status, body) = status_and_body(
         app.request(Method::POST, "/v1/customers", &app.superadmin())

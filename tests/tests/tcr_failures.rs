@@ -16,15 +16,27 @@ async fn json_of(response: reqwest::Response) -> (u16, Value) {
 
 async fn only_brand(app: &TestApp, customer: uuid::Uuid) -> Value {
     let token = app.token(Role::CustomerUser, Some(customer));
-    let (_, list) = json_of(app.request(Method::GET, "/v1/messaging/brands", &token).send().await.unwrap()).await;
-    assert_eq!(list["total"], 1, "exactly one registration should be recorded: {list}");
+    let (_, list) = json_of(
+        app.request(Method::GET, "/v1/messaging/brands", &token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        list["total"], 1,
+        "exactly one registration should be recorded: {list}"
+    );
     list["items"][0].clone()
 }
 
 #[tokio::test]
 async fn tcr_unreachable_gives_502_and_the_registration_stays_pending() {
     // A port nothing listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let app = TestApp::spawn_with(AppOptions {
         tcr_base_url: Some(format!("http://{closed}/v2")),
         ..AppOptions::default()
@@ -32,18 +44,32 @@ async fn tcr_unreachable_gives_502_and_the_registration_stays_pending() {
     .await;
     let customer = app.create_customer("BAN-2001", "BASIC").await;
 
-    let response = app.register_brand(customer, &private_brand("Unreachable")).await;
-    let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    let response = app
+        .register_brand(customer, &private_brand("Unreachable"))
+        .await;
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
     let (status, error) = json_of(response).await;
 
     assert_eq!(status, 502, "{error}");
     assert_eq!(error["code"], "tcr_unreachable");
-    assert!(error["message"].as_str().unwrap().contains("TCR"), "the error names TCR: {error}");
-    assert!(error["message"].as_str().unwrap().contains("pending"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("TCR"),
+        "the error names TCR: {error}"
+    );
+    assert!(
+        error["message"].as_str().unwrap().contains("pending"),
+        "{error}"
+    );
     let brand = only_brand(&app, customer).await;
     assert_eq!(brand["status"], "PENDING", "{brand}");
     assert_eq!(brand["lastError"]["retryable"], true, "{brand}");
-    assert_eq!(location.as_deref(), Some(format!("/v1/messaging/brands/{}", brand["id"].as_str().unwrap()).as_str()));
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("/v1/messaging/brands/{}", brand["id"].as_str().unwrap()).as_str())
+    );
 }
 
 #[tokio::test]
@@ -51,11 +77,18 @@ async fn tcr_server_error_gives_502_and_the_registration_stays_pending() {
     let app = TestApp::spawn().await;
     let customer = app.create_customer("BAN-2002", "BASIC").await;
 
-    let (status, error) = json_of(app.register_brand(customer, &private_brand("Broken [sim:http-503]")).await).await;
+    let (status, error) = json_of(
+        app.register_brand(customer, &private_brand("Broken [sim:http-503]"))
+            .await,
+    )
+    .await;
 
     assert_eq!(status, 502, "{error}");
     assert_eq!(error["code"], "tcr_unavailable");
-    assert!(error["message"].as_str().unwrap().contains("HTTP 503"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("HTTP 503"),
+        "{error}"
+    );
     assert_eq!(only_brand(&app, customer).await["status"], "PENDING");
 }
 
@@ -64,7 +97,11 @@ async fn tcr_temporary_error_591_gives_502_with_tcrs_words_and_stays_pending() {
     let app = TestApp::spawn().await;
     let customer = app.create_customer("BAN-2003", "BASIC").await;
 
-    let (status, error) = json_of(app.register_brand(customer, &private_brand("Busy [sim:error-591]")).await).await;
+    let (status, error) = json_of(
+        app.register_brand(customer, &private_brand("Busy [sim:error-591]"))
+            .await,
+    )
+    .await;
 
     assert_eq!(status, 502, "{error}");
     assert_eq!(error["tcr"][0]["code"], 591, "{error}");
@@ -81,11 +118,19 @@ async fn tcr_too_slow_gives_504_within_ten_seconds_and_the_registration_stays_pe
     let customer = app.create_customer("BAN-2004", "BASIC").await;
 
     let started = Instant::now();
-    let (status, error) = json_of(app.register_brand(customer, &private_brand("Slow [sim:slow-6]")).await).await;
+    let (status, error) = json_of(
+        app.register_brand(customer, &private_brand("Slow [sim:slow-6]"))
+            .await,
+    )
+    .await;
 
     assert_eq!(status, 504, "{error}");
     assert_eq!(error["code"], "tcr_timeout");
-    assert!(started.elapsed() < Duration::from_secs(10), "answered in {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "answered in {:?}",
+        started.elapsed()
+    );
     assert_eq!(only_brand(&app, customer).await["status"], "PENDING");
 }
 
@@ -98,12 +143,23 @@ async fn wrong_tcr_credentials_are_an_operator_problem_and_are_never_echoed() {
     .await;
     let customer = app.create_customer("BAN-2005", "BASIC").await;
 
-    let (status, error) = json_of(app.register_brand(customer, &private_brand("Bad creds")).await).await;
+    let (status, error) = json_of(
+        app.register_brand(customer, &private_brand("Bad creds"))
+            .await,
+    )
+    .await;
 
     assert_eq!(status, 502, "TCR's 401 is not the caller's fault: {error}");
     assert_eq!(error["code"], "tcr_credentials_refused", "{error}");
-    assert!(error["message"].as_str().unwrap().contains("TCR_API_KEY"), "tells the operator what to fix: {error}");
-    assert_eq!(only_brand(&app, customer).await["status"], "REJECTED", "bad credentials are not retried blindly");
+    assert!(
+        error["message"].as_str().unwrap().contains("TCR_API_KEY"),
+        "tells the operator what to fix: {error}"
+    );
+    assert_eq!(
+        only_brand(&app, customer).await["status"],
+        "REJECTED",
+        "bad credentials are not retried blindly"
+    );
 }
 
 #[tokio::test]
@@ -134,32 +190,47 @@ async fn kill_9_mid_registration_loses_nothing_that_was_acknowledged() {
         let url = format!("{}/v1/messaging/brands", process.base_url);
         let admin = admin.clone();
         tokio::spawn(async move {
-            http.post(url).bearer_auth(admin).json(&private_brand("In flight [sim:slow-5]")).send().await
+            http.post(url)
+                .bearer_auth(admin)
+                .json(&private_brand("In flight [sim:slow-5]"))
+                .send()
+                .await
         })
     };
     tokio::time::sleep(Duration::from_millis(1500)).await;
     process.kill_9();
-    assert!(slow.await.unwrap().is_err(), "the in-flight request dies with the process");
+    assert!(
+        slow.await.unwrap().is_err(),
+        "the in-flight request dies with the process"
+    );
 
     // After a restart every acknowledged brand is there, and the in-flight one is recorded as pending.
     let restarted = ProcessApp::start(&app.db.url, &app.sim, &app.jwt_secret).await;
     let (status, list) = json_of(
-        http.get(format!("{}/v1/messaging/brands?perPage=100", restarted.base_url))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap(),
+        http.get(format!(
+            "{}/v1/messaging/brands?perPage=100",
+            restarted.base_url
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
     assert_eq!(status, 200, "{list}");
     let items = list["items"].as_array().unwrap();
     for id in &acknowledged {
-        let brand = items.iter().find(|b| b["id"] == id.as_str()).unwrap_or_else(|| panic!("acknowledged brand {id} lost: {list}"));
+        let brand = items
+            .iter()
+            .find(|b| b["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("acknowledged brand {id} lost: {list}"));
         assert_eq!(brand["status"], "REGISTERED", "{brand}");
     }
     let in_flight = items
         .iter()
         .find(|b| b["displayName"] == "In flight [sim:slow-5]")
-        .unwrap_or_else(|| panic!("the in-flight request was recorded before TCR was called: {list}"));
+        .unwrap_or_else(|| {
+            panic!("the in-flight request was recorded before TCR was called: {list}")
+        });
     assert_eq!(in_flight["status"], "PENDING", "{in_flight}");
 }

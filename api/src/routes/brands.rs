@@ -47,11 +47,13 @@ fn answer(outcome: Outcome, success: StatusCode, what: &str) -> Response {
     match outcome {
         Outcome::Done(row) => {
             let id = row.brand_id;
-            (success, location(id), Json(BrandView::from(row))).into_response()
+            (success, location(id), Json(BrandView::from(*row))).into_response()
         }
         Outcome::Failed { brand_id, error } => {
             let recorded = if error.retryable() {
-                format!("The {what} is recorded as pending as brand {brand_id} and nothing was lost.")
+                format!(
+                    "The {what} is recorded as pending as brand {brand_id} and nothing was lost."
+                )
             } else {
                 format!("The {what} is recorded as brand {brand_id}.")
             };
@@ -78,7 +80,11 @@ async fn register(
         .ok_or_else(|| ApiError::internal("customer read model", "unknown service tier"))?;
     let outcome = state
         .brands
-        .register(&context(&caller, customer_id, request_id), tier.brand_relationship(), profile)
+        .register(
+            &context(&caller, customer_id, request_id),
+            tier.brand_relationship(),
+            profile,
+        )
         .await?;
     Ok(answer(outcome, StatusCode::CREATED, "registration"))
 }
@@ -103,13 +109,23 @@ async fn list(
     let status = match params.status.as_deref().map(str::to_ascii_uppercase) {
         None => None,
         Some(s) if ["PENDING", "REGISTERED", "REJECTED"].contains(&s.as_str()) => Some(s),
-        Some(_) => return Err(ApiError::field("status", "must be one of PENDING, REGISTERED, REJECTED")),
+        Some(_) => {
+            return Err(ApiError::field(
+                "status",
+                "must be one of PENDING, REGISTERED, REJECTED",
+            ))
+        }
     };
     let identity_status = match params.identity_status.as_deref() {
         None => None,
         Some(s) => Some(
             IdentityStatus::parse(&s.to_ascii_uppercase())
-                .ok_or_else(|| ApiError::field("identityStatus", format!("must be one of {}", IdentityStatus::choices())))?
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "identityStatus",
+                        format!("must be one of {}", IdentityStatus::choices()),
+                    )
+                })?
                 .as_str()
                 .to_string(),
         ),
@@ -128,7 +144,11 @@ async fn list(
     }))
 }
 
-async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<BrandView>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<BrandView>, ApiError> {
     caller.require(Action::ReadRegistrations)?;
     let id = path_id(&id, "brand")?;
     let row = brand_rows::get(&state.pool, id, caller.read_scope())
@@ -153,18 +173,30 @@ async fn update(
         return Err(ApiError::not_found("brand"));
     }
     let patch = BrandDraft::from_json(&json_body(body)?).map_err(ApiError::validation)?;
-    let current = brand.profile.clone().ok_or_else(|| ApiError::not_found("brand"))?;
+    let current = brand
+        .profile
+        .clone()
+        .ok_or_else(|| ApiError::not_found("brand"))?;
     if brand.status != Some(RegistrationStatus::Registered) {
-        let status = brand.status.map(RegistrationStatus::as_str).unwrap_or("unknown");
+        let status = brand
+            .status
+            .map(RegistrationStatus::as_str)
+            .unwrap_or("unknown");
         return Err(ApiError::conflict(
             "brand_not_registered",
             format!("the brand is not registered with TCR (status {status}), so it cannot be updated yet"),
         ));
     }
-    let profile = BrandProfile::parse(&current.to_draft().merged_with(&patch)).map_err(ApiError::validation)?;
+    let profile = BrandProfile::parse(&current.to_draft().merged_with(&patch))
+        .map_err(ApiError::validation)?;
     match state
         .brands
-        .update(&context(&caller, customer_id, request_id), id, &brand, profile)
+        .update(
+            &context(&caller, customer_id, request_id),
+            id,
+            &brand,
+            profile,
+        )
         .await?
     {
         Some(outcome) => Ok(answer(outcome, StatusCode::OK, "update")),

@@ -1,6 +1,6 @@
 //! `/v1/customers`: tenants, managed by super admins.
-use axum::extract::{Path, State};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -35,7 +35,11 @@ fn input(body: serde_json::Value) -> Result<CustomerInput, ApiError> {
             }
         }
         if let Some(emails) = map.get("notificationEmails") {
-            if !emails.is_null() && !emails.as_array().is_some_and(|a| a.iter().all(|e| e.is_string())) {
+            if !emails.is_null()
+                && !emails
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(|e| e.is_string()))
+            {
                 errors.add("notificationEmails", "must be a list of e-mail addresses");
             }
         }
@@ -54,26 +58,36 @@ fn command_error(error: AggregateError<CustomerError>) -> ApiError {
             ApiError::conflict("customer_exists", "a customer with this BAN already exists")
         }
         AggregateError::UserError(CustomerError::NotFound) => ApiError::not_found("customer"),
-        AggregateError::AggregateConflict => {
-            ApiError::conflict("concurrent_change", "the customer was changed at the same time; retry")
-        }
+        AggregateError::AggregateConflict => ApiError::conflict(
+            "concurrent_change",
+            "the customer was changed at the same time; retry",
+        ),
         other => ApiError::internal("recording a customer event failed", other),
     }
 }
 
 async fn read_back(state: &AppState, id: Uuid) -> Result<CustomerView, ApiError> {
-    let (_, sequence) = tendlc_adapters::event_store::load::<tendlc_domain::customer::Customer>(&state.pool, &id.to_string())
-        .await
-        .map_err(command_error)?;
+    let (_, sequence) = tendlc_adapters::event_store::load::<tendlc_domain::customer::Customer>(
+        &state.pool,
+        &id.to_string(),
+    )
+    .await
+    .map_err(command_error)?;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
     loop {
         let row = customer_rows::get(&state.pool, id).await?;
         match row {
-            Some(row) if row.last_sequence >= sequence as i64 || tokio::time::Instant::now() >= deadline => {
+            Some(row)
+                if row.last_sequence >= sequence as i64
+                    || tokio::time::Instant::now() >= deadline =>
+            {
                 return Ok(row.into())
             }
             None if tokio::time::Instant::now() >= deadline => {
-                return Err(ApiError::internal("read model", "customer row missing after it was recorded"))
+                return Err(ApiError::internal(
+                    "read model",
+                    "customer row missing after it was recorded",
+                ))
             }
             _ => tokio::time::sleep(std::time::Duration::from_millis(15)).await,
         }
@@ -87,9 +101,16 @@ async fn create(
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
     caller.require(Action::ManageCustomers)?;
-    let details = input(json_body(body)?)?.into_details().map_err(ApiError::validation)?;
+    let details = input(json_body(body)?)?
+        .into_details()
+        .map_err(ApiError::validation)?;
     let id = customer_id_for_ban(&details.ban);
-    let metadata = EventMetadata::new(Some(id.to_string()), caller.actor(), request_id, Source::Api);
+    let metadata = EventMetadata::new(
+        Some(id.to_string()),
+        caller.actor(),
+        request_id,
+        Source::Api,
+    );
     state
         .customers
         .execute_with_metadata(
@@ -131,11 +152,17 @@ fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
     }
 }
 
-async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<CustomerView>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerView>, ApiError> {
     caller.require(Action::ReadCustomer)?;
     let id = path_id(&id, "customer")?;
     visible(&caller, id)?;
-    let row = customer_rows::get(&state.pool, id).await?.ok_or_else(|| ApiError::not_found("customer"))?;
+    let row = customer_rows::get(&state.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
     Ok(Json(row.into()))
 }
 
@@ -148,11 +175,22 @@ async fn update(
 ) -> Result<Json<CustomerView>, ApiError> {
     caller.require(Action::ManageCustomers)?;
     let id = path_id(&id, "customer")?;
-    let changes = input(json_body(body)?)?.into_changes().map_err(ApiError::validation)?;
-    let metadata = EventMetadata::new(Some(id.to_string()), caller.actor(), request_id, Source::Api);
+    let changes = input(json_body(body)?)?
+        .into_changes()
+        .map_err(ApiError::validation)?;
+    let metadata = EventMetadata::new(
+        Some(id.to_string()),
+        caller.actor(),
+        request_id,
+        Source::Api,
+    );
     state
         .customers
-        .execute_with_metadata(&id.to_string(), CustomerCommand::Update { changes }, metadata.to_map())
+        .execute_with_metadata(
+            &id.to_string(),
+            CustomerCommand::Update { changes },
+            metadata.to_map(),
+        )
         .await
         .map_err(command_error)?;
     state.wake.poke();

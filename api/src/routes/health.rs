@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health)).route("/ready", get(ready))
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
 }
 
 async fn health() -> Json<Value> {
@@ -16,13 +18,20 @@ async fn health() -> Json<Value> {
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let database = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool).await.is_ok();
+    let database = sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+        .is_ok();
     let migrations = database
         && tendlc_adapters::db::migrations_applied(&state.pool)
             .await
             .unwrap_or(false);
     let ready = database && migrations;
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
         Json(json!({

@@ -51,15 +51,19 @@ pub struct Paging {
 impl Paging {
     /// (page, per_page, offset)
     pub fn resolve(&self) -> Result<(i64, i64, i64), ApiError> {
-        let number = |name: &str, text: &Option<String>, default: i64, max: i64| -> Result<i64, ApiError> {
-            match text {
-                None => Ok(default),
-                Some(t) => match t.parse::<i64>() {
-                    Ok(n) if (1..=max).contains(&n) => Ok(n),
-                    _ => Err(ApiError::field(name, format!("must be a whole number from 1 to {max}"))),
-                },
-            }
-        };
+        let number =
+            |name: &str, text: &Option<String>, default: i64, max: i64| -> Result<i64, ApiError> {
+                match text {
+                    None => Ok(default),
+                    Some(t) => match t.parse::<i64>() {
+                        Ok(n) if (1..=max).contains(&n) => Ok(n),
+                        _ => Err(ApiError::field(
+                            name,
+                            format!("must be a whole number from 1 to {max}"),
+                        )),
+                    },
+                }
+            };
         let page = number("page", &self.page, 1, 1_000_000)?;
         let per_page = number("perPage", &self.per_page, 50, MAX_PER_PAGE)?;
         Ok((page, per_page, (page - 1) * per_page))
@@ -67,10 +71,15 @@ impl Paging {
 }
 
 /// Query string rejections become our error shape.
-pub fn query<T>(result: Result<Query<T>, axum::extract::rejection::QueryRejection>) -> Result<T, ApiError> {
-    result
-        .map(|Query(q)| q)
-        .map_err(|e| ApiError::bad_request("invalid_query", format!("the query string is not valid: {}", e.body_text())))
+pub fn query<T>(
+    result: Result<Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
+    result.map(|Query(q)| q).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("the query string is not valid: {}", e.body_text()),
+        )
+    })
 }
 
 /// JSON bodies are read as values first, so every problem can be named by field.
@@ -78,7 +87,10 @@ pub fn json_body(
     result: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<serde_json::Value, ApiError> {
     result.map(|axum::Json(v)| v).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the request body is not valid JSON: {}", e.body_text()))
+        ApiError::bad_request(
+            "invalid_json",
+            format!("the request body is not valid JSON: {}", e.body_text()),
+        )
     })
 }
 

@@ -7,6 +7,8 @@ use axum::{Json, Router};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use tendlc_domain::tcr::{TcrError, TcrPort};
+
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::ApiError;
@@ -44,45 +46,64 @@ pub fn router() -> Router<AppState> {
         .route("/v1/messaging/verticals", get(verticals))
 }
 
-fn unavailable(error: tendlc_domain::tcr::TcrError) -> ApiError {
-    ApiError::from_tcr(&error, "The list could not be fetched from TCR; try again.")
+/// Which TCR enumeration a route serves.
+#[derive(Clone, Copy)]
+enum Enumeration {
+    UseCases,
+    EntityTypes,
+    Verticals,
+}
+
+impl Enumeration {
+    fn key(self) -> &'static str {
+        match self {
+            Enumeration::UseCases => "use-cases",
+            Enumeration::EntityTypes => "entity-types",
+            Enumeration::Verticals => "verticals",
+        }
+    }
+
+    async fn fetch(self, tcr: &dyn TcrPort) -> Result<Value, TcrError> {
+        fn items<T: serde::Serialize>(list: Vec<T>) -> Value {
+            serde_json::json!({ "items": list })
+        }
+        match self {
+            Enumeration::UseCases => tcr.use_cases().await.result.map(items),
+            Enumeration::EntityTypes => tcr.entity_types().await.result.map(items),
+            Enumeration::Verticals => tcr.verticals().await.result.map(items),
+        }
+    }
+}
+
+async fn serve(
+    state: AppState,
+    caller: Caller,
+    enumeration: Enumeration,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Action::ReadReference)?;
+    let tcr = state.tcr.clone();
+    let value = state
+        .reference
+        .get_or_fetch(enumeration.key(), || async move {
+            enumeration.fetch(tcr.as_ref()).await.map_err(|error| {
+                ApiError::from_tcr(&error, "The list could not be fetched from TCR; try again.")
+            })
+        })
+        .await?;
+    Ok(Json(value))
 }
 
 async fn use_cases(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.require(Action::ReadReference)?;
-    let tcr = state.tcr.clone();
-    let value = state
-        .reference
-        .get_or_fetch("use-cases", || async move {
-            let list = tcr.use_cases().await.result.map_err(unavailable)?;
-            Ok(serde_json::json!({ "items": list }))
-        })
-        .await?;
-    Ok(Json(value))
+    serve(state, caller, Enumeration::UseCases).await
 }
 
-async fn entity_types(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.require(Action::ReadReference)?;
-    let tcr = state.tcr.clone();
-    let value = state
-        .reference
-        .get_or_fetch("entity-types", || async move {
-            let list = tcr.entity_types().await.result.map_err(unavailable)?;
-            Ok(serde_json::json!({ "items": list }))
-        })
-        .await?;
-    Ok(Json(value))
+async fn entity_types(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    serve(state, caller, Enumeration::EntityTypes).await
 }
 
 async fn verticals(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.require(Action::ReadReference)?;
-    let tcr = state.tcr.clone();
-    let value = state
-        .reference
-        .get_or_fetch("verticals", || async move {
-            let list = tcr.verticals().await.result.map_err(unavailable)?;
-            Ok(serde_json::json!({ "items": list }))
-        })
-        .await?;
-    Ok(Json(value))
+    serve(state, caller, Enumeration::Verticals).await
 }

@@ -22,10 +22,15 @@ pub enum BrandCommand {
     /// A customer asks to change a registered brand's profile.
     RequestUpdate { profile: BrandProfile },
     /// TCR accepted the update.
-    RecordUpdateAccepted { profile: BrandProfile, tcr: TcrBrand },
+    RecordUpdateAccepted {
+        profile: BrandProfile,
+        tcr: TcrBrand,
+    },
     /// TCR refused or failed the update.
     RecordUpdateFailed { error: TcrError },
     /// TCR reports the brand's identity status (from a webhook, a poll or an answer).
-    ObserveIdentityStatus { status: IdentityStatus, source: Source },
+    ObserveIdentityStatus {
+        status: IdentityStatus,
+        source: Source,
+    },
 }
-
