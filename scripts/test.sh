@@ -9,4 +9,12 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432
 
 # Build the binary the process-level tests (kill -9) start, then run everything.
 cargo build --quiet --bin tendlc
-cargo test --workspace --no-fail-fast "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --lib --bins --tests --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over every test binary.
+count() { grep '^test result:' "$log" | grep -Eo "[0-9]+ $1" | awk '{n += $1} END {print n + 0}'; }
+echo "total: $(count passed) passed, $(count failed) failed"
+exit "$status"
