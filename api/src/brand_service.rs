@@ -1,7 +1,6 @@
 //! Brand workflows: record the intent, call TCR, record the outcome — in that order, so a
 //! crash or a TCR failure never loses an acknowledged request.
 use std::sync::Arc;
-use std::time::Duration;
 
 use cqrs_es::AggregateError;
 use postgres_es::PostgresCqrs;
@@ -16,9 +15,6 @@ use tendlc_projections::Wake;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-
-/// How long an answer waits for the read model to show what was just recorded.
-const READ_YOUR_WRITES: Duration = Duration::from_secs(3);
 
 /// Who asked, for event metadata.
 #[derive(Debug, Clone)]
@@ -112,33 +108,12 @@ impl BrandService {
             .map_err(command_error)
     }
 
-    /// Waits (bounded) until the read model has applied `sequence`, then returns the row.
-    pub async fn read_back(
-        &self,
-        brand_id: Uuid,
-        sequence: usize,
-    ) -> Result<Option<BrandRow>, ApiError> {
-        let deadline = tokio::time::Instant::now() + READ_YOUR_WRITES;
-        loop {
-            let row = brand_rows::get(&self.pool, brand_id, None).await?;
-            let caught_up = row
-                .as_ref()
-                .is_some_and(|r| r.last_sequence >= sequence as i64);
-            if caught_up || tokio::time::Instant::now() >= deadline {
-                if !caught_up {
-                    tracing::warn!(%brand_id, sequence, "read model is behind; answering with what it has");
-                }
-                return Ok(row);
-            }
-            tokio::time::sleep(Duration::from_millis(15)).await;
-        }
-    }
-
     async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, ApiError> {
         let (_, sequence) = self.load(brand_id).await?;
-        self.read_back(brand_id, sequence).await?.ok_or_else(|| {
-            ApiError::internal("read model", "brand row missing after it was recorded")
+        crate::consistency::read_back("brand", sequence, || {
+            brand_rows::get(&self.pool, brand_id, None)
         })
+        .await
     }
 
     /// Registers a new brand with TCR.
@@ -239,7 +214,9 @@ impl BrandService {
                     metadata,
                 )
                 .await?;
-                Ok(Some(Outcome::Done(Box::new(self.settled_row(brand_id).await?))))
+                Ok(Some(Outcome::Done(Box::new(
+                    self.settled_row(brand_id).await?,
+                ))))
             }
             Err(error) => {
                 self.execute(

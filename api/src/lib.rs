@@ -3,6 +3,7 @@ pub mod app;
 pub mod auth;
 pub mod brand_service;
 pub mod config;
+pub mod consistency;
 pub mod error;
 pub mod routes;
 pub mod telemetry;

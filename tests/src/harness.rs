@@ -125,6 +125,7 @@ pub struct TestApp {
     pub sim: Sim,
     pub pool: sqlx::PgPool,
     pub jwt_secret: String,
+    config: Config,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     // Last, so the database is dropped after everything using it.
@@ -163,7 +164,7 @@ impl TestApp {
             .expect("bind app");
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(tendlc_api::app::run(config, listener, stopped));
+        let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -182,6 +183,7 @@ impl TestApp {
             sim,
             pool,
             jwt_secret,
+            config,
             stop,
             task: Some(task),
             db,
@@ -194,6 +196,22 @@ impl TestApp {
         match self.task.take() {
             Some(task) => task.await.expect("app task panicked"),
             None => Ok(()),
+        }
+    }
+
+    /// Another `serve` on the same database and TCR, as a second replica would be.
+    pub async fn start_replica(&self) -> Replica {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind replica");
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(tendlc_api::app::run(self.config.clone(), listener, stopped));
+        wait_until_healthy(&self.http, &base_url).await;
+        Replica {
+            base_url,
+            stop,
+            task,
         }
     }
 
@@ -266,6 +284,20 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+    }
+}
+
+/// A second in-process `serve` sharing a [`TestApp`]'s database.
+pub struct Replica {
+    pub base_url: String,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Replica {
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.expect("replica task panicked")
     }
 }
 

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use tendlc_domain::brand::{BrandDraft, BrandProfile, RegistrationStatus};
+use tendlc_domain::brand::{BrandDraft, BrandProfile};
 use tendlc_domain::metadata::Source;
 use tendlc_domain::values::{IdentityStatus, ServiceTier};
 use tendlc_projections::brands::{self as brand_rows, BrandFilter};
@@ -177,16 +177,6 @@ async fn update(
         .profile
         .clone()
         .ok_or_else(|| ApiError::not_found("brand"))?;
-    if brand.status != Some(RegistrationStatus::Registered) {
-        let status = brand
-            .status
-            .map(RegistrationStatus::as_str)
-            .unwrap_or("unknown");
-        return Err(ApiError::conflict(
-            "brand_not_registered",
-            format!("the brand is not registered with TCR (status {status}), so it cannot be updated yet"),
-        ));
-    }
     let profile = BrandProfile::parse(&current.to_draft().merged_with(&patch))
         .map_err(ApiError::validation)?;
     match state

@@ -5,7 +5,10 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use cqrs_es::AggregateError;
-use tendlc_domain::customer::{customer_id_for_ban, CustomerCommand, CustomerError, CustomerInput};
+use tendlc_adapters::event_store;
+use tendlc_domain::customer::{
+    customer_id_for_ban, Customer, CustomerCommand, CustomerError, CustomerInput,
+};
 use tendlc_domain::metadata::{EventMetadata, Source};
 use tendlc_projections::customers as customer_rows;
 use uuid::Uuid;
@@ -66,32 +69,33 @@ fn command_error(error: AggregateError<CustomerError>) -> ApiError {
     }
 }
 
-async fn read_back(state: &AppState, id: Uuid) -> Result<CustomerView, ApiError> {
-    let (_, sequence) = tendlc_adapters::event_store::load::<tendlc_domain::customer::Customer>(
-        &state.pool,
-        &id.to_string(),
-    )
-    .await
-    .map_err(command_error)?;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-    loop {
-        let row = customer_rows::get(&state.pool, id).await?;
-        match row {
-            Some(row)
-                if row.last_sequence >= sequence as i64
-                    || tokio::time::Instant::now() >= deadline =>
-            {
-                return Ok(row.into())
-            }
-            None if tokio::time::Instant::now() >= deadline => {
-                return Err(ApiError::internal(
-                    "read model",
-                    "customer row missing after it was recorded",
-                ))
-            }
-            _ => tokio::time::sleep(std::time::Duration::from_millis(15)).await,
-        }
-    }
+/// Records a customer command and answers with the customer as the read model then shows it.
+async fn execute(
+    state: &AppState,
+    caller: &Caller,
+    request_id: String,
+    id: Uuid,
+    command: CustomerCommand,
+) -> Result<CustomerView, ApiError> {
+    let metadata = EventMetadata::new(
+        Some(id.to_string()),
+        caller.actor(),
+        request_id,
+        Source::Api,
+    );
+    state
+        .customers
+        .execute_with_metadata(&id.to_string(), command, metadata.to_map())
+        .await
+        .map_err(command_error)?;
+    state.wake.poke();
+    let (_, sequence) = event_store::load::<Customer>(&state.pool, &id.to_string())
+        .await
+        .map_err(command_error)?;
+    let row =
+        crate::consistency::read_back("customer", sequence, || customer_rows::get(&state.pool, id))
+            .await?;
+    Ok(row.into())
 }
 
 async fn create(
@@ -105,26 +109,12 @@ async fn create(
         .into_details()
         .map_err(ApiError::validation)?;
     let id = customer_id_for_ban(&details.ban);
-    let metadata = EventMetadata::new(
-        Some(id.to_string()),
-        caller.actor(),
-        request_id,
-        Source::Api,
-    );
-    state
-        .customers
-        .execute_with_metadata(
-            &id.to_string(),
-            CustomerCommand::Register {
-                customer_id: id.to_string(),
-                details,
-            },
-            metadata.to_map(),
-        )
-        .await
-        .map_err(command_error)?;
-    state.wake.poke();
-    Ok((StatusCode::CREATED, Json(read_back(&state, id).await?)))
+    let command = CustomerCommand::Register {
+        customer_id: id.to_string(),
+        details,
+    };
+    let view = execute(&state, &caller, request_id, id, command).await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 async fn list(
@@ -178,21 +168,13 @@ async fn update(
     let changes = input(json_body(body)?)?
         .into_changes()
         .map_err(ApiError::validation)?;
-    let metadata = EventMetadata::new(
-        Some(id.to_string()),
-        caller.actor(),
+    let view = execute(
+        &state,
+        &caller,
         request_id,
-        Source::Api,
-    );
-    state
-        .customers
-        .execute_with_metadata(
-            &id.to_string(),
-            CustomerCommand::Update { changes },
-            metadata.to_map(),
-        )
-        .await
-        .map_err(command_error)?;
-    state.wake.poke();
-    Ok(Json(read_back(&state, id).await?))
+        id,
+        CustomerCommand::Update { changes },
+    )
+    .await?;
+    Ok(Json(view))
 }
