@@ -3,3 +3,4 @@ pub mod db;
 pub mod event_store;
 pub mod tcr_client;
 pub mod tcr_sim;
+pub mod webhook_signature;

@@ -1,4 +1,6 @@
 //! The TCR CSP API v2 over HTTP: the production implementation of the domain's TCR port.
+use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -8,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tendlc_domain::tcr::{
     TcrApiError, TcrBrand, TcrBrandRequest, TcrCall, TcrError, TcrPort, TcrReply, UseCaseInfo,
-    VerticalInfo,
+    VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -21,6 +23,15 @@ pub struct TcrClientConfig {
     /// Whole-call budget, so an API request can still answer in time.
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// TCR's limits: GET calls per second, and POST/PUT/DELETE calls per 10 seconds.
+    pub read_rate_per_sec: u32,
+    pub write_rate_per_10s: u32,
+}
+
+type Limiter = governor::DefaultDirectRateLimiter;
+
+fn limiter(quota: Option<governor::Quota>) -> Option<Arc<Limiter>> {
+    quota.map(|q| Arc::new(governor::RateLimiter::direct(q)))
 }
 
 /// HTTP client for TCR's CSP API v2.
@@ -30,6 +41,10 @@ pub struct TcrHttpClient {
     base_url: String,
     api_key: SecretString,
     api_secret: SecretString,
+    /// Shared by every caller in this process (API requests, poller, retrier, webhook worker),
+    /// so together they stay under TCR's limits.
+    reads: Option<Arc<Limiter>>,
+    writes: Option<Arc<Limiter>>,
 }
 
 impl std::fmt::Debug for TcrHttpClient {
@@ -49,11 +64,19 @@ impl TcrHttpClient {
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("tendlc/", env!("CARGO_PKG_VERSION")))
             .build()?;
+        let per_second = NonZeroU32::new(config.read_rate_per_sec).map(governor::Quota::per_second);
+        let per_ten_seconds = NonZeroU32::new(config.write_rate_per_10s).map(|n| {
+            governor::Quota::with_period(Duration::from_secs(10) / n.get())
+                .expect("non-zero period")
+                .allow_burst(n)
+        });
         Ok(Self {
             http,
             base_url: config.base_url.trim_end_matches('/').to_string(),
             api_key: config.api_key,
             api_secret: config.api_secret,
+            reads: limiter(per_second),
+            writes: limiter(per_ten_seconds),
         })
     }
 
@@ -65,6 +88,14 @@ impl TcrHttpClient {
         body: Option<&dyn erased::Body>,
     ) -> TcrReply<T> {
         let started = Instant::now();
+        let limit = if method == Method::GET {
+            &self.reads
+        } else {
+            &self.writes
+        };
+        if let Some(limit) = limit {
+            limit.until_ready().await;
+        }
         let mut request = self
             .http
             .request(method.clone(), format!("{}{}", self.base_url, endpoint))
@@ -279,5 +310,23 @@ impl TcrPort for TcrHttpClient {
                 })
                 .collect()
         })
+    }
+
+    async fn webhook_subscriptions(&self) -> TcrReply<Vec<WebhookSubscription>> {
+        self.call(Method::GET, "/webhook/subscription", &[], None)
+            .await
+    }
+
+    async fn subscribe_webhook(
+        &self,
+        subscription: &WebhookSubscription,
+    ) -> TcrReply<WebhookSubscription> {
+        self.call(
+            Method::PUT,
+            "/webhook/subscription",
+            &[],
+            Some(subscription),
+        )
+        .await
     }
 }

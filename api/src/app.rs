@@ -7,11 +7,13 @@ use axum::http::{HeaderName, Request};
 use axum::Router;
 use postgres_es::PostgresCqrs;
 use secrecy::ExposeSecret;
+use secrecy::SecretString;
 use sqlx::PgPool;
 use tendlc_adapters::tcr_client::{TcrClientConfig, TcrHttpClient};
 use tendlc_adapters::{db, event_store};
 use tendlc_domain::customer::Customer;
 use tendlc_domain::tcr::TcrPort;
+use tendlc_domain::webhook::WebhookDelivery;
 use tendlc_projections::{ProjectionRunner, Wake};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -22,8 +24,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::TokenKeys;
 use crate::brand_service::BrandService;
-use crate::config::Config;
+use crate::config::{Config, WebhookConfig};
 use crate::routes::reference::ReferenceCache;
+use crate::sync::{subscription, SyncWorkers};
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -35,6 +38,21 @@ pub struct AppState {
     pub tcr: Arc<dyn TcrPort>,
     pub reference: Arc<ReferenceCache>,
     pub wake: Wake,
+    pub webhooks: Arc<WebhookConfig>,
+    pub webhook_deliveries: Arc<PostgresCqrs<WebhookDelivery>>,
+    /// The key webhook signatures are checked with (TCR signs with the API secret).
+    pub tcr_api_secret: SecretString,
+    /// This process, recorded with what it does on its own initiative.
+    pub instance: Arc<str>,
+}
+
+/// Names this process in event metadata: host, process id and a random suffix.
+fn instance_name() -> Arc<str> {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
+    format!("{host}:{}:{suffix}", std::process::id()).into()
 }
 
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -85,6 +103,8 @@ pub async fn run(
             api_secret: config.tcr_api_secret.clone(),
             timeout: config.tcr_timeout,
             connect_timeout: Duration::from_secs(3),
+            read_rate_per_sec: config.tcr_read_rate_per_sec,
+            write_rate_per_10s: config.tcr_write_rate_per_10s,
         })
         .map_err(|e| anyhow::anyhow!("cannot build the TCR client: {e}"))?,
     );
@@ -99,10 +119,23 @@ pub async fn run(
             tcr.clone(),
             wake.clone(),
         )),
-        tcr,
+        tcr: tcr.clone(),
         reference: Arc::new(ReferenceCache::default()),
         wake: wake.clone(),
+        webhooks: Arc::new(config.webhooks.clone()),
+        webhook_deliveries: event_store::cqrs(pool.clone(), vec![]),
+        tcr_api_secret: config.tcr_api_secret.clone(),
+        instance: instance_name(),
     };
+    let sync = Arc::new(SyncWorkers {
+        pool: pool.clone(),
+        brands: state.brands.clone(),
+        tcr: tcr.clone(),
+        deliveries: state.webhook_deliveries.clone(),
+        config: config.sync.clone(),
+        instance: state.instance.clone(),
+        wake: wake.clone(),
+    });
 
     let mut workers = tokio::task::JoinSet::new();
     workers.spawn(wake.clone().listen(pool.clone(), shutdown.clone()));
@@ -110,11 +143,20 @@ pub async fn run(
         let runner = ProjectionRunner::new(pool.clone(), projection);
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));
     }
+    workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
+    workers.spawn(sync.clone().run_leader(shutdown.clone()));
+    if config.webhooks.subscribe {
+        let webhooks = config.webhooks.clone();
+        let tcr = tcr.clone();
+        // Not awaited: start-up does not wait on TCR.
+        tokio::spawn(async move { subscription::subscribe(tcr.as_ref(), &webhooks).await });
+    }
 
     let address: SocketAddr = listener.local_addr()?;
     tracing::info!(%address, tcr = %config.tcr_base_url, "tendlc is serving");
     let mut api_shutdown = shutdown.clone();
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             let _ = api_shutdown.wait_for(|stop| *stop).await;
         })

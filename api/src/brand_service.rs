@@ -86,7 +86,8 @@ impl BrandService {
         }
     }
 
-    async fn execute(
+    /// Records a brand command (for the API and for the sync workers alike).
+    pub async fn execute(
         &self,
         brand_id: Uuid,
         command: BrandCommand,

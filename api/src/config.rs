@@ -32,6 +32,96 @@ pub struct Config {
     pub tcr_api_key: SecretString,
     pub tcr_api_secret: SecretString,
     pub tcr_timeout: Duration,
+    /// TCR's published limits: reads per second, writes per 10 seconds.
+    pub tcr_read_rate_per_sec: u32,
+    pub tcr_write_rate_per_10s: u32,
+    pub webhooks: WebhookConfig,
+    pub sync: SyncConfig,
+}
+
+/// How webhook signatures are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureMode {
+    /// Refuse deliveries without a valid signature.
+    Enforce,
+    /// Accept them, but log and record the verdict.
+    Warn,
+    /// Do not check.
+    Off,
+}
+
+/// The webhook receivers.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Where TCR reaches this service; webhook URLs are this plus `/webhooks/tcr/...`.
+    pub public_url: String,
+    pub signature: SignatureMode,
+    /// Source addresses allowed to deliver; empty allows any.
+    pub allowed_ips: Vec<std::net::IpAddr>,
+    pub max_body_bytes: usize,
+    /// Subscribe the webhook URLs with TCR at start-up.
+    pub subscribe: bool,
+}
+
+impl WebhookConfig {
+    pub fn local(public_url: String) -> Self {
+        Self {
+            public_url,
+            signature: SignatureMode::Enforce,
+            allowed_ips: vec![],
+            max_body_bytes: 64 * 1024,
+            subscribe: true,
+        }
+    }
+
+    /// The URL TCR posts `category` deliveries to (and signs).
+    pub fn url_for(&self, path: &str) -> String {
+        format!(
+            "{}/webhooks/tcr/{path}",
+            self.public_url.trim_end_matches('/')
+        )
+    }
+}
+
+/// The poller, the submission retrier and the webhook worker.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Brands not yet verified are re-read this often.
+    pub poll_unverified: Duration,
+    /// Campaigns in carrier review (once campaigns exist).
+    pub poll_campaign_review: Duration,
+    /// Everything active.
+    pub poll_active: Duration,
+    /// How often the workers look for due work.
+    pub tick: Duration,
+    /// A submission with no recorded outcome is left alone this long (the API may still be waiting).
+    pub retry_grace: Duration,
+    /// First retry delay; doubles per attempt, capped at one hour.
+    pub retry_base: Duration,
+    /// Attempts before a submission is abandoned.
+    pub retry_max_attempts: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            poll_unverified: Duration::from_secs(15 * 60),
+            poll_campaign_review: Duration::from_secs(5 * 60),
+            poll_active: Duration::from_secs(24 * 3600),
+            tick: Duration::from_secs(5),
+            retry_grace: Duration::from_secs(60),
+            retry_base: Duration::from_secs(30),
+            retry_max_attempts: 10,
+        }
+    }
+}
+
+impl SyncConfig {
+    /// How long after `attempts` failed tries the next one is due.
+    pub fn retry_delay(&self, attempts: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(16));
+        (self.retry_base * factor).min(Duration::from_secs(3600))
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -97,18 +187,63 @@ pub fn tcr_credentials() -> Result<(SecretString, SecretString), ConfigError> {
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         let (tcr_api_key, tcr_api_secret) = tcr_credentials()?;
+        let listen: SocketAddr = parsed(
+            "TENDLC_LISTEN",
+            DEFAULT_LISTEN.parse().expect("valid default"),
+        )?;
         Ok(Config {
             database_url: database_url(),
             database_max_connections: parsed("TENDLC_DB_MAX_CONNECTIONS", 10)?,
-            listen: parsed(
-                "TENDLC_LISTEN",
-                DEFAULT_LISTEN.parse().expect("valid default"),
-            )?,
+            listen,
             jwt_secret: jwt_secret()?,
             tcr_base_url: var("TCR_BASE_URL").unwrap_or_else(|| DEFAULT_TCR_BASE_URL.to_string()),
             tcr_api_key,
             tcr_api_secret,
             tcr_timeout: Duration::from_millis(parsed("TCR_TIMEOUT_MS", 8000u64)?),
+            tcr_read_rate_per_sec: parsed("TCR_READ_RATE_PER_SEC", 20)?,
+            tcr_write_rate_per_10s: parsed("TCR_WRITE_RATE_PER_10S", 20)?,
+            webhooks: WebhookConfig {
+                signature: match var("TENDLC_WEBHOOK_SIGNATURE").as_deref().map(str::trim) {
+                    None | Some("enforce") => SignatureMode::Enforce,
+                    Some("warn") => SignatureMode::Warn,
+                    Some("off") => SignatureMode::Off,
+                    Some(other) => {
+                        return Err(ConfigError::Invalid {
+                            name: "TENDLC_WEBHOOK_SIGNATURE",
+                            reason: format!("'{other}' is not one of enforce, warn, off"),
+                        })
+                    }
+                },
+                allowed_ips: match var("TENDLC_WEBHOOK_ALLOWED_IPS") {
+                    None => vec![],
+                    Some(list) => list
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|ip| !ip.is_empty())
+                        .map(|ip| {
+                            ip.parse().map_err(|_| ConfigError::Invalid {
+                                name: "TENDLC_WEBHOOK_ALLOWED_IPS",
+                                reason: format!("'{ip}' is not an IP address"),
+                            })
+                        })
+                        .collect::<Result<_, _>>()?,
+                },
+                max_body_bytes: parsed("TENDLC_WEBHOOK_MAX_BYTES", 64 * 1024)?,
+                subscribe: parsed("TENDLC_WEBHOOK_SUBSCRIBE", true)?,
+                public_url: var("TENDLC_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
+            },
+            sync: SyncConfig {
+                poll_unverified: Duration::from_secs(parsed("TENDLC_POLL_UNVERIFIED_SECS", 900)?),
+                poll_campaign_review: Duration::from_secs(parsed(
+                    "TENDLC_POLL_CAMPAIGN_REVIEW_SECS",
+                    300,
+                )?),
+                poll_active: Duration::from_secs(parsed("TENDLC_POLL_ACTIVE_SECS", 86_400)?),
+                tick: Duration::from_millis(parsed("TENDLC_SYNC_TICK_MS", 5000)?),
+                retry_grace: Duration::from_secs(parsed("TENDLC_RETRY_GRACE_SECS", 60)?),
+                retry_base: Duration::from_secs(parsed("TENDLC_RETRY_BASE_SECS", 30)?),
+                retry_max_attempts: parsed("TENDLC_RETRY_MAX_ATTEMPTS", 10)?,
+            },
         })
     }
 }

@@ -6,5 +6,6 @@ pub mod config;
 pub mod consistency;
 pub mod error;
 pub mod routes;
+pub mod sync;
 pub mod telemetry;
 pub mod views;

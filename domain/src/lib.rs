@@ -5,3 +5,4 @@ pub mod metadata;
 pub mod tcr;
 pub mod validation;
 pub mod values;
+pub mod webhook;

@@ -33,6 +33,8 @@ pub struct EventMetadata {
     pub source: Source,
     /// Set when the event records the outcome of a call to TCR.
     pub tcr_call: Option<crate::tcr::TcrCall>,
+    /// Which process recorded it (for system actors: which replica polled, retried, …).
+    pub instance: Option<String>,
 }
 
 impl EventMetadata {
@@ -48,7 +50,13 @@ impl EventMetadata {
             request_id: request_id.into(),
             source,
             tcr_call: None,
+            instance: None,
         }
+    }
+
+    pub fn with_instance(mut self, instance: impl Into<String>) -> Self {
+        self.instance = Some(instance.into());
+        self
     }
 
     pub fn with_tcr_call(mut self, call: crate::tcr::TcrCall) -> Self {
@@ -65,6 +73,9 @@ impl EventMetadata {
         map.insert("actor".into(), self.actor.clone());
         map.insert("request_id".into(), self.request_id.clone());
         map.insert("source".into(), self.source.as_str().into());
+        if let Some(instance) = &self.instance {
+            map.insert("instance".into(), instance.clone());
+        }
         if let Some(call) = &self.tcr_call {
             map.insert(
                 "tcr_endpoint".into(),

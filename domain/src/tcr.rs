@@ -198,6 +198,14 @@ pub struct UseCaseInfo {
     pub valid_sub_usecase: Option<bool>,
 }
 
+/// One webhook subscription: all events of a category go to one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookSubscription {
+    pub event_category: String,
+    pub webhook_endpoint: String,
+}
+
 /// What tendlc needs from TCR's CSP API.
 #[async_trait]
 pub trait TcrPort: Send + Sync {
@@ -216,4 +224,11 @@ pub trait TcrPort: Send + Sync {
     async fn verticals(&self) -> TcrReply<Vec<VerticalInfo>>;
     /// `GET /enum/usecase`.
     async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>>;
+    /// `GET /webhook/subscription`.
+    async fn webhook_subscriptions(&self) -> TcrReply<Vec<WebhookSubscription>>;
+    /// `PUT /webhook/subscription`.
+    async fn subscribe_webhook(
+        &self,
+        subscription: &WebhookSubscription,
+    ) -> TcrReply<WebhookSubscription>;
 }

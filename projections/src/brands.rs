@@ -104,7 +104,7 @@ impl Projection for BrandsProjection {
                     "UPDATE brands_10dlc
                         SET status = 'REGISTERED', tcr_brand_id = $2, tcr_status = COALESCE($3, 'ACTIVE'),
                             identity_status = $4, last_error = NULL,
-                            submission_attempts = submission_attempts + 1,
+                            submission_attempts = submission_attempts + 1, last_attempt_at = $5,
                             last_synced_at = $5, sync_source = $6, updated_at = $5, last_sequence = $7
                       WHERE brand_id = $1 AND last_sequence < $7",
                 )
@@ -128,7 +128,7 @@ impl Projection for BrandsProjection {
                     "UPDATE brands_10dlc
                         SET status = CASE WHEN $2 THEN status ELSE 'REJECTED' END,
                             last_error = $3, submission_attempts = submission_attempts + 1,
-                            updated_at = $4, last_sequence = $5
+                            last_attempt_at = $4, updated_at = $4, last_sequence = $5
                       WHERE brand_id = $1 AND last_sequence < $5",
                 )
                 .bind(id)
@@ -196,17 +196,75 @@ impl Projection for BrandsProjection {
                 .execute(&mut *conn)
                 .await?;
             }
-            BrandEvent::BrandIdentityStatusChanged { to, source, .. } => {
+            BrandEvent::BrandIdentityStatusChanged {
+                to,
+                source,
+                observed_at,
+                ..
+            } => {
                 sqlx::query(
                     "UPDATE brands_10dlc
-                        SET identity_status = $2, last_synced_at = $3, sync_source = $4, updated_at = $3,
-                            last_sequence = $5
-                      WHERE brand_id = $1 AND last_sequence < $5",
+                        SET identity_status = $2, last_synced_at = $3, sync_source = $4, updated_at = $5,
+                            last_sequence = $6
+                      WHERE brand_id = $1 AND last_sequence < $6",
                 )
                 .bind(id)
                 .bind(to.as_str())
-                .bind(at)
+                .bind(observed_at.unwrap_or(at))
                 .bind(source.as_str())
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandTcrStatusChanged {
+                to,
+                source,
+                observed_at,
+                ..
+            } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET tcr_status = $2, last_synced_at = $3, sync_source = $4, updated_at = $5,
+                            last_sequence = $6
+                      WHERE brand_id = $1 AND last_sequence < $6",
+                )
+                .bind(id)
+                .bind(to.as_str())
+                .bind(observed_at)
+                .bind(source.as_str())
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandSyncConfirmed {
+                source,
+                observed_at,
+            } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc SET last_synced_at = $2, sync_source = $3, last_sequence = $4
+                      WHERE brand_id = $1 AND last_sequence < $4",
+                )
+                .bind(id)
+                .bind(observed_at)
+                .bind(source.as_str())
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandSubmissionAbandoned { attempts, reason } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET status = 'ABANDONED',
+                            last_error = COALESCE(last_error, '{}'::jsonb) || jsonb_build_object('abandoned', $2::text, 'attempts', $3::int),
+                            updated_at = $4, last_sequence = $5
+                      WHERE brand_id = $1 AND last_sequence < $5",
+                )
+                .bind(id)
+                .bind(reason)
+                .bind(attempts as i32)
+                .bind(at)
                 .bind(seq)
                 .execute(&mut *conn)
                 .await?;
@@ -231,6 +289,7 @@ pub struct BrandRow {
     pub pending_update: Option<Value>,
     pub last_error: Option<Value>,
     pub submission_attempts: i32,
+    pub last_attempt_at: Option<DateTime<Utc>>,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub sync_source: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -239,7 +298,7 @@ pub struct BrandRow {
 }
 
 const COLUMNS: &str = "brand_id, customer_id, reference_id, tcr_brand_id, status, tcr_status, identity_status,
-    brand_relationship, profile, pending_update, last_error, submission_attempts, last_synced_at, sync_source,
+    brand_relationship, profile, pending_update, last_error, submission_attempts, last_attempt_at, last_synced_at, sync_source,
     created_at, updated_at, last_sequence";
 
 /// One brand; `customer` restricts the answer to that tenant.
@@ -293,4 +352,50 @@ pub async fn list(
         .fetch_one(pool)
         .await?;
     Ok((rows, total))
+}
+
+/// The brand TCR knows as `tcr_brand_id`.
+pub async fn find_by_tcr_id(
+    pool: &PgPool,
+    tcr_brand_id: &str,
+) -> Result<Option<BrandRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM brands_10dlc WHERE tcr_brand_id = $1"
+    ))
+    .bind(tcr_brand_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Registered brands whose TCR state is due for a re-read: not yet verified ones after
+/// `unverified`, verified ones after `active`; least recently synced first.
+pub async fn due_for_poll(
+    pool: &PgPool,
+    unverified: std::time::Duration,
+    active: std::time::Duration,
+    limit: i64,
+) -> Result<Vec<BrandRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM brands_10dlc
+          WHERE status = 'REGISTERED' AND tcr_status IS DISTINCT FROM 'DELETED'
+            AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs =>
+                  CASE WHEN identity_status IN ('VERIFIED', 'VETTED_VERIFIED') THEN $2 ELSE $1 END)
+          ORDER BY COALESCE(last_synced_at, created_at)
+          LIMIT $3"
+    ))
+    .bind(unverified.as_secs_f64())
+    .bind(active.as_secs_f64())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Registrations TCR has not confirmed, oldest first.
+pub async fn pending(pool: &PgPool, limit: i64) -> Result<Vec<BrandRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM brands_10dlc WHERE status = 'PENDING' ORDER BY created_at LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
 }

@@ -3,6 +3,7 @@ pub mod brands;
 pub mod customers;
 pub mod runner;
 pub mod stream;
+pub mod webhook_events;
 
 pub use runner::{Projection, ProjectionError, ProjectionRunner, Wake};
 pub use stream::StoredEvent;
@@ -12,5 +13,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
     vec![
         std::sync::Arc::new(customers::CustomersProjection),
         std::sync::Arc::new(brands::BrandsProjection),
+        std::sync::Arc::new(webhook_events::WebhookEventsProjection),
     ]
 }

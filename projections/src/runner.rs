@@ -51,8 +51,9 @@ pub trait Projection: Send + Sync {
 }
 
 /// Wakes local runners: on NOTIFY from any replica, or when this process recorded events.
+/// Also tells whoever waits on read models that a batch has been applied.
 #[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
+pub struct Wake(Arc<Notify>, Arc<Notify>);
 
 impl Wake {
     pub fn new() -> Self {
@@ -61,6 +62,16 @@ impl Wake {
 
     pub fn poke(&self) {
         self.0.notify_waiters();
+    }
+
+    /// A read model moved forward (a batch was committed in this process).
+    pub fn applied(&self) {
+        self.1.notify_waiters();
+    }
+
+    /// Completes when a local runner next commits a batch.
+    pub fn notified_applied(&self) -> tokio::sync::futures::Notified<'_> {
+        self.1.notified()
     }
 
     /// A future that completes at the next poke; `enable` it to register interest early.
@@ -155,6 +166,8 @@ impl ProjectionRunner {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((transaction_id, global_position)) = checkpoint else {
+            // End the transaction now: a dropped one may sit idle on a pooled connection.
+            tx.rollback().await?;
             return Ok(Batch::Busy);
         };
         let after = Position {
@@ -163,6 +176,8 @@ impl ProjectionRunner {
         };
         let events = stream::read_after(&mut tx, &after, &horizon, self.batch_size).await?;
         let Some(last) = events.last() else {
+            // Release the checkpoint lock at once (see above).
+            tx.rollback().await?;
             return Ok(Batch::Applied(0));
         };
         let last = Position {
@@ -235,7 +250,10 @@ impl ProjectionRunner {
             tokio::pin!(woken);
             woken.as_mut().enable();
             let pause = match self.run_batch().await {
-                Ok(Batch::Applied(n)) if n > 0 => continue,
+                Ok(Batch::Applied(n)) if n > 0 => {
+                    wake.applied();
+                    continue;
+                }
                 Ok(Batch::Applied(_)) => match self.behind().await {
                     // Events exist but their transactions are not settled yet: look again soon.
                     Ok(true) => Duration::from_millis(25),
@@ -245,7 +263,8 @@ impl ProjectionRunner {
                         Duration::from_secs(1)
                     }
                 },
-                Ok(Batch::Busy) => self.idle_poll,
+                // Another replica is applying; look again soon in case it stops.
+                Ok(Batch::Busy) => Duration::from_millis(500),
                 Err(error) => {
                     tracing::error!(projection = self.name(), %error, "projection batch failed; will retry");
                     Duration::from_secs(1)

@@ -104,6 +104,8 @@ pub struct AppOptions {
     pub tcr_base_url: Option<String>,
     /// Give tendlc credentials the simulator does not accept.
     pub wrong_tcr_credentials: bool,
+    /// Poller, retrier and webhook worker settings (tests use short ones).
+    pub sync: tendlc_api::config::SyncConfig,
 }
 
 impl Default for AppOptions {
@@ -113,6 +115,10 @@ impl Default for AppOptions {
             tcr_timeout: Duration::from_secs(8),
             tcr_base_url: None,
             wrong_tcr_credentials: false,
+            sync: tendlc_api::config::SyncConfig {
+                tick: Duration::from_millis(200),
+                ..Default::default()
+            },
         }
     }
 }
@@ -141,6 +147,10 @@ impl TestApp {
         let db = TestDatabase::create().await;
         let sim = Sim::start(options.scoring_delay).await;
         let jwt_secret = random_secret(48);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind app");
+        let address = listener.local_addr().unwrap();
         let (tcr_key, tcr_secret) = if options.wrong_tcr_credentials {
             (random_secret(24), random_secret(40))
         } else {
@@ -158,6 +168,13 @@ impl TestApp {
             tcr_api_key: SecretString::from(tcr_key),
             tcr_api_secret: SecretString::from(tcr_secret),
             tcr_timeout: options.tcr_timeout,
+            tcr_read_rate_per_sec: 0,
+            tcr_write_rate_per_10s: 0,
+            webhooks: tendlc_api::config::WebhookConfig {
+                subscribe: false,
+                ..tendlc_api::config::WebhookConfig::local(format!("http://{address}"))
+            },
+            sync: options.sync.clone(),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

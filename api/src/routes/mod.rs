@@ -10,6 +10,8 @@ pub mod brands;
 pub mod customers;
 pub mod health;
 pub mod reference;
+pub mod webhook_events;
+pub mod webhooks;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -17,6 +19,8 @@ pub fn router() -> axum::Router<AppState> {
         .merge(customers::router())
         .merge(brands::router())
         .merge(reference::router())
+        .merge(webhooks::router())
+        .merge(webhook_events::router())
 }
 
 /// The request id the request-id layer assigned (or the caller sent).

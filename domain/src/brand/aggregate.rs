@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,8 @@ pub enum RegistrationStatus {
     Registered,
     /// TCR refused the brand and retrying cannot help.
     Rejected,
+    /// TCR never took the brand and the retries gave up.
+    Abandoned,
 }
 
 impl RegistrationStatus {
@@ -26,6 +29,7 @@ impl RegistrationStatus {
             RegistrationStatus::Pending => "PENDING",
             RegistrationStatus::Registered => "REGISTERED",
             RegistrationStatus::Rejected => "REJECTED",
+            RegistrationStatus::Abandoned => "ABANDONED",
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct Brand {
     /// The profile sent to TCR and not yet confirmed.
     pub pending_update: Option<BrandProfile>,
     pub submission_attempts: u32,
+    /// When TCR's state was last read; older observations change nothing.
+    pub last_observed_at: Option<DateTime<Utc>>,
 }
 
 impl Brand {
@@ -158,9 +164,55 @@ impl Brand {
                     retryable,
                 }])
             }
-            BrandCommand::ObserveIdentityStatus { status, source } => {
+            BrandCommand::ObserveTcrState {
+                identity_status,
+                tcr_status,
+                source,
+                observed_at,
+            } => {
                 self.require_registered()?;
-                Ok(self.identity_change(Some(status), source))
+                if self
+                    .last_observed_at
+                    .is_some_and(|last| observed_at <= last)
+                {
+                    return Ok(vec![]);
+                }
+                let mut events = match identity_status {
+                    Some(to) if Some(to) != self.identity_status => {
+                        vec![BrandEvent::BrandIdentityStatusChanged {
+                            from: self.identity_status,
+                            to,
+                            source,
+                            observed_at: Some(observed_at),
+                        }]
+                    }
+                    _ => vec![],
+                };
+                if let Some(to) = tcr_status.filter(|to| Some(*to) != self.tcr_status) {
+                    events.push(BrandEvent::BrandTcrStatusChanged {
+                        from: self.tcr_status,
+                        to,
+                        source,
+                        observed_at,
+                    });
+                }
+                if events.is_empty() {
+                    events.push(BrandEvent::BrandSyncConfirmed {
+                        source,
+                        observed_at,
+                    });
+                }
+                Ok(events)
+            }
+            BrandCommand::AbandonSubmission { reason } => {
+                self.require_requested()?;
+                if self.status != Some(RegistrationStatus::Pending) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![BrandEvent::BrandSubmissionAbandoned {
+                    attempts: self.submission_attempts,
+                    reason,
+                }])
             }
         }
     }
@@ -189,9 +241,18 @@ impl Brand {
                     from: self.identity_status,
                     to,
                     source,
+                    observed_at: None,
                 }]
             }
             _ => vec![],
+        }
+    }
+}
+
+impl Brand {
+    fn observed(&mut self, at: Option<DateTime<Utc>>) {
+        if let Some(at) = at {
+            self.last_observed_at = Some(self.last_observed_at.map_or(at, |last| last.max(at)));
         }
     }
 }
@@ -268,8 +329,21 @@ impl Aggregate for Brand {
             BrandEvent::BrandUpdateFailed { .. } => {
                 self.pending_update = None;
             }
-            BrandEvent::BrandIdentityStatusChanged { to, .. } => {
+            BrandEvent::BrandIdentityStatusChanged {
+                to, observed_at, ..
+            } => {
                 self.identity_status = Some(to);
+                self.observed(observed_at);
+            }
+            BrandEvent::BrandTcrStatusChanged {
+                to, observed_at, ..
+            } => {
+                self.tcr_status = Some(to);
+                self.observed(Some(observed_at));
+            }
+            BrandEvent::BrandSyncConfirmed { observed_at, .. } => self.observed(Some(observed_at)),
+            BrandEvent::BrandSubmissionAbandoned { .. } => {
+                self.status = Some(RegistrationStatus::Abandoned);
             }
         }
     }
@@ -524,6 +598,7 @@ mod tests {
                 from: Some(IdentityStatus::Unverified),
                 to: IdentityStatus::Verified,
                 source: Source::Api,
+                observed_at: None,
             }]);
     }
 
@@ -830,6 +905,7 @@ mod tests {
                     from: Some(IdentityStatus::Unverified),
                     to: IdentityStatus::Verified,
                     source: Source::Api,
+                    observed_at: None,
                 },
             ]);
     }
@@ -949,20 +1025,23 @@ mod tests {
             .then_expect_error(BrandError::NotRegistered("PENDING"));
     }
 
-    // -- ObserveIdentityStatus ------------------------------------------------------------------
+    // -- ObserveTcrState ------------------------------------------------------------------
 
     #[test]
     fn it_should_record_an_identity_status_change_with_its_source() {
         BrandTest::with(())
             .given(registered(Some(IdentityStatus::Unverified)))
-            .when(BrandCommand::ObserveIdentityStatus {
-                status: IdentityStatus::VettedVerified,
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::VettedVerified),
+                tcr_status: None,
                 source: Source::Webhook,
+                observed_at: observed_at(),
             })
             .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
                 from: Some(IdentityStatus::Unverified),
                 to: IdentityStatus::VettedVerified,
                 source: Source::Webhook,
+                observed_at: Some(observed_at()),
             }]);
     }
 
@@ -970,35 +1049,46 @@ mod tests {
     fn it_should_record_the_first_identity_status_tcr_reports() {
         BrandTest::with(())
             .given(registered(None))
-            .when(BrandCommand::ObserveIdentityStatus {
-                status: IdentityStatus::Verified,
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Verified),
+                tcr_status: None,
                 source: Source::Poll,
+                observed_at: observed_at(),
             })
             .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
                 from: None,
                 to: IdentityStatus::Verified,
                 source: Source::Poll,
+                observed_at: Some(observed_at()),
             }]);
     }
 
     #[test]
-    fn it_should_record_nothing_when_tcr_reports_the_identity_status_we_already_have() {
+    fn it_should_record_only_a_sync_confirmation_when_tcr_reports_the_identity_status_we_already_have(
+    ) {
         BrandTest::with(())
             .given(registered(Some(IdentityStatus::Verified)))
-            .when(BrandCommand::ObserveIdentityStatus {
-                status: IdentityStatus::Verified,
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Verified),
+                tcr_status: None,
                 source: Source::Webhook,
+                observed_at: observed_at(),
             })
-            .then_expect_events(vec![]);
+            .then_expect_events(vec![BrandEvent::BrandSyncConfirmed {
+                source: Source::Webhook,
+                observed_at: observed_at(),
+            }]);
     }
 
     #[test]
     fn it_should_refuse_an_identity_status_for_a_brand_tcr_does_not_hold_yet() {
         BrandTest::with(())
             .given(vec![registration_requested()])
-            .when(BrandCommand::ObserveIdentityStatus {
-                status: IdentityStatus::Verified,
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Verified),
+                tcr_status: None,
                 source: Source::Webhook,
+                observed_at: observed_at(),
             })
             .then_expect_error(BrandError::NotRegistered("PENDING"));
     }
@@ -1007,11 +1097,123 @@ mod tests {
     fn it_should_refuse_an_identity_status_for_an_unknown_brand() {
         BrandTest::with(())
             .given_no_previous_events()
-            .when(BrandCommand::ObserveIdentityStatus {
-                status: IdentityStatus::Verified,
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Verified),
+                tcr_status: None,
                 source: Source::Webhook,
+                observed_at: observed_at(),
             })
             .then_expect_error(BrandError::NotFound);
+    }
+
+    fn observed_at() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    #[test]
+    fn it_should_ignore_an_observation_older_than_one_already_recorded() {
+        let mut history = registered(Some(IdentityStatus::Unverified));
+        history.push(BrandEvent::BrandIdentityStatusChanged {
+            from: Some(IdentityStatus::Unverified),
+            to: IdentityStatus::Verified,
+            source: Source::Webhook,
+            observed_at: Some(observed_at()),
+        });
+        BrandTest::with(())
+            .given(history)
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Unverified),
+                tcr_status: None,
+                source: Source::Poll,
+                observed_at: observed_at() - chrono::Duration::seconds(5),
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_ignore_an_older_observation_even_after_a_confirmation_without_change() {
+        let mut history = registered(Some(IdentityStatus::Verified));
+        history.push(BrandEvent::BrandSyncConfirmed {
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        });
+        BrandTest::with(())
+            .given(history)
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Unverified),
+                tcr_status: None,
+                source: Source::Poll,
+                observed_at: observed_at() - chrono::Duration::milliseconds(1),
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_record_a_tcr_status_change_as_its_own_event() {
+        BrandTest::with(())
+            .given(registered(Some(IdentityStatus::Verified)))
+            .when(BrandCommand::ObserveTcrState {
+                identity_status: Some(IdentityStatus::Verified),
+                tcr_status: Some(TcrBrandStatus::Deleted),
+                source: Source::Poll,
+                observed_at: observed_at(),
+            })
+            .then_expect_events(vec![BrandEvent::BrandTcrStatusChanged {
+                from: Some(TcrBrandStatus::Active),
+                to: TcrBrandStatus::Deleted,
+                source: Source::Poll,
+                observed_at: observed_at(),
+            }]);
+    }
+
+    // -- AbandonSubmission ---------------------------------------------------------------------
+
+    #[test]
+    fn it_should_abandon_a_pending_submission_with_its_attempt_count() {
+        BrandTest::with(())
+            .given(vec![
+                registration_requested(),
+                BrandEvent::BrandSubmissionFailed {
+                    reason: "timeout".into(),
+                    message: "TCR did not answer in time".into(),
+                    tcr_errors: vec![],
+                    retryable: true,
+                },
+            ])
+            .when(BrandCommand::AbandonSubmission {
+                reason: "gave up after 1 attempt".into(),
+            })
+            .then_expect_events(vec![BrandEvent::BrandSubmissionAbandoned {
+                attempts: 1,
+                reason: "gave up after 1 attempt".into(),
+            }]);
+    }
+
+    #[test]
+    fn it_should_not_abandon_a_registered_brand() {
+        BrandTest::with(())
+            .given(registered(None))
+            .when(BrandCommand::AbandonSubmission { reason: "x".into() })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_register_an_abandoned_brand_that_tcr_turns_out_to_hold() {
+        let brand = state(vec![
+            registration_requested(),
+            BrandEvent::BrandSubmissionAbandoned {
+                attempts: 10,
+                reason: "x".into(),
+            },
+            BrandEvent::BrandSubmittedToTcr {
+                tcr_brand_id: TCR_BRAND_ID.into(),
+                reference_id: REFERENCE_ID.into(),
+                tcr_status: None,
+                identity_status: None,
+                adopted: true,
+            },
+        ]);
+        assert_eq!(brand.status, Some(RegistrationStatus::Registered));
     }
 
     // -- apply ----------------------------------------------------------------------------------
@@ -1033,6 +1235,7 @@ mod tests {
                 identity_status: None,
                 pending_update: None,
                 submission_attempts: 0,
+                last_observed_at: None,
             },
             "a requested brand should be pending with nothing from TCR yet"
         );
@@ -1176,6 +1379,7 @@ mod tests {
             from: Some(IdentityStatus::Unverified),
             to: IdentityStatus::Verified,
             source: Source::Webhook,
+            observed_at: None,
         });
         assert_eq!(
             state(history).identity_status,

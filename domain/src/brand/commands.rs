@@ -1,7 +1,9 @@
+use chrono::{DateTime, Utc};
+
 use super::profile::BrandProfile;
 use crate::metadata::Source;
 use crate::tcr::{TcrBrand, TcrError};
-use crate::values::{BrandRelationship, IdentityStatus};
+use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
 
 /// What can be asked of a brand. TCR outcomes come back as commands of their own, so the
 /// intent is always recorded before TCR is called.
@@ -28,9 +30,14 @@ pub enum BrandCommand {
     },
     /// TCR refused or failed the update.
     RecordUpdateFailed { error: TcrError },
-    /// TCR reports the brand's identity status (from a webhook, a poll or an answer).
-    ObserveIdentityStatus {
-        status: IdentityStatus,
+    /// What TCR holds for the brand, read at `observed_at` (by a poll, or to confirm a webhook).
+    /// An observation older than one already recorded changes nothing.
+    ObserveTcrState {
+        identity_status: Option<IdentityStatus>,
+        tcr_status: Option<TcrBrandStatus>,
         source: Source,
+        observed_at: DateTime<Utc>,
     },
+    /// The retry worker gives up on a submission TCR never took.
+    AbandonSubmission { reason: String },
 }

@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +57,25 @@ pub enum BrandEvent {
         from: Option<IdentityStatus>,
         to: IdentityStatus,
         source: Source,
+        /// When TCR's state was read (absent for changes reported in TCR's answer to our call,
+        /// and in events recorded before version 1.1).
+        #[serde(default)]
+        observed_at: Option<DateTime<Utc>>,
     },
+    /// TCR's own status of the brand (ACTIVE / DELETED) changed.
+    BrandTcrStatusChanged {
+        from: Option<TcrBrandStatus>,
+        to: TcrBrandStatus,
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
+    /// TCR was asked and agreed with what we hold.
+    BrandSyncConfirmed {
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
+    /// Retries stopped: TCR never took the brand.
+    BrandSubmissionAbandoned { attempts: u32, reason: String },
 }
 
 impl DomainEvent for BrandEvent {
@@ -69,11 +88,19 @@ impl DomainEvent for BrandEvent {
             BrandEvent::BrandUpdated { .. } => "BrandUpdated",
             BrandEvent::BrandUpdateFailed { .. } => "BrandUpdateFailed",
             BrandEvent::BrandIdentityStatusChanged { .. } => "BrandIdentityStatusChanged",
+            BrandEvent::BrandTcrStatusChanged { .. } => "BrandTcrStatusChanged",
+            BrandEvent::BrandSyncConfirmed { .. } => "BrandSyncConfirmed",
+            BrandEvent::BrandSubmissionAbandoned { .. } => "BrandSubmissionAbandoned",
         }
         .to_string()
     }
 
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        match self {
+            // 1.1 added `observed_at`; 1.0 events read with it absent.
+            BrandEvent::BrandIdentityStatusChanged { .. } => "1.1",
+            _ => "1.0",
+        }
+        .to_string()
     }
 }

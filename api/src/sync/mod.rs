@@ -1,0 +1,122 @@
+//! Keeping in sync with TCR: applying webhooks, polling, retrying submissions, subscribing.
+//!
+//! Webhooks and polls meet in one command (`ObserveTcrState`), and both read TCR's current
+//! state before applying it, so duplicates, reordering and stale reads cannot move a brand
+//! backwards.
+use std::sync::Arc;
+
+use chrono::Utc;
+use postgres_es::PostgresCqrs;
+use sqlx::PgPool;
+use tendlc_domain::brand::BrandCommand;
+use tendlc_domain::metadata::{EventMetadata, Source};
+use tendlc_domain::tcr::{TcrError, TcrPort};
+use tendlc_domain::webhook::WebhookDelivery;
+use tendlc_projections::brands::BrandRow;
+
+use crate::brand_service::BrandService;
+use crate::config::SyncConfig;
+use crate::error::ApiError;
+
+pub mod leader;
+pub mod retrier;
+pub mod subscription;
+pub mod webhooks;
+
+/// Everything the sync workers share.
+pub struct SyncWorkers {
+    pub pool: PgPool,
+    pub brands: Arc<BrandService>,
+    pub tcr: Arc<dyn TcrPort>,
+    pub deliveries: Arc<PostgresCqrs<WebhookDelivery>>,
+    pub config: SyncConfig,
+    /// This process, recorded with what its workers do.
+    pub instance: Arc<str>,
+    /// Tells the webhook worker that read models moved (a delivery may have landed).
+    pub wake: tendlc_projections::Wake,
+}
+
+/// What reading TCR's state did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observed {
+    Changed,
+    Unchanged,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("TCR: {0}")]
+    Tcr(#[from] TcrError),
+    #[error("recording failed: {}", .0.body.message)]
+    Record(ApiError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<ApiError> for SyncError {
+    fn from(error: ApiError) -> Self {
+        SyncError::Record(error)
+    }
+}
+
+impl SyncWorkers {
+    pub fn metadata(
+        &self,
+        brand: &BrandRow,
+        actor: &str,
+        request_id: &str,
+        source: Source,
+    ) -> EventMetadata {
+        EventMetadata::new(
+            Some(brand.customer_id.to_string()),
+            actor,
+            request_id,
+            source,
+        )
+        .with_instance(self.instance.to_string())
+    }
+
+    /// Reads the brand from TCR and records what TCR holds (a change, or a confirmation).
+    pub async fn observe_brand(
+        &self,
+        brand: &BrandRow,
+        actor: &str,
+        request_id: &str,
+        source: Source,
+    ) -> Result<Observed, SyncError> {
+        let Some(tcr_brand_id) = brand.tcr_brand_id.as_deref() else {
+            return Ok(Observed::Unchanged);
+        };
+        let observed_at = Utc::now();
+        let reply = self.tcr.get_brand(tcr_brand_id).await;
+        let tcr = reply.result?;
+        let (before, _) = self.brands.load(brand.brand_id).await?;
+        let changed = tcr
+            .identity_status
+            .is_some_and(|s| Some(s) != before.identity_status)
+            || tcr.status.is_some_and(|s| Some(s) != before.tcr_status);
+        let metadata = self
+            .metadata(brand, actor, request_id, source)
+            .with_tcr_call(reply.call);
+        self.brands
+            .execute(
+                brand.brand_id,
+                BrandCommand::ObserveTcrState {
+                    identity_status: tcr.identity_status,
+                    tcr_status: tcr.status,
+                    source,
+                    observed_at,
+                },
+                metadata,
+            )
+            .await?;
+        if changed {
+            tracing::info!(brand = %brand.brand_id, tcr_brand = tcr_brand_id, source = source.as_str(), identity = ?tcr.identity_status, "TCR state changed");
+        }
+        Ok(if changed {
+            Observed::Changed
+        } else {
+            Observed::Unchanged
+        })
+    }
+}
