@@ -100,6 +100,8 @@ pub struct SyncConfig {
     pub retry_base: Duration,
     /// Attempts before a submission is abandoned.
     pub retry_max_attempts: u32,
+    /// First delay before a webhook that could not be applied yet is tried again; doubles.
+    pub webhook_retry_base: Duration,
 }
 
 impl Default for SyncConfig {
@@ -112,6 +114,7 @@ impl Default for SyncConfig {
             retry_grace: Duration::from_secs(60),
             retry_base: Duration::from_secs(30),
             retry_max_attempts: 10,
+            webhook_retry_base: Duration::from_secs(15),
         }
     }
 }
@@ -243,6 +246,10 @@ impl Config {
                 retry_grace: Duration::from_secs(parsed("TENDLC_RETRY_GRACE_SECS", 60)?),
                 retry_base: Duration::from_secs(parsed("TENDLC_RETRY_BASE_SECS", 30)?),
                 retry_max_attempts: parsed("TENDLC_RETRY_MAX_ATTEMPTS", 10)?,
+                webhook_retry_base: Duration::from_millis(parsed(
+                    "TENDLC_WEBHOOK_RETRY_BASE_MS",
+                    15_000,
+                )?),
             },
         })
     }

@@ -64,6 +64,51 @@ struct SimArgs {
     /// Write calls (POST/PUT/DELETE) allowed per 10 seconds before TCR answers 429.
     #[arg(long, default_value_t = 20)]
     write_rate_per_10s: u32,
+    /// The simulated CSP's name, sent as cspName in webhook events.
+    #[arg(long, default_value = "Simulated CSP")]
+    csp_name: String,
+    /// Retries of a webhook delivery that got no 2xx answer (0 turns retries off).
+    #[arg(long, default_value_t = 3)]
+    webhook_retries: u32,
+    /// Milliseconds before the first webhook retry; each further retry waits twice as long.
+    #[arg(long, default_value_t = 1000)]
+    webhook_retry_backoff_ms: u64,
+    /// Milliseconds a webhook endpoint has to answer before the attempt counts as failed.
+    #[arg(long, default_value_t = 10_000)]
+    webhook_timeout_ms: u64,
+    /// Fault: share (0..1) of webhook events never sent and never retried.
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    webhook_drop_rate: f64,
+    /// Fault: share (0..1) of webhook events delivered twice (an identical extra copy).
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    webhook_duplicate_rate: f64,
+    /// Fault: extra milliseconds between an event and its webhook delivery.
+    #[arg(long, default_value_t = 0)]
+    webhook_delay_ms: u64,
+    /// Fault: a random 0..N extra milliseconds on top of --webhook-delay-ms.
+    #[arg(long, default_value_t = 0)]
+    webhook_jitter_ms: u64,
+    /// Fault: hold webhook events this many milliseconds after the first of a batch, then send
+    /// the batch newest first (0 keeps creation order).
+    #[arg(long, default_value_t = 0)]
+    webhook_reorder_window_ms: u64,
+    /// Fault: share (0..1) of webhook events whose first attempt carries a wrong
+    /// X-Registry-Signature or a truncated, non-JSON body (chosen at random).
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    webhook_corrupt_rate: f64,
+    /// Fault: share (0..1) of API calls answered with an injected failure instead of being handled.
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    api_failure_rate: f64,
+    /// The failures --api-failure-rate injects, taking turns: comma-separated 500, 503, 429,
+    /// timeout (no answer within 60 s).
+    #[arg(long, value_delimiter = ',', default_value = "500,503,429,timeout")]
+    api_failure_kinds: Vec<tendlc_adapters::tcr_sim::ApiFailure>,
+    /// Fault: extra milliseconds before every API answer.
+    #[arg(long, default_value_t = 0)]
+    api_latency_ms: u64,
+    /// Seed for the fault dice, for reproducible runs (default: random).
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 fn shutdown_signal() -> watch::Receiver<bool> {
@@ -118,9 +163,25 @@ async fn main() -> anyhow::Result<()> {
                 api_key: key.expose_secret().to_string(),
                 api_secret: secret.expose_secret().to_string(),
                 csp_id: args.csp_id,
+                csp_name: args.csp_name,
                 scoring_delay: Duration::from_secs_f64(args.scoring_delay_secs.max(0.0)),
                 read_rate_per_sec: args.read_rate_per_sec,
                 write_rate_per_10s: args.write_rate_per_10s,
+                webhook_retries: args.webhook_retries,
+                webhook_retry_backoff: Duration::from_millis(args.webhook_retry_backoff_ms),
+                webhook_timeout: Duration::from_millis(args.webhook_timeout_ms),
+                faults: tendlc_adapters::tcr_sim::SimFaults {
+                    webhook_drop_rate: args.webhook_drop_rate,
+                    webhook_duplicate_rate: args.webhook_duplicate_rate,
+                    webhook_delay: Duration::from_millis(args.webhook_delay_ms),
+                    webhook_delay_jitter: Duration::from_millis(args.webhook_jitter_ms),
+                    webhook_reorder_window: Duration::from_millis(args.webhook_reorder_window_ms),
+                    webhook_corrupt_rate: args.webhook_corrupt_rate,
+                    api_failure_rate: args.api_failure_rate,
+                    api_failure_kinds: args.api_failure_kinds,
+                    api_latency: Duration::from_millis(args.api_latency_ms),
+                    seed: args.seed,
+                },
             };
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await

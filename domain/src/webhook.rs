@@ -119,7 +119,7 @@ pub enum WebhookCommand {
     /// Could not be applied yet (brand unknown, TCR unreachable); try again later.
     Defer {
         reason: String,
-        retry_after_secs: u64,
+        retry_after_secs: f64,
     },
 }
 
@@ -141,7 +141,7 @@ pub enum WebhookEvent {
     },
     WebhookDeferred {
         reason: String,
-        retry_after_secs: u64,
+        retry_after_secs: f64,
     },
 }
 
@@ -350,7 +350,7 @@ mod tests {
         let events = state
             .decide(WebhookCommand::Defer {
                 reason: "brand not known yet".into(),
-                retry_after_secs: 30,
+                retry_after_secs: 30.0,
             })
             .unwrap();
         assert_eq!(events.len(), 1);

@@ -12,16 +12,23 @@ use crate::stream::StoredEvent;
 
 pub struct WebhookEventsProjection;
 
-async fn insert(
-    conn: &mut PgConnection,
-    id: &str,
-    delivery_id: &str,
-    delivery: &Delivery,
-    disposition: &str,
-    rejection_reason: Option<&str>,
-    duplicate_of: Option<&str>,
+/// A new audit-log row for a delivery as received.
+struct NewRow<'a> {
+    id: &'a str,
+    delivery: &'a Delivery,
+    disposition: &'a str,
+    rejection_reason: Option<&'a str>,
     sequence: i64,
-) -> Result<(), sqlx::Error> {
+}
+
+async fn insert(conn: &mut PgConnection, row: NewRow<'_>) -> Result<(), sqlx::Error> {
+    let NewRow {
+        id,
+        delivery,
+        disposition,
+        rejection_reason,
+        sequence,
+    } = row;
     sqlx::query(
         "INSERT INTO tcr_webhook_events (id, delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
              payload, raw_body_base64, body_sha256, headers, remote_addr, signature, disposition,
@@ -30,7 +37,7 @@ async fn insert(
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(id)
-    .bind(delivery_id)
+    .bind(id)
     .bind(delivery.category.as_str())
     .bind(&delivery.event_type)
     .bind(&delivery.tcr_brand_id)
@@ -43,7 +50,7 @@ async fn insert(
     .bind(serde_json::to_value(delivery.signature).ok().and_then(|v| v.as_str().map(String::from)))
     .bind(disposition)
     .bind(rejection_reason)
-    .bind(duplicate_of)
+    .bind(None::<String>)
     .bind(delivery.received_at)
     .bind(sequence)
     .execute(conn)
@@ -74,26 +81,26 @@ impl Projection for WebhookEventsProjection {
             WebhookEvent::WebhookReceived(delivery) => {
                 insert(
                     conn,
-                    delivery_id,
-                    delivery_id,
-                    &delivery,
-                    "ACCEPTED",
-                    None,
-                    None,
-                    seq,
+                    NewRow {
+                        id: delivery_id,
+                        delivery: &delivery,
+                        disposition: "ACCEPTED",
+                        rejection_reason: None,
+                        sequence: seq,
+                    },
                 )
                 .await?;
             }
             WebhookEvent::WebhookRejected { delivery, reason } => {
                 insert(
                     conn,
-                    delivery_id,
-                    delivery_id,
-                    &delivery,
-                    "REJECTED",
-                    Some(&reason),
-                    None,
-                    seq,
+                    NewRow {
+                        id: delivery_id,
+                        delivery: &delivery,
+                        disposition: "REJECTED",
+                        rejection_reason: Some(&reason),
+                        sequence: seq,
+                    },
                 )
                 .await?;
             }
@@ -125,7 +132,7 @@ impl Projection for WebhookEventsProjection {
                 sqlx::query(
                     "UPDATE tcr_webhook_events
                         SET processed = true, processed_at = $2, processing_outcome = $3, processing_detail = $4,
-                            processing_error = NULL, next_attempt_at = NULL, last_sequence = $5
+                            processing_error = NULL, next_attempt_at = NULL, leased_until = NULL, last_sequence = $5
                       WHERE id = $1 AND last_sequence < $5",
                 )
                 .bind(delivery_id)
@@ -142,14 +149,14 @@ impl Projection for WebhookEventsProjection {
             } => {
                 sqlx::query(
                     "UPDATE tcr_webhook_events
-                        SET attempts = attempts + 1, processing_error = $2,
+                        SET attempts = attempts + 1, processing_error = $2, leased_until = NULL,
                             next_attempt_at = $3 + make_interval(secs => $4), last_sequence = $5
                       WHERE id = $1 AND last_sequence < $5",
                 )
                 .bind(delivery_id)
                 .bind(reason)
                 .bind(event.recorded_at)
-                .bind(retry_after_secs as f64)
+                .bind(retry_after_secs)
                 .bind(seq)
                 .execute(&mut *conn)
                 .await?;

@@ -9,7 +9,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use reqwest::{Method, RequestBuilder, Response};
 use secrecy::SecretString;
 use serde_json::Value;
-use tendlc_adapters::tcr_sim::{self, SimConfig};
+use tendlc_adapters::tcr_sim::{self, SimConfig, SimFaults, SimHandle};
 use tendlc_api::auth::{Claims, Role, TokenKeys};
 use tendlc_api::config::Config;
 use tokio::sync::watch;
@@ -23,6 +23,8 @@ fn random_secret(len: usize) -> String {
 
 /// The TCR simulator on a random port, in this process.
 pub struct Sim {
+    /// Inspect and steer the simulator (faults, deliveries, out-of-band changes).
+    pub handle: SimHandle,
     pub address: SocketAddr,
     pub base_url: String,
     pub api_key: String,
@@ -32,8 +34,14 @@ pub struct Sim {
 }
 
 impl Sim {
-    pub async fn start(scoring_delay: Duration) -> Sim {
-        Self::start_with(|config| config.scoring_delay = scoring_delay).await
+    pub async fn start(scoring_delay: Duration, faults: SimFaults) -> Sim {
+        Self::start_with(|config| {
+            config.scoring_delay = scoring_delay;
+            config.faults = faults;
+            // Deliveries that fail are retried quickly in tests.
+            config.webhook_retry_backoff = Duration::from_millis(200);
+        })
+        .await
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut SimConfig)) -> Sim {
@@ -53,10 +61,12 @@ impl Sim {
         let address = listener.local_addr().expect("simulator address");
         let (stop, mut stopped) = watch::channel(false);
         let (api_key, api_secret) = (config.api_key.clone(), config.api_secret.clone());
-        tokio::spawn(tcr_sim::serve(listener, config, async move {
+        let (handle, server) = tcr_sim::serve_with_handle(listener, config, async move {
             let _ = stopped.wait_for(|s| *s).await;
-        }));
+        });
+        tokio::spawn(server);
         Sim {
+            handle,
             address,
             base_url: format!("http://{address}/v2"),
             api_key,
@@ -106,6 +116,10 @@ pub struct AppOptions {
     pub wrong_tcr_credentials: bool,
     /// Poller, retrier and webhook worker settings (tests use short ones).
     pub sync: tendlc_api::config::SyncConfig,
+    /// Subscribe tendlc's webhook URLs with the simulator at start-up.
+    pub subscribe_webhooks: bool,
+    pub signature: tendlc_api::config::SignatureMode,
+    pub sim_faults: SimFaults,
 }
 
 impl Default for AppOptions {
@@ -117,8 +131,12 @@ impl Default for AppOptions {
             wrong_tcr_credentials: false,
             sync: tendlc_api::config::SyncConfig {
                 tick: Duration::from_millis(200),
+                webhook_retry_base: Duration::from_millis(300),
                 ..Default::default()
             },
+            subscribe_webhooks: false,
+            signature: tendlc_api::config::SignatureMode::Enforce,
+            sim_faults: SimFaults::default(),
         }
     }
 }
@@ -145,7 +163,7 @@ impl TestApp {
 
     pub async fn spawn_with(options: AppOptions) -> TestApp {
         let db = TestDatabase::create().await;
-        let sim = Sim::start(options.scoring_delay).await;
+        let sim = Sim::start(options.scoring_delay, options.sim_faults.clone()).await;
         let jwt_secret = random_secret(48);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -171,15 +189,12 @@ impl TestApp {
             tcr_read_rate_per_sec: 0,
             tcr_write_rate_per_10s: 0,
             webhooks: tendlc_api::config::WebhookConfig {
-                subscribe: false,
+                subscribe: options.subscribe_webhooks,
+                signature: options.signature,
                 ..tendlc_api::config::WebhookConfig::local(format!("http://{address}"))
             },
             sync: options.sync.clone(),
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind app");
-        let address = listener.local_addr().unwrap();
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));
         let http = reqwest::Client::builder()
@@ -290,6 +305,55 @@ impl TestApp {
         .expect("read events")
     }
 
+    /// A brand as the API shows it (as a super admin).
+    pub async fn brand(&self, id: &str) -> Value {
+        let response = self
+            .request(
+                Method::GET,
+                &format!("/v1/messaging/brands/{id}"),
+                &self.superadmin(),
+            )
+            .send()
+            .await
+            .expect("read brand");
+        assert_eq!(response.status(), 200, "reading brand {id}");
+        response.json().await.expect("brand body")
+    }
+
+    /// The whole webhook audit log, newest first (as a super admin).
+    pub async fn webhook_log(&self) -> Vec<Value> {
+        let response = self
+            .request(
+                Method::GET,
+                "/v1/messaging/webhook-events?perPage=500",
+                &self.superadmin(),
+            )
+            .send()
+            .await
+            .expect("read webhook log");
+        assert_eq!(response.status(), 200, "reading the webhook log");
+        let body: Value = response.json().await.expect("webhook log body");
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Posts a delivery to our own webhook endpoint, signed the way TCR signs.
+    pub async fn deliver_webhook(
+        &self,
+        base_url: &str,
+        path: &str,
+        body: &Value,
+        signature: Option<&str>,
+    ) -> Response {
+        let url = format!("{}/webhooks/tcr/{path}", self.base_url);
+        let signed = tendlc_adapters::webhook_signature::sign(&self.sim.api_secret, &url, body);
+        let mut request = self
+            .http
+            .post(format!("{base_url}/webhooks/tcr/{path}"))
+            .json(body);
+        request = request.header("X-Registry-Signature", signature.unwrap_or(&signed));
+        request.send().await.expect("deliver webhook")
+    }
+
     pub async fn event_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")
             .fetch_one(&self.pool)
@@ -384,6 +448,16 @@ pub struct ProcessApp {
 
 impl ProcessApp {
     pub async fn start(db_url: &str, sim: &Sim, jwt_secret: &str) -> ProcessApp {
+        Self::start_with_env(db_url, sim, jwt_secret, &[]).await
+    }
+
+    /// With extra environment settings (e.g. a fast poll schedule).
+    pub async fn start_with_env(
+        db_url: &str,
+        sim: &Sim,
+        jwt_secret: &str,
+        env: &[(&str, &str)],
+    ) -> ProcessApp {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap().port()
@@ -397,6 +471,8 @@ impl ProcessApp {
             .env("TCR_API_KEY", &sim.api_key)
             .env("TCR_API_SECRET", &sim.api_secret)
             .env("TENDLC_LOG", "warn")
+            .env("TENDLC_WEBHOOK_SUBSCRIBE", "false")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -404,6 +480,11 @@ impl ProcessApp {
         let base_url = format!("http://127.0.0.1:{port}");
         wait_until_healthy(&reqwest::Client::new(), &base_url).await;
         ProcessApp { base_url, child }
+    }
+
+    /// The operating-system process id (it appears in event metadata as the instance).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGKILL: no graceful anything.
@@ -416,5 +497,23 @@ impl ProcessApp {
 impl Drop for ProcessApp {
     fn drop(&mut self) {
         self.kill_9();
+    }
+}
+
+/// Polls `check` until it returns `Some`, or panics with `what` after `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

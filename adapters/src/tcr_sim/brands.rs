@@ -16,6 +16,7 @@ use super::errors::{ApiError, Rejection};
 use super::magic::Magic;
 use super::state::{schedule_scoring, BrandFields, BrandRecord, IdentityStatus, SharedSim};
 use super::validate::{self, BrandBody};
+use super::webhooks;
 
 /// Changing any of these sends the brand back to `UNVERIFIED` and through scoring again.
 const IDENTITY_FIELDS: &[&str] = &[
@@ -73,16 +74,22 @@ async fn get_brand(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -
     }
 }
 
-/// Soft delete: the brand stays readable with `status` `DELETED`.
+/// Soft delete: the brand stays readable with `status` `DELETED`. Only the first delete sends
+/// `BRAND_DELETE`.
 async fn delete(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -> Response {
-    match sim.registry().get_mut(&brand_id) {
+    let event = match sim.registry().get_mut(&brand_id) {
         Some(brand) => {
+            let first = !brand.deleted;
             brand.deleted = true;
             tracing::info!(brand_id, "brand deleted");
-            StatusCode::NO_CONTENT.into_response()
+            first.then(|| webhooks::brand_event(&sim, "BRAND_DELETE", brand))
         }
-        None => Rejection::from(ApiError::not_found("brandId")).into_response(),
+        None => return Rejection::from(ApiError::not_found("brandId")).into_response(),
+    };
+    if let Some(event) = event {
+        webhooks::emit(&sim, event);
     }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 fn read_body(bytes: &[u8]) -> Result<(BrandBody, Magic), Rejection> {
@@ -130,7 +137,7 @@ fn register(sim: &SharedSim, body: &BrandBody, magic: &Magic) -> Response {
         return Rejection(problems).into_response();
     }
     let verdict = verdict(&fields, magic);
-    let (brand, brand_id, round) = {
+    let (brand, brand_id, round, event) = {
         let mut registry = sim.registry();
         if let Some(reference_id) = fields.get("referenceId") {
             if registry.reference_taken(reference_id, None) {
@@ -144,9 +151,11 @@ fn register(sim: &SharedSim, body: &BrandBody, magic: &Magic) -> Response {
             brand.to_json(&sim.config.csp_id),
             brand.brand_id.clone(),
             round,
+            webhooks::brand_event(sim, "BRAND_ADD", brand),
         )
     };
     tracing::info!(brand_id, "brand registered");
+    webhooks::emit(sim, event);
     schedule_scoring(sim, brand_id, round, verdict);
     if magic.created_then_http_500 {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -194,9 +203,11 @@ fn change(sim: &SharedSim, brand_id: &str, body: &BrandBody, magic: &Magic) -> R
     }
     let rescoring = identity_changed.then(|| brand.start_scoring(meanwhile));
     let answer = brand.to_json(&sim.config.csp_id);
+    let event = webhooks::brand_event(sim, "BRAND_UPDATE", brand);
     drop(registry);
 
     tracing::info!(brand_id, identity_changed, "brand updated");
+    webhooks::emit(sim, event);
     if let Some(round) = rescoring {
         schedule_scoring(sim, brand_id.to_owned(), round, verdict);
     }

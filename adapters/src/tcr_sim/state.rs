@@ -6,16 +6,20 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
+use super::faults::FaultState;
+use super::webhooks::{self, Hub};
 use super::SimConfig;
 
 pub(super) type SharedSim = Arc<Sim>;
 
-/// The identity verdicts the simulator hands out (`VETTED_VERIFIED` needs vetting, not simulated).
+/// A brand's identity status. Scoring hands out the first three; `VETTED_VERIFIED` comes only
+/// out of band ([`SimHandle::set_identity_status`](super::SimHandle::set_identity_status)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum IdentityStatus {
     SelfDeclared,
     Unverified,
     Verified,
+    VettedVerified,
 }
 
 impl IdentityStatus {
@@ -24,7 +28,19 @@ impl IdentityStatus {
             IdentityStatus::SelfDeclared => "SELF_DECLARED",
             IdentityStatus::Unverified => "UNVERIFIED",
             IdentityStatus::Verified => "VERIFIED",
+            IdentityStatus::VettedVerified => "VETTED_VERIFIED",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            IdentityStatus::SelfDeclared,
+            IdentityStatus::Unverified,
+            IdentityStatus::Verified,
+            IdentityStatus::VettedVerified,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
     }
 }
 
@@ -65,6 +81,12 @@ impl BrandRecord {
         self.identity_status = meanwhile;
         self.scoring_round += 1;
         self.scoring_round
+    }
+
+    /// Sets the identity status out of band; a scoring still under way no longer counts.
+    pub fn override_identity(&mut self, status: IdentityStatus) {
+        self.identity_status = status;
+        self.scoring_round += 1;
     }
 
     /// The brand as `Brand_CSP`.
@@ -117,6 +139,11 @@ impl Registry {
 
     pub fn iter(&self) -> impl Iterator<Item = &BrandRecord> {
         self.brands.iter()
+    }
+
+    /// Every brand registered, deleted ones included.
+    pub fn len(&self) -> usize {
+        self.brands.len()
     }
 
     /// Whether another brand (deleted ones included) holds `reference_id`, ignoring case.
@@ -195,17 +222,23 @@ impl Window {
     }
 }
 
-/// The simulated account; shared by every request and every scoring task.
+/// The simulated account; shared by every request, scoring task and webhook delivery.
 pub(super) struct Sim {
     pub config: SimConfig,
     registry: Mutex<Registry>,
     reads: Mutex<Window>,
     writes: Mutex<Window>,
+    pub faults: FaultState,
+    pub webhooks: Hub,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Sim {
     pub fn new(config: SimConfig) -> Self {
         Self {
+            faults: FaultState::new(config.faults.clone()),
+            webhooks: Hub::new(config.webhook_timeout),
+            stop: tokio::sync::watch::Sender::new(false),
             reads: Mutex::new(Window::new(
                 config.read_rate_per_sec,
                 Duration::from_secs(1),
@@ -228,16 +261,29 @@ impl Sim {
         let window = if write { &self.writes } else { &self.reads };
         lock(window).admit(Instant::now())
     }
+
+    /// Tells held calls (injected timeouts) that the simulator is shutting down.
+    pub fn begin_stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Completes once the simulator is shutting down.
+    pub async fn stopped(&self) {
+        let mut stop = self.stop.subscribe();
+        let _ = stop.wait_for(|stopping| *stopping).await;
+    }
 }
 
 /// A panic while holding a lock leaves plain data behind, still fine to use.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Gives the brand `verdict` after the scoring delay, unless scoring restarted meanwhile.
+/// Gives the brand `verdict` after the scoring delay, unless scoring restarted meanwhile, and
+/// announces it with `BRAND_SCORE_UPDATE` then `BRAND_IDENTITY_STATUS_UPDATE` (not for a brand
+/// deleted meanwhile).
 pub(super) fn schedule_scoring(
     sim: &SharedSim,
     brand_id: String,
@@ -250,12 +296,26 @@ pub(super) fn schedule_scoring(
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
         let Some(sim) = sim.upgrade() else { return };
-        let mut registry = sim.registry();
-        if let Some(brand) = registry.get_mut(&brand_id) {
-            if brand.scoring_round == round {
-                brand.identity_status = verdict;
-                tracing::info!(brand_id, identity_status = verdict.as_str(), "brand scored");
+        let events = {
+            let mut registry = sim.registry();
+            let Some(brand) = registry.get_mut(&brand_id) else {
+                return;
+            };
+            if brand.scoring_round != round {
+                return;
             }
+            brand.identity_status = verdict;
+            tracing::info!(brand_id, identity_status = verdict.as_str(), "brand scored");
+            if brand.deleted {
+                return;
+            }
+            [
+                webhooks::brand_event(&sim, "BRAND_SCORE_UPDATE", brand),
+                webhooks::brand_event(&sim, "BRAND_IDENTITY_STATUS_UPDATE", brand),
+            ]
+        };
+        for event in events {
+            webhooks::emit(&sim, event);
         }
     });
 }

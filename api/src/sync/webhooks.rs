@@ -15,11 +15,13 @@ const LEASE_SECS: f64 = 60.0;
 /// A delivery for a brand that never appears is given up after this long.
 const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
 
-fn retry_after(attempts: i32) -> u64 {
-    (15u64 << attempts.clamp(0, 8)).min(3600)
-}
-
 impl SyncWorkers {
+    /// Seconds until a deferred delivery is tried again: the base, doubled per attempt, ≤ 1 h.
+    fn webhook_retry_after(&self, attempts: i32) -> f64 {
+        let base = self.config.webhook_retry_base.as_secs_f64();
+        (base * 2f64.powi(attempts.clamp(0, 16))).min(3600.0)
+    }
+
     async fn record(
         &self,
         delivery: &PendingDelivery,
@@ -54,7 +56,7 @@ impl SyncWorkers {
             delivery,
             WebhookCommand::Defer {
                 reason,
-                retry_after_secs: retry_after(delivery.attempts),
+                retry_after_secs: self.webhook_retry_after(delivery.attempts),
             },
         )
         .await

@@ -1,0 +1,138 @@
+//! [`SimHandle`]: reach into a running simulator from a test or tool.
+use serde_json::Value;
+
+use super::faults::SimFaults;
+use super::state::{IdentityStatus, SharedSim};
+use super::webhooks::{self, DeliveryRecord};
+
+/// A cheap, cloneable handle on one running simulator: change its faults, read what it
+/// delivered, look at and change its brands out of band.
+#[derive(Clone)]
+pub struct SimHandle {
+    pub(super) sim: SharedSim,
+}
+
+/// Why a [`SimHandle`] call was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimHandleError {
+    /// No brand has this id.
+    UnknownBrand(String),
+    /// The brand is deleted; TCR changes nothing about it any more.
+    DeletedBrand(String),
+    /// Not one of `SELF_DECLARED`, `UNVERIFIED`, `VERIFIED`, `VETTED_VERIFIED`.
+    UnknownIdentityStatus(String),
+    /// The subscription is not one TCR would accept (category or endpoint).
+    InvalidSubscription(String),
+}
+
+impl std::fmt::Display for SimHandleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimHandleError::UnknownBrand(id) => write!(f, "the simulator has no brand {id}"),
+            SimHandleError::DeletedBrand(id) => write!(f, "brand {id} is deleted"),
+            SimHandleError::UnknownIdentityStatus(status) => write!(
+                f,
+                "{status:?} is not an identity status (SELF_DECLARED, UNVERIFIED, VERIFIED, \
+                 VETTED_VERIFIED)"
+            ),
+            SimHandleError::InvalidSubscription(problem) => {
+                write!(f, "invalid webhook subscription: {problem}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SimHandleError {}
+
+impl SimHandle {
+    /// Replaces the faults in force, from the next API call or webhook event on. A `seed`
+    /// restarts the fault dice from it.
+    pub fn set_faults(&self, faults: SimFaults) {
+        tracing::info!(?faults, "TCR simulator faults changed");
+        self.sim.faults.set(faults);
+    }
+
+    /// The faults in force.
+    pub fn faults(&self) -> SimFaults {
+        self.sim.faults.get()
+    }
+
+    /// Every webhook delivery attempt so far (and every event dropped by fault injection), in
+    /// the order they happened; the newest 10 000 are kept.
+    pub fn deliveries(&self) -> Vec<DeliveryRecord> {
+        self.sim.webhooks.records()
+    }
+
+    /// Forgets the delivery records.
+    pub fn clear_deliveries(&self) {
+        self.sim.webhooks.clear_records();
+    }
+
+    /// The webhook subscriptions, as `(eventCategory, webhookEndpoint)`.
+    pub fn subscriptions(&self) -> Vec<(String, String)> {
+        self.sim.webhooks.subscriptions()
+    }
+
+    /// Subscribes `category` to `endpoint` as `PUT /webhook/subscription` would.
+    pub fn subscribe(&self, category: &str, endpoint: &str) -> Result<(), SimHandleError> {
+        self.sim
+            .webhooks
+            .subscribe(category, endpoint)
+            .map_err(|r| {
+                SimHandleError::InvalidSubscription(
+                    r.0.iter()
+                        .map(|e| e.description.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })
+    }
+
+    /// The brand as `GET /brand/{brandId}` shows it (`Brand_CSP`).
+    pub fn brand(&self, brand_id: &str) -> Option<Value> {
+        self.sim
+            .registry()
+            .get(brand_id)
+            .map(|brand| brand.to_json(&self.sim.config.csp_id))
+    }
+
+    /// How many brands were registered, deleted ones included.
+    pub fn brand_count(&self) -> usize {
+        self.sim.registry().len()
+    }
+
+    /// TCR changes a brand's identity status out of band (say, after an appeal): the brand shows
+    /// `status` at once, a scoring still under way is cancelled, and `BRAND_IDENTITY_STATUS_UPDATE`
+    /// goes out as after scoring. Must be called inside a Tokio runtime.
+    pub fn set_identity_status(&self, brand_id: &str, status: &str) -> Result<(), SimHandleError> {
+        let status = IdentityStatus::parse(status)
+            .ok_or_else(|| SimHandleError::UnknownIdentityStatus(status.to_owned()))?;
+        let event = {
+            let mut registry = self.sim.registry();
+            let brand = registry
+                .get_mut(brand_id)
+                .ok_or_else(|| SimHandleError::UnknownBrand(brand_id.to_owned()))?;
+            if brand.deleted {
+                return Err(SimHandleError::DeletedBrand(brand_id.to_owned()));
+            }
+            brand.override_identity(status);
+            webhooks::brand_event(&self.sim, "BRAND_IDENTITY_STATUS_UPDATE", brand)
+        };
+        tracing::info!(
+            brand_id,
+            identity_status = status.as_str(),
+            "brand identity status set out of band"
+        );
+        webhooks::emit(&self.sim, event);
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("csp_id", &self.sim.config.csp_id)
+            .field("brands", &self.brand_count())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,431 @@
+//! Shared by the TCR simulator's black-box tests: a simulator on a random port, HTTP answers
+//! read completely, valid brand requests, and checks against TCR's OpenAPI document.
+#![allow(dead_code)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tendlc_adapters::tcr_sim::{self, SimConfig, SimHandle};
+use uuid::Uuid;
+
+// ---------------------------------------------------------------------------------------------
+// The simulator under test
+// ---------------------------------------------------------------------------------------------
+
+/// One simulator on a random port, with its own random credentials; stops when dropped.
+pub struct TestSim {
+    pub base: String,
+    pub key: String,
+    pub secret: String,
+    pub csp_id: String,
+    pub http: reqwest::Client,
+    /// Reaches into the running simulator: faults, webhook deliveries, brands.
+    pub handle: SimHandle,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// One HTTP answer, read completely.
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub text: String,
+    pub elapsed: Duration,
+}
+
+impl Answer {
+    pub fn json(&self, what: &str) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| {
+            panic!(
+                "{what}: expected a JSON body, got HTTP {} with {:?} ({e})",
+                self.status, self.text
+            )
+        })
+    }
+
+    pub fn expect(&self, status: StatusCode, what: &str) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "{what}: expected HTTP {status}, got {} with body {}",
+            self.status, self.text
+        );
+        self
+    }
+}
+
+/// Starts a simulator: 300 ms scoring and no rate limits unless `tune` says otherwise.
+pub async fn spawn_sim(tune: impl FnOnce(&mut SimConfig)) -> TestSim {
+    let mut config = SimConfig {
+        api_key: format!("key-{}", Uuid::new_v4()),
+        api_secret: format!("secret-{}", Uuid::new_v4()),
+        scoring_delay: Duration::from_millis(300),
+        read_rate_per_sec: 0,
+        write_rate_per_10s: 0,
+        ..SimConfig::default()
+    };
+    tune(&mut config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding 127.0.0.1:0 for the simulator failed");
+    let addr = listener.local_addr().expect("the listener has no address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (key, secret, csp_id) = (
+        config.api_key.clone(),
+        config.api_secret.clone(),
+        config.csp_id.clone(),
+    );
+    let shutdown = async {
+        let _ = stopped.await;
+    };
+    let (handle, server) = tcr_sim::serve_with_handle(listener, config, shutdown);
+    tokio::spawn(async move {
+        if let Err(e) = server.await {
+            panic!("the simulator stopped with an error: {e}");
+        }
+    });
+    TestSim {
+        base: format!("http://{addr}/v2"),
+        key,
+        secret,
+        csp_id,
+        http: reqwest::Client::new(),
+        handle,
+        _stop: stop,
+    }
+}
+
+impl TestSim {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        credentials: Option<(&str, &str)>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
+        if let Some((key, secret)) = credentials {
+            request = request.basic_auth(key, Some(secret));
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let started = Instant::now();
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: no HTTP answer from the simulator: {e}"));
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = response
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: reading the body failed: {e}"));
+        Answer {
+            status,
+            content_type,
+            text,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
+        self.send(method, path, body, Some((&self.key, &self.secret)))
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post_brand(&self, body: &Value) -> Answer {
+        self.call(Method::POST, "/brand/nonBlocking", Some(body))
+            .await
+    }
+
+    pub async fn put_brand(&self, brand_id: &str, body: &Value) -> Answer {
+        self.call(Method::PUT, &format!("/brand/{brand_id}"), Some(body))
+            .await
+    }
+
+    /// Registers `body`, expecting success; returns the `Brand_CSP` answer.
+    pub async fn create(&self, body: &Value) -> Value {
+        let answer = self.post_brand(body).await;
+        answer.expect(StatusCode::OK, "POST /brand/nonBlocking");
+        let brand = answer.json("POST /brand/nonBlocking");
+        assert_component("Brand_CSP", &brand, "POST /brand/nonBlocking answer");
+        brand
+    }
+
+    pub async fn get_brand(&self, brand_id: &str) -> Value {
+        let what = format!("GET /brand/{brand_id}");
+        let answer = self.get(&format!("/brand/{brand_id}")).await;
+        answer.expect(StatusCode::OK, &what);
+        let brand = answer.json(&what);
+        assert_component("Brand_CSP", &brand, &what);
+        brand
+    }
+
+    /// `GET /brand?<query>`, checked as `RecordSetBrand_CSP`.
+    pub async fn search(&self, query: &str) -> Value {
+        let what = format!("GET /brand?{query}");
+        let answer = self.get(&format!("/brand?{query}")).await;
+        answer.expect(StatusCode::OK, &what);
+        let records = answer.json(&what);
+        assert_component("RecordSetBrand_CSP", &records, &what);
+        records
+    }
+
+    pub async fn count_by_reference(&self, reference_id: &str) -> u64 {
+        let records = self.search(&format!("referenceId={reference_id}")).await;
+        records["totalRecords"]
+            .as_u64()
+            .expect("totalRecords is a number")
+    }
+
+    /// Polls the brand until it shows `wanted`; returns how long that took.
+    pub async fn wait_for_identity(&self, brand_id: &str, wanted: &str) -> Duration {
+        let started = Instant::now();
+        let mut seen = Value::Null;
+        while started.elapsed() < Duration::from_secs(5) {
+            seen = self.get_brand(brand_id).await["identityStatus"].clone();
+            if seen == wanted {
+                return started.elapsed();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "brand {brand_id} never reached identityStatus {wanted} within 5 s; last seen {seen}"
+        );
+    }
+}
+
+/// A complete, valid `BrandRequest` for `entity_type`, with a fresh `referenceId`.
+pub fn brand_request(entity_type: &str) -> Value {
+    let mut brand = json!({
+        "entityType": entity_type,
+        "displayName": format!("Acme {entity_type}"),
+        "phone": "+12025550143",
+        "street": "100 Main St",
+        "city": "Springfield",
+        "state": "IL",
+        "postalCode": "62701",
+        "country": "US",
+        "email": "care@acme.example",
+        "referenceId": format!("ref-{}", Uuid::new_v4()),
+        "ipAddress": "203.0.113.7",
+        "mock": true,
+    });
+    let fields = brand.as_object_mut().expect("an object");
+    let mut set = |name: &str, value: &str| {
+        fields.insert(name.to_owned(), json!(value));
+    };
+    if entity_type == "SOLE_PROPRIETOR" {
+        set("firstName", "Jo");
+        set("lastName", "Baker");
+        set("mobilePhone", "+12025550144");
+    } else {
+        set("companyName", &format!("Acme {entity_type} Inc."));
+        set("ein", "123456789");
+        set("brandRelationship", "BASIC_ACCOUNT");
+        set(
+            "vertical",
+            match entity_type {
+                "NON_PROFIT" => "NGO",
+                "GOVERNMENT" => "GOVERNMENT",
+                _ => "RETAIL",
+            },
+        );
+    }
+    if entity_type == "PUBLIC_PROFIT" {
+        set("stockSymbol", "ACME");
+        set("stockExchange", "NASDAQ");
+        set("website", "https://acme.example");
+        set("businessContactEmail", "jane.doe@acme.example");
+    }
+    brand
+}
+
+pub fn with(mut body: Value, name: &str, value: Value) -> Value {
+    body.as_object_mut()
+        .expect("an object")
+        .insert(name.to_owned(), value);
+    body
+}
+
+pub fn without(mut body: Value, names: &[&str]) -> Value {
+    for name in names {
+        body.as_object_mut().expect("an object").remove(*name);
+    }
+    body
+}
+
+pub fn text<'v>(value: &'v Value, name: &str) -> &'v str {
+    value[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a string {name} in {value}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// TCR's OpenAPI document and schema checks
+// ---------------------------------------------------------------------------------------------
+
+pub fn openapi_path() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut candidates: Vec<PathBuf> = std::env::var_os("TCR_OPENAPI_JSON")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    candidates.push(manifest.join("../../shared/tcr/tcr-openapi.json"));
+    candidates.push(manifest.join("../shared/tcr/tcr-openapi.json"));
+    // The copy kept in the repository, for checkouts without shared/ beside them.
+    candidates.push(manifest.join("fixtures/tcr-openapi.json"));
+    candidates
+        .iter()
+        .find(|path| path.is_file())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!(
+                "TCR's OpenAPI document was not found; looked at {candidates:?}. \
+                 Set TCR_OPENAPI_JSON to its path."
+            )
+        })
+}
+
+/// TCR's OpenAPI document, with OpenAPI 3.0's `nullable` turned into JSON Schema.
+pub fn openapi() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let path = openapi_path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {} failed: {e}", path.display()));
+        let mut document: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+        nullable_to_json_schema(&mut document);
+        document
+    })
+}
+
+pub fn nullable_to_json_schema(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(kind)) = object.get("type").cloned() {
+                    object.insert("type".into(), json!([kind, "null"]));
+                }
+            }
+            object.values_mut().for_each(nullable_to_json_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_to_json_schema),
+        _ => {}
+    }
+}
+
+/// A validator for `schema`, resolving `#/components/...` in TCR's document. OpenAPI 3.0 schemas
+/// are draft-4 style; `date-time` formats are checked, OpenAPI-only ones (`int32`) ignored.
+pub fn validator(schema: &Value) -> Arc<jsonschema::Validator> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let key = schema.to_string();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().expect("cache lock").get(&key) {
+        return found.clone();
+    }
+    let root = json!({ "allOf": [schema], "components": openapi()["components"] });
+    let compiled = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .should_ignore_unknown_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("schema {schema} does not compile: {e}"));
+    let compiled = Arc::new(compiled);
+    cache
+        .lock()
+        .expect("cache lock")
+        .insert(key, compiled.clone());
+    compiled
+}
+
+pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    validator(schema)
+        .iter_errors(instance)
+        .map(|e| format!("at {}: {e}", e.instance_path))
+        .collect()
+}
+
+pub fn assert_schema(schema: &Value, instance: &Value, what: &str) {
+    let errors = schema_errors(schema, instance);
+    assert!(
+        errors.is_empty(),
+        "{what} does not match {schema}:\n  {}\ninstance: {instance:#}",
+        errors.join("\n  ")
+    );
+}
+
+pub fn component(name: &str) -> Value {
+    assert!(
+        openapi()["components"]["schemas"].get(name).is_some(),
+        "TCR's document has no component schema {name}"
+    );
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+pub fn assert_component(name: &str, instance: &Value, what: &str) {
+    assert_schema(&component(name), instance, &format!("{what} (as {name})"));
+}
+
+/// A 400 answer as TCR sends it: a non-empty array of `error_component`; returns the array.
+pub fn assert_errors(answer: &Answer, error_component: &str, what: &str) -> Vec<Value> {
+    answer.expect(StatusCode::BAD_REQUEST, what);
+    let errors = answer.json(what);
+    let schema = json!({ "type": "array", "minItems": 1, "items": component(error_component) });
+    assert_schema(
+        &schema,
+        &errors,
+        &format!("{what} (as [{error_component}])"),
+    );
+    errors.as_array().expect("checked to be an array").clone()
+}
+
+pub fn has_error(errors: &[Value], code: u64, field: &str) -> bool {
+    errors.iter().any(|e| {
+        e["code"] == code
+            && e["fields"]
+                .as_array()
+                .is_some_and(|fields| fields.iter().any(|f| f == field))
+    })
+}
+
+pub fn operation(path: &str, method: &str) -> &'static Value {
+    let operation = &openapi()["paths"][path][method];
+    assert!(
+        operation.is_object(),
+        "TCR's document has no {method} {path}"
+    );
+    operation
+}
+
+pub fn response_schema(path: &str, method: &str) -> &'static Value {
+    &operation(path, method)["responses"]["200"]["content"]["application/json"]["schema"]
+}
+
+pub fn string_set(value: &Value, what: &str) -> BTreeSet<String> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: expected an array, got {value}"))
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("{what}: {v} is not a string"))
+                .to_owned()
+        })
+        .collect()
+}
