@@ -29,3 +29,31 @@ where
     let context = store.load_aggregate(aggregate_id).await?;
     Ok((context.aggregate, context.current_sequence))
 }
+
+/// Executes a command, retrying when another writer appended to the same aggregate first
+/// (optimistic concurrency): the command is decided again against the newer state.
+pub async fn execute<A>(
+    cqrs: &PostgresCqrs<A>,
+    aggregate_id: &str,
+    command: A::Command,
+    metadata: std::collections::HashMap<String, String>,
+) -> Result<(), cqrs_es::AggregateError<A::Error>>
+where
+    A: Aggregate,
+    A::Command: Clone,
+{
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        match cqrs
+            .execute_with_metadata(aggregate_id, command.clone(), metadata.clone())
+            .await
+        {
+            Err(cqrs_es::AggregateError::AggregateConflict) if attempt < ATTEMPTS => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt))).await;
+            }
+            other => return other,
+        }
+    }
+}

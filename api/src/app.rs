@@ -144,7 +144,9 @@ pub async fn run(
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));
     }
     workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
-    workers.spawn(sync.clone().run_leader(shutdown.clone()));
+    if config.sync.leader_eligible {
+        workers.spawn(sync.clone().run_leader(shutdown.clone()));
+    }
     if config.webhooks.subscribe {
         let webhooks = config.webhooks.clone();
         let tcr = tcr.clone();

@@ -93,11 +93,14 @@ impl BrandService {
         command: BrandCommand,
         metadata: EventMetadata,
     ) -> Result<(), ApiError> {
-        let result = self
-            .cqrs
-            .execute_with_metadata(&brand_id.to_string(), command, metadata.to_map())
-            .await
-            .map_err(command_error);
+        let result = tendlc_adapters::event_store::execute(
+            &self.cqrs,
+            &brand_id.to_string(),
+            command,
+            metadata.to_map(),
+        )
+        .await
+        .map_err(command_error);
         self.wake.poke();
         result
     }

@@ -102,6 +102,8 @@ pub struct SyncConfig {
     pub retry_max_attempts: u32,
     /// First delay before a webhook that could not be applied yet is tried again; doubles.
     pub webhook_retry_base: Duration,
+    /// Whether this process may become the (single) poller and retrier.
+    pub leader_eligible: bool,
 }
 
 impl Default for SyncConfig {
@@ -115,6 +117,7 @@ impl Default for SyncConfig {
             retry_base: Duration::from_secs(30),
             retry_max_attempts: 10,
             webhook_retry_base: Duration::from_secs(15),
+            leader_eligible: true,
         }
     }
 }
@@ -250,6 +253,7 @@ impl Config {
                     "TENDLC_WEBHOOK_RETRY_BASE_MS",
                     15_000,
                 )?),
+                leader_eligible: parsed("TENDLC_SYNC_LEADER", true)?,
             },
         })
     }

@@ -280,3 +280,12 @@ pub async fn lease_due(
     .fetch_all(pool)
     .await
 }
+
+/// Hands a leased delivery back at once (its processing failed before anything was recorded).
+pub async fn release(pool: &PgPool, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE tcr_webhook_events SET leased_until = NULL WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}

@@ -1,8 +1,11 @@
 //! Several `serve` processes on one database: every event is applied once, reads agree.
+use std::time::Duration;
+
 use serde_json::Value;
 use tendlc_api::auth::Role;
 use tendlc_tests::fixtures::private_brand;
-use tendlc_tests::TestApp;
+use tendlc_tests::harness::eventually;
+use tendlc_tests::{ProcessApp, TestApp};
 
 #[tokio::test]
 async fn two_replicas_share_one_event_stream_and_apply_each_event_once() {
@@ -77,4 +80,148 @@ async fn two_replicas_share_one_event_stream_and_apply_each_event_once() {
         );
     }
     assert!(replica.shutdown().await.is_ok());
+}
+
+/// The `instance` metadata is `host:pid:suffix`; the pid says which process recorded the event.
+async fn poll_pids(app: &TestApp, brand_id: &str, after: i64) -> Vec<u32> {
+    let rows: Vec<(i64, Value)> = sqlx::query_as(
+        "SELECT global_position, metadata FROM events
+          WHERE aggregate_id = $1 AND metadata->>'source' = 'poll' AND global_position > $2
+          ORDER BY global_position",
+    )
+    .bind(brand_id)
+    .bind(after)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    rows.iter()
+        .filter_map(|(_, m)| m["instance"].as_str()?.split(':').nth(1)?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn exactly_one_replica_polls_and_killing_it_hands_polling_to_another() {
+    let app = TestApp::spawn_with(tendlc_tests::harness::AppOptions {
+        scoring_delay: std::time::Duration::from_millis(200),
+        sync: tendlc_api::config::SyncConfig {
+            leader_eligible: false,
+            ..tendlc_api::config::SyncConfig::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let fast = [
+        ("TENDLC_SYNC_TICK_MS", "200"),
+        ("TENDLC_POLL_UNVERIFIED_SECS", "1"),
+        ("TENDLC_PUBLIC_URL", "https://tendlc.example.com"),
+    ];
+    let mut first = ProcessApp::start_with_env(&app.db.url, &app.sim, &app.jwt_secret, &fast).await;
+    let mut second =
+        ProcessApp::start_with_env(&app.db.url, &app.sim, &app.jwt_secret, &fast).await;
+    let customer = app.create_customer("BAN-LEAD", "BASIC").await;
+    // Stays UNVERIFIED, so it is polled every second.
+    let response = app
+        .register_brand(customer, &private_brand("Polled [sim:unverified]"))
+        .await;
+    assert_eq!(response.status(), 201);
+    let brand: Value = response.json().await.unwrap();
+    let id = brand["id"].as_str().unwrap().to_string();
+
+    let pids = eventually(Duration::from_secs(15), "several polls", || async {
+        let pids = poll_pids(&app, &id, 0).await;
+        (pids.len() >= 3).then_some(pids)
+    })
+    .await;
+    let leader = pids[0];
+    assert!(
+        pids.iter().all(|p| *p == leader),
+        "one replica polls at a time: {pids:?}"
+    );
+    assert!(
+        [first.pid(), second.pid()].contains(&leader),
+        "the leader is one of the two processes"
+    );
+
+    let mark: i64 = sqlx::query_scalar("SELECT max(global_position) FROM events")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let survivor = if first.pid() == leader {
+        first.kill_9();
+        second.pid()
+    } else {
+        second.kill_9();
+        first.pid()
+    };
+    let after = eventually(Duration::from_secs(15), "polls by the survivor", || async {
+        let pids = poll_pids(&app, &id, mark).await;
+        (pids.len() >= 2).then_some(pids)
+    })
+    .await;
+    assert!(
+        after.iter().all(|p| *p == survivor),
+        "after the kill only the survivor polls: {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_webhook_sent_to_either_replica_is_applied_once() {
+    let app = TestApp::spawn_with(tendlc_tests::harness::AppOptions {
+        scoring_delay: std::time::Duration::from_millis(200),
+        ..Default::default()
+    })
+    .await;
+    let public = "https://tendlc.example.com";
+    let env = [
+        ("TENDLC_PUBLIC_URL", public),
+        ("TENDLC_SYNC_TICK_MS", "200"),
+    ];
+    let a = ProcessApp::start_with_env(&app.db.url, &app.sim, &app.jwt_secret, &env).await;
+    let b = ProcessApp::start_with_env(&app.db.url, &app.sim, &app.jwt_secret, &env).await;
+    let customer = app.create_customer("BAN-EITHER", "BASIC").await;
+    let response = app.register_brand(customer, &private_brand("Either")).await;
+    let brand: Value = response.json().await.unwrap();
+    let tcr_id = brand["tcrBrandId"].as_str().unwrap();
+
+    // TCR (behind one public URL) delivers the same event to both replicas.
+    let body = serde_json::json!({"eventType": "BRAND_ADD", "brandId": tcr_id, "mock": false});
+    let url = format!("{public}/webhooks/tcr/brands");
+    let signature = tendlc_adapters::webhook_signature::sign(&app.sim.api_secret, &url, &body);
+    for base in [&a.base_url, &b.base_url] {
+        let response = app
+            .http
+            .post(format!("{base}/webhooks/tcr/brands"))
+            .header("X-Registry-Signature", &signature)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{base}");
+    }
+    let log = eventually(
+        Duration::from_secs(10),
+        "the delivery to be processed",
+        || async {
+            let log = app.webhook_log().await;
+            log.iter()
+                .any(|d| d["processed"] == true && d["disposition"] == "ACCEPTED")
+                .then_some(log)
+        },
+    )
+    .await;
+    let accepted = log
+        .iter()
+        .filter(|d| d["disposition"] == "ACCEPTED")
+        .count();
+    let duplicates = log
+        .iter()
+        .filter(|d| d["disposition"] == "DUPLICATE")
+        .count();
+    assert_eq!((accepted, duplicates), (1, 1), "{log:?}");
+    let outcomes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE event_type = 'WebhookProcessed'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(outcomes, 1, "applied once");
 }

@@ -83,11 +83,14 @@ async fn execute(
         request_id,
         Source::Api,
     );
-    state
-        .customers
-        .execute_with_metadata(&id.to_string(), command, metadata.to_map())
-        .await
-        .map_err(command_error)?;
+    tendlc_adapters::event_store::execute(
+        &state.customers,
+        &id.to_string(),
+        command,
+        metadata.to_map(),
+    )
+    .await
+    .map_err(command_error)?;
     state.wake.poke();
     let (_, sequence) = event_store::load::<Customer>(&state.pool, &id.to_string())
         .await

@@ -152,18 +152,17 @@ async fn receive(
     };
     if let Some((status, reason)) = refusal {
         tracing::warn!(category = category.as_str(), %reason, remote = ?remote, "webhook delivery refused");
-        state
-            .webhook_deliveries
-            .execute_with_metadata(
-                &format!("rejected-{}", Uuid::new_v4()),
-                WebhookCommand::Reject {
-                    delivery,
-                    reason: reason.clone(),
-                },
-                metadata.to_map(),
-            )
-            .await
-            .map_err(command_error)?;
+        tendlc_adapters::event_store::execute(
+            &state.webhook_deliveries,
+            &format!("rejected-{}", Uuid::new_v4()),
+            WebhookCommand::Reject {
+                delivery,
+                reason: reason.clone(),
+            },
+            metadata.to_map(),
+        )
+        .await
+        .map_err(command_error)?;
         state.wake.poke();
         return Err(ApiError::new(status, "webhook_refused", reason));
     }
@@ -179,11 +178,14 @@ async fn receive(
     let (existing, _) = event_store::load::<WebhookDelivery>(&state.pool, &id)
         .await
         .map_err(command_error)?;
-    state
-        .webhook_deliveries
-        .execute_with_metadata(&id, WebhookCommand::Receive(delivery), metadata.to_map())
-        .await
-        .map_err(command_error)?;
+    tendlc_adapters::event_store::execute(
+        &state.webhook_deliveries,
+        &id,
+        WebhookCommand::Receive(delivery),
+        metadata.to_map(),
+    )
+    .await
+    .map_err(command_error)?;
     state.wake.poke();
     Ok((
         StatusCode::OK,

@@ -29,15 +29,19 @@ impl SyncWorkers {
     ) -> Result<(), SyncError> {
         let metadata = EventMetadata::new(None, "system:webhook", &delivery.id, Source::Webhook)
             .with_instance(self.instance.to_string());
-        self.deliveries
-            .execute_with_metadata(&delivery.id, command, metadata.to_map())
-            .await
-            .map_err(|e| {
-                SyncError::Record(crate::error::ApiError::internal(
-                    "recording a webhook outcome",
-                    e,
-                ))
-            })
+        tendlc_adapters::event_store::execute(
+            &self.deliveries,
+            &delivery.id,
+            command,
+            metadata.to_map(),
+        )
+        .await
+        .map_err(|e| {
+            SyncError::Record(crate::error::ApiError::internal(
+                "recording a webhook outcome",
+                e,
+            ))
+        })
     }
 
     async fn defer(&self, delivery: &PendingDelivery, reason: String) -> Result<(), SyncError> {
@@ -111,6 +115,7 @@ impl SyncWorkers {
         for delivery in &due {
             if let Err(error) = self.apply_delivery(delivery).await {
                 tracing::warn!(delivery = %delivery.id, %error, "webhook delivery not applied; it stays pending");
+                webhook_events::release(&self.pool, &delivery.id).await?;
             }
         }
         Ok(due.len())
