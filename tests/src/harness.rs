@@ -119,6 +119,7 @@ pub struct AppOptions {
     /// Subscribe tendlc's webhook URLs with the simulator at start-up.
     pub subscribe_webhooks: bool,
     pub signature: tendlc_api::config::SignatureMode,
+    pub allowed_ips: Vec<std::net::IpAddr>,
     pub sim_faults: SimFaults,
 }
 
@@ -136,6 +137,7 @@ impl Default for AppOptions {
             },
             subscribe_webhooks: false,
             signature: tendlc_api::config::SignatureMode::Enforce,
+            allowed_ips: vec![],
             sim_faults: SimFaults::default(),
         }
     }
@@ -191,6 +193,7 @@ impl TestApp {
             webhooks: tendlc_api::config::WebhookConfig {
                 subscribe: options.subscribe_webhooks,
                 signature: options.signature,
+                allowed_ips: options.allowed_ips.clone(),
                 ..tendlc_api::config::WebhookConfig::local(format!("http://{address}"))
             },
             sync: options.sync.clone(),

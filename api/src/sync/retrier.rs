@@ -1,7 +1,7 @@
 //! Heals registrations TCR never confirmed: looks each up by its reference first, so a brand
 //! TCR created silently is adopted, never created twice; gives up after a cap, and says so.
 use chrono::Utc;
-use tendlc_domain::brand::{Brand, BrandCommand};
+use tendlc_domain::brand::{Brand, BrandCommand, RegistrationStatus};
 use tendlc_domain::metadata::Source;
 use tendlc_domain::tcr::TcrError;
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
@@ -41,7 +41,14 @@ impl SyncWorkers {
     async fn retry_one(&self, row: &BrandRow) -> Result<(), SyncError> {
         let request_id = format!("retry-{}-{}", row.brand_id, row.submission_attempts);
         let metadata = || self.metadata(row, ACTOR, &request_id, Source::Retry);
-        let attempts = row.submission_attempts.max(0) as u32;
+        // Decide on the brand's events, not on the read model, which may lag behind them.
+        let (brand, _) = self.brands.load(row.brand_id).await?;
+        let attempts = brand.submission_attempts;
+        if brand.status != Some(RegistrationStatus::Pending)
+            || i64::from(attempts) != i64::from(row.submission_attempts)
+        {
+            return Ok(());
+        }
         if attempts >= self.config.retry_max_attempts {
             let last = row
                 .last_error
@@ -62,7 +69,6 @@ impl SyncWorkers {
             return Ok(());
         }
 
-        let (brand, _) = self.brands.load(row.brand_id).await?;
         let Brand {
             profile: Some(profile),
             brand_relationship: Some(relationship),
