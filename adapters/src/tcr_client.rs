@@ -330,3 +330,110 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(status: u16, body: &str) -> Result<TcrBrand, TcrError> {
+        interpret(StatusCode::from_u16(status).unwrap(), body.as_bytes())
+    }
+
+    #[test]
+    fn it_should_read_a_brand_from_a_2xx() {
+        let brand = read(
+            200,
+            r#"{"brandId":"B123ABC","status":"ACTIVE","identityStatus":"VERIFIED","extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(brand.brand_id, "B123ABC");
+    }
+
+    #[test]
+    fn it_should_turn_tcrs_400_array_into_typed_errors() {
+        let error = read(
+            400,
+            r#"[{"code":501,"description":"Invalid input","fields":["ein"]}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(error.tcr_errors()[0].fields, vec!["ein"]);
+        assert!(!error.retryable());
+        let temporary = read(400, r#"[{"code":591,"description":"Retry in 30 s"}]"#).unwrap_err();
+        assert!(temporary.retryable(), "591 says retry");
+    }
+
+    #[test]
+    fn it_should_tell_401_429_and_5xx_apart() {
+        assert_eq!(read(401, "").unwrap_err(), TcrError::Unauthorized);
+        assert!(!TcrError::Unauthorized.retryable());
+        assert_eq!(read(429, "").unwrap_err(), TcrError::RateLimited);
+        assert!(TcrError::RateLimited.retryable());
+        assert_eq!(
+            read(503, "").unwrap_err(),
+            TcrError::ServerError { status: 503 }
+        );
+        assert!(read(503, "").unwrap_err().retryable());
+    }
+
+    #[test]
+    fn it_should_report_an_unreadable_answer_without_retrying_it() {
+        let error = read(200, "<html>").unwrap_err();
+        assert!(
+            matches!(error, TcrError::UnexpectedResponse { status: 200, .. }),
+            "{error:?}"
+        );
+        assert!(!error.retryable());
+        assert!(matches!(
+            read(400, "nope").unwrap_err(),
+            TcrError::UnexpectedResponse { status: 400, .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn it_should_say_timeout_when_tcr_does_not_answer_in_time() {
+        // A listener that accepts and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let client = TcrHttpClient::new(TcrClientConfig {
+            base_url: format!("http://{address}/v2"),
+            api_key: SecretString::from("k"),
+            api_secret: SecretString::from("s"),
+            timeout: Duration::from_millis(300),
+            connect_timeout: Duration::from_millis(300),
+            read_rate_per_sec: 0,
+            write_rate_per_10s: 0,
+        })
+        .unwrap();
+        let reply = client.get_brand("B123ABC").await;
+        assert_eq!(reply.result.unwrap_err(), TcrError::Timeout);
+        assert_eq!(reply.call.http_status, None);
+        assert_eq!(reply.call.endpoint, "/brand/B123ABC");
+    }
+
+    #[test]
+    fn it_should_never_show_credentials_in_debug_output() {
+        let config = TcrClientConfig {
+            base_url: "http://tcr".into(),
+            api_key: SecretString::from("the-key-value"),
+            api_secret: SecretString::from("the-secret-value"),
+            timeout: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(1),
+            read_rate_per_sec: 0,
+            write_rate_per_10s: 0,
+        };
+        let text = format!(
+            "{config:?} {:?}",
+            TcrHttpClient::new(config.clone()).unwrap()
+        );
+        assert!(
+            !text.contains("the-key-value") && !text.contains("the-secret-value"),
+            "{text}"
+        );
+    }
+}

@@ -104,3 +104,23 @@ impl DomainEvent for BrandEvent {
         .to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn it_should_read_an_identity_change_recorded_before_version_1_1() {
+        let old = serde_json::json!({"BrandIdentityStatusChanged": {"from": null, "to": "VERIFIED", "source": "webhook"}});
+        let event: BrandEvent = serde_json::from_value(old).expect("1.0 events stay readable");
+        assert_eq!(
+            event,
+            BrandEvent::BrandIdentityStatusChanged {
+                from: None,
+                to: IdentityStatus::Verified,
+                source: Source::Webhook,
+                observed_at: None,
+            }
+        );
+    }
+}
