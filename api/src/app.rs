@@ -61,7 +61,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    crate::routes::router()
+    crate::routes::router(state.clone())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))

@@ -160,13 +160,26 @@ impl Caller {
     }
 }
 
+/// Handlers receive the caller the access layer authenticated (see `routes::enforce_access`).
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        _state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            ApiError::internal(
+                "access",
+                "a handler asked for a caller on a route without a role entry",
+            )
+        })
+    }
+}
+
+impl Caller {
+    /// Reads and verifies the bearer token, and resolves the customer acted for.
+    pub fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)

@@ -1,10 +1,11 @@
 //! `/v1/messaging/brands`: register, read and update 10DLC brands, scoped to one customer.
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, patch, post};
+use axum::Json;
 use serde::Deserialize;
 use tendlc_domain::brand::{BrandDraft, BrandProfile};
 use tendlc_domain::metadata::Source;
@@ -13,17 +14,42 @@ use tendlc_projections::brands::{self as brand_rows, BrandFilter};
 use tendlc_projections::customers as customer_rows;
 use uuid::Uuid;
 
-use super::{json_body, path_id, query, Paging, RequestId};
+use super::{json_body, path_id, query, Access, Endpoint, Paging, RequestId};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::brand_service::{CommandContext, Outcome};
 use crate::error::ApiError;
 use crate::views::{BrandView, Page};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/messaging/brands", get(list).post(register))
-        .route("/v1/messaging/brands/{id}", get(show).patch(update))
+pub fn endpoints() -> Vec<Endpoint> {
+    const BRANDS: &str = "/v1/messaging/brands";
+    const BRAND: &str = "/v1/messaging/brands/{id}";
+    vec![
+        Endpoint::new(
+            Method::GET,
+            BRANDS,
+            Access::Role(Action::ReadRegistrations),
+            get(list),
+        ),
+        Endpoint::new(
+            Method::POST,
+            BRANDS,
+            Access::Role(Action::SubmitRegistrations),
+            post(register),
+        ),
+        Endpoint::new(
+            Method::GET,
+            BRAND,
+            Access::Role(Action::ReadRegistrations),
+            get(show),
+        ),
+        Endpoint::new(
+            Method::PATCH,
+            BRAND,
+            Access::Role(Action::SubmitRegistrations),
+            patch(update),
+        ),
+    ]
 }
 
 fn location(id: Uuid) -> HeaderMap {
@@ -68,7 +94,6 @@ async fn register(
     RequestId(request_id): RequestId,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    caller.require(Action::SubmitRegistrations)?;
     let customer_id = caller.acting_customer()?;
     let body = json_body(body)?;
     let draft = BrandDraft::from_json(&body).map_err(ApiError::validation)?;
@@ -103,7 +128,6 @@ async fn list(
     caller: Caller,
     params: Result<axum::extract::Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<BrandView>>, ApiError> {
-    caller.require(Action::ReadRegistrations)?;
     let params = query(params)?;
     let (page, per_page, offset) = params.paging.resolve()?;
     let status = match params.status.as_deref().map(str::to_ascii_uppercase) {
@@ -149,7 +173,6 @@ async fn show(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<BrandView>, ApiError> {
-    caller.require(Action::ReadRegistrations)?;
     let id = path_id(&id, "brand")?;
     let row = brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
@@ -164,7 +187,6 @@ async fn update(
     Path(id): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    caller.require(Action::SubmitRegistrations)?;
     let customer_id = caller.acting_customer()?;
     let id = path_id(&id, "brand")?;
     let (brand, _) = state.brands.load(id).await?;

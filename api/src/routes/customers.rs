@@ -1,9 +1,10 @@
 //! `/v1/customers`: tenants, managed by super admins.
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, patch, post};
+use axum::Json;
 use cqrs_es::AggregateError;
 use tendlc_adapters::event_store;
 use tendlc_domain::customer::{
@@ -13,16 +14,41 @@ use tendlc_domain::metadata::{EventMetadata, Source};
 use tendlc_projections::customers as customer_rows;
 use uuid::Uuid;
 
-use super::{json_body, path_id, query, Paging, RequestId};
+use super::{json_body, path_id, query, Access, Endpoint, Paging, RequestId};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::ApiError;
 use crate::views::{CustomerView, Page};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/customers", get(list).post(create))
-        .route("/v1/customers/{id}", get(show).patch(update))
+pub fn endpoints() -> Vec<Endpoint> {
+    const CUSTOMERS: &str = "/v1/customers";
+    const CUSTOMER: &str = "/v1/customers/{id}";
+    vec![
+        Endpoint::new(
+            Method::GET,
+            CUSTOMERS,
+            Access::Role(Action::ManageCustomers),
+            get(list),
+        ),
+        Endpoint::new(
+            Method::POST,
+            CUSTOMERS,
+            Access::Role(Action::ManageCustomers),
+            post(create),
+        ),
+        Endpoint::new(
+            Method::GET,
+            CUSTOMER,
+            Access::Role(Action::ReadCustomer),
+            get(show),
+        ),
+        Endpoint::new(
+            Method::PATCH,
+            CUSTOMER,
+            Access::Role(Action::ManageCustomers),
+            patch(update),
+        ),
+    ]
 }
 
 fn input(body: serde_json::Value) -> Result<CustomerInput, ApiError> {
@@ -107,7 +133,6 @@ async fn create(
     RequestId(request_id): RequestId,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
-    caller.require(Action::ManageCustomers)?;
     let details = input(json_body(body)?)?
         .into_details()
         .map_err(ApiError::validation)?;
@@ -122,10 +147,8 @@ async fn create(
 
 async fn list(
     State(state): State<AppState>,
-    caller: Caller,
     paging: Result<axum::extract::Query<Paging>, QueryRejection>,
 ) -> Result<Json<Page<CustomerView>>, ApiError> {
-    caller.require(Action::ManageCustomers)?;
     let (page, per_page, offset) = query(paging)?.resolve()?;
     let (rows, total) = customer_rows::list(&state.pool, per_page, offset).await?;
     Ok(Json(Page {
@@ -150,7 +173,6 @@ async fn show(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, ApiError> {
-    caller.require(Action::ReadCustomer)?;
     let id = path_id(&id, "customer")?;
     visible(&caller, id)?;
     let row = customer_rows::get(&state.pool, id)
@@ -166,7 +188,6 @@ async fn update(
     Path(id): Path<String>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<CustomerView>, ApiError> {
-    caller.require(Action::ManageCustomers)?;
     let id = path_id(&id, "customer")?;
     let changes = input(json_body(body)?)?
         .into_changes()

@@ -1,16 +1,19 @@
 //! `GET /health` (the process is alive) and `GET /ready` (it can do its job).
 use axum::extract::State;
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
+use super::{Access, Endpoint};
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(ready))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::new(Method::GET, "/health", Access::Public, get(health)),
+        Endpoint::new(Method::GET, "/ready", Access::Public, get(ready)),
+    ]
 }
 
 async fn health() -> Json<Value> {

@@ -1,9 +1,17 @@
 //! One module per route group, each with its own `router()`.
-use axum::extract::{FromRequestParts, Query};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::extract::{FromRequestParts, MatchedPath, Query, Request, State};
 use axum::http::request::Parts;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::MethodRouter;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::auth::{Action, Caller};
 use crate::error::ApiError;
 
 pub mod brands;
@@ -13,14 +21,99 @@ pub mod reference;
 pub mod webhook_events;
 pub mod webhooks;
 
-pub fn router() -> axum::Router<AppState> {
-    axum::Router::new()
-        .merge(health::router())
-        .merge(customers::router())
-        .merge(brands::router())
-        .merge(reference::router())
-        .merge(webhooks::router())
-        .merge(webhook_events::router())
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health checks).
+    Public,
+    /// TCR, authenticated by the delivery's signature in the handler.
+    Webhook,
+    /// A bearer token whose role may perform this action.
+    Role(Action),
+}
+
+/// One route: method, path, who may call it, and the handler. The router is built from this
+/// table and access is enforced from it, so no route can exist without an entry.
+pub struct Endpoint {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl Endpoint {
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            access,
+            handler,
+        }
+    }
+}
+
+/// Every endpoint tendlc serves.
+pub fn endpoints() -> Vec<Endpoint> {
+    [
+        health::endpoints(),
+        customers::endpoints(),
+        brands::endpoints(),
+        reference::endpoints(),
+        webhooks::endpoints(),
+        webhook_events::endpoints(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn access_table() -> &'static HashMap<(Method, &'static str), Access> {
+    static TABLE: OnceLock<HashMap<(Method, &'static str), Access>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        endpoints()
+            .into_iter()
+            .map(|e| ((e.method, e.path), e.access))
+            .collect()
+    })
+}
+
+pub fn router(state: AppState) -> axum::Router<AppState> {
+    endpoints()
+        .into_iter()
+        .fold(axum::Router::new(), |router, endpoint| {
+            router.route(endpoint.path, endpoint.handler)
+        })
+        .route_layer(axum::middleware::from_fn_with_state(state, enforce_access))
+}
+
+/// The one place access is decided: authenticate the token, check the role against the
+/// table, and hand the caller to the handler.
+async fn enforce_access(
+    State(state): State<AppState>,
+    matched: MatchedPath,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let key = (request.method().clone(), matched.as_str());
+    let access = access_table()
+        .get(&(key.0.clone(), key.1))
+        .copied()
+        .ok_or_else(|| {
+            ApiError::internal("access", format!("no access entry for {} {}", key.0, key.1))
+        })?;
+    if let Access::Role(action) = access {
+        let (mut parts, body) = request.into_parts();
+        let caller = Caller::authenticate(&parts, &state)?;
+        caller.require(action)?;
+        parts.extensions.insert(caller);
+        request = Request::from_parts(parts, body);
+    }
+    Ok(next.run(request).await)
 }
 
 /// The request id the request-id layer assigned (or the caller sent).

@@ -2,15 +2,17 @@
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
+use axum::http::Method;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
 use tendlc_domain::tcr::{TcrError, TcrPort};
 
+use super::{Access, Endpoint};
 use crate::app::AppState;
-use crate::auth::{Action, Caller};
+use crate::auth::Action;
 use crate::error::ApiError;
 
 const CACHE_TTL: Duration = Duration::from_secs(3600);
@@ -39,11 +41,18 @@ impl ReferenceCache {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/messaging/use-cases", get(use_cases))
-        .route("/v1/messaging/entity-types", get(entity_types))
-        .route("/v1/messaging/verticals", get(verticals))
+pub fn endpoints() -> Vec<Endpoint> {
+    let read = Access::Role(Action::ReadReference);
+    vec![
+        Endpoint::new(Method::GET, "/v1/messaging/use-cases", read, get(use_cases)),
+        Endpoint::new(
+            Method::GET,
+            "/v1/messaging/entity-types",
+            read,
+            get(entity_types),
+        ),
+        Endpoint::new(Method::GET, "/v1/messaging/verticals", read, get(verticals)),
+    ]
 }
 
 /// Which TCR enumeration a route serves.
@@ -75,12 +84,7 @@ impl Enumeration {
     }
 }
 
-async fn serve(
-    state: AppState,
-    caller: Caller,
-    enumeration: Enumeration,
-) -> Result<Json<Value>, ApiError> {
-    caller.require(Action::ReadReference)?;
+async fn serve(state: AppState, enumeration: Enumeration) -> Result<Json<Value>, ApiError> {
     let tcr = state.tcr.clone();
     let value = state
         .reference
@@ -93,17 +97,14 @@ async fn serve(
     Ok(Json(value))
 }
 
-async fn use_cases(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    serve(state, caller, Enumeration::UseCases).await
+async fn use_cases(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    serve(state, Enumeration::UseCases).await
 }
 
-async fn entity_types(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, ApiError> {
-    serve(state, caller, Enumeration::EntityTypes).await
+async fn entity_types(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    serve(state, Enumeration::EntityTypes).await
 }
 
-async fn verticals(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    serve(state, caller, Enumeration::Verticals).await
+async fn verticals(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    serve(state, Enumeration::Verticals).await
 }

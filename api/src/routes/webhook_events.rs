@@ -1,21 +1,27 @@
 //! `GET /v1/messaging/webhook-events`: the webhook audit log.
 use axum::extract::rejection::QueryRejection;
 use axum::extract::State;
+use axum::http::Method;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tendlc_projections::webhook_events::{self, WebhookEventRow, WebhookFilter};
 
-use super::{query, Paging};
+use super::{query, Access, Endpoint, Paging};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::ApiError;
 use crate::views::Page;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/messaging/webhook-events", get(list))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::new(
+        Method::GET,
+        "/v1/messaging/webhook-events",
+        Access::Role(Action::ReadRegistrations),
+        get(list),
+    )]
 }
 
 #[derive(Debug, Serialize)]
@@ -103,7 +109,6 @@ async fn list(
     caller: Caller,
     params: Result<axum::extract::Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<WebhookEventView>>, ApiError> {
-    caller.require(Action::ReadRegistrations)?;
     let params = query(params)?;
     let (page, per_page, offset) = params.paging.resolve()?;
     let filter = WebhookFilter {

@@ -8,9 +8,10 @@ use std::net::SocketAddr;
 
 use axum::body::to_bytes;
 use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::Method;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use base64::Engine;
 use chrono::Utc;
 use cqrs_es::AggregateError;
@@ -24,13 +25,18 @@ use tendlc_domain::webhook::{
 };
 use uuid::Uuid;
 
-use super::RequestId;
+use super::{Access, Endpoint, RequestId};
 use crate::app::AppState;
 use crate::config::SignatureMode;
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/webhooks/tcr/{category}", post(receive))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::new(
+        Method::POST,
+        "/webhooks/tcr/{category}",
+        Access::Webhook,
+        post(receive),
+    )]
 }
 
 /// Headers worth keeping with the delivery (never credentials).

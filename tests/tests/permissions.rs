@@ -1,0 +1,155 @@
+//! Every route × role × tenant, walked from the same table the router is built from: a route
+//! cannot exist without an access entry, and this test checks each entry's answers.
+use reqwest::Method;
+use serde_json::{json, Value};
+use tendlc_api::auth::{allowed, Role};
+use tendlc_api::routes::{endpoints, Access};
+use tendlc_tests::fixtures::private_brand;
+use tendlc_tests::TestApp;
+
+/// Who is calling.
+#[derive(Debug, Clone, Copy)]
+enum Persona {
+    Anonymous,
+    Operator,
+    OperatorForAlpha,
+    AlphaAdmin,
+    AlphaUser,
+    BetaAdmin,
+    BetaUser,
+}
+
+const PERSONAS: [Persona; 7] = [
+    Persona::Anonymous,
+    Persona::Operator,
+    Persona::OperatorForAlpha,
+    Persona::AlphaAdmin,
+    Persona::AlphaUser,
+    Persona::BetaAdmin,
+    Persona::BetaUser,
+];
+
+impl Persona {
+    fn role(self) -> Option<Role> {
+        match self {
+            Persona::Anonymous => None,
+            Persona::Operator | Persona::OperatorForAlpha => Some(Role::Superadmin),
+            Persona::AlphaAdmin | Persona::BetaAdmin => Some(Role::CustomerAdmin),
+            Persona::AlphaUser | Persona::BetaUser => Some(Role::CustomerUser),
+        }
+    }
+
+    /// A customer token of the other tenant, looking at alpha's resources.
+    fn is_other_tenant(self) -> bool {
+        matches!(self, Persona::BetaAdmin | Persona::BetaUser)
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
+    let app = TestApp::spawn().await;
+    let alpha = app.create_customer("BAN-PERM-A", "BASIC").await;
+    let beta = app.create_customer("BAN-PERM-B", "BASIC").await;
+    let brand: Value = app
+        .register_brand(alpha, &private_brand("Alpha Perm"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let alpha_brand = brand["id"].as_str().unwrap().to_string();
+    let tcr_brands_before = app.sim.handle.brand_count();
+
+    let token = |persona: Persona| -> Option<String> {
+        match persona {
+            Persona::Anonymous => None,
+            Persona::Operator | Persona::OperatorForAlpha => Some(app.superadmin()),
+            Persona::AlphaAdmin => Some(app.token(Role::CustomerAdmin, Some(alpha))),
+            Persona::AlphaUser => Some(app.token(Role::CustomerUser, Some(alpha))),
+            Persona::BetaAdmin => Some(app.token(Role::CustomerAdmin, Some(beta))),
+            Persona::BetaUser => Some(app.token(Role::CustomerUser, Some(beta))),
+        }
+    };
+
+    let table = endpoints();
+    assert!(
+        table.len() >= 15,
+        "the table lists every route ({})",
+        table.len()
+    );
+    let mut checked = 0;
+    for endpoint in &table {
+        let path = endpoint.path.replace("{category}", "brands").replace(
+            "{id}",
+            &if endpoint.path.starts_with("/v1/customers") {
+                alpha.to_string()
+            } else {
+                alpha_brand.clone()
+            },
+        );
+        let names_a_resource = endpoint.path.contains("{id}");
+        for persona in PERSONAS {
+            let mut request = app
+                .http
+                .request(endpoint.method.clone(), format!("{}{path}", app.base_url));
+            if let Some(token) = token(persona) {
+                request = request.bearer_auth(token);
+            }
+            if matches!(persona, Persona::OperatorForAlpha) {
+                request = request.header("X-Customer-ID", alpha.to_string());
+            }
+            if [Method::POST, Method::PATCH].contains(&endpoint.method) {
+                request = request.json(&json!({}));
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            let what = format!(
+                "{} {} as {persona:?} → {status} {body}",
+                endpoint.method, endpoint.path
+            );
+            match endpoint.access {
+                Access::Public => assert!(![401, 403].contains(&status), "{what}"),
+                // Signed by TCR, not by a token: an unsigned delivery is refused whoever sends it.
+                Access::Webhook => assert_eq!(status, 401, "{what}"),
+                Access::Role(action) => match persona.role() {
+                    None => assert_eq!(status, 401, "{what}"),
+                    Some(role) if !allowed(role, action) => assert_eq!(status, 403, "{what}"),
+                    Some(_) if names_a_resource && persona.is_other_tenant() => {
+                        assert_eq!(status, 404, "another customer's ids are not found: {what}")
+                    }
+                    Some(_) => {
+                        assert!(![401, 403, 404].contains(&status) && status < 500, "{what}")
+                    }
+                },
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, table.len() * PERSONAS.len());
+    assert_eq!(
+        app.sim.handle.brand_count(),
+        tcr_brands_before,
+        "nothing reached TCR"
+    );
+}
+
+#[test]
+fn every_route_has_exactly_one_entry() {
+    let table = endpoints();
+    let mut seen = std::collections::HashSet::new();
+    for endpoint in &table {
+        assert!(
+            seen.insert((endpoint.method.clone(), endpoint.path)),
+            "{} {} listed twice",
+            endpoint.method,
+            endpoint.path
+        );
+        if endpoint.path.starts_with("/v1/") {
+            assert!(
+                matches!(endpoint.access, Access::Role(_)),
+                "{} needs a role",
+                endpoint.path
+            );
+        }
+    }
+}
