@@ -3,7 +3,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{HeaderName, Request};
+use axum::http::{header, HeaderName, HeaderValue, Method, Request};
 use axum::Router;
 use postgres_es::PostgresCqrs;
 use secrecy::ExposeSecret;
@@ -17,6 +17,7 @@ use tendlc_domain::webhook::WebhookDelivery;
 use tendlc_projections::{ProjectionRunner, Wake};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -44,7 +45,12 @@ pub struct AppState {
     pub tcr_api_secret: SecretString,
     /// This process, recorded with what it does on its own initiative.
     pub instance: Arc<str>,
+    /// Per-customer brake on submissions (billing accidents are expensive).
+    pub submissions: Option<Arc<SubmissionLimiter>>,
 }
+
+/// Submissions allowed per customer.
+pub type SubmissionLimiter = governor::DefaultKeyedRateLimiter<uuid::Uuid>;
 
 /// Names this process in event metadata: host, process id and a random suffix.
 fn instance_name() -> Arc<str> {
@@ -59,10 +65,30 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Above the TCR budget, so TCR's own timeout answers first with a clear 504.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
-pub fn router(state: AppState) -> Router {
+/// Lets the portal's origins call the API with the headers it needs, and nothing wider.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(crate::auth::CUSTOMER_HEADER),
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([header::LOCATION, HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600))
+}
+
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     crate::routes::router(state.clone())
         .with_state(state)
+        .layer(cors(cors_origins))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(
@@ -126,6 +152,8 @@ pub async fn run(
         webhook_deliveries: event_store::cqrs(pool.clone(), vec![]),
         tcr_api_secret: config.tcr_api_secret.clone(),
         instance: instance_name(),
+        submissions: std::num::NonZeroU32::new(config.submissions_per_minute)
+            .map(|n| Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))),
     };
     let sync = Arc::new(SyncWorkers {
         pool: pool.clone(),
@@ -157,7 +185,8 @@ pub async fn run(
     let address: SocketAddr = listener.local_addr()?;
     tracing::info!(%address, tcr = %config.tcr_base_url, "tendlc is serving");
     let mut api_shutdown = shutdown.clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app =
+        router(state, &config.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             let _ = api_shutdown.wait_for(|stop| *stop).await;

@@ -37,6 +37,10 @@ pub struct Config {
     pub tcr_write_rate_per_10s: u32,
     pub webhooks: WebhookConfig,
     pub sync: SyncConfig,
+    /// Browser origins (the operator portal) allowed to call the API; empty allows none.
+    pub cors_origins: Vec<String>,
+    /// Submissions (registrations, updates) one customer may make per minute; 0 = unlimited.
+    pub submissions_per_minute: u32,
 }
 
 /// How webhook signatures are treated.
@@ -255,6 +259,15 @@ impl Config {
                 )?),
                 leader_eligible: parsed("TENDLC_SYNC_LEADER", true)?,
             },
+            cors_origins: var("TENDLC_CORS_ORIGINS")
+                .map(|list| {
+                    list.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            submissions_per_minute: parsed("TENDLC_SUBMISSIONS_PER_MINUTE", 30)?,
         })
     }
 }

@@ -121,6 +121,9 @@ pub struct AppOptions {
     pub signature: tendlc_api::config::SignatureMode,
     pub allowed_ips: Vec<std::net::IpAddr>,
     pub sim_faults: SimFaults,
+    pub cors_origins: Vec<String>,
+    /// 0 = unlimited (tests register in bursts).
+    pub submissions_per_minute: u32,
 }
 
 impl Default for AppOptions {
@@ -139,6 +142,8 @@ impl Default for AppOptions {
             signature: tendlc_api::config::SignatureMode::Enforce,
             allowed_ips: vec![],
             sim_faults: SimFaults::default(),
+            cors_origins: vec![],
+            submissions_per_minute: 0,
         }
     }
 }
@@ -197,6 +202,8 @@ impl TestApp {
                 ..tendlc_api::config::WebhookConfig::local(format!("http://{address}"))
             },
             sync: options.sync.clone(),
+            cors_origins: options.cors_origins.clone(),
+            submissions_per_minute: options.submissions_per_minute,
         };
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));

@@ -110,6 +110,17 @@ async fn enforce_access(
         let (mut parts, body) = request.into_parts();
         let caller = Caller::authenticate(&parts, &state)?;
         caller.require(action)?;
+        if action == Action::SubmitRegistrations {
+            if let (Some(limiter), Some(customer)) = (&state.submissions, caller.customer) {
+                if limiter.check_key(&customer).is_err() {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        "submission_rate_limited",
+                        "this customer is submitting faster than allowed (TENDLC_SUBMISSIONS_PER_MINUTE); wait a minute and retry",
+                    ));
+                }
+            }
+        }
         parts.extensions.insert(caller);
         request = Request::from_parts(parts, body);
     }
