@@ -6,7 +6,8 @@ use serde::Serialize;
 use tendlc_domain::tcr::{TcrApiError, TcrError};
 use tendlc_domain::validation::{FieldError, ValidationErrors};
 
-#[derive(Debug, Serialize)]
+/// Every error: a stable machine code, a human message, the fields at fault, TCR's own errors.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,

@@ -53,6 +53,7 @@ pub struct CustomerDetails {
 
 /// Raw customer input (create or partial update), camelCase as the API spells it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerInput {
     pub ban: Option<String>,

@@ -18,6 +18,7 @@ pub struct TcrCall {
 
 /// A TCR business error, as TCR sends it in a `400` array.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TcrApiError {
     pub code: i64,
     pub description: String,
@@ -178,6 +179,7 @@ pub struct TcrBrand {
 /// One TCR vertical (`GET /enum/vertical`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerticalInfo {
     pub code: String,
     pub industry_id: Option<String>,
@@ -188,6 +190,7 @@ pub struct VerticalInfo {
 /// One TCR use case (`GET /enum/usecase`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UseCaseInfo {
     pub code: String,
     pub classification: Option<String>,

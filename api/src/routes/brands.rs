@@ -88,6 +88,21 @@ fn answer(outcome: Outcome, success: StatusCode, what: &str) -> Response {
     }
 }
 
+#[utoipa::path(post, path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
+    params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = tendlc_domain::brand::BrandDraft,
+    responses((status = 201, description = "Registered with TCR", body = BrandView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many submissions", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached; the request is recorded", body = crate::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time; the request is recorded as pending", body = crate::error::ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
     caller: Caller,
@@ -123,6 +138,17 @@ struct ListQuery {
     identity_status: Option<String>,
 }
 
+#[utoipa::path(get, path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
+    params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin looks at (all without it)"),
+        ("status" = Option<String>, Query, description = "PENDING | REGISTERED | REJECTED | ABANDONED"),
+        ("identityStatus" = Option<String>, Query, description = "TCR identity status"),
+        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    responses((status = 200, description = "One page of brands", body = Page<BrandView>),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -168,6 +194,14 @@ async fn list(
     }))
 }
 
+#[utoipa::path(get, path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    responses((status = 200, description = "The brand", body = BrandView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -180,6 +214,21 @@ async fn show(
     Ok(Json(row.into()))
 }
 
+#[utoipa::path(patch, path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = tendlc_domain::brand::BrandDraft,
+    responses((status = 200, description = "The brand after TCR accepted the change (or unchanged)", body = BrandView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many submissions", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached; the request is recorded", body = crate::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time; the request is recorded as pending", body = crate::error::ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,

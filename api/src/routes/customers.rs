@@ -127,6 +127,16 @@ async fn execute(
     Ok(row.into())
 }
 
+#[utoipa::path(post, path = "/v1/customers", tag = "customers", security(("bearer" = [])),
+    request_body = tendlc_domain::customer::CustomerInput,
+    responses((status = 201, description = "Created", body = CustomerView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many submissions", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -145,6 +155,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("bearer" = [])),
+    params(("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    responses((status = 200, description = "One page of customers", body = Page<CustomerView>),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     paging: Result<axum::extract::Query<Paging>, QueryRejection>,
@@ -168,6 +185,13 @@ fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
     }
 }
 
+#[utoipa::path(get, path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses((status = 200, description = "The customer", body = CustomerView),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -181,6 +205,17 @@ async fn show(
     Ok(Json(row.into()))
 }
 
+#[utoipa::path(patch, path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    request_body = tendlc_domain::customer::CustomerInput,
+    responses((status = 200, description = "The customer after the change", body = CustomerView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,

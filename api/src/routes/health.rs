@@ -16,10 +16,15 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "The process is alive", body = Object)))]
 async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+#[utoipa::path(get, path = "/ready", tag = "operations",
+    responses((status = 200, description = "Database reachable and migrations applied", body = Object),
+        (status = 503, description = "Not ready", body = Object)))]
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let database = sqlx::query_scalar::<_, i32>("SELECT 1")
         .fetch_one(&state.pool)

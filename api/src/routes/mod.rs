@@ -17,6 +17,7 @@ use crate::error::ApiError;
 pub mod brands;
 pub mod customers;
 pub mod health;
+pub mod openapi;
 pub mod reference;
 pub mod webhook_events;
 pub mod webhooks;
@@ -61,6 +62,7 @@ impl Endpoint {
 pub fn endpoints() -> Vec<Endpoint> {
     [
         health::endpoints(),
+        openapi::endpoints(),
         customers::endpoints(),
         brands::endpoints(),
         reference::endpoints(),

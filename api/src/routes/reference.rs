@@ -97,14 +97,29 @@ async fn serve(state: AppState, enumeration: Enumeration) -> Result<Json<Value>,
     Ok(Json(value))
 }
 
+#[utoipa::path(get, path = "/v1/messaging/use-cases", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, description = "TCR's use cases", body = Object), (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached; the request is recorded", body = crate::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time; the request is recorded as pending", body = crate::error::ErrorBody)))]
 async fn use_cases(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     serve(state, Enumeration::UseCases).await
 }
 
+#[utoipa::path(get, path = "/v1/messaging/entity-types", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, description = "TCR's entity types", body = Object), (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached; the request is recorded", body = crate::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time; the request is recorded as pending", body = crate::error::ErrorBody)))]
 async fn entity_types(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     serve(state, Enumeration::EntityTypes).await
 }
 
+#[utoipa::path(get, path = "/v1/messaging/verticals", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, description = "TCR's verticals", body = Object), (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached; the request is recorded", body = crate::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time; the request is recorded as pending", body = crate::error::ErrorBody)))]
 async fn verticals(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     serve(state, Enumeration::Verticals).await
 }

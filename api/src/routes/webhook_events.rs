@@ -24,7 +24,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     )]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEventView {
     pub id: String,
@@ -33,6 +33,7 @@ pub struct WebhookEventView {
     pub event_type: Option<String>,
     pub tcr_brand_id: Option<String>,
     pub tcr_campaign_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
     pub payload: Option<Value>,
     pub body_sha256: String,
     pub remote_addr: Option<String>,
@@ -104,6 +105,18 @@ fn timestamp(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, A
     .transpose()
 }
 
+#[utoipa::path(get, path = "/v1/messaging/webhook-events", tag = "webhooks", security(("bearer" = [])),
+    params(("eventType" = Option<String>, Query, description = "e.g. BRAND_IDENTITY_STATUS_UPDATE"),
+        ("tcrId" = Option<String>, Query, description = "A TCR brand or campaign id"),
+        ("from" = Option<String>, Query, description = "Received at or after (RFC 3339)"),
+        ("to" = Option<String>, Query, description = "Received before (RFC 3339)"),
+        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    responses((status = 200, description = "One page of the webhook audit log", body = Page<WebhookEventView>),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,

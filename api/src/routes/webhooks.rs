@@ -86,6 +86,17 @@ fn command_error(error: AggregateError<WebhookError>) -> ApiError {
     ApiError::internal("recording a webhook delivery failed", error)
 }
 
+#[utoipa::path(post, path = "/webhooks/tcr/{category}", tag = "webhooks",
+    params(("category" = String, Path, description = "brands | campaigns | vetting"),
+        ("X-Registry-Signature" = Option<String>, Header, description = "base64 HMAC-SHA1 of URL + JCS(body), keyed with the TCR API secret")),
+    request_body = Object,
+    responses((status = 200, description = "Recorded (`duplicate` says whether it was a redelivery)", body = Object),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::error::ErrorBody)))]
 async fn receive(
     State(state): State<AppState>,
     Path(path): Path<String>,

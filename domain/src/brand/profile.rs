@@ -8,30 +8,54 @@ use crate::values::{AltBusinessIdType, BrandRelationship, EntityType, StockExcha
 
 /// What a caller sent, field by field, before any rule was applied (TCR's field names).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BrandDraft {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ein: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ein_issuing_country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertical: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stock_symbol: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stock_exchange: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_business_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_business_id_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_contact_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mock: Option<bool>,
 }
 
