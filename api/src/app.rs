@@ -137,7 +137,7 @@ pub async fn run(
     let wake = Wake::new();
     let state = AppState {
         pool: pool.clone(),
-        tokens: TokenKeys::hs256(&config.jwt_secret),
+        tokens: config.tokens.clone(),
         customers: event_store::cqrs(pool.clone(), vec![]),
         brands: Arc::new(BrandService::new(
             pool.clone(),

@@ -27,7 +27,8 @@ pub struct Config {
     pub database_url: SecretString,
     pub database_max_connections: u32,
     pub listen: SocketAddr,
-    pub jwt_secret: SecretString,
+    /// How bearer tokens are checked.
+    pub tokens: crate::auth::TokenKeys,
     pub tcr_base_url: String,
     pub tcr_api_key: SecretString,
     pub tcr_api_secret: SecretString,
@@ -160,6 +161,65 @@ where
     }
 }
 
+fn read_file(name: &'static str) -> Result<Option<String>, ConfigError> {
+    var(name)
+        .map(|path| {
+            std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
+                name,
+                reason: format!("cannot read {path}: {e}"),
+            })
+        })
+        .transpose()
+}
+
+/// Token checking: HS256 with `TENDLC_JWT_SECRET` and/or RS256 with `TENDLC_JWT_PUBLIC_KEY_FILE`
+/// or `TENDLC_JWT_JWKS_FILE`; optional issuer and audience; bounded clock skew.
+pub fn token_keys() -> Result<crate::auth::TokenKeys, ConfigError> {
+    let mut keys = match var("TENDLC_JWT_SECRET") {
+        Some(_) => crate::auth::TokenKeys::hs256(&jwt_secret()?),
+        None => crate::auth::TokenKeys::none(),
+    };
+    if let Some(pem) = read_file("TENDLC_JWT_PUBLIC_KEY_FILE")? {
+        keys = keys
+            .with_rsa_public_pem(pem.as_bytes())
+            .map_err(|reason| ConfigError::Invalid {
+                name: "TENDLC_JWT_PUBLIC_KEY_FILE",
+                reason,
+            })?;
+    }
+    if let Some(jwks) = read_file("TENDLC_JWT_JWKS_FILE")? {
+        keys = keys
+            .with_jwks(&jwks)
+            .map_err(|reason| ConfigError::Invalid {
+                name: "TENDLC_JWT_JWKS_FILE",
+                reason,
+            })?;
+    }
+    if keys.is_empty() {
+        return Err(ConfigError::Missing {
+            name: "TENDLC_JWT_SECRET",
+            hint: "set it (HS256, at least 32 characters), or TENDLC_JWT_PUBLIC_KEY_FILE / TENDLC_JWT_JWKS_FILE for RS256",
+        });
+    }
+    let leeway: u64 = parsed(
+        "TENDLC_JWT_LEEWAY_SECS",
+        crate::auth::DEFAULT_LEEWAY_SECONDS,
+    )?;
+    if leeway > crate::auth::MAX_LEEWAY_SECONDS {
+        return Err(ConfigError::Invalid {
+            name: "TENDLC_JWT_LEEWAY_SECS",
+            reason: format!(
+                "at most {} seconds of clock skew are tolerated",
+                crate::auth::MAX_LEEWAY_SECONDS
+            ),
+        });
+    }
+    Ok(keys
+        .with_issuer(var("TENDLC_JWT_ISSUER"))
+        .with_audience(var("TENDLC_JWT_AUDIENCE"))
+        .with_leeway(leeway))
+}
+
 /// The JWT secret alone (for `tendlc token`).
 pub fn jwt_secret() -> Result<SecretString, ConfigError> {
     let secret = required_secret(
@@ -205,7 +265,7 @@ impl Config {
             database_url: database_url(),
             database_max_connections: parsed("TENDLC_DB_MAX_CONNECTIONS", 10)?,
             listen,
-            jwt_secret: jwt_secret()?,
+            tokens: token_keys()?,
             tcr_base_url: var("TCR_BASE_URL").unwrap_or_else(|| DEFAULT_TCR_BASE_URL.to_string()),
             tcr_api_key,
             tcr_api_secret,

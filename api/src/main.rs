@@ -201,7 +201,9 @@ async fn main() -> anyhow::Result<()> {
             subject,
             hours,
         } => {
-            let keys = TokenKeys::hs256(&config::jwt_secret()?);
+            let keys = TokenKeys::hs256(&config::jwt_secret()?)
+                .with_issuer(std::env::var("TENDLC_JWT_ISSUER").ok())
+                .with_audience(std::env::var("TENDLC_JWT_AUDIENCE").ok());
             let customer = match ban {
                 Some(ban) => {
                     let ban = tendlc_domain::customer::Ban::parse(&ban)
@@ -221,12 +223,7 @@ async fn main() -> anyhow::Result<()> {
                 ),
             };
             let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-            let token = keys.mint(&Claims {
-                sub: subject,
-                role,
-                customer_id,
-                exp: now + hours * 3600,
-            })?;
+            let token = keys.mint(&Claims::new(subject, role, customer_id, now + hours * 3600))?;
             println!("{token}");
             Ok(())
         }

@@ -122,6 +122,8 @@ pub struct AppOptions {
     pub allowed_ips: Vec<std::net::IpAddr>,
     pub sim_faults: SimFaults,
     pub cors_origins: Vec<String>,
+    /// Token checking other than HS256 with the test's secret.
+    pub tokens: Option<TokenKeys>,
     /// 0 = unlimited (tests register in bursts).
     pub submissions_per_minute: u32,
 }
@@ -143,6 +145,7 @@ impl Default for AppOptions {
             allowed_ips: vec![],
             sim_faults: SimFaults::default(),
             cors_origins: vec![],
+            tokens: None,
             submissions_per_minute: 0,
         }
     }
@@ -185,7 +188,10 @@ impl TestApp {
             database_url: SecretString::from(db.url.clone()),
             database_max_connections: 5,
             listen: "127.0.0.1:0".parse().unwrap(),
-            jwt_secret: SecretString::from(jwt_secret.clone()),
+            tokens: options
+                .tokens
+                .clone()
+                .unwrap_or_else(|| TokenKeys::hs256(&SecretString::from(jwt_secret.clone()))),
             tcr_base_url: options
                 .tcr_base_url
                 .clone()
@@ -399,13 +405,8 @@ pub fn mint(secret: &str, role: Role, customer: Option<Uuid>) -> String {
         .unwrap()
         .as_secs()
         + 3600;
-    keys.mint(&Claims {
-        sub: "test-user".into(),
-        role,
-        customer_id: customer,
-        exp,
-    })
-    .expect("mint token")
+    keys.mint(&Claims::new("test-user", role, customer, exp))
+        .expect("mint token")
 }
 
 async fn wait_until_healthy(http: &reqwest::Client, base_url: &str) {

@@ -44,12 +44,7 @@ async fn every_v1_route_needs_a_valid_bearer_token() {
     let expired = {
         use tendlc_api::auth::{Claims, TokenKeys};
         TokenKeys::hs256(&secrecy::SecretString::from(app.jwt_secret.clone()))
-            .mint(&Claims {
-                sub: "x".into(),
-                role: Role::Superadmin,
-                customer_id: None,
-                exp: 1_000_000,
-            })
+            .mint(&Claims::new("x", Role::Superadmin, None, 1_000_000))
             .unwrap()
     };
     let forged = mint(
