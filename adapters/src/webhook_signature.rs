@@ -121,3 +121,50 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_object() -> impl Strategy<Value = serde_json::Value> {
+        proptest::collection::btree_map(
+            "[a-zA-Z]{1,10}",
+            prop_oneof![
+                any::<String>().prop_map(serde_json::Value::from),
+                any::<i32>().prop_map(serde_json::Value::from),
+                any::<bool>().prop_map(serde_json::Value::from),
+            ],
+            0..8,
+        )
+        .prop_map(|m| serde_json::to_value(m).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn a_signed_body_verifies_however_it_is_formatted(body in json_object(), secret in "[ -~]{1,40}", path in "[a-z/]{0,20}") {
+            let url = format!("https://example.com/{path}");
+            let signature = sign(&secret, &url, &body);
+            let pretty = serde_json::to_vec_pretty(&body).unwrap();
+            prop_assert_eq!(verify(&secret, &url, &pretty, Some(&signature)), Verdict::Valid);
+        }
+
+        #[test]
+        fn any_change_to_the_body_breaks_the_signature(body in json_object(), key in "[a-z]{1,10}", value in any::<i64>()) {
+            let url = "https://example.com/webhooks/tcr/brands";
+            let signature = sign("secret", url, &body);
+            let mut changed = body.clone();
+            changed[key.as_str()] = serde_json::json!(value);
+            prop_assume!(changed != body);
+            prop_assert_eq!(verify("secret", url, &serde_json::to_vec(&changed).unwrap(), Some(&signature)), Verdict::Invalid);
+        }
+
+        #[test]
+        fn arbitrary_bytes_and_headers_never_panic_and_never_verify(raw in proptest::collection::vec(any::<u8>(), 0..256), header in proptest::option::of(any::<String>())) {
+            let verdict = verify("secret", "https://example.com/x", &raw, header.as_deref());
+            prop_assert_ne!(verdict, Verdict::Valid);
+        }
+    }
+}
