@@ -8,7 +8,7 @@ use tendlc_projections::customers::CustomerRow;
 use crate::error::ApiError;
 
 /// How long an answer waits for the read model to show what was just recorded.
-const WAIT: Duration = Duration::from_secs(3);
+const WAIT: Duration = Duration::from_secs(5);
 
 /// A read-model row that knows the last event sequence it reflects.
 pub trait Versioned {

@@ -172,9 +172,13 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: AppOptions) -> TestApp {
+        crate::secret_scan::capture_logs();
         let db = TestDatabase::create().await;
         let sim = Sim::start(options.scoring_delay, options.sim_faults.clone()).await;
         let jwt_secret = random_secret(48);
+        for secret in [&jwt_secret, &sim.api_key, &sim.api_secret] {
+            db.guard_secret(secret);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind app");
@@ -184,6 +188,8 @@ impl TestApp {
         } else {
             (sim.api_key.clone(), sim.api_secret.clone())
         };
+        db.guard_secret(&tcr_key);
+        db.guard_secret(&tcr_secret);
         let config = Config {
             database_url: SecretString::from(db.url.clone()),
             database_max_connections: 5,
@@ -481,11 +487,15 @@ impl ProcessApp {
             .env("TCR_BASE_URL", &sim.base_url)
             .env("TCR_API_KEY", &sim.api_key)
             .env("TCR_API_SECRET", &sim.api_secret)
-            .env("TENDLC_LOG", "warn")
+            .env("TENDLC_LOG", "info")
             .env("TENDLC_WEBHOOK_SUBSCRIBE", "false")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(
+                crate::secret_scan::child_log()
+                    .map(Stdio::from)
+                    .unwrap_or_else(Stdio::inherit),
+            )
             .spawn()
             .expect("start tendlc serve");
         let base_url = format!("http://127.0.0.1:{port}");

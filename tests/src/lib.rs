@@ -2,5 +2,6 @@
 pub mod db;
 pub mod fixtures;
 pub mod harness;
+pub mod secret_scan;
 
 pub use harness::{ProcessApp, Sim, TestApp};
