@@ -183,15 +183,20 @@ pub async fn run(
     }
 
     let address: SocketAddr = listener.local_addr()?;
-    tracing::info!(%address, tcr = %config.tcr_base_url, "tendlc is serving");
-    let mut api_shutdown = shutdown.clone();
+    tracing::info!(%address, tls = config.tls.is_some(), tcr = %config.tcr_base_url, "tendlc is serving");
     let app =
         router(state, &config.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = api_shutdown.wait_for(|stop| *stop).await;
-        })
-        .await?;
+    match config.tls.clone() {
+        Some(tls) => crate::tls::serve(tls, listener, app, shutdown.clone()).await?,
+        None => {
+            let mut api_shutdown = shutdown.clone();
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = api_shutdown.wait_for(|stop| *stop).await;
+                })
+                .await?;
+        }
+    }
     tracing::info!("API stopped; waiting for background workers");
     while workers.join_next().await.is_some() {}
     pool.close().await;

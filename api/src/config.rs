@@ -42,6 +42,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Submissions (registrations, updates) one customer may make per minute; 0 = unlimited.
     pub submissions_per_minute: u32,
+    /// Terminate TLS here (certificate and key files); `None` serves plain HTTP (behind an ingress).
+    pub tls: Option<crate::tls::TlsConfig>,
 }
 
 /// How webhook signatures are treated.
@@ -328,6 +330,26 @@ impl Config {
                 })
                 .unwrap_or_default(),
             submissions_per_minute: parsed("TENDLC_SUBMISSIONS_PER_MINUTE", 30)?,
+            tls: match (var("TENDLC_TLS_CERT_FILE"), var("TENDLC_TLS_KEY_FILE")) {
+                (None, None) => None,
+                (Some(cert), Some(key)) => Some(crate::tls::TlsConfig {
+                    cert_path: cert.into(),
+                    key_path: key.into(),
+                    reload_every: Duration::from_secs(parsed("TENDLC_TLS_RELOAD_SECS", 30)?),
+                }),
+                (Some(_), None) => {
+                    return Err(ConfigError::Missing {
+                        name: "TENDLC_TLS_KEY_FILE",
+                        hint: "TLS needs the key file with the certificate",
+                    })
+                }
+                (None, Some(_)) => {
+                    return Err(ConfigError::Missing {
+                        name: "TENDLC_TLS_CERT_FILE",
+                        hint: "TLS needs the certificate file with the key",
+                    })
+                }
+            },
         })
     }
 }

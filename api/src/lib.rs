@@ -8,4 +8,5 @@ pub mod error;
 pub mod routes;
 pub mod sync;
 pub mod telemetry;
+pub mod tls;
 pub mod views;

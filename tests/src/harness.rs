@@ -122,6 +122,9 @@ pub struct AppOptions {
     pub allowed_ips: Vec<std::net::IpAddr>,
     pub sim_faults: SimFaults,
     pub cors_origins: Vec<String>,
+    /// Serve over TLS with these files; `tls_trust` is the PEM certificate the client trusts.
+    pub tls: Option<tendlc_api::tls::TlsConfig>,
+    pub tls_trust: Option<Vec<u8>>,
     /// Token checking other than HS256 with the test's secret.
     pub tokens: Option<TokenKeys>,
     /// 0 = unlimited (tests register in bursts).
@@ -146,6 +149,8 @@ impl Default for AppOptions {
             sim_faults: SimFaults::default(),
             cors_origins: vec![],
             tokens: None,
+            tls: None,
+            tls_trust: None,
             submissions_per_minute: 0,
         }
     }
@@ -216,14 +221,21 @@ impl TestApp {
             sync: options.sync.clone(),
             cors_origins: options.cors_origins.clone(),
             submissions_per_minute: options.submissions_per_minute,
+            tls: options.tls.clone(),
         };
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let base_url = format!("http://{address}");
+        let mut http = reqwest::Client::builder().timeout(Duration::from_secs(30));
+        if let Some(pem) = &options.tls_trust {
+            http = http.add_root_certificate(
+                reqwest::Certificate::from_pem(pem).expect("trusted certificate"),
+            );
+        }
+        let http = http.build().unwrap();
+        let base_url = match options.tls {
+            Some(_) => format!("https://localhost:{}", address.port()),
+            None => format!("http://{address}"),
+        };
         wait_until_healthy(&http, &base_url).await;
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(2)
