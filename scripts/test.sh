@@ -24,24 +24,35 @@ cargo test --workspace --lib --bins --tests --no-fail-fast "$@" 2>&1 | tee "$log
 count() { grep '^test result:' "$log" | grep -Eo "[0-9]+ $1" | awk '{n += $1} END {print n + 0}'; }
 
 # The secret scan: configured secrets against all logs and all database rows.
-secrets="$scan_dir/secrets.txt"
-if [[ -s $secrets ]]; then
-    sort -u "$secrets" -o "$secrets"
-    log_lines=$(cat "$scan_dir"/*.log 2>/dev/null | wc -l)
-    log_files=$(ls "$scan_dir"/*.log 2>/dev/null | wc -l)
-    log_hits=$(cat "$scan_dir"/*.log 2>/dev/null | grep -c -F -f "$secrets" || true)
-    db_rows=$(grep -Eo 'rows=[0-9]+' "$scan_dir/db-scan.txt" 2>/dev/null | cut -d= -f2 | awk '{n += $1} END {print n + 0}')
-    db_count=$(cat "$scan_dir/db-scan.txt" 2>/dev/null | wc -l)
-    db_hits=$(cat "$scan_dir/db-hits.txt" 2>/dev/null | wc -l)
-    echo "secret scan: $(wc -l < "$secrets") secrets checked against $log_lines log lines in $log_files files and $db_rows rows in $db_count databases: $log_hits log hits, $db_hits database hits"
-    if [[ $log_hits -gt 0 || $db_hits -gt 0 ]]; then
-        # Name where, never what.
-        grep -l -F -f "$secrets" "$scan_dir"/*.log 2>/dev/null | sed 's/^/  secret found in log: /' || true
-        [[ -s $scan_dir/db-hits.txt ]] && sed 's/^/  /' "$scan_dir/db-hits.txt"
-        status=1
+secret_scan() {
+    local dir=$1 secrets=$1/secrets.txt
+    if [[ ! -s $secrets ]]; then
+        echo "secret scan: no secrets were noted (nothing to check)"
+        return 0
     fi
-else
-    echo "secret scan: no secrets were noted (nothing to check)"
-fi
+    # Blank lines would match everything: drop them.
+    grep -v '^[[:space:]]*$' "$secrets" | sort -u >"$secrets.clean" || true
+    mv "$secrets.clean" "$secrets"
+    shopt -s nullglob
+    local logs=("$dir"/*.log)
+    local log_lines=0 log_hits=0 db_rows=0 db_count=0 db_hits=0
+    if ((${#logs[@]})); then
+        log_lines=$(cat "${logs[@]}" | wc -l)
+        log_hits=$(cat "${logs[@]}" | grep -c -F -f "$secrets" || true)
+    fi
+    if [[ -f $dir/db-scan.txt ]]; then
+        db_count=$(wc -l <"$dir/db-scan.txt")
+        db_rows=$(sed -n 's/.* rows=\([0-9]*\).*/\1/p' "$dir/db-scan.txt" | awk '{n += $1} END {print n + 0}')
+    fi
+    [[ -f $dir/db-hits.txt ]] && db_hits=$(wc -l <"$dir/db-hits.txt")
+    echo "secret scan: $(wc -l <"$secrets") secrets checked against $log_lines log lines in ${#logs[@]} files and $db_rows rows in $db_count databases: $log_hits log hits, $db_hits database hits"
+    if ((log_hits > 0 || db_hits > 0)); then
+        # Name where, never what.
+        if ((${#logs[@]})); then grep -l -F -f "$secrets" "${logs[@]}" | sed 's/^/  secret found in log: /' || true; fi
+        [[ -f $dir/db-hits.txt ]] && sed 's/^/  /' "$dir/db-hits.txt"
+        return 1
+    fi
+}
+secret_scan "$scan_dir" || status=1
 echo "total: $(count passed) passed, $(count failed) failed"
 exit "$status"

@@ -30,7 +30,9 @@ fn append(file: &str, line: &str) {
 
 /// Notes a secret the suite configured (the scan looks for it everywhere).
 pub fn note_secret(secret: &str) {
-    append("secrets.txt", secret);
+    if !secret.trim().is_empty() {
+        append("secrets.txt", secret);
+    }
 }
 
 /// Records what a database scan found before the database was dropped.
