@@ -2,17 +2,17 @@
 use std::sync::Arc;
 
 use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, EventStore, Query};
+use cqrs_es::{Aggregate, EventStore};
 use postgres_es::{PostgresCqrs, PostgresEventRepository};
 use sqlx::PgPool;
 
-/// A command bus for one aggregate type. Read models are not updated here (cqrs-es
-/// dispatch is after-commit and lost on a crash); `queries` may only poke runners awake.
-pub fn cqrs<A>(pool: PgPool, queries: Vec<Box<dyn Query<A>>>) -> Arc<PostgresCqrs<A>>
+/// A command bus for one aggregate type. No cqrs-es queries: its dispatch is after-commit and
+/// lost on a crash, so read models are built by the projection runners instead.
+pub fn cqrs<A>(pool: PgPool) -> Arc<PostgresCqrs<A>>
 where
     A: Aggregate<Services = ()>,
 {
-    Arc::new(postgres_es::postgres_cqrs(pool, queries, ()))
+    Arc::new(postgres_es::postgres_cqrs(pool, vec![], ()))
 }
 
 /// The current state of one aggregate, rebuilt from its events, with its last sequence number

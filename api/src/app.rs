@@ -138,10 +138,10 @@ pub async fn run(
     let state = AppState {
         pool: pool.clone(),
         tokens: config.tokens.clone(),
-        customers: event_store::cqrs(pool.clone(), vec![]),
+        customers: event_store::cqrs(pool.clone()),
         brands: Arc::new(BrandService::new(
             pool.clone(),
-            event_store::cqrs(pool.clone(), vec![]),
+            event_store::cqrs(pool.clone()),
             tcr.clone(),
             wake.clone(),
         )),
@@ -149,7 +149,7 @@ pub async fn run(
         reference: Arc::new(ReferenceCache::default()),
         wake: wake.clone(),
         webhooks: Arc::new(config.webhooks.clone()),
-        webhook_deliveries: event_store::cqrs(pool.clone(), vec![]),
+        webhook_deliveries: event_store::cqrs(pool.clone()),
         tcr_api_secret: config.tcr_api_secret.clone(),
         instance: instance_name(),
         submissions: std::num::NonZeroU32::new(config.submissions_per_minute)

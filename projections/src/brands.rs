@@ -34,6 +34,42 @@ fn failure(
     json!({ "reason": reason, "message": message, "tcr": tcr_errors, "retryable": retryable, "at": at })
 }
 
+/// Which of TCR's statuses an event changed.
+enum TcrColumn {
+    Identity,
+    Status,
+}
+
+/// A status TCR reported, with when and how it was learnt.
+async fn record_tcr_state(
+    conn: &mut PgConnection,
+    id: Uuid,
+    column: TcrColumn,
+    value: &str,
+    synced_at: DateTime<Utc>,
+    source: tendlc_domain::metadata::Source,
+    event: &StoredEvent,
+) -> Result<(), sqlx::Error> {
+    let column = match column {
+        TcrColumn::Identity => "identity_status",
+        TcrColumn::Status => "tcr_status",
+    };
+    sqlx::query(&format!(
+        "UPDATE brands_10dlc
+            SET {column} = $2, last_synced_at = $3, sync_source = $4, updated_at = $5, last_sequence = $6
+          WHERE brand_id = $1 AND last_sequence < $6"
+    ))
+    .bind(id)
+    .bind(value)
+    .bind(synced_at)
+    .bind(source.as_str())
+    .bind(event.recorded_at)
+    .bind(event.sequence)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 #[async_trait]
 impl Projection for BrandsProjection {
     fn name(&self) -> &'static str {
@@ -202,19 +238,16 @@ impl Projection for BrandsProjection {
                 observed_at,
                 ..
             } => {
-                sqlx::query(
-                    "UPDATE brands_10dlc
-                        SET identity_status = $2, last_synced_at = $3, sync_source = $4, updated_at = $5,
-                            last_sequence = $6
-                      WHERE brand_id = $1 AND last_sequence < $6",
+                let synced_at = observed_at.unwrap_or(at);
+                record_tcr_state(
+                    conn,
+                    id,
+                    TcrColumn::Identity,
+                    to.as_str(),
+                    synced_at,
+                    source,
+                    event,
                 )
-                .bind(id)
-                .bind(to.as_str())
-                .bind(observed_at.unwrap_or(at))
-                .bind(source.as_str())
-                .bind(at)
-                .bind(seq)
-                .execute(&mut *conn)
                 .await?;
             }
             BrandEvent::BrandTcrStatusChanged {
@@ -223,19 +256,15 @@ impl Projection for BrandsProjection {
                 observed_at,
                 ..
             } => {
-                sqlx::query(
-                    "UPDATE brands_10dlc
-                        SET tcr_status = $2, last_synced_at = $3, sync_source = $4, updated_at = $5,
-                            last_sequence = $6
-                      WHERE brand_id = $1 AND last_sequence < $6",
+                record_tcr_state(
+                    conn,
+                    id,
+                    TcrColumn::Status,
+                    to.as_str(),
+                    observed_at,
+                    source,
+                    event,
                 )
-                .bind(id)
-                .bind(to.as_str())
-                .bind(observed_at)
-                .bind(source.as_str())
-                .bind(at)
-                .bind(seq)
-                .execute(&mut *conn)
                 .await?;
             }
             BrandEvent::BrandSyncConfirmed {

@@ -221,23 +221,6 @@ impl ProjectionRunner {
         Ok(stream::any_after(&mut conn, &after).await?)
     }
 
-    /// Applies batches until caught up (including events whose transactions are about to
-    /// settle); for tools and tests.
-    pub async fn catch_up(&self) -> Result<usize, ProjectionError> {
-        let mut total = 0;
-        loop {
-            match self.run_batch().await? {
-                Batch::Applied(0) | Batch::Busy => {
-                    if !self.behind().await? {
-                        return Ok(total);
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                Batch::Applied(n) => total += n,
-            }
-        }
-    }
-
     /// Runs until shutdown: drains, then sleeps until woken or the idle poll comes round.
     pub async fn run(self, wake: Wake, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(projection = self.name(), "projection runner started");

@@ -550,3 +550,14 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// A response's status and JSON body (`null` when the body is not JSON).
+pub async fn json_of(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Sends a request and returns its status and JSON body.
+pub async fn status_and_body(request: RequestBuilder) -> (u16, Value) {
+    json_of(request.send().await.expect("request")).await
+}

@@ -1,14 +1,10 @@
 //! Registering brands end to end: tendlc ↔ Postgres ↔ the TCR simulator over real HTTP.
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 use tendlc_api::auth::Role;
 use tendlc_tests::fixtures::{private_brand, sole_proprietor_brand};
+use tendlc_tests::harness::json_of;
 use tendlc_tests::TestApp;
-
-async fn json_of(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn a_valid_brand_is_registered_with_tcr_and_listed() {

@@ -2,13 +2,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 use tendlc_tests::fixtures::{customer, private_brand};
+use tendlc_tests::harness::status_and_body;
 use tendlc_tests::TestApp;
-
-async fn status_and_body(request: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn a_customer_is_created_read_listed_and_updated() {

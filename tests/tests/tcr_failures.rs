@@ -6,13 +6,9 @@ use reqwest::Method;
 use serde_json::Value;
 use tendlc_api::auth::Role;
 use tendlc_tests::fixtures::private_brand;
+use tendlc_tests::harness::json_of;
 use tendlc_tests::harness::AppOptions;
 use tendlc_tests::{ProcessApp, TestApp};
-
-async fn json_of(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn only_brand(app: &TestApp, customer: uuid::Uuid) -> Value {
     let token = app.token(Role::CustomerUser, Some(customer));

@@ -4,14 +4,9 @@ use serde_json::{json, Value};
 use tendlc_api::auth::Role;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::mint;
+use tendlc_tests::harness::status_and_body;
 use tendlc_tests::TestApp;
 use uuid::Uuid;
-
-async fn status_and_body(request: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn every_v1_route_needs_a_valid_bearer_token() {
