@@ -1,5 +1,6 @@
 //! tendlc's domain: pure rules, no IO.
 pub mod brand;
+pub mod campaign;
 pub mod customer;
 pub mod metadata;
 pub mod tcr;

@@ -217,3 +217,104 @@ pub fn is_email(text: &str) -> bool {
     let tld = labels[labels.len() - 1];
     labels.iter().all(label_ok) && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
 }
+
+tcr_enum!(
+    /// TCR's own campaign status (`/enum/campaignStatus`).
+    TcrCampaignStatus {
+        Active => "ACTIVE",
+        Expired => "EXPIRED",
+    }
+);
+
+tcr_enum!(
+    /// One carrier's verdict on a campaign (`/enum/operationStatus`).
+    OperationStatus {
+        Review => "REVIEW",
+        Registered => "REGISTERED",
+        Rejected => "REJECTED",
+        Suspended => "SUSPENDED",
+    }
+);
+
+tcr_enum!(
+    /// Where an external vetting stands (`/enum/vettingStatus`).
+    VettingStatus {
+        Pending => "PENDING",
+        Unscore => "UNSCORE",
+        Active => "ACTIVE",
+        Failed => "FAILED",
+        Expired => "EXPIRED",
+    }
+);
+
+tcr_enum!(
+    /// The kind of external vetting (`/enum/vettingClass`) tendlc orders or imports.
+    VettingClass {
+        Standard => "STANDARD",
+        Enhanced => "ENHANCED",
+        Political => "POLITICAL",
+    }
+);
+
+tcr_enum!(
+    /// External vetting providers (`/enum/extVettingProvider`).
+    VettingProvider {
+        Aegis => "AEGIS",
+        Wmc => "WMC",
+        CampaignVerify => "CV",
+    }
+);
+
+impl VettingProvider {
+    /// The classes each provider offers, and whether it can be ordered through TCR (CV is
+    /// import only), per TCR's provider list.
+    pub fn classes(self) -> &'static [VettingClass] {
+        match self {
+            VettingProvider::Aegis => &[
+                VettingClass::Standard,
+                VettingClass::Enhanced,
+                VettingClass::Political,
+            ],
+            VettingProvider::Wmc => &[VettingClass::Standard],
+            VettingProvider::CampaignVerify => &[VettingClass::Political],
+        }
+    }
+
+    pub fn can_be_ordered(self) -> bool {
+        !matches!(self, VettingProvider::CampaignVerify)
+    }
+}
+
+tcr_enum!(
+    /// Why a campaign is nudged (`/enum/nudgeIntent`).
+    NudgeIntent {
+        Review => "REVIEW",
+        AppealRejection => "APPEAL_REJECTION",
+    }
+);
+
+tcr_enum!(
+    /// Where sharing a campaign with an upstream connectivity partner stands.
+    SharingStatus {
+        Pending => "PENDING",
+        Accepted => "ACCEPTED",
+        Declined => "DECLINED",
+    }
+);
+
+tcr_enum!(
+    /// Brand appeal categories (`/enum/brandAppealCategory`).
+    AppealCategory {
+        VerifyTaxId => "VERIFY_TAX_ID",
+        VerifyNonProfit => "VERIFY_NON_PROFIT",
+        VerifyGovernment => "VERIFY_GOVERNMENT",
+    }
+);
+
+tcr_enum!(
+    /// Where a brand identity appeal stands.
+    AppealStatus {
+        Pending => "PENDING",
+        Complete => "COMPLETE",
+    }
+);

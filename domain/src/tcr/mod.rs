@@ -1,6 +1,14 @@
 //! The TCR port: what the domain needs from The Campaign Registry, with no notion of HTTP.
+mod campaigns;
+mod dates;
+mod vetting;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+pub use campaigns::*;
+pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
+pub use vetting::*;
 
 use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
 
@@ -234,4 +242,92 @@ pub trait TcrPort: Send + Sync {
         &self,
         subscription: &WebhookSubscription,
     ) -> TcrReply<WebhookSubscription>;
+
+    // -- brand vetting and identity ------------------------------------------------------------
+
+    /// `DELETE /brand/{brandId}`.
+    async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()>;
+    /// `PUT /brand/{brandId}/revet`.
+    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand>;
+    /// `GET /brand/feedback/{brandId}`.
+    async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback>;
+    /// `POST /brand/{brandId}/externalVetting`.
+    async fn order_vetting(
+        &self,
+        tcr_brand_id: &str,
+        order: &TcrVettingOrder,
+    ) -> TcrReply<TcrVetting>;
+    /// `PUT /brand/{brandId}/externalVetting`.
+    async fn import_vetting(
+        &self,
+        tcr_brand_id: &str,
+        import: &TcrVettingImport,
+    ) -> TcrReply<TcrVetting>;
+    /// `GET /brand/{brandId}/externalVetting`.
+    async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>>;
+    /// `POST /brand/{brandId}/appeal`.
+    async fn appeal_brand(
+        &self,
+        tcr_brand_id: &str,
+        appeal: &TcrAppealRequest,
+    ) -> TcrReply<TcrAppeal>;
+    /// `GET /brand/{brandId}/appeal`.
+    async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>>;
+    /// `POST /brand/{brandId}/smsOtp`.
+    async fn send_otp(
+        &self,
+        tcr_brand_id: &str,
+        pin_sms: &str,
+        success_sms: Option<&str>,
+    ) -> TcrReply<TcrOtpSent>;
+    /// `PUT /brand/{brandId}/smsOtp`.
+    async fn verify_otp(&self, tcr_brand_id: &str, otp_pin: &str) -> TcrReply<()>;
+    /// `GET /brand/smsOtp/{referenceId}`.
+    async fn otp_status(&self, reference_id: &str) -> TcrReply<TcrOtpStatus>;
+
+    // -- campaigns -----------------------------------------------------------------------------
+
+    /// `GET /campaignBuilder/brand/{brandId}/usecase/{usecase}`.
+    async fn qualify(&self, tcr_brand_id: &str, usecase: &str) -> TcrReply<UsecaseQualification>;
+    /// `POST /campaignBuilder`.
+    async fn create_campaign(
+        &self,
+        campaign: &TcrCampaignRequest,
+    ) -> TcrReply<TcrCampaignSubmission>;
+    /// `GET /campaign/{campaignId}`.
+    async fn get_campaign(&self, tcr_campaign_id: &str) -> TcrReply<TcrCampaign>;
+    /// `GET /campaign?referenceId=`: the campaign TCR holds for our reference, if any.
+    async fn find_campaign_by_reference(&self, reference_id: &str)
+        -> TcrReply<Option<TcrCampaign>>;
+    /// `PUT /campaign/{campaignId}`.
+    async fn update_campaign(
+        &self,
+        tcr_campaign_id: &str,
+        update: &TcrCampaignUpdate,
+    ) -> TcrReply<TcrCampaign>;
+    /// `DELETE /campaign/{campaignId}`.
+    async fn deactivate_campaign(&self, tcr_campaign_id: &str) -> TcrReply<()>;
+    /// `GET /campaign/{campaignId}/operationStatus`.
+    async fn operation_status(&self, tcr_campaign_id: &str) -> TcrReply<OperationStatuses>;
+    /// `GET /campaign/{campaignId}/mnoMetadata`.
+    async fn campaign_mno_metadata(
+        &self,
+        tcr_campaign_id: &str,
+    ) -> TcrReply<std::collections::BTreeMap<String, MnoTerms>>;
+    /// `PUT /campaign/{campaignId}/resubmit`.
+    async fn resubmit_campaign(
+        &self,
+        tcr_campaign_id: &str,
+        mno_ids: &[u32],
+    ) -> TcrReply<TcrCampaignSubmission>;
+    /// `POST /campaign/{campaignId}/nudge`.
+    async fn nudge_campaign(&self, tcr_campaign_id: &str, nudge: &TcrNudge) -> TcrReply<()>;
+    /// `PUT /campaign/{campaignId}/sharing/{upstreamCnpId}`.
+    async fn share_campaign(
+        &self,
+        tcr_campaign_id: &str,
+        upstream_cnp_id: &str,
+    ) -> TcrReply<TcrSharing>;
+    /// `GET /campaign/{campaignId}/sharing`: how the campaign is shared upstream, if at all.
+    async fn campaign_sharing(&self, tcr_campaign_id: &str) -> TcrReply<Option<TcrSharing>>;
 }

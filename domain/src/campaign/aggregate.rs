@@ -1,0 +1,995 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+
+use super::carriers::{CarrierReason, Mno};
+use super::commands::{ActionAnswer, CampaignCommand, Observation};
+use super::events::{Billing, CampaignAction, CampaignEvent};
+use super::profile::CampaignProfile;
+use crate::brand::RegistrationStatus;
+use crate::metadata::Source;
+use crate::tcr::{MnoTerms, TcrError, UsecaseQualification};
+use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
+
+/// Why a campaign command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CampaignError {
+    #[error("this campaign has already been requested")]
+    AlreadyRequested,
+    #[error("no such campaign")]
+    NotFound,
+    #[error("the campaign is not registered with TCR (status {0})")]
+    NotRegistered(&'static str),
+    #[error("the campaign is deactivated (EXPIRED) at TCR; nothing more can be asked of it")]
+    Expired,
+    #[error("TCR already holds this campaign as {existing}, not {reported}")]
+    ConflictingTcrCampaign { existing: String, reported: String },
+    #[error("another {0} of this campaign is waiting for TCR's answer; try again when it is done")]
+    ActionPending(&'static str),
+    #[error("no action on this campaign is waiting for TCR's answer")]
+    NoActionPending,
+    #[error("{0}")]
+    NotApplicable(String),
+}
+
+/// One carrier's view of the campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarrierState {
+    pub status: OperationStatus,
+    pub reason: Option<CarrierReason>,
+}
+
+/// How the campaign is shared upstream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    pub upstream_cnp_id: Option<String>,
+    pub status: SharingStatus,
+    pub explanation: Option<String>,
+}
+
+/// The state rebuilt from a campaign's events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub campaign_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub brand_id: Option<String>,
+    pub tcr_brand_id: Option<String>,
+    pub reference_id: Option<String>,
+    pub profile: Option<CampaignProfile>,
+    pub qualification: Option<UsecaseQualification>,
+    pub status: Option<RegistrationStatus>,
+    pub tcr_campaign_id: Option<String>,
+    pub tcr_status: Option<TcrCampaignStatus>,
+    pub mno_terms: BTreeMap<String, MnoTerms>,
+    pub carriers: BTreeMap<Mno, CarrierState>,
+    pub billing: Billing,
+    pub sharing: Option<Sharing>,
+    /// The action sent to TCR and not yet answered.
+    pub pending_action: Option<CampaignAction>,
+    pub submission_attempts: u32,
+    pub last_observed_at: Option<DateTime<Utc>>,
+}
+
+fn failure_parts(error: &TcrError) -> (String, String, Vec<crate::tcr::TcrApiError>, bool) {
+    (
+        error.kind().to_string(),
+        error.to_string(),
+        error.tcr_errors().to_vec(),
+        error.retryable(),
+    )
+}
+
+impl Campaign {
+    /// Pure decision: the events a command produces from this state.
+    pub fn decide(&self, command: CampaignCommand) -> Result<Vec<CampaignEvent>, CampaignError> {
+        match command {
+            CampaignCommand::RequestRegistration {
+                campaign_id,
+                customer_id,
+                brand_id,
+                tcr_brand_id,
+                reference_id,
+                profile,
+                qualification,
+            } => {
+                if self.status.is_some() {
+                    return Err(CampaignError::AlreadyRequested);
+                }
+                Ok(vec![CampaignEvent::CampaignRegistrationRequested {
+                    campaign_id,
+                    customer_id,
+                    brand_id,
+                    tcr_brand_id,
+                    reference_id,
+                    profile,
+                    qualification,
+                }])
+            }
+            CampaignCommand::RecordSubmissionAccepted {
+                submission,
+                adopted,
+            } => {
+                self.require_requested()?;
+                if let Some(existing) = &self.tcr_campaign_id {
+                    if existing == &submission.campaign_id {
+                        return Ok(vec![]);
+                    }
+                    return Err(CampaignError::ConflictingTcrCampaign {
+                        existing: existing.clone(),
+                        reported: submission.campaign_id,
+                    });
+                }
+                Ok(vec![CampaignEvent::CampaignSubmittedToTcr {
+                    tcr_campaign_id: submission.campaign_id,
+                    reference_id: self.reference_id.clone().unwrap_or_default(),
+                    mno_terms: submission.mno_metadata,
+                    adopted,
+                }])
+            }
+            CampaignCommand::RecordSubmissionFailed { error } => {
+                self.require_requested()?;
+                if self.status != Some(RegistrationStatus::Pending) {
+                    return Ok(vec![]);
+                }
+                let (reason, message, tcr_errors, retryable) = failure_parts(&error);
+                Ok(vec![CampaignEvent::CampaignSubmissionFailed {
+                    reason,
+                    message,
+                    tcr_errors,
+                    retryable,
+                }])
+            }
+            CampaignCommand::AbandonSubmission { reason } => {
+                self.require_requested()?;
+                if self.status != Some(RegistrationStatus::Pending) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![CampaignEvent::CampaignSubmissionAbandoned {
+                    attempts: self.submission_attempts,
+                    reason,
+                }])
+            }
+            CampaignCommand::RequestUpdate { profile } => {
+                let current = self.require_active()?;
+                let changed_fields = current.changed_fields(&profile);
+                if changed_fields.is_empty() {
+                    return Ok(vec![]);
+                }
+                self.action(CampaignAction::Update {
+                    profile: Box::new(profile),
+                    changed_fields,
+                })
+            }
+            CampaignCommand::RequestDeactivation => {
+                self.require_registered()?;
+                if self.tcr_status == Some(TcrCampaignStatus::Expired) {
+                    return Ok(vec![]);
+                }
+                self.action(CampaignAction::Deactivate)
+            }
+            CampaignCommand::RequestResubmission { mno_ids } => {
+                self.require_active()?;
+                if mno_ids.is_empty() {
+                    return Err(CampaignError::NotApplicable(
+                        "name at least one carrier to resubmit to".into(),
+                    ));
+                }
+                self.action(CampaignAction::Resubmit { mno_ids })
+            }
+            CampaignCommand::RequestNudge {
+                intent,
+                description,
+            } => {
+                self.require_active()?;
+                let wanted = match intent {
+                    NudgeIntent::Review => OperationStatus::Review,
+                    NudgeIntent::AppealRejection => OperationStatus::Rejected,
+                };
+                if !self.carriers.values().any(|c| c.status == wanted) {
+                    return Err(CampaignError::NotApplicable(format!(
+                        "a {} nudge needs a carrier in {wanted}; none is",
+                        intent.as_str()
+                    )));
+                }
+                self.action(CampaignAction::Nudge {
+                    intent,
+                    description,
+                })
+            }
+            CampaignCommand::RequestSharing { upstream_cnp_id } => {
+                self.require_active()?;
+                if let Some(sharing) = &self.sharing {
+                    if sharing.status != SharingStatus::Declined {
+                        return Err(CampaignError::NotApplicable(format!(
+                            "the campaign is already shared ({}) and cannot be shared again until the partner declines",
+                            sharing.status
+                        )));
+                    }
+                }
+                self.action(CampaignAction::Share { upstream_cnp_id })
+            }
+            CampaignCommand::RecordActionAccepted { answer } => {
+                let action = self
+                    .pending_action
+                    .clone()
+                    .ok_or(CampaignError::NoActionPending)?;
+                Ok(self.accepted(action, answer))
+            }
+            CampaignCommand::RecordActionFailed { error } => {
+                let action = self
+                    .pending_action
+                    .as_ref()
+                    .ok_or(CampaignError::NoActionPending)?;
+                let (reason, message, tcr_errors, retryable) = failure_parts(&error);
+                Ok(vec![CampaignEvent::CampaignActionFailed {
+                    action: action.name().to_string(),
+                    reason,
+                    message,
+                    tcr_errors,
+                    retryable,
+                }])
+            }
+            CampaignCommand::ObserveTcrState(observation) => {
+                self.require_registered()?;
+                Ok(self.observe(*observation))
+            }
+        }
+    }
+
+    fn action(&self, action: CampaignAction) -> Result<Vec<CampaignEvent>, CampaignError> {
+        if let Some(pending) = &self.pending_action {
+            return Err(CampaignError::ActionPending(pending.name()));
+        }
+        Ok(vec![CampaignEvent::CampaignActionRequested { action }])
+    }
+
+    fn accepted(&self, action: CampaignAction, answer: ActionAnswer) -> Vec<CampaignEvent> {
+        match action {
+            CampaignAction::Update {
+                profile,
+                changed_fields,
+            } => vec![CampaignEvent::CampaignUpdated {
+                profile: *profile,
+                changed_fields,
+            }],
+            CampaignAction::Deactivate => vec![CampaignEvent::CampaignDeactivated {
+                source: Source::Api,
+            }],
+            CampaignAction::Resubmit { mno_ids } => {
+                let mno_terms = match answer {
+                    ActionAnswer::Resubmitted(submission) => submission.mno_metadata,
+                    _ => BTreeMap::new(),
+                };
+                vec![CampaignEvent::CampaignResubmitted { mno_ids, mno_terms }]
+            }
+            CampaignAction::Nudge {
+                intent,
+                description,
+            } => vec![CampaignEvent::CampaignNudged {
+                intent,
+                description,
+            }],
+            CampaignAction::Share { upstream_cnp_id } => {
+                let (to, explanation) = match answer {
+                    ActionAnswer::Shared(sharing) => (sharing.sharing_status, sharing.explanation),
+                    _ => (SharingStatus::Pending, None),
+                };
+                vec![CampaignEvent::CampaignSharingChanged {
+                    upstream_cnp_id: Some(upstream_cnp_id),
+                    from: self.sharing.as_ref().map(|s| s.status),
+                    to,
+                    explanation,
+                    source: Source::Api,
+                }]
+            }
+        }
+    }
+
+    /// Compares one reading of TCR with what we hold; records each difference once.
+    fn observe(&self, observation: Observation) -> Vec<CampaignEvent> {
+        let Observation {
+            campaign,
+            operation_status,
+            reasons,
+            sharing,
+            source,
+            observed_at,
+        } = observation;
+        if self
+            .last_observed_at
+            .is_some_and(|last| observed_at <= last)
+        {
+            return vec![];
+        }
+        let mut events = Vec::new();
+        if let Some(campaign) = &campaign {
+            if let Some(to) = campaign.status.filter(|to| Some(*to) != self.tcr_status) {
+                events.push(CampaignEvent::CampaignTcrStatusChanged {
+                    from: self.tcr_status,
+                    to,
+                    source,
+                    observed_at,
+                });
+            }
+            let billing = Billing {
+                monthly_fee: campaign.monthly_fee.or(self.billing.monthly_fee),
+                billed_date: campaign.billed_date.or(self.billing.billed_date),
+                next_renewal_or_expiration_date: campaign
+                    .next_renewal_or_expiration_date
+                    .or(self.billing.next_renewal_or_expiration_date),
+            };
+            if billing != self.billing {
+                events.push(CampaignEvent::CampaignBillingChanged { billing, source });
+            }
+        }
+        for (key, to) in operation_status.iter().flatten() {
+            let Some(mno) = Mno::parse(key) else { continue };
+            let current = self.carriers.get(&mno);
+            let reason = reasons
+                .iter()
+                .find(|(m, status, _)| *m == mno && status == to)
+                .map(|(_, _, reason)| reason.clone());
+            let changed = current.is_none_or(|c| c.status != *to);
+            let newly_explained = current.is_some_and(|c| c.reason.is_none()) && reason.is_some();
+            if changed || newly_explained {
+                events.push(CampaignEvent::CampaignMnoStatusChanged {
+                    mno,
+                    from: current.map(|c| c.status),
+                    to: *to,
+                    reason,
+                    source,
+                    observed_at,
+                });
+            }
+        }
+        if let Some(sharing) = sharing {
+            let current = self.sharing.as_ref();
+            if current.is_none_or(|c| c.status != sharing.sharing_status) {
+                events.push(CampaignEvent::CampaignSharingChanged {
+                    upstream_cnp_id: sharing
+                        .upstream_cnp_id
+                        .or_else(|| current.and_then(|c| c.upstream_cnp_id.clone())),
+                    from: current.map(|c| c.status),
+                    to: sharing.sharing_status,
+                    explanation: sharing.explanation,
+                    source,
+                });
+            }
+        }
+        if events.is_empty() {
+            events.push(CampaignEvent::CampaignSyncConfirmed {
+                source,
+                observed_at,
+            });
+        }
+        events
+    }
+
+    fn require_requested(&self) -> Result<(), CampaignError> {
+        self.status.map(|_| ()).ok_or(CampaignError::NotFound)
+    }
+
+    fn require_registered(&self) -> Result<&CampaignProfile, CampaignError> {
+        match (self.status, &self.profile) {
+            (Some(RegistrationStatus::Registered), Some(profile)) => Ok(profile),
+            (Some(status), _) => Err(CampaignError::NotRegistered(status.as_str())),
+            (None, _) => Err(CampaignError::NotFound),
+        }
+    }
+
+    fn require_active(&self) -> Result<&CampaignProfile, CampaignError> {
+        let profile = self.require_registered()?;
+        if self.tcr_status == Some(TcrCampaignStatus::Expired) {
+            return Err(CampaignError::Expired);
+        }
+        Ok(profile)
+    }
+
+    fn observed(&mut self, at: DateTime<Utc>) {
+        self.last_observed_at = Some(self.last_observed_at.map_or(at, |last| last.max(at)));
+    }
+}
+
+impl Aggregate for Campaign {
+    const TYPE: &'static str = "Campaign";
+    type Command = CampaignCommand;
+    type Event = CampaignEvent;
+    type Error = CampaignError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            CampaignEvent::CampaignRegistrationRequested {
+                campaign_id,
+                customer_id,
+                brand_id,
+                tcr_brand_id,
+                reference_id,
+                profile,
+                qualification,
+            } => {
+                self.campaign_id = Some(campaign_id);
+                self.customer_id = Some(customer_id);
+                self.brand_id = Some(brand_id);
+                self.tcr_brand_id = Some(tcr_brand_id);
+                self.reference_id = Some(reference_id);
+                self.billing.monthly_fee = qualification.monthly_fee;
+                self.profile = Some(profile);
+                self.qualification = Some(qualification);
+                self.status = Some(RegistrationStatus::Pending);
+            }
+            CampaignEvent::CampaignSubmittedToTcr {
+                tcr_campaign_id,
+                mno_terms,
+                ..
+            } => {
+                self.submission_attempts += 1;
+                self.tcr_campaign_id = Some(tcr_campaign_id);
+                self.tcr_status = Some(TcrCampaignStatus::Active);
+                self.mno_terms = mno_terms;
+                self.status = Some(RegistrationStatus::Registered);
+            }
+            CampaignEvent::CampaignSubmissionFailed { retryable, .. } => {
+                self.submission_attempts += 1;
+                if !retryable {
+                    self.status = Some(RegistrationStatus::Rejected);
+                }
+            }
+            CampaignEvent::CampaignSubmissionAbandoned { .. } => {
+                self.status = Some(RegistrationStatus::Abandoned);
+            }
+            CampaignEvent::CampaignActionRequested { action } => {
+                self.pending_action = Some(action);
+            }
+            CampaignEvent::CampaignActionFailed { .. } => self.pending_action = None,
+            CampaignEvent::CampaignUpdated { profile, .. } => {
+                self.profile = Some(profile);
+                self.pending_action = None;
+            }
+            CampaignEvent::CampaignDeactivated { .. } => {
+                self.tcr_status = Some(TcrCampaignStatus::Expired);
+                self.pending_action = None;
+            }
+            CampaignEvent::CampaignResubmitted { mno_terms, .. } => {
+                self.mno_terms.extend(mno_terms);
+                self.pending_action = None;
+            }
+            CampaignEvent::CampaignNudged { .. } => self.pending_action = None,
+            CampaignEvent::CampaignSharingChanged {
+                upstream_cnp_id,
+                to,
+                explanation,
+                source,
+                ..
+            } => {
+                if source == Source::Api {
+                    self.pending_action = None;
+                }
+                self.sharing = Some(Sharing {
+                    upstream_cnp_id,
+                    status: to,
+                    explanation,
+                });
+            }
+            CampaignEvent::CampaignMnoStatusChanged {
+                mno,
+                to,
+                reason,
+                observed_at,
+                ..
+            } => {
+                self.carriers
+                    .insert(mno, CarrierState { status: to, reason });
+                self.observed(observed_at);
+            }
+            CampaignEvent::CampaignTcrStatusChanged {
+                to, observed_at, ..
+            } => {
+                self.tcr_status = Some(to);
+                self.observed(observed_at);
+            }
+            CampaignEvent::CampaignBillingChanged { billing, .. } => self.billing = billing,
+            CampaignEvent::CampaignSyncConfirmed { observed_at, .. } => self.observed(observed_at),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::test::TestFramework;
+    use serde_json::json;
+
+    use super::*;
+    use crate::tcr::{TcrApiError, TcrCampaign, TcrCampaignSubmission, TcrSharing};
+
+    type CampaignTest = TestFramework<Campaign>;
+
+    const TCR_CAMPAIGN_ID: &str = "C1A2B3C";
+
+    fn profile() -> CampaignProfile {
+        CampaignProfile::parse(
+            &json!({
+                "usecase": "2FA",
+                "description": "One-time passcodes for Acme Flowers customers signing in.",
+                "messageFlow": "Customers enter their phone number at sign-up on acmeflowers.com and tick a box.",
+                "sample1": "Your Acme Flowers code is 123456. Reply STOP to opt out.",
+            }),
+            &[],
+        )
+        .expect("fixture profile is valid")
+    }
+
+    fn request() -> CampaignCommand {
+        CampaignCommand::RequestRegistration {
+            campaign_id: "campaign-1".into(),
+            customer_id: "customer-1".into(),
+            brand_id: "brand-1".into(),
+            tcr_brand_id: "BXYZ123".into(),
+            reference_id: "tendlc-campaign-1".into(),
+            profile: profile(),
+            qualification: UsecaseQualification {
+                usecase: "2FA".into(),
+                monthly_fee: Some(10.0),
+                ..UsecaseQualification::default()
+            },
+        }
+    }
+
+    fn requested() -> CampaignEvent {
+        let CampaignCommand::RequestRegistration {
+            campaign_id,
+            customer_id,
+            brand_id,
+            tcr_brand_id,
+            reference_id,
+            profile,
+            qualification,
+        } = request()
+        else {
+            unreachable!()
+        };
+        CampaignEvent::CampaignRegistrationRequested {
+            campaign_id,
+            customer_id,
+            brand_id,
+            tcr_brand_id,
+            reference_id,
+            profile,
+            qualification,
+        }
+    }
+
+    fn submitted() -> CampaignEvent {
+        CampaignEvent::CampaignSubmittedToTcr {
+            tcr_campaign_id: TCR_CAMPAIGN_ID.into(),
+            reference_id: "tendlc-campaign-1".into(),
+            mno_terms: BTreeMap::new(),
+            adopted: false,
+        }
+    }
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+            .unwrap()
+            .and_hms_opt(10, minute, 0)
+            .unwrap()
+            .and_utc()
+    }
+
+    fn mno_changed(
+        mno: Mno,
+        from: Option<OperationStatus>,
+        to: OperationStatus,
+        reason: Option<CarrierReason>,
+        minute: u32,
+    ) -> CampaignEvent {
+        CampaignEvent::CampaignMnoStatusChanged {
+            mno,
+            from,
+            to,
+            reason,
+            source: Source::Webhook,
+            observed_at: at(minute),
+        }
+    }
+
+    fn observe(statuses: &[(Mno, OperationStatus)], minute: u32) -> CampaignCommand {
+        CampaignCommand::ObserveTcrState(Box::new(Observation {
+            campaign: None,
+            operation_status: Some(statuses.iter().map(|(m, s)| (m.key(), *s)).collect()),
+            reasons: vec![],
+            sharing: None,
+            source: Source::Webhook,
+            observed_at: at(minute),
+        }))
+    }
+
+    fn registered() -> Vec<CampaignEvent> {
+        vec![requested(), submitted()]
+    }
+
+    fn rejected_by_t_mobile() -> Vec<CampaignEvent> {
+        let mut events = registered();
+        events.push(mno_changed(
+            Mno::T_MOBILE,
+            None,
+            OperationStatus::Rejected,
+            None,
+            1,
+        ));
+        events
+    }
+
+    #[test]
+    fn it_should_record_a_request_then_tcr_s_acceptance() {
+        CampaignTest::with(())
+            .given_no_previous_events()
+            .when(request())
+            .then_expect_events(vec![requested()]);
+        CampaignTest::with(())
+            .given(vec![requested()])
+            .when(CampaignCommand::RecordSubmissionAccepted {
+                submission: TcrCampaignSubmission {
+                    campaign_id: TCR_CAMPAIGN_ID.into(),
+                    mno_metadata: BTreeMap::new(),
+                },
+                adopted: false,
+            })
+            .then_expect_events(vec![submitted()]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_second_request_and_a_conflicting_tcr_campaign() {
+        CampaignTest::with(())
+            .given(vec![requested()])
+            .when(request())
+            .then_expect_error(CampaignError::AlreadyRequested);
+        CampaignTest::with(())
+            .given(registered())
+            .when(CampaignCommand::RecordSubmissionAccepted {
+                submission: TcrCampaignSubmission {
+                    campaign_id: "COTHER1".into(),
+                    mno_metadata: BTreeMap::new(),
+                },
+                adopted: true,
+            })
+            .then_expect_error(CampaignError::ConflictingTcrCampaign {
+                existing: TCR_CAMPAIGN_ID.into(),
+                reported: "COTHER1".into(),
+            });
+    }
+
+    #[test]
+    fn it_should_record_a_refusal_as_final_and_a_timeout_as_retryable() {
+        let refused = TcrError::Rejected(vec![TcrApiError {
+            code: 509,
+            description: "campaign rejected".into(),
+            fields: vec![],
+        }]);
+        let mut campaign = Campaign::default();
+        campaign.apply(requested());
+        let events = campaign
+            .decide(CampaignCommand::RecordSubmissionFailed { error: refused })
+            .unwrap();
+        campaign.apply(events[0].clone());
+        assert_eq!(campaign.status, Some(RegistrationStatus::Rejected));
+
+        let mut campaign = Campaign::default();
+        campaign.apply(requested());
+        let events = campaign
+            .decide(CampaignCommand::RecordSubmissionFailed {
+                error: TcrError::Timeout,
+            })
+            .unwrap();
+        campaign.apply(events[0].clone());
+        assert_eq!(campaign.status, Some(RegistrationStatus::Pending));
+    }
+
+    #[test]
+    fn it_should_record_each_carrier_change_once() {
+        CampaignTest::with(())
+            .given(registered())
+            .when(observe(
+                &[
+                    (Mno::ATT, OperationStatus::Review),
+                    (Mno::T_MOBILE, OperationStatus::Registered),
+                ],
+                1,
+            ))
+            .then_expect_events(vec![
+                CampaignEvent::CampaignMnoStatusChanged {
+                    mno: Mno::ATT,
+                    from: None,
+                    to: OperationStatus::Review,
+                    reason: None,
+                    source: Source::Webhook,
+                    observed_at: at(1),
+                },
+                CampaignEvent::CampaignMnoStatusChanged {
+                    mno: Mno::T_MOBILE,
+                    from: None,
+                    to: OperationStatus::Registered,
+                    reason: None,
+                    source: Source::Webhook,
+                    observed_at: at(1),
+                },
+            ]);
+        let mut given = registered();
+        given.push(mno_changed(
+            Mno::ATT,
+            None,
+            OperationStatus::Review,
+            None,
+            1,
+        ));
+        CampaignTest::with(())
+            .given(given)
+            .when(observe(&[(Mno::ATT, OperationStatus::Review)], 2))
+            .then_expect_events(vec![CampaignEvent::CampaignSyncConfirmed {
+                source: Source::Webhook,
+                observed_at: at(2),
+            }]);
+    }
+
+    #[test]
+    fn it_should_ignore_an_observation_older_than_the_last_one() {
+        let mut given = registered();
+        given.push(mno_changed(
+            Mno::ATT,
+            None,
+            OperationStatus::Registered,
+            None,
+            5,
+        ));
+        CampaignTest::with(())
+            .given(given)
+            .when(observe(&[(Mno::ATT, OperationStatus::Review)], 3))
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_keep_the_carrier_s_reason_when_it_matches_the_confirmed_status() {
+        let reason = CarrierReason {
+            category: Some("SAMPLE_MESSAGE".into()),
+            text: "samples do not match".into(),
+        };
+        let command = CampaignCommand::ObserveTcrState(Box::new(Observation {
+            campaign: None,
+            operation_status: Some(BTreeMap::from([
+                (Mno::T_MOBILE.key(), OperationStatus::Rejected),
+                (Mno::ATT.key(), OperationStatus::Registered),
+            ])),
+            reasons: vec![
+                (Mno::T_MOBILE, OperationStatus::Rejected, reason.clone()),
+                // A stale reason: AT&T is registered now, so it must not stick.
+                (Mno::ATT, OperationStatus::Rejected, reason.clone()),
+            ],
+            sharing: None,
+            source: Source::Webhook,
+            observed_at: at(1),
+        }));
+        CampaignTest::with(())
+            .given(registered())
+            .when(command)
+            .then_expect_events(vec![
+                mno_changed(Mno::ATT, None, OperationStatus::Registered, None, 1),
+                mno_changed(
+                    Mno::T_MOBILE,
+                    None,
+                    OperationStatus::Rejected,
+                    Some(reason),
+                    1,
+                ),
+            ]);
+    }
+
+    #[test]
+    fn it_should_record_tcr_status_and_billing_changes() {
+        let command = CampaignCommand::ObserveTcrState(Box::new(Observation {
+            campaign: Some(TcrCampaign {
+                campaign_id: TCR_CAMPAIGN_ID.into(),
+                status: Some(TcrCampaignStatus::Expired),
+                monthly_fee: Some(10.0),
+                billed_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25),
+                ..TcrCampaign::default()
+            }),
+            operation_status: None,
+            reasons: vec![],
+            sharing: None,
+            source: Source::Poll,
+            observed_at: at(1),
+        }));
+        CampaignTest::with(())
+            .given(registered())
+            .when(command)
+            .then_expect_events(vec![
+                CampaignEvent::CampaignTcrStatusChanged {
+                    from: Some(TcrCampaignStatus::Active),
+                    to: TcrCampaignStatus::Expired,
+                    source: Source::Poll,
+                    observed_at: at(1),
+                },
+                CampaignEvent::CampaignBillingChanged {
+                    billing: Billing {
+                        monthly_fee: Some(10.0),
+                        billed_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25),
+                        next_renewal_or_expiration_date: None,
+                    },
+                    source: Source::Poll,
+                },
+            ]);
+    }
+
+    #[test]
+    fn it_should_record_an_action_before_tcr_and_its_outcome_after() {
+        let action = CampaignAction::Resubmit {
+            mno_ids: vec![Mno::T_MOBILE],
+        };
+        CampaignTest::with(())
+            .given(rejected_by_t_mobile())
+            .when(CampaignCommand::RequestResubmission {
+                mno_ids: vec![Mno::T_MOBILE],
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+                action: action.clone(),
+            }]);
+        let mut given = rejected_by_t_mobile();
+        given.push(CampaignEvent::CampaignActionRequested {
+            action: action.clone(),
+        });
+        CampaignTest::with(())
+            .given(given.clone())
+            .when(CampaignCommand::RecordActionAccepted {
+                answer: ActionAnswer::None,
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignResubmitted {
+                mno_ids: vec![Mno::T_MOBILE],
+                mno_terms: BTreeMap::new(),
+            }]);
+        CampaignTest::with(())
+            .given(given.clone())
+            .when(CampaignCommand::RequestDeactivation)
+            .then_expect_error(CampaignError::ActionPending("resubmit"));
+        CampaignTest::with(())
+            .given(given)
+            .when(CampaignCommand::RecordActionFailed {
+                error: TcrError::ServerError { status: 503 },
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignActionFailed {
+                action: "resubmit".into(),
+                reason: TcrError::ServerError { status: 503 }.kind().into(),
+                message: TcrError::ServerError { status: 503 }.to_string(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_nudge_that_makes_no_sense() {
+        CampaignTest::with(())
+            .given(registered())
+            .when(CampaignCommand::RequestNudge {
+                intent: NudgeIntent::AppealRejection,
+                description: "please look again".into(),
+            })
+            .then_expect_error(CampaignError::NotApplicable(
+                "a APPEAL_REJECTION nudge needs a carrier in REJECTED; none is".into(),
+            ));
+        CampaignTest::with(())
+            .given(rejected_by_t_mobile())
+            .when(CampaignCommand::RequestNudge {
+                intent: NudgeIntent::AppealRejection,
+                description: "samples fixed".into(),
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+                action: CampaignAction::Nudge {
+                    intent: NudgeIntent::AppealRejection,
+                    description: "samples fixed".into(),
+                },
+            }]);
+    }
+
+    #[test]
+    fn it_should_refuse_everything_but_deactivation_once_expired() {
+        let mut given = registered();
+        given.push(CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::Deactivate,
+        });
+        given.push(CampaignEvent::CampaignDeactivated {
+            source: Source::Api,
+        });
+        CampaignTest::with(())
+            .given(given.clone())
+            .when(CampaignCommand::RequestResubmission {
+                mno_ids: vec![Mno::ATT],
+            })
+            .then_expect_error(CampaignError::Expired);
+        CampaignTest::with(())
+            .given(given)
+            .when(CampaignCommand::RequestDeactivation)
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn it_should_share_once_until_the_partner_declines() {
+        let mut given = registered();
+        given.push(CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::Share {
+                upstream_cnp_id: "CNP0001".into(),
+            },
+        });
+        CampaignTest::with(())
+            .given(given.clone())
+            .when(CampaignCommand::RecordActionAccepted {
+                answer: ActionAnswer::Shared(TcrSharing {
+                    upstream_cnp_id: Some("CNP0001".into()),
+                    sharing_status: SharingStatus::Pending,
+                    explanation: None,
+                }),
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignSharingChanged {
+                upstream_cnp_id: Some("CNP0001".into()),
+                from: None,
+                to: SharingStatus::Pending,
+                explanation: None,
+                source: Source::Api,
+            }]);
+        given.push(CampaignEvent::CampaignSharingChanged {
+            upstream_cnp_id: Some("CNP0001".into()),
+            from: None,
+            to: SharingStatus::Pending,
+            explanation: None,
+            source: Source::Api,
+        });
+        let mut campaign = Campaign::default();
+        for event in given.clone() {
+            campaign.apply(event);
+        }
+        assert!(matches!(
+            campaign.decide(CampaignCommand::RequestSharing {
+                upstream_cnp_id: "CNP0002".into()
+            }),
+            Err(CampaignError::NotApplicable(_))
+        ));
+        given.push(CampaignEvent::CampaignSharingChanged {
+            upstream_cnp_id: Some("CNP0001".into()),
+            from: Some(SharingStatus::Pending),
+            to: SharingStatus::Declined,
+            explanation: Some("call to action unclear".into()),
+            source: Source::Webhook,
+        });
+        CampaignTest::with(())
+            .given(given)
+            .when(CampaignCommand::RequestSharing {
+                upstream_cnp_id: "CNP0002".into(),
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+                action: CampaignAction::Share {
+                    upstream_cnp_id: "CNP0002".into(),
+                },
+            }]);
+    }
+
+    #[test]
+    fn it_should_record_nothing_for_an_update_that_changes_nothing() {
+        CampaignTest::with(())
+            .given(registered())
+            .when(CampaignCommand::RequestUpdate { profile: profile() })
+            .then_expect_events(vec![]);
+    }
+}

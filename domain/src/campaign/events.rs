@@ -1,0 +1,172 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::carriers::{CarrierReason, Mno};
+use super::profile::CampaignProfile;
+use crate::metadata::Source;
+use crate::tcr::{MnoTerms, TcrApiError, UsecaseQualification};
+use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
+
+/// Something a customer asks of a registered campaign; recorded before TCR is called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum CampaignAction {
+    Update {
+        profile: Box<CampaignProfile>,
+        changed_fields: Vec<String>,
+    },
+    Deactivate,
+    Resubmit {
+        mno_ids: Vec<Mno>,
+    },
+    Nudge {
+        intent: NudgeIntent,
+        description: String,
+    },
+    Share {
+        upstream_cnp_id: String,
+    },
+}
+
+impl CampaignAction {
+    pub fn name(&self) -> &'static str {
+        match self {
+            CampaignAction::Update { .. } => "update",
+            CampaignAction::Deactivate => "deactivate",
+            CampaignAction::Resubmit { .. } => "resubmit",
+            CampaignAction::Nudge { .. } => "nudge",
+            CampaignAction::Share { .. } => "share",
+        }
+    }
+}
+
+/// What TCR bills for a campaign, as TCR last said.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Billing {
+    pub monthly_fee: Option<f64>,
+    pub billed_date: Option<NaiveDate>,
+    pub next_renewal_or_expiration_date: Option<NaiveDate>,
+}
+
+/// Facts about one campaign. Never edited or deleted; new shapes get a new `event_version`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CampaignEvent {
+    /// A customer asked for the campaign, and TCR qualified the brand for its use case.
+    CampaignRegistrationRequested {
+        campaign_id: String,
+        customer_id: String,
+        brand_id: String,
+        tcr_brand_id: String,
+        /// Our unique `referenceId` at TCR, so a retry can find a campaign TCR created silently.
+        reference_id: String,
+        profile: CampaignProfile,
+        /// The carriers' terms TCR quoted when qualifying the brand.
+        qualification: UsecaseQualification,
+    },
+    /// TCR holds the campaign under `tcr_campaign_id` (and has billed it).
+    CampaignSubmittedToTcr {
+        tcr_campaign_id: String,
+        reference_id: String,
+        mno_terms: BTreeMap<String, MnoTerms>,
+        /// True when found by reference rather than created by our call.
+        adopted: bool,
+    },
+    /// TCR did not take the campaign; `retryable` says whether trying again may help.
+    CampaignSubmissionFailed {
+        reason: String,
+        message: String,
+        tcr_errors: Vec<TcrApiError>,
+        retryable: bool,
+    },
+    /// Retries stopped: TCR never took the campaign.
+    CampaignSubmissionAbandoned { attempts: u32, reason: String },
+    /// A customer asked for a change, deactivation, resubmission, nudge or sharing.
+    CampaignActionRequested { action: CampaignAction },
+    /// TCR refused or failed what was asked; nothing changed at TCR.
+    CampaignActionFailed {
+        action: String,
+        reason: String,
+        message: String,
+        tcr_errors: Vec<TcrApiError>,
+        retryable: bool,
+    },
+    /// TCR accepted the change.
+    CampaignUpdated {
+        profile: CampaignProfile,
+        changed_fields: Vec<String>,
+    },
+    /// TCR deactivated the campaign (EXPIRED); irreversible.
+    CampaignDeactivated { source: Source },
+    /// TCR sent the campaign back to these carriers for review.
+    CampaignResubmitted {
+        mno_ids: Vec<Mno>,
+        mno_terms: BTreeMap<String, MnoTerms>,
+    },
+    /// TCR passed the nudge on to the carriers / DCA.
+    CampaignNudged {
+        intent: NudgeIntent,
+        description: String,
+    },
+    /// Sharing with an upstream connectivity partner moved.
+    CampaignSharingChanged {
+        upstream_cnp_id: Option<String>,
+        from: Option<SharingStatus>,
+        to: SharingStatus,
+        explanation: Option<String>,
+        source: Source,
+    },
+    /// One carrier's verdict on the campaign changed.
+    CampaignMnoStatusChanged {
+        mno: Mno,
+        from: Option<OperationStatus>,
+        to: OperationStatus,
+        reason: Option<CarrierReason>,
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
+    /// TCR's own status (ACTIVE / EXPIRED) changed outside our own deactivation.
+    CampaignTcrStatusChanged {
+        from: Option<TcrCampaignStatus>,
+        to: TcrCampaignStatus,
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
+    /// What TCR bills (fee, billed and renewal dates) changed.
+    CampaignBillingChanged { billing: Billing, source: Source },
+    /// TCR was asked and agreed with what we hold.
+    CampaignSyncConfirmed {
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for CampaignEvent {
+    fn event_type(&self) -> String {
+        match self {
+            CampaignEvent::CampaignRegistrationRequested { .. } => "CampaignRegistrationRequested",
+            CampaignEvent::CampaignSubmittedToTcr { .. } => "CampaignSubmittedToTcr",
+            CampaignEvent::CampaignSubmissionFailed { .. } => "CampaignSubmissionFailed",
+            CampaignEvent::CampaignSubmissionAbandoned { .. } => "CampaignSubmissionAbandoned",
+            CampaignEvent::CampaignActionRequested { .. } => "CampaignActionRequested",
+            CampaignEvent::CampaignActionFailed { .. } => "CampaignActionFailed",
+            CampaignEvent::CampaignUpdated { .. } => "CampaignUpdated",
+            CampaignEvent::CampaignDeactivated { .. } => "CampaignDeactivated",
+            CampaignEvent::CampaignResubmitted { .. } => "CampaignResubmitted",
+            CampaignEvent::CampaignNudged { .. } => "CampaignNudged",
+            CampaignEvent::CampaignSharingChanged { .. } => "CampaignSharingChanged",
+            CampaignEvent::CampaignMnoStatusChanged { .. } => "CampaignMnoStatusChanged",
+            CampaignEvent::CampaignTcrStatusChanged { .. } => "CampaignTcrStatusChanged",
+            CampaignEvent::CampaignBillingChanged { .. } => "CampaignBillingChanged",
+            CampaignEvent::CampaignSyncConfirmed { .. } => "CampaignSyncConfirmed",
+        }
+        .to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1.0".to_string()
+    }
+}

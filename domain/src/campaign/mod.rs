@@ -1,0 +1,13 @@
+//! The Campaign aggregate: what was asked of TCR for one campaign, and what TCR and each
+//! carrier answered.
+mod aggregate;
+pub mod carriers;
+mod commands;
+mod events;
+pub mod profile;
+
+pub use aggregate::{Campaign, CampaignError, CarrierState, Sharing};
+pub use carriers::{CarrierReason, Mno, SendingVerdict, Throughput};
+pub use commands::{ActionAnswer, CampaignCommand, Observation};
+pub use events::{Billing, CampaignAction, CampaignEvent};
+pub use profile::CampaignProfile;
