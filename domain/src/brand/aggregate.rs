@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::commands::BrandCommand;
 use super::events::BrandEvent;
+use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
 use crate::tcr::TcrError;
-use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
+use crate::values::{AppealStatus, BrandRelationship, IdentityStatus, TcrBrandStatus};
 
 /// Where a brand's registration stands on our side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +48,12 @@ pub enum BrandError {
     ConflictingTcrBrand { existing: String, reported: String },
     #[error("no update of this brand is waiting for TCR's answer")]
     NoUpdatePending,
+    #[error("another {0} of this brand is waiting for TCR's answer; try again when it is done")]
+    ActionPending(&'static str),
+    #[error("no action on this brand is waiting for TCR's answer")]
+    NoActionPending,
+    #[error("{0}")]
+    NotApplicable(String),
 }
 
 /// The state rebuilt from a brand's events.
@@ -66,6 +73,15 @@ pub struct Brand {
     pub submission_attempts: u32,
     /// When TCR's state was last read; older observations change nothing.
     pub last_observed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub vettings: Vec<VettingRecord>,
+    #[serde(default)]
+    pub appeal_status: Option<AppealStatus>,
+    #[serde(default)]
+    pub otp_reference_id: Option<String>,
+    /// The vetting, appeal, OTP step or deletion sent to TCR and not yet answered.
+    #[serde(default)]
+    pub pending_action: Option<BrandAction>,
 }
 
 impl Brand {
@@ -204,6 +220,15 @@ impl Brand {
                 }
                 Ok(events)
             }
+            BrandCommand::RequestAction { action } => self.request_action(action),
+            BrandCommand::RecordActionAccepted { answer } => self.action_accepted(answer),
+            BrandCommand::RecordActionFailed { error } => self.action_failed(&error),
+            BrandCommand::ObserveIdentityRecords {
+                vettings,
+                appeal,
+                source,
+                observed_at,
+            } => self.observe_identity_records(&vettings, appeal.as_ref(), source, observed_at),
             BrandCommand::AbandonSubmission { reason } => {
                 self.require_requested()?;
                 if self.status != Some(RegistrationStatus::Pending) {
@@ -221,7 +246,7 @@ impl Brand {
         self.status.map(|_| ()).ok_or(BrandError::NotFound)
     }
 
-    fn require_registered(&self) -> Result<&BrandProfile, BrandError> {
+    pub(super) fn require_registered(&self) -> Result<&BrandProfile, BrandError> {
         match (self.status, &self.profile) {
             (Some(RegistrationStatus::Registered), Some(profile)) => Ok(profile),
             (Some(status), _) => Err(BrandError::NotRegistered(status.as_str())),
@@ -230,7 +255,7 @@ impl Brand {
     }
 
     /// An update that changes nothing records nothing.
-    fn identity_change(
+    pub(super) fn identity_change(
         &self,
         reported: Option<IdentityStatus>,
         source: crate::metadata::Source,
@@ -344,6 +369,46 @@ impl Aggregate for Brand {
             BrandEvent::BrandSyncConfirmed { observed_at, .. } => self.observed(Some(observed_at)),
             BrandEvent::BrandSubmissionAbandoned { .. } => {
                 self.status = Some(RegistrationStatus::Abandoned);
+            }
+            BrandEvent::BrandActionRequested { action } => self.pending_action = Some(action),
+            BrandEvent::BrandActionFailed { .. } | BrandEvent::BrandRevetted => {
+                self.pending_action = None;
+            }
+            BrandEvent::BrandVettingRecorded { vetting, .. } => {
+                self.pending_action = None;
+                self.vettings.retain(|v| v.vetting_id != vetting.vetting_id);
+                self.vettings.push(vetting);
+            }
+            BrandEvent::BrandVettingStatusChanged {
+                vetting_id,
+                to,
+                score,
+                ..
+            } => {
+                if let Some(vetting) = self
+                    .vettings
+                    .iter_mut()
+                    .find(|v| v.vetting_id == vetting_id)
+                {
+                    vetting.status = Some(to);
+                    vetting.score = score.or(vetting.score);
+                }
+            }
+            BrandEvent::BrandAppealFiled { .. } => {
+                self.pending_action = None;
+                self.appeal_status = Some(AppealStatus::Pending);
+            }
+            BrandEvent::BrandAppealCompleted { .. } => {
+                self.appeal_status = Some(AppealStatus::Complete);
+            }
+            BrandEvent::BrandOtpSent { reference_id } => {
+                self.pending_action = None;
+                self.otp_reference_id = Some(reference_id);
+            }
+            BrandEvent::BrandOtpVerified => self.pending_action = None,
+            BrandEvent::BrandDeleted { .. } => {
+                self.pending_action = None;
+                self.tcr_status = Some(TcrBrandStatus::Deleted);
             }
         }
     }
@@ -1236,6 +1301,7 @@ mod tests {
                 pending_update: None,
                 submission_attempts: 0,
                 last_observed_at: None,
+                ..Brand::default()
             },
             "a requested brand should be pending with nothing from TCR yet"
         );

@@ -1,8 +1,9 @@
 use chrono::{DateTime, Utc};
 
+use super::identity::{BrandAction, BrandActionAnswer};
 use super::profile::BrandProfile;
 use crate::metadata::Source;
-use crate::tcr::{TcrBrand, TcrError};
+use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrVetting};
 use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
 
 /// What can be asked of a brand. TCR outcomes come back as commands of their own, so the
@@ -40,4 +41,17 @@ pub enum BrandCommand {
     },
     /// The retry worker gives up on a submission TCR never took.
     AbandonSubmission { reason: String },
+    /// A customer asks for a vetting, revet, appeal, OTP step or deletion.
+    RequestAction { action: BrandAction },
+    /// TCR did what the pending action asked.
+    RecordActionAccepted { answer: BrandActionAnswer },
+    /// TCR refused or failed the pending action.
+    RecordActionFailed { error: TcrError },
+    /// TCR's vettings of the brand and its latest appeal, read at `observed_at`.
+    ObserveIdentityRecords {
+        vettings: Vec<TcrVetting>,
+        appeal: Option<TcrAppeal>,
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
 }

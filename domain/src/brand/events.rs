@@ -2,10 +2,13 @@ use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
 use crate::metadata::Source;
 use crate::tcr::TcrApiError;
-use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
+use crate::values::{
+    AppealCategory, BrandRelationship, IdentityStatus, TcrBrandStatus, VettingStatus,
+};
 
 /// Facts about one brand. Never edited or deleted; new shapes get a new `event_version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +79,49 @@ pub enum BrandEvent {
     },
     /// Retries stopped: TCR never took the brand.
     BrandSubmissionAbandoned { attempts: u32, reason: String },
+    /// A customer asked for a vetting, revet, appeal, OTP step or deletion; TCR not yet told.
+    BrandActionRequested { action: BrandAction },
+    /// TCR refused or failed what was asked; nothing changed at TCR.
+    BrandActionFailed {
+        action: String,
+        reason: String,
+        message: String,
+        tcr_errors: Vec<TcrApiError>,
+        retryable: bool,
+    },
+    /// TCR holds a vetting of the brand (ordered, imported, or first seen by a poll).
+    BrandVettingRecorded {
+        vetting: VettingRecord,
+        imported: bool,
+    },
+    /// A vetting moved (e.g. PENDING → ACTIVE with a score, or FAILED).
+    BrandVettingStatusChanged {
+        vetting_id: String,
+        provider: String,
+        from: Option<VettingStatus>,
+        to: VettingStatus,
+        score: Option<i64>,
+        source: Source,
+        observed_at: DateTime<Utc>,
+    },
+    /// TCR took a request to re-verify the brand's identity.
+    BrandRevetted,
+    /// TCR took an identity appeal.
+    BrandAppealFiled {
+        categories: Vec<AppealCategory>,
+        explanation: Option<String>,
+    },
+    /// TCR finished reviewing the appeal.
+    BrandAppealCompleted {
+        outcome: Option<String>,
+        source: Source,
+    },
+    /// TCR sent the sole proprietor a PIN (the PIN itself is never recorded).
+    BrandOtpSent { reference_id: String },
+    /// TCR accepted the PIN.
+    BrandOtpVerified,
+    /// TCR deleted the brand at our request; irreversible.
+    BrandDeleted { source: Source },
 }
 
 impl DomainEvent for BrandEvent {
@@ -91,6 +137,16 @@ impl DomainEvent for BrandEvent {
             BrandEvent::BrandTcrStatusChanged { .. } => "BrandTcrStatusChanged",
             BrandEvent::BrandSyncConfirmed { .. } => "BrandSyncConfirmed",
             BrandEvent::BrandSubmissionAbandoned { .. } => "BrandSubmissionAbandoned",
+            BrandEvent::BrandActionRequested { .. } => "BrandActionRequested",
+            BrandEvent::BrandActionFailed { .. } => "BrandActionFailed",
+            BrandEvent::BrandVettingRecorded { .. } => "BrandVettingRecorded",
+            BrandEvent::BrandVettingStatusChanged { .. } => "BrandVettingStatusChanged",
+            BrandEvent::BrandRevetted => "BrandRevetted",
+            BrandEvent::BrandAppealFiled { .. } => "BrandAppealFiled",
+            BrandEvent::BrandAppealCompleted { .. } => "BrandAppealCompleted",
+            BrandEvent::BrandOtpSent { .. } => "BrandOtpSent",
+            BrandEvent::BrandOtpVerified => "BrandOtpVerified",
+            BrandEvent::BrandDeleted { .. } => "BrandDeleted",
         }
         .to_string()
     }

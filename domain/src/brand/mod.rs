@@ -2,9 +2,11 @@
 mod aggregate;
 mod commands;
 mod events;
+mod identity;
 pub mod profile;
 
 pub use aggregate::{Brand, BrandError, RegistrationStatus};
 pub use commands::BrandCommand;
 pub use events::BrandEvent;
+pub use identity::{BrandAction, BrandActionAnswer, VettingRecord};
 pub use profile::{BrandDraft, BrandProfile};
