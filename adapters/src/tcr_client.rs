@@ -8,9 +8,14 @@ use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+
 use tendlc_domain::tcr::{
-    TcrApiError, TcrBrand, TcrBrandRequest, TcrCall, TcrError, TcrPort, TcrReply, UseCaseInfo,
-    VerticalInfo, WebhookSubscription,
+    MnoTerms, OperationStatuses, TcrAppeal, TcrAppealRequest, TcrApiError, TcrBrand,
+    TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
+    TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
+    TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
+    UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -329,6 +334,300 @@ impl TcrPort for TcrHttpClient {
         )
         .await
     }
+
+    async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(Method::DELETE, &format!("/brand/{tcr_brand_id}"), &[], None)
+            .await;
+        map_reply(reply, |_| ())
+    }
+
+    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand> {
+        self.call(Method::PUT, &format!("/brand/{tcr_brand_id}/revet"), &[], None)
+            .await
+    }
+
+    async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback> {
+        self.call(
+            Method::GET,
+            &format!("/brand/feedback/{tcr_brand_id}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn order_vetting(
+        &self,
+        tcr_brand_id: &str,
+        order: &TcrVettingOrder,
+    ) -> TcrReply<TcrVetting> {
+        self.call(
+            Method::POST,
+            &format!("/brand/{tcr_brand_id}/externalVetting"),
+            &[],
+            Some(order),
+        )
+        .await
+    }
+
+    async fn import_vetting(
+        &self,
+        tcr_brand_id: &str,
+        import: &TcrVettingImport,
+    ) -> TcrReply<TcrVetting> {
+        self.call(
+            Method::PUT,
+            &format!("/brand/{tcr_brand_id}/externalVetting"),
+            &[],
+            Some(import),
+        )
+        .await
+    }
+
+    async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>> {
+        self.call(
+            Method::GET,
+            &format!("/brand/{tcr_brand_id}/externalVetting"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn appeal_brand(
+        &self,
+        tcr_brand_id: &str,
+        appeal: &TcrAppealRequest,
+    ) -> TcrReply<TcrAppeal> {
+        self.call(
+            Method::POST,
+            &format!("/brand/{tcr_brand_id}/appeal"),
+            &[],
+            Some(appeal),
+        )
+        .await
+    }
+
+    async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>> {
+        self.call(
+            Method::GET,
+            &format!("/brand/{tcr_brand_id}/appeal"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn send_otp(
+        &self,
+        tcr_brand_id: &str,
+        pin_sms: &str,
+        success_sms: Option<&str>,
+    ) -> TcrReply<TcrOtpSent> {
+        let body = serde_json::json!({"pinSms": pin_sms, "successSms": success_sms});
+        self.call(
+            Method::POST,
+            &format!("/brand/{tcr_brand_id}/smsOtp"),
+            &[],
+            Some(&body),
+        )
+        .await
+    }
+
+    async fn verify_otp(&self, tcr_brand_id: &str, otp_pin: &str) -> TcrReply<()> {
+        let body = serde_json::json!({"otpPin": otp_pin});
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::PUT,
+                &format!("/brand/{tcr_brand_id}/smsOtp"),
+                &[],
+                Some(&body),
+            )
+            .await;
+        map_reply(reply, |_| ())
+    }
+
+    async fn otp_status(&self, reference_id: &str) -> TcrReply<TcrOtpStatus> {
+        self.call(
+            Method::GET,
+            &format!("/brand/smsOtp/{reference_id}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn qualify(&self, tcr_brand_id: &str, usecase: &str) -> TcrReply<UsecaseQualification> {
+        self.call(
+            Method::GET,
+            &format!("/campaignBuilder/brand/{tcr_brand_id}/usecase/{usecase}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn create_campaign(
+        &self,
+        campaign: &TcrCampaignRequest,
+    ) -> TcrReply<TcrCampaignSubmission> {
+        self.call(Method::POST, "/campaignBuilder", &[], Some(campaign))
+            .await
+    }
+
+    async fn get_campaign(&self, tcr_campaign_id: &str) -> TcrReply<TcrCampaign> {
+        self.call(
+            Method::GET,
+            &format!("/campaign/{tcr_campaign_id}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn find_campaign_by_reference(
+        &self,
+        reference_id: &str,
+    ) -> TcrReply<Option<TcrCampaign>> {
+        let reply: TcrReply<RecordSet<TcrCampaign>> = self
+            .call(
+                Method::GET,
+                "/campaign",
+                &[("referenceId", reference_id)],
+                None,
+            )
+            .await;
+        map_reply(reply, |set| {
+            set.records.into_iter().find(|campaign| {
+                campaign
+                    .reference_id
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case(reference_id))
+            })
+        })
+    }
+
+    async fn update_campaign(
+        &self,
+        tcr_campaign_id: &str,
+        update: &TcrCampaignUpdate,
+    ) -> TcrReply<TcrCampaign> {
+        self.call(
+            Method::PUT,
+            &format!("/campaign/{tcr_campaign_id}"),
+            &[],
+            Some(update),
+        )
+        .await
+    }
+
+    async fn deactivate_campaign(&self, tcr_campaign_id: &str) -> TcrReply<()> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::DELETE,
+                &format!("/campaign/{tcr_campaign_id}"),
+                &[],
+                None,
+            )
+            .await;
+        map_reply(reply, |_| ())
+    }
+
+    async fn operation_status(&self, tcr_campaign_id: &str) -> TcrReply<OperationStatuses> {
+        self.call(
+            Method::GET,
+            &format!("/campaign/{tcr_campaign_id}/operationStatus"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn campaign_mno_metadata(
+        &self,
+        tcr_campaign_id: &str,
+    ) -> TcrReply<BTreeMap<String, MnoTerms>> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::GET,
+                &format!("/campaign/{tcr_campaign_id}/mnoMetadata"),
+                &[],
+                None,
+            )
+            .await;
+        // TCR wraps the map as `{campaignId, mnoMetadata}`; accept the bare map too.
+        let TcrReply { call, result } = reply;
+        let result = result.and_then(|value| {
+            let map = value.get("mnoMetadata").cloned().unwrap_or(value);
+            serde_json::from_value(map).map_err(|error| TcrError::UnexpectedResponse {
+                status: call.http_status.unwrap_or(200),
+                detail: format!("unreadable mnoMetadata: {error}"),
+            })
+        });
+        TcrReply { call, result }
+    }
+
+    async fn resubmit_campaign(
+        &self,
+        tcr_campaign_id: &str,
+        mno_ids: &[u32],
+    ) -> TcrReply<TcrCampaignSubmission> {
+        let body = serde_json::json!({ "mnoIds": mno_ids });
+        self.call(
+            Method::PUT,
+            &format!("/campaign/{tcr_campaign_id}/resubmit"),
+            &[],
+            Some(&body),
+        )
+        .await
+    }
+
+    async fn nudge_campaign(&self, tcr_campaign_id: &str, nudge: &TcrNudge) -> TcrReply<()> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::POST,
+                &format!("/campaign/{tcr_campaign_id}/nudge"),
+                &[],
+                Some(nudge),
+            )
+            .await;
+        map_reply(reply, |_| ())
+    }
+
+    async fn share_campaign(
+        &self,
+        tcr_campaign_id: &str,
+        upstream_cnp_id: &str,
+    ) -> TcrReply<TcrSharing> {
+        self.call(
+            Method::PUT,
+            &format!("/campaign/{tcr_campaign_id}/sharing/{upstream_cnp_id}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn campaign_sharing(&self, tcr_campaign_id: &str) -> TcrReply<Option<TcrSharing>> {
+        let reply: TcrReply<SharingView> = self
+            .call(
+                Method::GET,
+                &format!("/campaign/{tcr_campaign_id}/sharing"),
+                &[],
+                None,
+            )
+            .await;
+        map_reply(reply, |view| view.shared_by_me)
+    }
+}
+
+/// `GET /campaign/{id}/sharing`: who shared it with us, and with whom we shared it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SharingView {
+    #[serde(default)]
+    shared_by_me: Option<TcrSharing>,
 }
 
 #[cfg(test)]

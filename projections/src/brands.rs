@@ -70,6 +70,29 @@ async fn record_tcr_state(
     .map(|_| ())
 }
 
+/// Sets (or clears) the action waiting for TCR, and the last error when one is given.
+async fn set_action(
+    conn: &mut PgConnection,
+    id: Uuid,
+    pending: Option<Value>,
+    error: Option<Value>,
+    event: &StoredEvent,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE brands_10dlc
+            SET pending_action = $2, last_error = COALESCE($3, last_error), updated_at = $4, last_sequence = $5
+          WHERE brand_id = $1 AND last_sequence < $5",
+    )
+    .bind(id)
+    .bind(pending)
+    .bind(error)
+    .bind(event.recorded_at)
+    .bind(event.sequence)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 #[async_trait]
 impl Projection for BrandsProjection {
     fn name(&self) -> &'static str {
@@ -281,6 +304,126 @@ impl Projection for BrandsProjection {
                 .bind(seq)
                 .execute(&mut *conn)
                 .await?;
+            }
+            BrandEvent::BrandActionRequested { action } => {
+                set_action(conn, id, Some(serde_json::to_value(&action).unwrap_or(Value::Null)), None, event).await?;
+            }
+            BrandEvent::BrandActionFailed {
+                action,
+                reason,
+                message,
+                tcr_errors,
+                retryable,
+            } => {
+                let mut error = failure(&reason, &message, &tcr_errors, retryable, at);
+                error["action"] = Value::from(action);
+                set_action(conn, id, None, Some(error), event).await?;
+            }
+            BrandEvent::BrandVettingRecorded { vetting, imported } => {
+                set_action(conn, id, None, None, event).await?;
+                sqlx::query(
+                    "INSERT INTO brand_vettings (brand_id, vetting_id, customer_id, provider, vetting_class, status,
+                         score, vetted_date, imported, last_synced_at, sync_source, created_at, updated_at, last_sequence)
+                     SELECT $1, $2, customer_id, $3, $4, $5, $6, $7, $8, $9, $10, $9, $9, $11
+                       FROM brands_10dlc WHERE brand_id = $1
+                     ON CONFLICT (brand_id, vetting_id) DO UPDATE SET
+                         status = EXCLUDED.status, score = EXCLUDED.score, vetted_date = EXCLUDED.vetted_date,
+                         last_synced_at = EXCLUDED.last_synced_at, sync_source = EXCLUDED.sync_source,
+                         updated_at = EXCLUDED.updated_at, last_sequence = EXCLUDED.last_sequence
+                     WHERE brand_vettings.last_sequence < EXCLUDED.last_sequence",
+                )
+                .bind(id)
+                .bind(&vetting.vetting_id)
+                .bind(&vetting.provider)
+                .bind(vetting.vetting_class.map(|c| c.as_str()))
+                .bind(vetting.status.map(|s| s.as_str()))
+                .bind(vetting.score.map(|s| s as i32))
+                .bind(vetting.vetted_date)
+                .bind(imported)
+                .bind(at)
+                .bind(source)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandVettingStatusChanged {
+                vetting_id,
+                to,
+                score,
+                source,
+                observed_at,
+                ..
+            } => {
+                sqlx::query(
+                    "UPDATE brand_vettings
+                        SET status = $3, score = COALESCE($4, score), last_synced_at = $5, sync_source = $6,
+                            updated_at = $7, last_sequence = $8
+                      WHERE brand_id = $1 AND vetting_id = $2 AND last_sequence < $8",
+                )
+                .bind(id)
+                .bind(&vetting_id)
+                .bind(to.as_str())
+                .bind(score.map(|s| s as i32))
+                .bind(observed_at)
+                .bind(source.as_str())
+                .bind(at)
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandRevetted => set_action(conn, id, None, None, event).await?,
+            BrandEvent::BrandOtpVerified => {
+                set_action(conn, id, None, None, event).await?;
+                sqlx::query("UPDATE brands_10dlc SET otp_verified_at = $2 WHERE brand_id = $1")
+                    .bind(id)
+                    .bind(at)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            BrandEvent::BrandAppealFiled {
+                categories,
+                explanation,
+            } => {
+                set_action(conn, id, None, None, event).await?;
+                sqlx::query(
+                    "UPDATE brands_10dlc SET appeal_status = 'PENDING', appeal = $2 WHERE brand_id = $1",
+                )
+                .bind(id)
+                .bind(json!({"categories": categories, "explanation": explanation, "filedAt": at}))
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandAppealCompleted { outcome, source } => {
+                sqlx::query(
+                    "UPDATE brands_10dlc
+                        SET appeal_status = 'COMPLETE',
+                            appeal = COALESCE(appeal, '{}'::jsonb) || jsonb_build_object('outcome', $2::text, 'completedAt', $3::timestamptz),
+                            last_synced_at = $3, sync_source = $4, updated_at = $3, last_sequence = $5
+                      WHERE brand_id = $1 AND last_sequence < $5",
+                )
+                .bind(id)
+                .bind(outcome)
+                .bind(at)
+                .bind(source.as_str())
+                .bind(seq)
+                .execute(&mut *conn)
+                .await?;
+            }
+            BrandEvent::BrandOtpSent { reference_id } => {
+                set_action(conn, id, None, None, event).await?;
+                sqlx::query("UPDATE brands_10dlc SET otp_reference_id = $2 WHERE brand_id = $1")
+                    .bind(id)
+                    .bind(reference_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            BrandEvent::BrandDeleted { source } => {
+                // The status update moves the sequence, so clear the action first, unguarded.
+                sqlx::query("UPDATE brands_10dlc SET pending_action = NULL WHERE brand_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                record_tcr_state(conn, id, TcrColumn::Status, "DELETED", at, source, event).await?;
             }
             BrandEvent::BrandSubmissionAbandoned { attempts, reason } => {
                 sqlx::query(

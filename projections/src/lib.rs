@@ -1,5 +1,6 @@
 //! Read models built from the ordered event stream.
 pub mod brands;
+pub mod campaigns;
 pub mod customers;
 pub mod runner;
 pub mod stream;
@@ -13,6 +14,7 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
     vec![
         std::sync::Arc::new(customers::CustomersProjection),
         std::sync::Arc::new(brands::BrandsProjection),
+        std::sync::Arc::new(campaigns::CampaignsProjection),
         std::sync::Arc::new(webhook_events::WebhookEventsProjection),
     ]
 }

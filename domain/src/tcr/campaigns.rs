@@ -199,7 +199,6 @@ pub struct TcrNudge {
 
 /// Sharing a campaign with an upstream connectivity partner (`CampaignSharingStatus`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TcrSharing {
     #[serde(default)]
