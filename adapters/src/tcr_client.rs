@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use tendlc_domain::tcr::{
-    MnoTerms, OperationStatuses, TcrAppeal, TcrAppealRequest, TcrApiError, TcrBrand,
+    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
     TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
     TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
@@ -343,8 +343,13 @@ impl TcrPort for TcrHttpClient {
     }
 
     async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand> {
-        self.call(Method::PUT, &format!("/brand/{tcr_brand_id}/revet"), &[], None)
-            .await
+        self.call(
+            Method::PUT,
+            &format!("/brand/{tcr_brand_id}/revet"),
+            &[],
+            None,
+        )
+        .await
     }
 
     async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback> {

@@ -25,6 +25,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::TokenKeys;
 use crate::brand_service::BrandService;
+use crate::campaign_service::CampaignService;
 use crate::config::{Config, WebhookConfig};
 use crate::routes::reference::ReferenceCache;
 use crate::sync::{subscription, SyncWorkers};
@@ -36,6 +37,7 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub customers: Arc<PostgresCqrs<Customer>>,
     pub brands: Arc<BrandService>,
+    pub campaigns: Arc<CampaignService>,
     pub tcr: Arc<dyn TcrPort>,
     pub reference: Arc<ReferenceCache>,
     pub wake: Wake,
@@ -47,6 +49,31 @@ pub struct AppState {
     pub instance: Arc<str>,
     /// Per-customer brake on submissions (billing accidents are expensive).
     pub submissions: Option<Arc<SubmissionLimiter>>,
+}
+
+impl AppState {
+    /// Reads a brand's state from TCR on a caller's behalf (e.g. right after an OTP was verified).
+    pub async fn sync_brand(
+        &self,
+        row: &tendlc_projections::brands::BrandRow,
+        request_id: &str,
+    ) -> Result<bool, tendlc_domain::tcr::TcrError> {
+        let metadata = tendlc_domain::metadata::EventMetadata::new(
+            Some(row.customer_id.to_string()),
+            "system:api",
+            request_id,
+            tendlc_domain::metadata::Source::Api,
+        )
+        .with_instance(self.instance.to_string());
+        self.brands
+            .observe(
+                row.brand_id,
+                metadata,
+                tendlc_domain::metadata::Source::Api,
+                false,
+            )
+            .await
+    }
 }
 
 /// Submissions allowed per customer.
@@ -145,6 +172,12 @@ pub async fn run(
             tcr.clone(),
             wake.clone(),
         )),
+        campaigns: Arc::new(CampaignService::new(
+            pool.clone(),
+            event_store::cqrs(pool.clone()),
+            tcr.clone(),
+            wake.clone(),
+        )),
         tcr: tcr.clone(),
         reference: Arc::new(ReferenceCache::default()),
         wake: wake.clone(),
@@ -158,6 +191,7 @@ pub async fn run(
     let sync = Arc::new(SyncWorkers {
         pool: pool.clone(),
         brands: state.brands.clone(),
+        campaigns: state.campaigns.clone(),
         tcr: tcr.clone(),
         deliveries: state.webhook_deliveries.clone(),
         config: config.sync.clone(),

@@ -6,10 +6,12 @@ use cqrs_es::AggregateError;
 use postgres_es::PostgresCqrs;
 use sqlx::PgPool;
 use tendlc_adapters::event_store;
-use tendlc_domain::brand::{Brand, BrandCommand, BrandError, BrandProfile, RegistrationStatus};
+use tendlc_domain::brand::{
+    Brand, BrandActionAnswer, BrandCommand, BrandError, BrandProfile, RegistrationStatus,
+};
 use tendlc_domain::metadata::{EventMetadata, Source};
-use tendlc_domain::tcr::{TcrError, TcrPort};
-use tendlc_domain::values::BrandRelationship;
+use tendlc_domain::tcr::{TcrError, TcrPort, TcrReply};
+use tendlc_domain::values::{AppealStatus, BrandRelationship, VettingStatus};
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
 use tendlc_projections::Wake;
 use uuid::Uuid;
@@ -26,7 +28,7 @@ pub struct CommandContext {
 }
 
 impl CommandContext {
-    fn metadata(&self) -> EventMetadata {
+    pub fn metadata(&self) -> EventMetadata {
         EventMetadata::new(
             Some(self.customer_id.to_string()),
             self.actor.clone(),
@@ -56,6 +58,12 @@ fn command_error(error: AggregateError<BrandError>) -> ApiError {
         AggregateError::UserError(BrandError::NotFound) => ApiError::not_found("brand"),
         AggregateError::UserError(error @ BrandError::NotRegistered(_)) => {
             ApiError::conflict("brand_not_registered", error.to_string())
+        }
+        AggregateError::UserError(error @ BrandError::ActionPending(_)) => {
+            ApiError::conflict("action_pending", error.to_string())
+        }
+        AggregateError::UserError(error @ BrandError::NotApplicable(_)) => {
+            ApiError::conflict("not_applicable", error.to_string())
         }
         AggregateError::UserError(error) => ApiError::conflict("brand_conflict", error.to_string()),
         AggregateError::AggregateConflict => ApiError::conflict(
@@ -112,7 +120,7 @@ impl BrandService {
             .map_err(command_error)
     }
 
-    async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, ApiError> {
+    pub async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, ApiError> {
         let (_, sequence) = self.load(brand_id).await?;
         crate::consistency::read_back("brand", sequence, || {
             brand_rows::get(&self.pool, brand_id, None)
@@ -235,5 +243,120 @@ impl BrandService {
                 Ok(Some(Outcome::Failed { brand_id, error }))
             }
         }
+    }
+
+    /// Records a vetting, revet, appeal, OTP step or deletion, performs it at TCR with `call`
+    /// (given TCR's brand id) and records the outcome.
+    pub async fn act<F, Fut>(
+        &self,
+        context: &CommandContext,
+        brand_id: Uuid,
+        action: tendlc_domain::brand::BrandAction,
+        call: F,
+    ) -> Result<Outcome, ApiError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = TcrReply<BrandActionAnswer>>,
+    {
+        let (brand, _) = self.load(brand_id).await?;
+        self.execute(
+            brand_id,
+            BrandCommand::RequestAction { action },
+            context.metadata(),
+        )
+        .await?;
+        let tcr_brand_id = brand.tcr_brand_id.clone().unwrap_or_default();
+        let reply = call(tcr_brand_id).await;
+        let metadata = context.metadata().with_tcr_call(reply.call.clone());
+        match reply.result {
+            Ok(answer) => {
+                self.execute(
+                    brand_id,
+                    BrandCommand::RecordActionAccepted { answer },
+                    metadata,
+                )
+                .await?;
+                Ok(Outcome::Done(Box::new(self.settled_row(brand_id).await?)))
+            }
+            Err(error) => {
+                self.execute(
+                    brand_id,
+                    BrandCommand::RecordActionFailed {
+                        error: error.clone(),
+                    },
+                    metadata,
+                )
+                .await?;
+                self.settled_row(brand_id).await?;
+                Ok(Outcome::Failed { brand_id, error })
+            }
+        }
+    }
+
+    pub fn tcr(&self) -> &dyn TcrPort {
+        self.tcr.as_ref()
+    }
+
+    /// Reads the brand from TCR and records what TCR holds (a change, or a confirmation);
+    /// with `identity_records`, or when a vetting or appeal is under way, also its vettings and
+    /// appeals. Returns whether anything changed.
+    pub async fn observe(
+        &self,
+        brand_id: Uuid,
+        metadata: EventMetadata,
+        source: Source,
+        identity_records: bool,
+    ) -> Result<bool, TcrError> {
+        let recording =
+            |e: ApiError| TcrError::Unreachable(format!("could not record: {}", e.body.message));
+        let (before, _) = self.load(brand_id).await.map_err(recording)?;
+        let Some(tcr_brand_id) = before.tcr_brand_id.clone() else {
+            return Ok(false);
+        };
+        let observed_at = chrono::Utc::now();
+        let reply = self.tcr.get_brand(&tcr_brand_id).await;
+        let tcr = reply.result?;
+        self.execute(
+            brand_id,
+            BrandCommand::ObserveTcrState {
+                identity_status: tcr.identity_status,
+                tcr_status: tcr.status,
+                source,
+                observed_at,
+            },
+            metadata.clone().with_tcr_call(reply.call),
+        )
+        .await
+        .map_err(recording)?;
+        let under_way = before.vettings.iter().any(|v| {
+            !matches!(
+                v.status,
+                Some(VettingStatus::Active | VettingStatus::Failed | VettingStatus::Expired)
+            )
+        }) || before.appeal_status == Some(AppealStatus::Pending);
+        if identity_records || under_way {
+            let vettings = self.tcr.vettings(&tcr_brand_id).await;
+            let appeals = self.tcr.brand_appeals(&tcr_brand_id).await;
+            let call = vettings.call.clone();
+            let vettings = vettings.result?;
+            let appeal = appeals.result.ok().and_then(|mut all| all.pop());
+            self.execute(
+                brand_id,
+                BrandCommand::ObserveIdentityRecords {
+                    vettings,
+                    appeal,
+                    source,
+                    observed_at,
+                },
+                metadata.with_tcr_call(call),
+            )
+            .await
+            .map_err(recording)?;
+        }
+        let (after, _) = self.load(brand_id).await.map_err(recording)?;
+        Ok(after.identity_status != before.identity_status
+            || after.tcr_status != before.tcr_status
+            || after.vettings != before.vettings
+            || after.appeal_status != before.appeal_status)
     }
 }

@@ -21,6 +21,12 @@ impl Versioned for BrandRow {
     }
 }
 
+impl Versioned for tendlc_projections::campaigns::CampaignRow {
+    fn last_sequence(&self) -> i64 {
+        self.last_sequence
+    }
+}
+
 impl Versioned for CustomerRow {
     fn last_sequence(&self) -> i64 {
         self.last_sequence

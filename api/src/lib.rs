@@ -2,6 +2,7 @@
 pub mod app;
 pub mod auth;
 pub mod brand_service;
+pub mod campaign_service;
 pub mod config;
 pub mod consistency;
 pub mod error;

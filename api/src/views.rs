@@ -1,9 +1,16 @@
 //! The JSON shapes the API answers with (camelCase; brand fields carry TCR's names).
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use tendlc_domain::brand::BrandDraft;
-use tendlc_projections::brands::BrandRow;
+use tendlc_domain::campaign::carriers::sending_verdict;
+use tendlc_domain::campaign::{CampaignProfile, CarrierReason, Mno, SendingVerdict, Throughput};
+use tendlc_domain::tcr::{MnoTerms, UsecaseQualification};
+use tendlc_domain::values::{OperationStatus, TcrCampaignStatus};
+use tendlc_projections::brands::{BrandRow, VettingRow};
+use tendlc_projections::campaigns::{CampaignRow, CarrierRow};
 use tendlc_projections::customers::CustomerRow;
 use uuid::Uuid;
 
@@ -65,6 +72,22 @@ pub struct BrandView {
     pub sync_source: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A vetting, revet, appeal, OTP step or deletion sent to TCR and not yet answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub pending_action: Option<Value>,
+    /// PENDING | COMPLETE, once an identity appeal was filed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal_status: Option<String>,
+    /// `{categories, explanation, filedAt, outcome?, completedAt?}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub appeal: Option<Value>,
+    /// Sole proprietors: the OTP TCR sent, and when the PIN was accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otp_reference_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otp_verified_at: Option<DateTime<Utc>>,
 }
 
 impl From<BrandRow> for BrandView {
@@ -81,6 +104,209 @@ impl From<BrandRow> for BrandView {
             brand_relationship: row.brand_relationship,
             profile,
             pending_update: row.pending_update,
+            last_error: row.last_error,
+            submission_attempts: row.submission_attempts,
+            last_synced_at: row.last_synced_at,
+            sync_source: row.sync_source,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            pending_action: row.pending_action,
+            appeal_status: row.appeal_status,
+            appeal: row.appeal,
+            otp_reference_id: row.otp_reference_id,
+            otp_verified_at: row.otp_verified_at,
+        }
+    }
+}
+
+/// One external vetting of a brand (the token is never kept).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VettingView {
+    pub vetting_id: String,
+    /// AEGIS | WMC | CV
+    pub provider: String,
+    /// STANDARD | ENHANCED | POLITICAL
+    pub vetting_class: Option<String>,
+    /// PENDING | UNSCORE | ACTIVE | FAILED | EXPIRED
+    pub status: Option<String>,
+    pub score: Option<i32>,
+    pub vetted_date: Option<DateTime<Utc>>,
+    pub imported: bool,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_source: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<VettingRow> for VettingView {
+    fn from(row: VettingRow) -> Self {
+        Self {
+            vetting_id: row.vetting_id,
+            provider: row.provider,
+            vetting_class: row.vetting_class,
+            status: row.status,
+            score: row.score,
+            vetted_date: row.vetted_date,
+            imported: row.imported,
+            last_synced_at: row.last_synced_at,
+            sync_source: row.sync_source,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// What one carrier says of a campaign, and what that means for sending.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CarrierView {
+    pub mno_id: i32,
+    pub mno: String,
+    /// REVIEW | REGISTERED | REJECTED | SUSPENDED; absent until the carrier reports.
+    pub status: Option<String>,
+    /// The carrier's reason for a rejection or suspension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<CarrierReason>,
+    /// Whether the campaign can send on this carrier now, and if not, why.
+    pub sending: SendingVerdict,
+    /// AT&T message class and TPM, T-Mobile brand tier and daily cap.
+    pub throughput: Throughput,
+    pub changed_at: Option<DateTime<Utc>>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_source: Option<String>,
+}
+
+/// What the campaign costs at TCR.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeesView {
+    /// USD per month, as TCR quotes it.
+    pub monthly_fee: Option<f64>,
+    /// The 3-month minimum TCR bills up front (political campaigns are exempt).
+    pub minimum_commitment: Option<f64>,
+    pub quarterly_fee: Option<f64>,
+    pub annual_fee: Option<f64>,
+    pub billed_date: Option<NaiveDate>,
+    pub next_renewal_or_expiration_date: Option<NaiveDate>,
+}
+
+/// Sharing with an upstream connectivity partner.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SharingView {
+    pub upstream_cnp_id: Option<String>,
+    /// PENDING | ACCEPTED | DECLINED
+    pub status: String,
+    pub explanation: Option<String>,
+}
+
+/// A campaign registration: our ids and status, TCR's, each carrier's, the fees, and the
+/// campaign's fields under TCR's names.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignView {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub brand_id: Uuid,
+    pub tcr_brand_id: String,
+    pub tcr_campaign_id: Option<String>,
+    pub reference_id: String,
+    /// PENDING (recorded, TCR has not confirmed) | REGISTERED | REJECTED | ABANDONED.
+    pub status: String,
+    /// ACTIVE | EXPIRED at TCR.
+    pub tcr_status: Option<String>,
+    pub usecase: String,
+    /// The campaign's fields under TCR's names (`CampaignRequest`).
+    #[schema(value_type = Object)]
+    pub campaign: Value,
+    pub carriers: Vec<CarrierView>,
+    pub fees: FeesView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<SharingView>,
+    /// A change, deactivation, resubmission, nudge or sharing sent to TCR and not yet answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub pending_action: Option<Value>,
+    /// The last failure: `{action, reason, message, tcr, retryable, at}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub last_error: Option<Value>,
+    pub submission_attempts: i32,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_source: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CampaignView {
+    pub fn new(row: CampaignRow, carriers: Vec<CarrierRow>) -> Self {
+        let profile: Option<CampaignProfile> = serde_json::from_value(row.profile.clone()).ok();
+        let qualification: UsecaseQualification =
+            serde_json::from_value(row.qualification.clone()).unwrap_or_default();
+        let terms: BTreeMap<String, MnoTerms> =
+            serde_json::from_value(row.mno_terms.clone()).unwrap_or_default();
+        let tcr_status = row.tcr_status.as_deref().and_then(TcrCampaignStatus::parse);
+        let carriers = carriers
+            .into_iter()
+            .filter(|c| c.campaign_id == row.campaign_id)
+            .map(|c| {
+                let key = c.mno_id.to_string();
+                let mno = Mno(c.mno_id as u32);
+                let status = c.status.as_deref().and_then(OperationStatus::parse);
+                let reason = c.reason_text.clone().map(|text| CarrierReason {
+                    category: c.reason_category.clone(),
+                    text,
+                });
+                let carrier_terms = terms
+                    .get(&key)
+                    .or_else(|| qualification.mno_metadata.get(&key))
+                    .map(Throughput::from_terms)
+                    .unwrap_or_default();
+                CarrierView {
+                    mno_id: c.mno_id,
+                    mno: c.mno_name,
+                    sending: sending_verdict(
+                        row.tcr_campaign_id.as_ref().and(tcr_status),
+                        mno,
+                        status,
+                        reason.as_ref(),
+                    ),
+                    status: c.status,
+                    reason,
+                    throughput: carrier_terms,
+                    changed_at: c.changed_at,
+                    last_synced_at: c.last_synced_at,
+                    sync_source: c.sync_source,
+                }
+            })
+            .collect();
+        let monthly = row.monthly_fee.or(qualification.monthly_fee);
+        let political = row.usecase == "POLITICAL";
+        Self {
+            id: row.campaign_id,
+            customer_id: row.customer_id,
+            brand_id: row.brand_id,
+            tcr_brand_id: row.tcr_brand_id,
+            tcr_campaign_id: row.tcr_campaign_id,
+            reference_id: row.reference_id,
+            status: row.status,
+            tcr_status: row.tcr_status,
+            usecase: row.usecase,
+            campaign: profile.map_or(row.profile, |p| Value::Object(p.to_json())),
+            carriers,
+            fees: FeesView {
+                monthly_fee: monthly,
+                minimum_commitment: monthly.map(|fee| if political { fee } else { fee * 3.0 }),
+                quarterly_fee: qualification.quarterly_fee,
+                annual_fee: qualification.annual_fee,
+                billed_date: row.billed_date,
+                next_renewal_or_expiration_date: row.next_renewal_date,
+            },
+            sharing: row.sharing_status.map(|status| SharingView {
+                upstream_cnp_id: row.upstream_cnp_id,
+                status,
+                explanation: row.sharing_explanation,
+            }),
+            pending_action: row.pending_action,
             last_error: row.last_error,
             submission_attempts: row.submission_attempts,
             last_synced_at: row.last_synced_at,

@@ -306,7 +306,14 @@ impl Projection for BrandsProjection {
                 .await?;
             }
             BrandEvent::BrandActionRequested { action } => {
-                set_action(conn, id, Some(serde_json::to_value(&action).unwrap_or(Value::Null)), None, event).await?;
+                set_action(
+                    conn,
+                    id,
+                    Some(serde_json::to_value(&action).unwrap_or(Value::Null)),
+                    None,
+                    event,
+                )
+                .await?;
             }
             BrandEvent::BrandActionFailed {
                 action,
@@ -467,11 +474,49 @@ pub struct BrandRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_sequence: i64,
+    pub pending_action: Option<Value>,
+    pub appeal_status: Option<String>,
+    pub appeal: Option<Value>,
+    pub otp_reference_id: Option<String>,
+    pub otp_verified_at: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "brand_id, customer_id, reference_id, tcr_brand_id, status, tcr_status, identity_status,
     brand_relationship, profile, pending_update, last_error, submission_attempts, last_attempt_at, last_synced_at, sync_source,
-    created_at, updated_at, last_sequence";
+    created_at, updated_at, last_sequence, pending_action, appeal_status, appeal, otp_reference_id, otp_verified_at";
+
+/// One external vetting as the read side holds it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VettingRow {
+    pub vetting_id: String,
+    pub provider: String,
+    pub vetting_class: Option<String>,
+    pub status: Option<String>,
+    pub score: Option<i32>,
+    pub vetted_date: Option<DateTime<Utc>>,
+    pub imported: bool,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_source: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A brand's vettings, newest first; `customer` restricts the answer to that tenant.
+pub async fn vettings(
+    pool: &PgPool,
+    brand_id: Uuid,
+    customer: Option<Uuid>,
+) -> Result<Vec<VettingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT vetting_id, provider, vetting_class, status, score, vetted_date, imported, last_synced_at,
+                sync_source, created_at
+           FROM brand_vettings WHERE brand_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)
+          ORDER BY created_at DESC, vetting_id",
+    )
+    .bind(brand_id)
+    .bind(customer)
+    .fetch_all(pool)
+    .await
+}
 
 /// One brand; `customer` restricts the answer to that tenant.
 pub async fn get(

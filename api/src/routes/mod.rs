@@ -14,11 +14,14 @@ use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::ApiError;
 
+pub mod brand_identity;
 pub mod brands;
+pub mod campaigns;
 pub mod customers;
 pub mod health;
 pub mod openapi;
 pub mod reference;
+pub mod responses;
 pub mod webhook_events;
 pub mod webhooks;
 
@@ -65,6 +68,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         openapi::endpoints(),
         customers::endpoints(),
         brands::endpoints(),
+        brand_identity::endpoints(),
+        campaigns::endpoints(),
         reference::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),

@@ -5,10 +5,8 @@
 //! backwards.
 use std::sync::Arc;
 
-use chrono::Utc;
 use postgres_es::PostgresCqrs;
 use sqlx::PgPool;
-use tendlc_domain::brand::BrandCommand;
 use tendlc_domain::metadata::{EventMetadata, Source};
 use tendlc_domain::tcr::{TcrError, TcrPort};
 use tendlc_domain::webhook::WebhookDelivery;
@@ -27,6 +25,7 @@ pub mod webhooks;
 pub struct SyncWorkers {
     pub pool: PgPool,
     pub brands: Arc<BrandService>,
+    pub campaigns: Arc<crate::campaign_service::CampaignService>,
     pub tcr: Arc<dyn TcrPort>,
     pub deliveries: Arc<PostgresCqrs<WebhookDelivery>>,
     pub config: SyncConfig,
@@ -84,34 +83,26 @@ impl SyncWorkers {
         request_id: &str,
         source: Source,
     ) -> Result<Observed, SyncError> {
-        let Some(tcr_brand_id) = brand.tcr_brand_id.as_deref() else {
-            return Ok(Observed::Unchanged);
-        };
-        let observed_at = Utc::now();
-        let reply = self.tcr.get_brand(tcr_brand_id).await;
-        let tcr = reply.result?;
-        let (before, _) = self.brands.load(brand.brand_id).await?;
-        let changed = tcr
-            .identity_status
-            .is_some_and(|s| Some(s) != before.identity_status)
-            || tcr.status.is_some_and(|s| Some(s) != before.tcr_status);
-        let metadata = self
-            .metadata(brand, actor, request_id, source)
-            .with_tcr_call(reply.call);
-        self.brands
-            .execute(
-                brand.brand_id,
-                BrandCommand::ObserveTcrState {
-                    identity_status: tcr.identity_status,
-                    tcr_status: tcr.status,
-                    source,
-                    observed_at,
-                },
-                metadata,
-            )
+        self.observe_brand_records(brand, actor, request_id, source, false)
+            .await
+    }
+
+    /// As [`observe_brand`](Self::observe_brand), also reading vettings and appeals when asked.
+    pub async fn observe_brand_records(
+        &self,
+        brand: &BrandRow,
+        actor: &str,
+        request_id: &str,
+        source: Source,
+        identity_records: bool,
+    ) -> Result<Observed, SyncError> {
+        let metadata = self.metadata(brand, actor, request_id, source);
+        let changed = self
+            .brands
+            .observe(brand.brand_id, metadata, source, identity_records)
             .await?;
         if changed {
-            tracing::info!(brand = %brand.brand_id, tcr_brand = tcr_brand_id, source = source.as_str(), identity = ?tcr.identity_status, "TCR state changed");
+            tracing::info!(brand = %brand.brand_id, source = source.as_str(), "TCR state of a brand changed");
         }
         Ok(if changed {
             Observed::Changed

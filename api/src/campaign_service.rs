@@ -1,0 +1,360 @@
+//! Campaign workflows: qualify, record the intent, call TCR, record the outcome, then read
+//! what TCR and the carriers now say — in that order, so a crash or a TCR failure never loses
+//! an acknowledged request.
+use std::sync::Arc;
+
+use chrono::Utc;
+use cqrs_es::AggregateError;
+use postgres_es::PostgresCqrs;
+use sqlx::PgPool;
+use tendlc_adapters::event_store;
+use tendlc_domain::campaign::{
+    ActionAnswer, Campaign, CampaignCommand, CampaignError, CampaignProfile, CarrierReason, Mno,
+    Observation,
+};
+use tendlc_domain::metadata::{EventMetadata, Source};
+use tendlc_domain::tcr::{TcrError, TcrPort, TcrReply, UsecaseQualification};
+use tendlc_domain::values::{IdentityStatus, OperationStatus};
+use tendlc_projections::brands::BrandRow;
+use tendlc_projections::campaigns::{self as campaign_rows, CampaignRow};
+use tendlc_projections::Wake;
+use uuid::Uuid;
+
+use crate::brand_service::CommandContext;
+use crate::error::ApiError;
+
+/// What became of a request that reached TCR (or tried to).
+pub enum CampaignOutcome {
+    Done(Box<CampaignRow>),
+    Failed { campaign_id: Uuid, error: TcrError },
+}
+
+pub struct CampaignService {
+    pool: PgPool,
+    cqrs: Arc<PostgresCqrs<Campaign>>,
+    tcr: Arc<dyn TcrPort>,
+    wake: Wake,
+}
+
+fn command_error(error: AggregateError<CampaignError>) -> ApiError {
+    match error {
+        AggregateError::UserError(CampaignError::NotFound) => ApiError::not_found("campaign"),
+        AggregateError::UserError(error @ CampaignError::NotRegistered(_)) => {
+            ApiError::conflict("campaign_not_registered", error.to_string())
+        }
+        AggregateError::UserError(error @ CampaignError::Expired) => {
+            ApiError::conflict("campaign_expired", error.to_string())
+        }
+        AggregateError::UserError(error @ CampaignError::ActionPending(_)) => {
+            ApiError::conflict("action_pending", error.to_string())
+        }
+        AggregateError::UserError(error @ CampaignError::NotApplicable(_)) => {
+            ApiError::conflict("not_applicable", error.to_string())
+        }
+        AggregateError::UserError(error) => {
+            ApiError::conflict("campaign_conflict", error.to_string())
+        }
+        AggregateError::AggregateConflict => ApiError::conflict(
+            "concurrent_change",
+            "the campaign was changed by another request at the same time; retry",
+        ),
+        other => ApiError::internal("recording a campaign event failed", other),
+    }
+}
+
+/// Our unique reference at TCR (≤ 50 characters).
+pub fn reference_for(campaign_id: Uuid) -> String {
+    format!("tendlc-c-{}", campaign_id.simple())
+}
+
+/// Refuses a brand that TCR would not let register campaigns, before anything is billed.
+pub fn require_campaign_ready(brand: &BrandRow) -> Result<&str, ApiError> {
+    let Some(tcr_brand_id) = brand.tcr_brand_id.as_deref() else {
+        return Err(ApiError::conflict(
+            "brand_not_registered",
+            format!(
+                "the brand is not registered with TCR (status {}), so it cannot have campaigns yet",
+                brand.status
+            ),
+        ));
+    };
+    if brand.tcr_status.as_deref() == Some("DELETED") {
+        return Err(ApiError::conflict(
+            "brand_deleted",
+            "the brand is deleted at TCR",
+        ));
+    }
+    let identity = brand
+        .identity_status
+        .as_deref()
+        .and_then(IdentityStatus::parse);
+    match identity {
+        Some(IdentityStatus::Verified | IdentityStatus::VettedVerified) => Ok(tcr_brand_id),
+        other => Err(ApiError::conflict(
+            "brand_not_verified",
+            format!(
+                "TCR lets only VERIFIED or VETTED_VERIFIED brands register campaigns; this brand is {}{}",
+                other.map_or("still being scored", |s| s.as_str()),
+                match other {
+                    Some(IdentityStatus::Unverified) =>
+                        " (see its feedback, then appeal or order a vetting)",
+                    Some(IdentityStatus::SelfDeclared) =>
+                        " (a sole proprietor is verified by OTP first)",
+                    _ => "",
+                }
+            ),
+        )),
+    }
+}
+
+impl CampaignService {
+    pub fn new(
+        pool: PgPool,
+        cqrs: Arc<PostgresCqrs<Campaign>>,
+        tcr: Arc<dyn TcrPort>,
+        wake: Wake,
+    ) -> Self {
+        Self {
+            pool,
+            cqrs,
+            tcr,
+            wake,
+        }
+    }
+
+    pub fn tcr(&self) -> &dyn TcrPort {
+        self.tcr.as_ref()
+    }
+
+    /// Records a campaign command (for the API and the sync workers alike).
+    pub async fn execute(
+        &self,
+        campaign_id: Uuid,
+        command: CampaignCommand,
+        metadata: EventMetadata,
+    ) -> Result<(), ApiError> {
+        let result = event_store::execute(
+            &self.cqrs,
+            &campaign_id.to_string(),
+            command,
+            metadata.to_map(),
+        )
+        .await
+        .map_err(command_error);
+        self.wake.poke();
+        result
+    }
+
+    /// The campaign's current state from its events.
+    pub async fn load(&self, campaign_id: Uuid) -> Result<(Campaign, usize), ApiError> {
+        event_store::load::<Campaign>(&self.pool, &campaign_id.to_string())
+            .await
+            .map_err(command_error)
+    }
+
+    /// The read model once it shows everything recorded so far.
+    pub async fn settled_row(&self, campaign_id: Uuid) -> Result<CampaignRow, ApiError> {
+        let (_, sequence) = self.load(campaign_id).await?;
+        crate::consistency::read_back("campaign", sequence, || {
+            campaign_rows::get(&self.pool, campaign_id, None)
+        })
+        .await
+    }
+
+    /// Asks TCR's campaign builder whether the brand qualifies for the use case.
+    pub async fn qualify(
+        &self,
+        tcr_brand_id: &str,
+        usecase: &str,
+    ) -> Result<UsecaseQualification, ApiError> {
+        let reply = self.tcr.qualify(tcr_brand_id, usecase).await;
+        reply.result.map_err(|error| {
+            ApiError::from_tcr(
+                &error,
+                "TCR did not qualify the brand for this use case; nothing was registered or billed.",
+            )
+        })
+    }
+
+    /// Registers a new campaign: the brand must be ready, the carriers' demands met.
+    pub async fn register(
+        &self,
+        context: &CommandContext,
+        brand: &BrandRow,
+        profile: CampaignProfile,
+    ) -> Result<CampaignOutcome, ApiError> {
+        let tcr_brand_id = require_campaign_ready(brand)?.to_string();
+        let qualification = self.qualify(&tcr_brand_id, &profile.usecase).await?;
+        profile
+            .check_qualification(&qualification)
+            .map_err(ApiError::validation)?;
+
+        let campaign_id = Uuid::new_v4();
+        let reference_id = reference_for(campaign_id);
+        let request = profile.to_tcr_request(&tcr_brand_id, &reference_id);
+        self.execute(
+            campaign_id,
+            CampaignCommand::RequestRegistration {
+                campaign_id: campaign_id.to_string(),
+                customer_id: context.customer_id.to_string(),
+                brand_id: brand.brand_id.to_string(),
+                tcr_brand_id,
+                reference_id,
+                profile,
+                qualification,
+            },
+            context.metadata(),
+        )
+        .await?;
+        let reply = self.tcr.create_campaign(&request).await;
+        let metadata = context.metadata().with_tcr_call(reply.call.clone());
+        match reply.result {
+            Ok(submission) => {
+                let tcr_campaign_id = submission.campaign_id.clone();
+                self.execute(
+                    campaign_id,
+                    CampaignCommand::RecordSubmissionAccepted {
+                        submission,
+                        adopted: false,
+                    },
+                    metadata,
+                )
+                .await?;
+                // Billing dates and the carriers' first word, so the answer shows them.
+                self.observe(
+                    campaign_id,
+                    &tcr_campaign_id,
+                    vec![],
+                    context.metadata(),
+                    Source::Api,
+                )
+                .await
+                .ok();
+                Ok(CampaignOutcome::Done(Box::new(
+                    self.settled_row(campaign_id).await?,
+                )))
+            }
+            Err(error) => {
+                self.execute(
+                    campaign_id,
+                    CampaignCommand::RecordSubmissionFailed {
+                        error: error.clone(),
+                    },
+                    metadata,
+                )
+                .await?;
+                self.settled_row(campaign_id).await?;
+                Ok(CampaignOutcome::Failed { campaign_id, error })
+            }
+        }
+    }
+
+    /// Records an action, performs it at TCR with `call`, records the outcome and reads TCR's
+    /// state back. `Ok(None)` when the action changes nothing (nothing is recorded or sent).
+    pub async fn act<F, Fut>(
+        &self,
+        context: &CommandContext,
+        campaign_id: Uuid,
+        request: CampaignCommand,
+        call: F,
+    ) -> Result<Option<CampaignOutcome>, ApiError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = TcrReply<ActionAnswer>>,
+    {
+        let (before, before_sequence) = self.load(campaign_id).await?;
+        self.execute(campaign_id, request, context.metadata())
+            .await?;
+        let (after, sequence) = self.load(campaign_id).await?;
+        if sequence == before_sequence || after.pending_action.is_none() {
+            return Ok(None);
+        }
+        let Some(tcr_campaign_id) = before.tcr_campaign_id.clone() else {
+            return Err(ApiError::conflict(
+                "campaign_not_registered",
+                "the campaign is not registered with TCR",
+            ));
+        };
+        let reply = call(tcr_campaign_id.clone()).await;
+        let metadata = context.metadata().with_tcr_call(reply.call.clone());
+        match reply.result {
+            Ok(answer) => {
+                self.execute(
+                    campaign_id,
+                    CampaignCommand::RecordActionAccepted { answer },
+                    metadata,
+                )
+                .await?;
+                self.observe(
+                    campaign_id,
+                    &tcr_campaign_id,
+                    vec![],
+                    context.metadata(),
+                    Source::Api,
+                )
+                .await
+                .ok();
+                Ok(Some(CampaignOutcome::Done(Box::new(
+                    self.settled_row(campaign_id).await?,
+                ))))
+            }
+            Err(error) => {
+                self.execute(
+                    campaign_id,
+                    CampaignCommand::RecordActionFailed {
+                        error: error.clone(),
+                    },
+                    metadata,
+                )
+                .await?;
+                self.settled_row(campaign_id).await?;
+                Ok(Some(CampaignOutcome::Failed { campaign_id, error }))
+            }
+        }
+    }
+
+    /// Reads the campaign, its carriers and its sharing from TCR and records what changed (or
+    /// a confirmation). `reasons` are carriers' explanations from webhooks.
+    pub async fn observe(
+        &self,
+        campaign_id: Uuid,
+        tcr_campaign_id: &str,
+        reasons: Vec<(Mno, OperationStatus, CarrierReason)>,
+        metadata: EventMetadata,
+        source: Source,
+    ) -> Result<bool, TcrError> {
+        let observed_at = Utc::now();
+        let campaign = self.tcr.get_campaign(tcr_campaign_id).await;
+        let statuses = self.tcr.operation_status(tcr_campaign_id).await;
+        let sharing = self.tcr.campaign_sharing(tcr_campaign_id).await;
+        // The carriers' answer is the one that matters most for the record.
+        let metadata = metadata.with_tcr_call(statuses.call.clone());
+        let campaign = campaign.result?;
+        let statuses = statuses.result?;
+        let sharing = sharing.result.unwrap_or(None);
+        let (before, _) = self.load(campaign_id).await.map_err(|e| {
+            TcrError::Unreachable(format!("could not load the campaign: {}", e.body.message))
+        })?;
+        self.execute(
+            campaign_id,
+            CampaignCommand::ObserveTcrState(Box::new(Observation {
+                campaign: Some(campaign),
+                operation_status: Some(statuses),
+                reasons,
+                sharing,
+                source,
+                observed_at,
+            })),
+            metadata,
+        )
+        .await
+        .map_err(|e| TcrError::Unreachable(format!("could not record: {}", e.body.message)))?;
+        let (after, _) = self.load(campaign_id).await.map_err(|e| {
+            TcrError::Unreachable(format!("could not load the campaign: {}", e.body.message))
+        })?;
+        Ok(after.carriers != before.carriers
+            || after.tcr_status != before.tcr_status
+            || after.sharing != before.sharing
+            || after.billing != before.billing)
+    }
+}
