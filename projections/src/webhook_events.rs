@@ -253,6 +253,8 @@ pub struct PendingDelivery {
     pub category: String,
     pub event_type: Option<String>,
     pub tcr_brand_id: Option<String>,
+    pub tcr_campaign_id: Option<String>,
+    pub payload: Option<Value>,
     pub attempts: i32,
     pub received_at: DateTime<Utc>,
 }
@@ -273,7 +275,7 @@ pub async fn lease_due(
                         ORDER BY received_at
                         LIMIT $1
                         FOR UPDATE SKIP LOCKED)
-          RETURNING id, category, event_type, tcr_brand_id, attempts, received_at",
+          RETURNING id, category, event_type, tcr_brand_id, tcr_campaign_id, payload, attempts, received_at",
     )
     .bind(limit)
     .bind(lease_secs)

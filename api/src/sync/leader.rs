@@ -47,6 +47,12 @@ impl SyncWorkers {
                 if let Err(error) = self.poll_due().await {
                     tracing::warn!(%error, "poll pass failed");
                 }
+                if let Err(error) = self.retry_pending_campaigns().await {
+                    tracing::warn!(%error, "campaign retry pass failed");
+                }
+                if let Err(error) = self.poll_campaigns_due().await {
+                    tracing::warn!(%error, "campaign poll pass failed");
+                }
                 tokio::select! {
                     _ = tokio::time::sleep(self.config.tick) => {}
                     _ = shutdown.changed() => {

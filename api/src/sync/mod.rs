@@ -16,6 +16,7 @@ use crate::brand_service::BrandService;
 use crate::config::SyncConfig;
 use crate::error::ApiError;
 
+pub mod campaigns;
 pub mod leader;
 pub mod retrier;
 pub mod subscription;

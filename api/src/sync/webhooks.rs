@@ -2,9 +2,12 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use tendlc_domain::campaign::{CarrierReason, Mno};
 use tendlc_domain::metadata::{EventMetadata, Source};
+use tendlc_domain::values::OperationStatus;
 use tendlc_domain::webhook::{ProcessingOutcome, WebhookCommand};
 use tendlc_projections::brands as brand_rows;
+use tendlc_projections::campaigns as campaign_rows;
 use tendlc_projections::webhook_events::{self, PendingDelivery};
 use tokio::sync::watch;
 
@@ -68,45 +71,127 @@ impl SyncWorkers {
 
     /// Applies one delivery, or defers it with the reason.
     async fn apply_delivery(&self, delivery: &PendingDelivery) -> Result<(), SyncError> {
-        let (outcome, detail) = match (delivery.category.as_str(), delivery.tcr_brand_id.as_deref())
-        {
-            ("BRAND", Some(tcr_brand_id)) => {
-                let Some(brand) = brand_rows::find_by_tcr_id(&self.pool, tcr_brand_id).await?
-                else {
-                    return self
-                        .defer(delivery, format!("no brand {tcr_brand_id} is known yet"))
-                        .await;
-                };
-                match self
-                    .observe_brand(&brand, "system:webhook", &delivery.id, Source::Webhook)
-                    .await
-                {
-                    Ok(Observed::Changed) => (
-                        ProcessingOutcome::Applied,
-                        format!("brand {} updated from TCR", brand.brand_id),
-                    ),
-                    Ok(Observed::Unchanged) => (
-                        ProcessingOutcome::NoChange,
-                        format!("brand {} already matched TCR", brand.brand_id),
-                    ),
-                    Err(error) => {
-                        return self
-                            .defer(delivery, format!("could not confirm with TCR: {error}"))
-                            .await
-                    }
-                }
+        let event_type = delivery.event_type.as_deref().unwrap_or_default();
+        let applied = match (
+            delivery.category.as_str(),
+            delivery.tcr_campaign_id.as_deref(),
+            delivery.tcr_brand_id.as_deref(),
+        ) {
+            // Campaign events, and campaign sharing / carrier events whatever their category.
+            (_, Some(tcr_campaign_id), _) => {
+                self.apply_to_campaign(delivery, tcr_campaign_id).await?
             }
-            ("BRAND", None) => (
+            ("BRAND" | "VETTING", None, Some(tcr_brand_id)) => {
+                // Vetting, appeal and OTP outcomes live in the brand's identity records.
+                let records = delivery.category == "VETTING"
+                    || event_type.contains("APPEAL")
+                    || event_type.contains("OTP")
+                    || event_type.contains("VET");
+                self.apply_to_brand(delivery, tcr_brand_id, records).await?
+            }
+            (category, None, None) => Some((
                 ProcessingOutcome::Ignored,
-                "the delivery names no brand".to_string(),
-            ),
-            (category, _) => (
+                format!("the {category} delivery names no brand or campaign"),
+            )),
+            (category, None, Some(_)) => Some((
                 ProcessingOutcome::Ignored,
-                format!("{category} deliveries are kept for the audit log; nothing to apply yet"),
-            ),
+                format!("{category} deliveries are kept for the audit log; nothing to apply"),
+            )),
         };
-        self.record(delivery, WebhookCommand::RecordOutcome { outcome, detail })
+        match applied {
+            Some((outcome, detail)) => {
+                self.record(delivery, WebhookCommand::RecordOutcome { outcome, detail })
+                    .await
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// `None` when the delivery was deferred (already recorded).
+    async fn apply_to_brand(
+        &self,
+        delivery: &PendingDelivery,
+        tcr_brand_id: &str,
+        records: bool,
+    ) -> Result<Option<(ProcessingOutcome, String)>, SyncError> {
+        let Some(brand) = brand_rows::find_by_tcr_id(&self.pool, tcr_brand_id).await? else {
+            self.defer(delivery, format!("no brand {tcr_brand_id} is known yet"))
+                .await?;
+            return Ok(None);
+        };
+        match self
+            .observe_brand_records(
+                &brand,
+                "system:webhook",
+                &delivery.id,
+                Source::Webhook,
+                records,
+            )
             .await
+        {
+            Ok(Observed::Changed) => Ok(Some((
+                ProcessingOutcome::Applied,
+                format!("brand {} updated from TCR", brand.brand_id),
+            ))),
+            Ok(Observed::Unchanged) => Ok(Some((
+                ProcessingOutcome::NoChange,
+                format!("brand {} already matched TCR", brand.brand_id),
+            ))),
+            Err(error) => {
+                self.defer(delivery, format!("could not confirm with TCR: {error}"))
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// `None` when the delivery was deferred (already recorded).
+    async fn apply_to_campaign(
+        &self,
+        delivery: &PendingDelivery,
+        tcr_campaign_id: &str,
+    ) -> Result<Option<(ProcessingOutcome, String)>, SyncError> {
+        let Some(campaign) = campaign_rows::find_by_tcr_id(&self.pool, tcr_campaign_id).await?
+        else {
+            self.defer(
+                delivery,
+                format!("no campaign {tcr_campaign_id} is known yet"),
+            )
+            .await?;
+            return Ok(None);
+        };
+        let metadata = EventMetadata::new(
+            Some(campaign.customer_id.to_string()),
+            "system:webhook",
+            &delivery.id,
+            Source::Webhook,
+        )
+        .with_instance(self.instance.to_string());
+        match self
+            .campaigns
+            .observe(
+                campaign.campaign_id,
+                tcr_campaign_id,
+                carrier_reasons(delivery),
+                metadata,
+                Source::Webhook,
+            )
+            .await
+        {
+            Ok(true) => Ok(Some((
+                ProcessingOutcome::Applied,
+                format!("campaign {} updated from TCR", campaign.campaign_id),
+            ))),
+            Ok(false) => Ok(Some((
+                ProcessingOutcome::NoChange,
+                format!("campaign {} already matched TCR", campaign.campaign_id),
+            ))),
+            Err(error) => {
+                self.defer(delivery, format!("could not confirm with TCR: {error}"))
+                    .await?;
+                Ok(None)
+            }
+        }
     }
 
     /// Applies what is due; returns how many deliveries were taken.
@@ -141,5 +226,33 @@ impl SyncWorkers {
                 _ = shutdown.changed() => {}
             }
         }
+    }
+}
+
+/// A carrier's reason, when the delivery is a carrier rejecting or suspending the campaign: the
+/// reason applies only if TCR, asked afterwards, confirms that status.
+fn carrier_reasons(delivery: &PendingDelivery) -> Vec<(Mno, OperationStatus, CarrierReason)> {
+    let Some(payload) = &delivery.payload else {
+        return vec![];
+    };
+    let status = match delivery.event_type.as_deref() {
+        Some("MNO_CAMPAIGN_OPERATION_REJECTED") => OperationStatus::Rejected,
+        Some("MNO_CAMPAIGN_OPERATION_SUSPENDED") => OperationStatus::Suspended,
+        _ => return vec![],
+    };
+    let mno = payload
+        .get("mnoId")
+        .and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|t| t.parse().ok()))
+        })
+        .and_then(|id| u32::try_from(id).ok())
+        .and_then(Mno::known);
+    let text = payload.get("description").and_then(|d| d.as_str());
+    match (mno, text) {
+        (Some(mno), Some(text)) if !text.trim().is_empty() => {
+            vec![(mno, status, CarrierReason::from_text(text))]
+        }
+        _ => vec![],
     }
 }
