@@ -129,6 +129,8 @@ pub struct AppOptions {
     pub tokens: Option<TokenKeys>,
     /// 0 = unlimited (tests register in bursts).
     pub submissions_per_minute: u32,
+    /// Further simulator settings (campaign review, vetting, sharing and appeal delays, …).
+    pub sim: Option<std::sync::Arc<dyn Fn(&mut SimConfig) + Send + Sync>>,
 }
 
 impl Default for AppOptions {
@@ -152,6 +154,7 @@ impl Default for AppOptions {
             tls: None,
             tls_trust: None,
             submissions_per_minute: 0,
+            sim: None,
         }
     }
 }
@@ -179,7 +182,22 @@ impl TestApp {
     pub async fn spawn_with(options: AppOptions) -> TestApp {
         crate::secret_scan::capture_logs();
         let db = TestDatabase::create().await;
-        let sim = Sim::start(options.scoring_delay, options.sim_faults.clone()).await;
+        let sim = {
+            let (scoring_delay, faults, adjust) = (
+                options.scoring_delay,
+                options.sim_faults.clone(),
+                options.sim.clone(),
+            );
+            Sim::start_with(move |config| {
+                config.scoring_delay = scoring_delay;
+                config.faults = faults;
+                config.webhook_retry_backoff = Duration::from_millis(200);
+                if let Some(adjust) = adjust {
+                    adjust(config);
+                }
+            })
+            .await
+        };
         let jwt_secret = random_secret(48);
         for secret in [&jwt_secret, &sim.api_key, &sim.api_secret] {
             db.guard_secret(secret);

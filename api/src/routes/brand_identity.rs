@@ -105,6 +105,16 @@ fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
     })
 }
 
+/// The acting customer's brand, checked before anything else is looked at, so another
+/// customer's brand is simply not found.
+async fn own_brand(state: &AppState, caller: &Caller, id: &str) -> Result<BrandRow, ApiError> {
+    let customer_id = caller.acting_customer()?;
+    let id = path_id(id, "brand")?;
+    brand_rows::get(&state.pool, id, Some(customer_id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("brand"))
+}
+
 /// Records the action, performs it at TCR, and answers with the brand as it now stands.
 async fn run<F, Fut>(
     state: &AppState,
@@ -215,6 +225,7 @@ async fn order_vetting(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(&body, &["provider", "vettingClass"], &mut errors);
@@ -282,6 +293,7 @@ async fn import_vetting(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(
@@ -402,6 +414,7 @@ async fn appeal(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(
@@ -504,6 +517,7 @@ async fn send_otp(
     Path(id): Path<String>,
     body: Option<Json<Value>>,
 ) -> Result<Response, ApiError> {
+    own_brand(&state, &caller, &id).await?;
     let body = body
         .map(|Json(v)| v)
         .unwrap_or(Value::Object(Default::default()));
@@ -571,6 +585,7 @@ async fn verify_otp(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(&body, &["otpPin"], &mut errors);
@@ -651,6 +666,7 @@ async fn delete_brand(
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    own_brand(&state, &caller, &id).await?;
     let brand_id: Uuid = path_id(&id, "brand")?;
     let active = campaign_rows::active_for_brand(&state.pool, brand_id).await?;
     if active > 0 {

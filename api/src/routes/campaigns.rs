@@ -341,6 +341,7 @@ async fn update(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    owned(&state, caller.acting_customer()?, &id).await?;
     let patch = json_body(body)?;
     let tcr = state.tcr.clone();
     run_action(
@@ -410,6 +411,7 @@ async fn resubmit(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    owned(&state, caller.acting_customer()?, &id).await?;
     let body = json_body(body)?;
     let requested = match body.get("mnoIds") {
         None | Some(Value::Null) => None,
@@ -502,6 +504,7 @@ async fn nudge(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    owned(&state, caller.acting_customer()?, &id).await?;
     let body = json_body(body)?;
     let mut errors = tendlc_domain::validation::ValidationErrors::new();
     let intent = match body.get("nudgeIntent").and_then(Value::as_str) {
@@ -569,6 +572,7 @@ async fn share(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    owned(&state, caller.acting_customer()?, &id).await?;
     let body = json_body(body)?;
     let cnp = body
         .get("upstreamCnpId")
@@ -628,6 +632,10 @@ async fn qualify(
     Path(id): Path<String>,
     params: Result<axum::extract::Query<QualifyQuery>, QueryRejection>,
 ) -> Result<Json<UsecaseQualification>, ApiError> {
+    let id = path_id(&id, "brand")?;
+    let brand = brand_rows::get(&state.pool, id, caller.read_scope())
+        .await?
+        .ok_or_else(|| ApiError::not_found("brand"))?;
     let params = query(params)?;
     let usecase = params
         .usecase
@@ -639,10 +647,6 @@ async fn qualify(
                 format!("is required, one of {}", USE_CASES.join(", ")),
             )
         })?;
-    let id = path_id(&id, "brand")?;
-    let brand = brand_rows::get(&state.pool, id, caller.read_scope())
-        .await?
-        .ok_or_else(|| ApiError::not_found("brand"))?;
     let tcr_brand_id = require_campaign_ready(&brand)?;
     Ok(Json(state.campaigns.qualify(tcr_brand_id, &usecase).await?))
 }
