@@ -433,9 +433,9 @@ async fn import(
     answer(import_vet(&sim, &brand_id, &body))
 }
 
-/// Imports a vet done elsewhere, `ACTIVE` at once. A `vettingToken` (or, without one, a
-/// `vettingId`) containing `invalid` is not found (520), one containing `expired` has expired
-/// (508).
+/// Imports a vet done elsewhere, `ACTIVE` at once. A `vettingId` or `vettingToken` containing
+/// `invalid` is not found (520), one containing `expired` has expired (508); Aegis reports
+/// containing `enhanced` or `political` are of that class, the rest STANDARD.
 fn import_vet(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<Value, Rejection> {
     let body = Body::parse(bytes)?;
     let mut problems = Problems::default();
@@ -452,7 +452,7 @@ fn import_vet(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<Value, Re
     }
     problems.into_result()?;
     let (provider, vetting_id) = (evp.expect("checked"), vetting_id.expect("checked"));
-    let proof = token.unwrap_or(vetting_id).to_ascii_lowercase();
+    let proof = format!("{vetting_id} {}", token.unwrap_or_default()).to_ascii_lowercase();
     if proof.contains("invalid") {
         return Err(ApiError::simulated(520).into());
     }

@@ -316,6 +316,11 @@ pub(in crate::tcr_sim) fn problems(fields: &CampaignFields) -> Vec<ApiError> {
                     ));
                 } else if rule.name.ends_with("Keywords") {
                     errors.extend(check_keywords(rule.name, value));
+                } else if rule.name == "resellerId" && !is_reseller_id(value) {
+                    errors.push(ApiError::invalid(
+                        "resellerId",
+                        format!("resellerId must be R followed by 6 uppercase letters or digits, e.g. {NO_RESELLER}"),
+                    ));
                 }
             }
         }
@@ -337,14 +342,6 @@ pub(in crate::tcr_sim) fn problems(fields: &CampaignFields) -> Vec<ApiError> {
             "termsAndConditions",
             "termsAndConditions must be true: the CSP has to accept TCR's terms and conditions",
         ));
-    }
-    if let Some(reseller) = fields.get("resellerId") {
-        if !is_reseller_id(reseller) {
-            errors.push(ApiError::invalid(
-                "resellerId",
-                format!("resellerId must be R followed by 6 uppercase letters or digits, e.g. {NO_RESELLER}"),
-            ));
-        }
     }
     if let Some(code) = fields.get("usecase") {
         match enums::use_case(code) {
