@@ -55,6 +55,18 @@ struct SimArgs {
     /// Seconds from brand registration to identity scoring.
     #[arg(long, default_value_t = 30.0)]
     scoring_delay_secs: f64,
+    /// Seconds a carrier takes to decide on a campaign in REVIEW.
+    #[arg(long, default_value_t = 30.0)]
+    campaign_review_delay_secs: f64,
+    /// Seconds an ordered external vet spends PENDING, then again UNSCORE, before its result.
+    #[arg(long, default_value_t = 30.0)]
+    vetting_delay_secs: f64,
+    /// Seconds an upstream partner takes to accept or decline a shared campaign.
+    #[arg(long, default_value_t = 30.0)]
+    sharing_delay_secs: f64,
+    /// Seconds TCR takes to decide a brand identity appeal.
+    #[arg(long, default_value_t = 60.0)]
+    appeal_delay_secs: f64,
     /// The simulated CSP's id.
     #[arg(long, default_value = "S1MCSP0")]
     csp_id: String,
@@ -165,6 +177,12 @@ async fn main() -> anyhow::Result<()> {
                 csp_id: args.csp_id,
                 csp_name: args.csp_name,
                 scoring_delay: Duration::from_secs_f64(args.scoring_delay_secs.max(0.0)),
+                campaign_review_delay: Duration::from_secs_f64(
+                    args.campaign_review_delay_secs.max(0.0),
+                ),
+                vetting_delay: Duration::from_secs_f64(args.vetting_delay_secs.max(0.0)),
+                sharing_delay: Duration::from_secs_f64(args.sharing_delay_secs.max(0.0)),
+                appeal_delay: Duration::from_secs_f64(args.appeal_delay_secs.max(0.0)),
                 read_rate_per_sec: args.read_rate_per_sec,
                 write_rate_per_10s: args.write_rate_per_10s,
                 webhook_retries: args.webhook_retries,

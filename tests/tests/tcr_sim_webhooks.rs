@@ -6,8 +6,7 @@
 //! = HMAC-SHA1 of URL + JCS body, keyed by the API secret).
 mod common;
 
-use std::collections::{BTreeSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -16,224 +15,11 @@ use serde_json::{json, Value};
 use tendlc_adapters::tcr_sim::{
     ApiFailure, Corruption, DeliveryRecord, SimConfig, SimFaults, SimHandleError, FAULT_HEADER,
 };
-use tendlc_adapters::webhook_signature::{self, Verdict};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-// ---------------------------------------------------------------------------------------------
-// A webhook receiver that records what it gets
-// ---------------------------------------------------------------------------------------------
-
-/// One POST the receiver got.
-#[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    path: String,
-    content_type: String,
-    signature: Option<String>,
-    body: Vec<u8>,
-    at: Instant,
-}
-
-impl Received {
-    fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    /// The event type, or a note that the body is not JSON.
-    fn event_type(&self) -> String {
-        self.json()
-            .and_then(|v| v["eventType"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| "<not JSON>".to_owned())
-    }
-
-    fn event(&self) -> Value {
-        self.json().unwrap_or_else(|| {
-            panic!(
-                "the receiver got a body that is not JSON: {:?}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    fn verdict(&self, secret: &str, url: &str) -> Verdict {
-        webhook_signature::verify(secret, url, &self.body, self.signature.as_deref())
-    }
-}
-
-/// How the receiver answers: queued statuses first, then `status`; after `stall`.
-struct Plan {
-    next: VecDeque<u16>,
-    status: u16,
-    body: String,
-    stall: Duration,
-}
-
-/// A plain HTTP/1.1 server on 127.0.0.1 that records each request and answers per its plan.
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<Received>>>,
-    plan: Arc<Mutex<Plan>>,
-}
-
-impl Receiver {
-    async fn start(path: &str) -> Receiver {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("binding 127.0.0.1:0 for the webhook receiver failed");
-        let addr = listener.local_addr().expect("the receiver has no address");
-        let got = Arc::new(Mutex::new(Vec::new()));
-        let plan = Arc::new(Mutex::new(Plan {
-            next: VecDeque::new(),
-            status: 200,
-            body: "OK".to_owned(),
-            stall: Duration::ZERO,
-        }));
-        let (got_, plan_) = (got.clone(), plan.clone());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve_one(stream, got_.clone(), plan_.clone()));
-            }
-        });
-        Receiver {
-            url: format!("http://{addr}{path}"),
-            got,
-            plan,
-        }
-    }
-
-    /// Answers the next requests with `statuses`, then as before.
-    fn answer_next(&self, statuses: &[u16]) {
-        self.plan.lock().unwrap().next.extend(statuses);
-    }
-
-    fn answer_always(&self, status: u16, body: &str) {
-        let mut plan = self.plan.lock().unwrap();
-        plan.status = status;
-        plan.body = body.to_owned();
-    }
-
-    fn stall(&self, stall: Duration) {
-        self.plan.lock().unwrap().stall = stall;
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-
-    fn types(&self) -> Vec<String> {
-        self.received().iter().map(Received::event_type).collect()
-    }
-
-    /// Waits until at least `n` requests arrived; fails saying what did arrive.
-    async fn wait_for(&self, n: usize, within: Duration, what: &str) -> Vec<Received> {
-        let started = Instant::now();
-        loop {
-            let got = self.received();
-            if got.len() >= n {
-                return got;
-            }
-            if started.elapsed() > within {
-                panic!(
-                    "{what}: expected {n} webhook deliveries within {within:?}, got {}: {:?}",
-                    got.len(),
-                    self.types()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    /// Waits `quiet`, then checks that exactly `n` requests arrived in all.
-    async fn expect_total(&self, n: usize, quiet: Duration, what: &str) -> Vec<Received> {
-        tokio::time::sleep(quiet).await;
-        let got = self.received();
-        assert_eq!(
-            got.len(),
-            n,
-            "{what}: expected exactly {n} webhook deliveries, got {:?}",
-            self.types()
-        );
-        got
-    }
-}
-
-async fn serve_one(
-    mut stream: tokio::net::TcpStream,
-    got: Arc<Mutex<Vec<Received>>>,
-    plan: Arc<Mutex<Plan>>,
-) -> std::io::Result<()> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default().to_owned();
-    let path = request_line.next().unwrap_or_default().to_owned();
-    let header = |name: &str| {
-        head.split("\r\n").skip(1).find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_owned())
-        })
-    };
-    let length: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < head_end + length {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    let body = buffer[head_end..buffer.len().min(head_end + length)].to_vec();
-    got.lock().unwrap().push(Received {
-        method,
-        path,
-        content_type: header("content-type").unwrap_or_default(),
-        signature: header("x-registry-signature"),
-        body,
-        at: Instant::now(),
-    });
-    let (status, answer, stall) = {
-        let mut plan = plan.lock().unwrap();
-        let status = plan.next.pop_front().unwrap_or(plan.status);
-        (status, plan.body.clone(), plan.stall)
-    };
-    tokio::time::sleep(stall).await;
-    let response = format!(
-        "HTTP/1.1 {status} Whatever\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n{answer}",
-        answer.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
-}
+use tendlc_adapters::webhook_signature::Verdict;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-async fn subscribe(sim: &TestSim, category: &str, endpoint: &str) -> Value {
-    let body = json!({"eventCategory": category, "webhookEndpoint": endpoint});
-    let what = format!("PUT /webhook/subscription {body}");
-    let answer = sim
-        .call(Method::PUT, "/webhook/subscription", Some(&body))
-        .await;
-    answer.expect(StatusCode::OK, &what);
-    answer.json(&what)
-}
 
 /// A simulator (scoring `scoring_ms`, fast retries unless `tune` says otherwise) with BRAND
 /// events subscribed to a fresh receiver.
@@ -248,7 +34,7 @@ async fn sim_and_receiver(
     })
     .await;
     let receiver = Receiver::start("/hooks/tcr/brand").await;
-    subscribe(&sim, "BRAND", &receiver.url).await;
+    sim.subscribe("BRAND", &receiver.url).await;
     (sim, receiver)
 }
 
@@ -309,7 +95,7 @@ async fn subscriptions_are_set_listed_replaced_and_removed_as_the_document_says(
         ("CAMPAIGN", "http://b.example:8080/hooks/campaign?x=1"),
         ("BRAND", "https://c.example/hooks/brand-v2"),
     ] {
-        let echo = subscribe(&sim, category, endpoint).await;
+        let echo = sim.subscribe(category, endpoint).await;
         assert_schema(put_schema, &echo, "PUT /webhook/subscription answer");
         assert_component(
             "WebhookSubscription",
@@ -489,7 +275,7 @@ async fn bad_subscriptions_are_refused_with_error_501_and_change_nothing() {
         "refused subscriptions must not be stored"
     );
 
-    let echo = subscribe(&sim, "VETTING", &at_limit).await;
+    let echo = sim.subscribe("VETTING", &at_limit).await;
     assert_eq!(
         echo["webhookEndpoint"], at_limit,
         "a 255-character endpoint is allowed"
@@ -742,8 +528,8 @@ async fn update_and_delete_send_brand_update_and_a_single_brand_delete() {
 async fn only_subscribed_categories_get_events() {
     let sim = spawn_sim(|c| c.scoring_delay = Duration::from_millis(200)).await;
     let receiver = Receiver::start("/hooks/campaign").await;
-    subscribe(&sim, "CAMPAIGN", &receiver.url).await;
-    subscribe(&sim, "BRAND", &receiver.url).await;
+    sim.subscribe("CAMPAIGN", &receiver.url).await;
+    sim.subscribe("BRAND", &receiver.url).await;
     sim.call(Method::DELETE, "/webhook/subscription/BRAND", None)
         .await
         .expect(StatusCode::NO_CONTENT, "unsubscribing BRAND");
@@ -784,7 +570,7 @@ async fn the_mock_endpoint_posts_a_mock_event_and_reports_the_answer() {
 
     let receiver = Receiver::start("/hooks/brand").await;
     receiver.answer_always(202, "thanks");
-    subscribe(&sim, "BRAND", &receiver.url).await;
+    sim.subscribe("BRAND", &receiver.url).await;
     let path = "/webhook/subscription/eventType/BRAND_IDENTITY_STATUS_UPDATE/mock";
     let answer = sim.get(path).await;
     answer.expect(StatusCode::OK, path);
@@ -824,7 +610,7 @@ async fn the_mock_endpoint_posts_a_mock_event_and_reports_the_answer() {
 
     // Another category, and an endpoint nobody listens on.
     let campaigns = Receiver::start("/hooks/campaign").await;
-    subscribe(&sim, "CAMPAIGN", &campaigns.url).await;
+    sim.subscribe("CAMPAIGN", &campaigns.url).await;
     let report = sim
         .get("/webhook/subscription/eventType/CAMPAIGN_SHARE_ADD/mock")
         .await
@@ -836,7 +622,7 @@ async fn the_mock_endpoint_posts_a_mock_event_and_reports_the_answer() {
         .event();
     assert!(event["campaignId"].is_string(), "a campaign event: {event}");
 
-    subscribe(&sim, "VETTING", "http://127.0.0.1:1/closed").await;
+    sim.subscribe("VETTING", "http://127.0.0.1:1/closed").await;
     let report = sim
         .get("/webhook/subscription/eventType/EVP_REPORT_SCORE/mock")
         .await
@@ -909,7 +695,7 @@ async fn an_out_of_band_identity_change_updates_the_brand_and_sends_the_event() 
 async fn a_failed_delivery_is_retried_after_a_one_second_backoff() {
     let sim = spawn_sim(|c| c.scoring_delay = Duration::from_secs(60)).await;
     let receiver = Receiver::start("/hooks/brand").await;
-    subscribe(&sim, "BRAND", &receiver.url).await;
+    sim.subscribe("BRAND", &receiver.url).await;
     receiver.answer_next(&[500]);
     sim.create(&brand_request("PRIVATE_PROFIT")).await;
     let got = receiver
@@ -982,7 +768,7 @@ async fn zero_retries_turns_retrying_off_and_an_unreachable_endpoint_is_recorded
     .await;
     let receiver = Receiver::start("/hooks/brand").await;
     receiver.answer_always(500, "broken");
-    subscribe(&sim, "BRAND", &receiver.url).await;
+    sim.subscribe("BRAND", &receiver.url).await;
     sim.create(&brand_request("PRIVATE_PROFIT")).await;
     receiver
         .wait_for(1, Duration::from_secs(1), "BRAND_ADD")
@@ -991,7 +777,7 @@ async fn zero_retries_turns_retrying_off_and_an_unreachable_endpoint_is_recorded
         .expect_total(1, Duration::from_millis(500), "no retry with 0 retries")
         .await;
 
-    subscribe(&sim, "BRAND", "http://127.0.0.1:1/closed").await;
+    sim.subscribe("BRAND", "http://127.0.0.1:1/closed").await;
     sim.create(&brand_request("PRIVATE_PROFIT")).await;
     let started = Instant::now();
     let record = loop {

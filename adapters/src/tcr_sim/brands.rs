@@ -1,4 +1,4 @@
-//! `/brand` routes: register (non-blocking), read, search, update and delete brands.
+//! `/brand` routes: register (non-blocking), read, search, update, delete and revet brands.
 use std::time::{Duration, Instant};
 
 use axum::{
@@ -6,14 +6,16 @@ use axum::{
     extract::{rejection::QueryRejection, Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{get, post, put},
     Json, Router,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::enums::{BRAND_STATUSES, ENTITY_TYPES, IDENTITY_STATUSES};
 use super::errors::{ApiError, Rejection};
-use super::magic::Magic;
+use super::events;
+use super::magic::{Magic, Site};
+use super::paging::Page;
 use super::state::{schedule_scoring, BrandFields, BrandRecord, IdentityStatus, SharedSim};
 use super::validate::{self, BrandBody};
 use super::webhooks;
@@ -27,11 +29,11 @@ const IDENTITY_FIELDS: &[&str] = &[
     "mobilePhone",
 ];
 
+/// These are locked while the brand has campaigns or external vets (error 537).
+const LOCKED_FIELDS: &[&str] = &["companyName", "ein", "einIssuingCountry", "entityType"];
+
 /// TCR lets `brandRelationship` change "once every 3 months".
 const RELATIONSHIP_CHANGE_INTERVAL: Duration = Duration::from_secs(90 * 24 * 60 * 60);
-
-const DEFAULT_RECORDS_PER_PAGE: usize = 10;
-const MAX_RECORDS_PER_PAGE: usize = 500;
 
 pub(super) fn router() -> Router<SharedSim> {
     Router::new()
@@ -41,6 +43,7 @@ pub(super) fn router() -> Router<SharedSim> {
             "/v2/brand/{brand_id}",
             get(get_brand).put(update).delete(delete),
         )
+        .route("/v2/brand/{brand_id}/revet", put(revet))
 }
 
 async fn create(State(sim): State<SharedSim>, body: Bytes) -> Response {
@@ -75,17 +78,22 @@ async fn get_brand(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -
 }
 
 /// Soft delete: the brand stays readable with `status` `DELETED`. Only the first delete sends
-/// `BRAND_DELETE`.
+/// `BRAND_DELETE`; a brand with campaigns not yet expired cannot be deleted (542).
 async fn delete(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -> Response {
-    let event = match sim.registry().get_mut(&brand_id) {
+    let mut registry = sim.registry();
+    if registry.has_active_campaigns(&brand_id) {
+        return Rejection::from(ApiError::simulated(542)).into_response();
+    }
+    let event = match registry.get_mut(&brand_id) {
         Some(brand) => {
             let first = !brand.deleted;
             brand.deleted = true;
             tracing::info!(brand_id, "brand deleted");
-            first.then(|| webhooks::brand_event(&sim, "BRAND_DELETE", brand))
+            first.then(|| events::brand_event(&sim, "BRAND_DELETE", brand))
         }
         None => return Rejection::from(ApiError::not_found("brandId")).into_response(),
     };
+    drop(registry);
     if let Some(event) = event {
         webhooks::emit(&sim, event);
     }
@@ -94,19 +102,19 @@ async fn delete(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -> R
 
 fn read_body(bytes: &[u8]) -> Result<(BrandBody, Magic), Rejection> {
     let body = BrandBody::parse(bytes)?;
-    let magic = Magic::parse(body.display_name().unwrap_or_default())
+    let magic = Magic::parse(body.display_name().unwrap_or_default(), Site::BrandName)
         .map_err(|problem| ApiError::invalid("displayName", problem))?;
     Ok((body, magic))
 }
 
 /// The answer `[sim:http-NNN]` or `[sim:error-NNN]` asks for, before anything is stored.
-fn forced_failure(magic: &Magic) -> Option<Response> {
+pub(super) fn forced_failure(magic: &Magic, site: Site) -> Option<Response> {
     if let Some(status) = magic.http_status {
         return Some(status.into_response());
     }
     magic
         .tcr_error
-        .map(|code| Rejection::from(ApiError::simulated(code)).into_response())
+        .map(|code| Rejection::from(ApiError::simulated_at(code, site)).into_response())
 }
 
 /// The identity status a brand shows while TCR scores it.
@@ -119,16 +127,18 @@ fn while_scoring(fields: &BrandFields) -> IdentityStatus {
 }
 
 /// The identity status scoring ends with: sole proprietors stay self-declared until their OTP.
-fn verdict(fields: &BrandFields, magic: &Magic) -> IdentityStatus {
-    magic.scoring.unwrap_or(if fields.is_sole_proprietor() {
-        IdentityStatus::SelfDeclared
-    } else {
-        IdentityStatus::Verified
-    })
+fn verdict(fields: &BrandFields, magic: &Magic, otp_verified: bool) -> IdentityStatus {
+    magic
+        .scoring
+        .unwrap_or(if fields.is_sole_proprietor() && !otp_verified {
+            IdentityStatus::SelfDeclared
+        } else {
+            IdentityStatus::Verified
+        })
 }
 
 fn register(sim: &SharedSim, body: &BrandBody, magic: &Magic) -> Response {
-    if let Some(failure) = forced_failure(magic) {
+    if let Some(failure) = forced_failure(magic, Site::BrandName) {
         return failure;
     }
     let fields = body.apply_to(&BrandFields::default());
@@ -136,7 +146,7 @@ fn register(sim: &SharedSim, body: &BrandBody, magic: &Magic) -> Response {
     if !problems.is_empty() {
         return Rejection(problems).into_response();
     }
-    let verdict = verdict(&fields, magic);
+    let verdict = verdict(&fields, magic, false);
     let (brand, brand_id, round, event) = {
         let mut registry = sim.registry();
         if let Some(reference_id) = fields.get("referenceId") {
@@ -151,7 +161,7 @@ fn register(sim: &SharedSim, body: &BrandBody, magic: &Magic) -> Response {
             brand.to_json(&sim.config.csp_id),
             brand.brand_id.clone(),
             round,
-            webhooks::brand_event(sim, "BRAND_ADD", brand),
+            events::brand_event(sim, "BRAND_ADD", brand),
         )
     };
     tracing::info!(brand_id, "brand registered");
@@ -164,7 +174,7 @@ fn register(sim: &SharedSim, body: &BrandBody, magic: &Magic) -> Response {
 }
 
 fn change(sim: &SharedSim, brand_id: &str, body: &BrandBody, magic: &Magic) -> Response {
-    if let Some(failure) = forced_failure(magic) {
+    if let Some(failure) = forced_failure(magic, Site::BrandName) {
         return failure;
     }
     let mut registry = sim.registry();
@@ -190,20 +200,31 @@ fn change(sim: &SharedSim, brand_id: &str, body: &BrandBody, magic: &Magic) -> R
     {
         return Rejection::from(ApiError::simulated(528)).into_response();
     }
-    let identity_changed = IDENTITY_FIELDS
-        .iter()
-        .any(|name| fields.get(name) != current.fields.get(name));
-    let verdict = verdict(&fields, magic);
+    let changed = |name: &&str| fields.get(name) != current.fields.get(name);
+    let locked = LOCKED_FIELDS.iter().any(changed)
+        && (registry.has_active_campaigns(brand_id)
+            || current.vettings.iter().any(|v| v.is_live()));
+    if locked {
+        return Rejection::from(ApiError::simulated(537)).into_response();
+    }
+    let identity_changed = IDENTITY_FIELDS.iter().any(changed);
+    let phone_changed = changed(&"mobilePhone");
+    let otp_verified = current.mobile_phone_verified_date().is_some() && !phone_changed;
+    let verdict = verdict(&fields, magic, otp_verified);
     let meanwhile = while_scoring(&fields);
 
     let brand: &mut BrandRecord = registry.get_mut(brand_id).expect("looked up above");
     brand.fields = fields;
+    if phone_changed {
+        // A new mobile phone has to pass its own OTP.
+        brand.otp = None;
+    }
     if relationship_changed {
         brand.relationship_changed_at = Some(Instant::now());
     }
     let rescoring = identity_changed.then(|| brand.start_scoring(meanwhile));
     let answer = brand.to_json(&sim.config.csp_id);
-    let event = webhooks::brand_event(sim, "BRAND_UPDATE", brand);
+    let event = events::brand_event(sim, "BRAND_UPDATE", brand);
     drop(registry);
 
     tracing::info!(brand_id, identity_changed, "brand updated");
@@ -225,6 +246,45 @@ fn update_problems(body: &BrandBody, merged: &BrandFields) -> Vec<ApiError> {
     problems
 }
 
+/// Scores the brand again: `202` with the brand, whose identity stays as it is until the verdict
+/// (`BRAND_REVET` now, `BRAND_SCORE_UPDATE` and `BRAND_IDENTITY_STATUS_UPDATE` later). Refused
+/// while scoring (527) and when nothing changed since the last scoring (525).
+async fn revet(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -> Response {
+    let mut registry = sim.registry();
+    let Some(brand) = registry.get_mut(&brand_id).filter(|b| !b.deleted) else {
+        return Rejection::from(ApiError::not_found("brandId")).into_response();
+    };
+    if brand.is_scoring() {
+        return Rejection::from(ApiError::simulated(527)).into_response();
+    }
+    if brand.fields == brand.scored_fields {
+        return Rejection::from(ApiError::new(
+            525,
+            "Revet not allowed with identical brand information. Update the brand profile before requesting a re-vet",
+            &[],
+        ))
+        .into_response();
+    }
+    let magic = Magic::of_stored(
+        brand.fields.get("displayName").unwrap_or_default(),
+        Site::BrandName,
+    );
+    let verdict = verdict(
+        &brand.fields,
+        &magic,
+        brand.mobile_phone_verified_date().is_some(),
+    );
+    let meanwhile = brand.identity_status;
+    let round = brand.start_scoring(meanwhile);
+    let answer = brand.to_json(&sim.config.csp_id);
+    let event = events::brand_event(&sim, "BRAND_REVET", brand);
+    drop(registry);
+    tracing::info!(brand_id, "brand revet");
+    webhooks::emit(&sim, event);
+    schedule_scoring(&sim, brand_id, round, verdict);
+    (StatusCode::ACCEPTED, Json(answer)).into_response()
+}
+
 /// `GET /brand`'s filters; empty values count as absent.
 #[derive(Debug)]
 struct Search {
@@ -232,8 +292,7 @@ struct Search {
     tags: Vec<String>,
     mock: Option<bool>,
     deleted: bool,
-    page: usize,
-    records_per_page: usize,
+    page: Page,
 }
 
 impl Search {
@@ -243,8 +302,7 @@ impl Search {
             tags: Vec::new(),
             mock: None,
             deleted: false,
-            page: 1,
-            records_per_page: DEFAULT_RECORDS_PER_PAGE,
+            page: Page::default(),
         };
         let mut errors = Vec::new();
         let one_of = |name: &str, value: &str, allowed: &[&str]| {
@@ -274,26 +332,7 @@ impl Search {
                     search.tags.push(value.to_lowercase());
                     None
                 }
-                "page" => match value.parse::<usize>() {
-                    Ok(page) if page >= 1 => {
-                        search.page = page;
-                        None
-                    }
-                    _ => Some(ApiError::invalid(
-                        "page",
-                        "page must be an integer of at least 1",
-                    )),
-                },
-                "recordsPerPage" => match value.parse::<usize>() {
-                    Ok(n) if (1..=MAX_RECORDS_PER_PAGE).contains(&n) => {
-                        search.records_per_page = n;
-                        None
-                    }
-                    _ => Some(ApiError::invalid(
-                        "recordsPerPage",
-                        format!("recordsPerPage must be between 1 and {MAX_RECORDS_PER_PAGE}"),
-                    )),
-                },
+                _ if Page::is_param(&name) => search.page.set(&name, &value).err(),
                 _ => None,
             };
             match error {
@@ -341,14 +380,5 @@ async fn search(
         .filter(|(brand, json)| search.matches(brand, json))
         .map(|(_, json)| json)
         .collect();
-    let records: Vec<&Value> = found
-        .iter()
-        .skip((search.page - 1).saturating_mul(search.records_per_page))
-        .take(search.records_per_page)
-        .collect();
-    Ok(Json(json!({
-        "records": records,
-        "page": search.page,
-        "totalRecords": found.len(),
-    })))
+    Ok(Json(search.page.record_set(found)))
 }

@@ -1,12 +1,14 @@
 //! [`SimHandle`]: reach into a running simulator from a test or tool.
 use serde_json::Value;
 
+use super::campaigns;
+use super::events;
 use super::faults::SimFaults;
 use super::state::{IdentityStatus, SharedSim};
 use super::webhooks::{self, DeliveryRecord};
 
 /// A cheap, cloneable handle on one running simulator: change its faults, read what it
-/// delivered, look at and change its brands out of band.
+/// delivered, look at its brands and campaigns and change them out of band.
 #[derive(Clone)]
 pub struct SimHandle {
     pub(super) sim: SharedSim,
@@ -23,6 +25,16 @@ pub enum SimHandleError {
     UnknownIdentityStatus(String),
     /// The subscription is not one TCR would accept (category or endpoint).
     InvalidSubscription(String),
+    /// No campaign has this id.
+    UnknownCampaign(String),
+    /// The campaign is expired; carriers change nothing about it any more.
+    ExpiredCampaign(String),
+    /// The campaign was never submitted to this carrier (network id).
+    CarrierNotOnCampaign(u64),
+    /// Not one of `REVIEW`, `REGISTERED`, `REJECTED`, `SUSPENDED`.
+    UnknownOperationStatus(String),
+    /// Not a `rejectionCategory` (for REJECTED) or `suspensionCategory` (for SUSPENDED).
+    UnknownCategory(String),
 }
 
 impl std::fmt::Display for SimHandleError {
@@ -38,6 +50,20 @@ impl std::fmt::Display for SimHandleError {
             SimHandleError::InvalidSubscription(problem) => {
                 write!(f, "invalid webhook subscription: {problem}")
             }
+            SimHandleError::UnknownCampaign(id) => write!(f, "the simulator has no campaign {id}"),
+            SimHandleError::ExpiredCampaign(id) => write!(f, "campaign {id} is expired"),
+            SimHandleError::CarrierNotOnCampaign(mno_id) => {
+                write!(f, "the campaign was not submitted to carrier {mno_id}")
+            }
+            SimHandleError::UnknownOperationStatus(status) => write!(
+                f,
+                "{status:?} is not an operation status (REVIEW, REGISTERED, REJECTED, SUSPENDED)"
+            ),
+            SimHandleError::UnknownCategory(category) => write!(
+                f,
+                "{category:?} is not a rejectionCategory (for REJECTED) or suspensionCategory \
+                 (for SUSPENDED)"
+            ),
         }
     }
 }
@@ -116,7 +142,7 @@ impl SimHandle {
                 return Err(SimHandleError::DeletedBrand(brand_id.to_owned()));
             }
             brand.override_identity(status);
-            webhooks::brand_event(&self.sim, "BRAND_IDENTITY_STATUS_UPDATE", brand)
+            events::brand_event(&self.sim, "BRAND_IDENTITY_STATUS_UPDATE", brand)
         };
         tracing::info!(
             brand_id,
@@ -125,6 +151,47 @@ impl SimHandle {
         );
         webhooks::emit(&self.sim, event);
         Ok(())
+    }
+
+    /// The campaign as `GET /campaign/{campaignId}` shows it (`Campaign_CSP_EX`).
+    pub fn campaign(&self, campaign_id: &str) -> Option<Value> {
+        campaigns::campaign_json(&self.sim, campaign_id)
+    }
+
+    /// A carrier acts out of band: campaign `campaign_id` shows `status` (`REVIEW`, `REGISTERED`,
+    /// `REJECTED`, `SUSPENDED`) on carrier `mno_id` at once, a review under way there no longer
+    /// counts, and the matching `MNO_CAMPAIGN_OPERATION_*` event goes out (`_UNSUSPENDED` for
+    /// REGISTERED after SUSPENDED). REJECTED takes a `rejectionCategory` (default
+    /// `SAMPLE_MESSAGE`), SUSPENDED a `suspensionCategory` (default `SPAM`); `text` defaults to
+    /// the category's sentence. Must be called inside a Tokio runtime.
+    pub fn set_operation_status(
+        &self,
+        campaign_id: &str,
+        mno_id: u64,
+        status: &str,
+        category: Option<&str>,
+        text: Option<&str>,
+    ) -> Result<(), SimHandleError> {
+        campaigns::act_out_of_band(&self.sim, campaign_id, mno_id, status, category, text)
+    }
+
+    /// The PIN of the latest OTP sent to the sole proprietor (always `123456` for a mock brand).
+    pub fn otp_pin(&self, brand_id: &str) -> Option<String> {
+        self.sim
+            .registry()
+            .get(brand_id)
+            .and_then(|brand| brand.otp.as_ref().map(|otp| otp.pin.clone()))
+    }
+
+    /// The brand's external vets as `GET /brand/{brandId}/externalVetting` shows them
+    /// (`ExternalVetting`), oldest first; empty for an unknown brand.
+    pub fn vettings(&self, brand_id: &str) -> Vec<Value> {
+        self.sim
+            .registry()
+            .get(brand_id)
+            .map_or_else(Vec::new, |brand| {
+                brand.vettings.iter().map(|v| v.to_json()).collect()
+            })
     }
 }
 

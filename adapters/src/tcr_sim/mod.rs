@@ -99,15 +99,23 @@
 //! # Ok(()) }
 //! ```
 
+mod appeals;
 mod auth;
+mod body;
 mod brands;
+mod campaigns;
 mod enums;
 mod errors;
+mod events;
 mod faults;
 mod handle;
 mod magic;
+mod otp;
+mod paging;
+mod qualify;
 mod state;
 mod validate;
+mod vetting;
 mod webhooks;
 
 use std::sync::Arc;
@@ -118,6 +126,7 @@ use axum::{http::StatusCode, routing::get, Router};
 pub use faults::{parse_rate, ApiFailure, SimFaults, API_TIMEOUT_HOLD, FAULT_HEADER};
 pub use handle::{SimHandle, SimHandleError};
 pub use magic::MAGIC_INPUTS_HELP;
+pub use otp::MOCK_PIN;
 pub use webhooks::{Corruption, DeliveryRecord, EVENT_CATEGORIES, EVENT_TYPES};
 
 /// How one simulated TCR CSP account behaves.
@@ -133,6 +142,15 @@ pub struct SimConfig {
     pub csp_name: String,
     /// Time between registering (or re-scoring) a brand and its identity verdict.
     pub scoring_delay: Duration,
+    /// Time a carrier takes to decide on a campaign in `REVIEW` (and, for `[sim:mno-suspend-ID]`,
+    /// from registering it to suspending it).
+    pub campaign_review_delay: Duration,
+    /// Time an ordered external vet spends `PENDING`, then again `UNSCORE`, before its result.
+    pub vetting_delay: Duration,
+    /// Time an upstream partner takes to accept or decline a shared campaign.
+    pub sharing_delay: Duration,
+    /// Time TCR takes to decide an identity appeal.
+    pub appeal_delay: Duration,
     /// `GET` requests allowed per second; `0` turns the limit off.
     pub read_rate_per_sec: u32,
     /// `POST`/`PUT`/`DELETE` requests allowed per 10 seconds; `0` turns the limit off.
@@ -148,8 +166,9 @@ pub struct SimConfig {
 }
 
 impl Default for SimConfig {
-    /// TCR's published 2022 rate limits, a 30 s scoring time, 3 webhook retries from 1 s, a 10 s
-    /// webhook timeout and no faults; no credentials.
+    /// TCR's published 2022 rate limits; 30 s each for scoring, a carrier's review, each vetting
+    /// step and a partner's sharing decision, 60 s for an appeal; 3 webhook retries from 1 s, a
+    /// 10 s webhook timeout and no faults; no credentials.
     fn default() -> Self {
         Self {
             api_key: String::new(),
@@ -157,6 +176,10 @@ impl Default for SimConfig {
             csp_id: "S1MCSP0".to_owned(),
             csp_name: "Simulated CSP".to_owned(),
             scoring_delay: Duration::from_secs(30),
+            campaign_review_delay: Duration::from_secs(30),
+            vetting_delay: Duration::from_secs(30),
+            sharing_delay: Duration::from_secs(30),
+            appeal_delay: Duration::from_secs(60),
             read_rate_per_sec: 20,
             write_rate_per_10s: 20,
             webhook_retries: 3,
@@ -175,6 +198,10 @@ impl std::fmt::Debug for SimConfig {
             .field("csp_id", &self.csp_id)
             .field("csp_name", &self.csp_name)
             .field("scoring_delay", &self.scoring_delay)
+            .field("campaign_review_delay", &self.campaign_review_delay)
+            .field("vetting_delay", &self.vetting_delay)
+            .field("sharing_delay", &self.sharing_delay)
+            .field("appeal_delay", &self.appeal_delay)
             .field("read_rate_per_sec", &self.read_rate_per_sec)
             .field("write_rate_per_10s", &self.write_rate_per_10s)
             .field("webhook_retries", &self.webhook_retries)
@@ -196,6 +223,11 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
     let sim = Arc::new(state::Sim::new(config));
     let router = Router::new()
         .merge(brands::router())
+        .merge(vetting::router())
+        .merge(appeals::router())
+        .merge(otp::router())
+        .merge(qualify::router())
+        .merge(campaigns::router())
         .merge(enums::router())
         .merge(webhooks::router())
         .route("/v2/version", get(|| async { "5.23.0-sim" }))

@@ -1,4 +1,5 @@
-//! The simulated CSP account: its brands, its rate-limit windows and brand scoring.
+//! The simulated CSP account: its brands and campaigns, its rate-limit windows, brand scoring
+//! and the background steps (carrier reviews, vets, appeals) that play out later.
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -6,14 +7,19 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
+use super::appeals::Appeal;
+use super::campaigns::{CampaignRecord, Campaigns};
+use super::events;
 use super::faults::FaultState;
+use super::otp::Otp;
+use super::vetting::Vetting;
 use super::webhooks::{self, Hub};
 use super::SimConfig;
 
 pub(super) type SharedSim = Arc<Sim>;
 
-/// A brand's identity status. Scoring hands out the first three; `VETTED_VERIFIED` comes only
-/// out of band ([`SimHandle::set_identity_status`](super::SimHandle::set_identity_status)).
+/// A brand's identity status. Scoring hands out the first three; `VETTED_VERIFIED` comes from an
+/// external vet or out of band ([`SimHandle::set_identity_status`](super::SimHandle::set_identity_status)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum IdentityStatus {
     SelfDeclared,
@@ -72,7 +78,17 @@ pub(super) struct BrandRecord {
     pub create_date: String,
     /// Bumped whenever scoring (re)starts, so a stale scoring task cannot overwrite a newer one.
     scoring_round: u64,
+    /// Whether a scoring verdict is still to come (TCR's "brand PENDING", error 527).
+    scoring: bool,
+    /// The fields as they were when scoring last started: a revet of unchanged data is 525.
+    pub scored_fields: BrandFields,
     pub relationship_changed_at: Option<Instant>,
+    /// External vets, in order of creation.
+    pub vettings: Vec<Vetting>,
+    /// Identity appeals, in order of creation.
+    pub appeals: Vec<Appeal>,
+    /// The latest sole-proprietor OTP sent.
+    pub otp: Option<Otp>,
 }
 
 impl BrandRecord {
@@ -80,6 +96,8 @@ impl BrandRecord {
     pub fn start_scoring(&mut self, meanwhile: IdentityStatus) -> u64 {
         self.identity_status = meanwhile;
         self.scoring_round += 1;
+        self.scoring = true;
+        self.scored_fields = self.fields.clone();
         self.scoring_round
     }
 
@@ -87,6 +105,35 @@ impl BrandRecord {
     pub fn override_identity(&mut self, status: IdentityStatus) {
         self.identity_status = status;
         self.scoring_round += 1;
+        self.scoring = false;
+    }
+
+    /// Whether TCR is still scoring the brand.
+    pub fn is_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    /// `verdict`, raised to `VETTED_VERIFIED` when the brand holds an ACTIVE identity vet (a
+    /// scored STANDARD or ENHANCED one).
+    pub fn with_vetting(&self, verdict: IdentityStatus) -> IdentityStatus {
+        if self.best_vetting_score().is_some() {
+            IdentityStatus::VettedVerified
+        } else {
+            verdict
+        }
+    }
+
+    /// The best score of the brand's ACTIVE STANDARD or ENHANCED vets.
+    pub fn best_vetting_score(&self) -> Option<u8> {
+        self.vettings
+            .iter()
+            .filter_map(Vetting::identity_score)
+            .max()
+    }
+
+    /// When the sole proprietor's mobile phone passed its OTP.
+    pub fn mobile_phone_verified_date(&self) -> Option<&str> {
+        self.otp.as_ref().and_then(|otp| otp.verify_date.as_deref())
     }
 
     /// The brand as `Brand_CSP`.
@@ -117,15 +164,19 @@ impl BrandRecord {
         brand.insert("mock".into(), json!(self.fields.mock));
         brand.insert("optionalAttributes".into(), json!({}));
         brand.insert("createDate".into(), json!(self.create_date));
+        if let Some(verified) = self.mobile_phone_verified_date() {
+            brand.insert("mobilePhoneVerifiedDate".into(), json!(verified));
+        }
         Value::Object(brand)
     }
 }
 
-/// Every brand of the account, in registration order.
+/// Every brand and campaign of the account, in registration order.
 #[derive(Debug, Default)]
 pub(super) struct Registry {
     brands: Vec<BrandRecord>,
     by_id: HashMap<String, usize>,
+    pub campaigns: Campaigns,
 }
 
 impl Registry {
@@ -146,6 +197,19 @@ impl Registry {
         self.brands.len()
     }
 
+    /// A campaign and its brand (brands are never forgotten, only marked deleted).
+    pub fn campaign_and_brand(&self, campaign_id: &str) -> Option<(&CampaignRecord, &BrandRecord)> {
+        let campaign = self.campaigns.get(campaign_id)?;
+        Some((campaign, self.get(&campaign.brand_id)?))
+    }
+
+    /// Whether the brand has a campaign that is not expired.
+    pub fn has_active_campaigns(&self, brand_id: &str) -> bool {
+        self.campaigns
+            .iter()
+            .any(|c| c.brand_id == brand_id && c.is_active())
+    }
+
     /// Whether another brand (deleted ones included) holds `reference_id`, ignoring case.
     pub fn reference_taken(&self, reference_id: &str, except_brand: Option<&str>) -> bool {
         self.brands.iter().any(|b| {
@@ -159,7 +223,7 @@ impl Registry {
     /// Stores a new brand under a fresh `B` + 6 id.
     pub fn register(&mut self, fields: BrandFields) -> &mut BrandRecord {
         let brand_id = loop {
-            let candidate = random_id('B');
+            let candidate = random_id("B", 6);
             if !self.by_id.contains_key(&candidate) {
                 break candidate;
             }
@@ -170,20 +234,45 @@ impl Registry {
             fields,
             deleted: false,
             identity_status: IdentityStatus::Unverified,
-            create_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            create_date: now_text(),
             scoring_round: 0,
+            scoring: false,
+            scored_fields: BrandFields::default(),
             relationship_changed_at: None,
+            vettings: Vec::new(),
+            appeals: Vec::new(),
+            otp: None,
         });
         self.brands.last_mut().expect("just pushed")
     }
 }
 
-fn random_id(prefix: char) -> String {
+/// `prefix` and `len` random uppercase alphanumerics, TCR's id shape (`B1A2B3C`, `OTPK6RSGTV`).
+pub(super) fn random_id(prefix: &str, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let mut rng = rand::thread_rng();
-    std::iter::once(prefix)
-        .chain((0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char))
-        .collect()
+    let mut id = prefix.to_owned();
+    id.extend((0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char));
+    id
+}
+
+/// A moment as TCR writes timestamps: ISO-8601 UTC with milliseconds.
+pub(super) fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Now, as TCR writes timestamps.
+pub(super) fn now_text() -> String {
+    timestamp(chrono::Utc::now())
+}
+
+/// `at` plus whole calendar months (the end of a short month when the day does not exist).
+pub(super) fn months_later(
+    at: chrono::DateTime<chrono::Utc>,
+    months: u32,
+) -> chrono::DateTime<chrono::Utc> {
+    at.checked_add_months(chrono::Months::new(months))
+        .unwrap_or(at)
 }
 
 /// A sliding window admitting at most `limit` requests per `period` (`0` admits everything).
@@ -281,21 +370,39 @@ pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Gives the brand `verdict` after the scoring delay, unless scoring restarted meanwhile, and
-/// announces it with `BRAND_SCORE_UPDATE` then `BRAND_IDENTITY_STATUS_UPDATE` (not for a brand
-/// deleted meanwhile).
+/// Runs `step` after `delay` in the background, unless the simulator is gone by then (a weak
+/// handle lets a stopped simulator go away without waiting for its pending steps).
+pub(super) fn after(
+    sim: &SharedSim,
+    delay: Duration,
+    step: impl FnOnce(&SharedSim) + Send + 'static,
+) {
+    let sim = Arc::downgrade(sim);
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        if let Some(sim) = sim.upgrade() {
+            step(&sim);
+        }
+    });
+}
+
+/// Sends `events` in order.
+pub(super) fn emit_all(sim: &SharedSim, events: impl IntoIterator<Item = Value>) {
+    for event in events {
+        webhooks::emit(sim, event);
+    }
+}
+
+/// Gives the brand `verdict` (raised to `VETTED_VERIFIED` by an ACTIVE identity vet) after the
+/// scoring delay, unless scoring restarted meanwhile, and announces it with `BRAND_SCORE_UPDATE`
+/// then `BRAND_IDENTITY_STATUS_UPDATE` (not for a brand deleted meanwhile).
 pub(super) fn schedule_scoring(
     sim: &SharedSim,
     brand_id: String,
     round: u64,
     verdict: IdentityStatus,
 ) {
-    let delay = sim.config.scoring_delay;
-    // A weak handle lets a stopped simulator go away without waiting for its scoring tasks.
-    let sim = Arc::downgrade(sim);
-    tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        let Some(sim) = sim.upgrade() else { return };
+    after(sim, sim.config.scoring_delay, move |sim| {
         let events = {
             let mut registry = sim.registry();
             let Some(brand) = registry.get_mut(&brand_id) else {
@@ -304,19 +411,22 @@ pub(super) fn schedule_scoring(
             if brand.scoring_round != round {
                 return;
             }
-            brand.identity_status = verdict;
-            tracing::info!(brand_id, identity_status = verdict.as_str(), "brand scored");
+            brand.identity_status = brand.with_vetting(verdict);
+            brand.scoring = false;
+            tracing::info!(
+                brand_id,
+                identity_status = brand.identity_status.as_str(),
+                "brand scored"
+            );
             if brand.deleted {
                 return;
             }
             [
-                webhooks::brand_event(&sim, "BRAND_SCORE_UPDATE", brand),
-                webhooks::brand_event(&sim, "BRAND_IDENTITY_STATUS_UPDATE", brand),
+                events::brand_event(sim, "BRAND_SCORE_UPDATE", brand),
+                events::brand_event(sim, "BRAND_IDENTITY_STATUS_UPDATE", brand),
             ]
         };
-        for event in events {
-            webhooks::emit(&sim, event);
-        }
+        emit_all(sim, events);
     });
 }
 
@@ -343,7 +453,7 @@ mod tests {
 
     #[test]
     fn brand_ids_are_b_plus_six_uppercase_alphanumerics() {
-        let id = random_id('B');
+        let id = random_id("B", 6);
         assert_eq!(id.len(), 7, "{id}");
         assert!(id.starts_with('B'), "{id}");
         assert!(

@@ -308,7 +308,7 @@ fn check_entity_rules(brand: &BrandFields) -> Vec<ApiError> {
     errors
 }
 
-fn check_tags(tags: &[String]) -> Vec<ApiError> {
+pub(super) fn check_tags(tags: &[String]) -> Vec<ApiError> {
     let mut errors = Vec::new();
     if tags.len() > MAX_TAGS {
         errors.push(ApiError::invalid(

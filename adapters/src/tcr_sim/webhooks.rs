@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 
 use super::errors::{ApiError, Rejection};
-use super::state::{lock, BrandRecord, SharedSim, Sim};
+use super::state::{lock, SharedSim, Sim};
 use crate::webhook_signature;
 
 /// The categories a CSP can subscribe to, in the order `GET /webhook/eventCategory` lists them.
@@ -333,37 +333,6 @@ impl Hub {
 // ---------------------------------------------------------------------------------------------
 // Events
 // ---------------------------------------------------------------------------------------------
-
-/// A brand event as TCR sends it: a flat object (`shared/tcr-api.md` §6.3).
-pub(super) fn brand_event(sim: &Sim, event_type: &str, brand: &BrandRecord) -> Value {
-    let name = brand.fields.get("displayName").unwrap_or_default();
-    let id = &brand.brand_id;
-    let status = brand.identity_status.as_str();
-    let description = match event_type {
-        "BRAND_ADD" => format!("Brand {id} ({name}) is added"),
-        "BRAND_UPDATE" => format!("Brand {id} ({name}) is updated"),
-        "BRAND_DELETE" => format!("Brand {id} ({name}) is deleted"),
-        "BRAND_SCORE_UPDATE" => format!("Brand {id} ({name}) entity score is updated"),
-        "BRAND_IDENTITY_STATUS_UPDATE" => {
-            format!("Brand {id} ({name}) identity status is updated to {status}")
-        }
-        _ => format!("Brand {id} ({name}): {event_type}"),
-    };
-    let mut event = json!({
-        "eventType": event_type,
-        "cspId": sim.config.csp_id,
-        "cspName": sim.config.csp_name,
-        "brandId": id,
-        "brandName": name,
-        "brandReferenceId": brand.fields.get("referenceId"),
-        "description": description,
-        "mock": brand.fields.mock,
-    });
-    if event_type == "BRAND_IDENTITY_STATUS_UPDATE" {
-        event["brandIdentityStatus"] = json!(status);
-    }
-    event
-}
 
 /// What the mock endpoint sends for `event_type`: sample ids, `mock: true`.
 fn mock_event(sim: &Sim, event_type: &str, category: &str) -> Value {

@@ -1,6 +1,11 @@
 //! Shared by the TCR simulator's black-box tests: a simulator on a random port, HTTP answers
-//! read completely, valid brand requests, and checks against TCR's OpenAPI document.
+//! read completely, valid brand requests, a webhook receiver, and checks against TCR's OpenAPI
+//! document.
 #![allow(dead_code)]
+
+mod receiver;
+
+pub use receiver::*;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -192,6 +197,123 @@ impl TestSim {
             .expect("totalRecords is a number")
     }
 
+    /// `method path` with `body`, expecting 200 and a JSON answer matching `schema`.
+    pub async fn json_answer(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        schema: &Value,
+    ) -> Value {
+        let what = format!("{method} {path}");
+        let answer = self.call(method, path, body).await;
+        answer.expect(StatusCode::OK, &what);
+        let json = answer.json(&what);
+        assert_schema(schema, &json, &what);
+        json
+    }
+
+    /// Registers `request` and has TCR mark it VERIFIED at once; returns its `brandId`.
+    pub async fn verified_brand(&self, request: &Value) -> String {
+        let brand_id = text(&self.create(request).await, "brandId").to_owned();
+        self.handle
+            .set_identity_status(&brand_id, "VERIFIED")
+            .expect("the brand was just registered");
+        brand_id
+    }
+
+    pub async fn post_campaign(&self, body: &Value) -> Answer {
+        self.call(Method::POST, "/campaignBuilder", Some(body))
+            .await
+    }
+
+    /// Creates the campaign `body` describes, expecting success; returns the
+    /// `CampaignSubmissionResponse`.
+    pub async fn create_campaign(&self, body: &Value) -> Value {
+        let answer = self.post_campaign(body).await;
+        answer.expect(StatusCode::OK, "POST /campaignBuilder");
+        let created = answer.json("POST /campaignBuilder");
+        assert_component(
+            "CampaignSubmissionResponse",
+            &created,
+            "POST /campaignBuilder answer",
+        );
+        created
+    }
+
+    /// `GET /campaign/{campaignId}`, checked as `Campaign_CSP_EX`.
+    pub async fn get_campaign(&self, campaign_id: &str) -> Value {
+        self.json_answer(
+            Method::GET,
+            &format!("/campaign/{campaign_id}"),
+            None,
+            &component("Campaign_CSP_EX"),
+        )
+        .await
+    }
+
+    /// `GET /campaign/{campaignId}/operationStatus`, checked as a map of operation statuses.
+    pub async fn operation_status(&self, campaign_id: &str) -> Value {
+        let statuses = &response_schema("/enum/operationStatus", "get")["items"];
+        let schema = json!({"type": "object", "additionalProperties": statuses});
+        self.json_answer(
+            Method::GET,
+            &format!("/campaign/{campaign_id}/operationStatus"),
+            None,
+            &schema,
+        )
+        .await
+    }
+
+    /// Polls until carrier `mno_id` shows `wanted` for the campaign; returns how long that took.
+    pub async fn wait_for_operation(
+        &self,
+        campaign_id: &str,
+        mno_id: u64,
+        wanted: &str,
+    ) -> Duration {
+        let started = Instant::now();
+        let mut seen = Value::Null;
+        while started.elapsed() < Duration::from_secs(5) {
+            seen = self.operation_status(campaign_id).await;
+            if seen[mno_id.to_string()] == wanted {
+                return started.elapsed();
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "carrier {mno_id} never showed {wanted} for campaign {campaign_id} within 5 s; last \
+             seen {seen}"
+        );
+    }
+
+    /// Polls `GET path` (checked against `schema`) until `done` holds; returns that answer.
+    pub async fn poll(&self, path: &str, schema: &Value, done: impl Fn(&Value) -> bool) -> Value {
+        let started = Instant::now();
+        loop {
+            let seen = self.json_answer(Method::GET, path, None, schema).await;
+            if done(&seen) {
+                return seen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "GET {path} never reached the awaited state within 5 s; last seen {seen:#}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Subscribes `category` to `endpoint`; returns the echo.
+    pub async fn subscribe(&self, category: &str, endpoint: &str) -> Value {
+        let body = json!({"eventCategory": category, "webhookEndpoint": endpoint});
+        let what = format!("PUT /webhook/subscription {body}");
+        let answer = self
+            .call(Method::PUT, "/webhook/subscription", Some(&body))
+            .await;
+        answer.expect(StatusCode::OK, &what);
+        answer.json(&what)
+    }
+
     /// Polls the brand until it shows `wanted`; returns how long that took.
     pub async fn wait_for_identity(&self, brand_id: &str, wanted: &str) -> Duration {
         let started = Instant::now();
@@ -208,6 +330,39 @@ impl TestSim {
         );
     }
 }
+
+/// A complete, valid `CampaignRequest` for a MARKETING campaign of `brand_id` that every carrier
+/// accepts (two samples, opt-in, opt-out and help), with a fresh `referenceId`.
+pub fn campaign_request(brand_id: &str) -> Value {
+    json!({
+        "brandId": brand_id,
+        "usecase": "MARKETING",
+        "subUsecases": [],
+        "resellerId": "R000000",
+        "description": "Weekly offers and new arrivals from Acme Widgets for customers who signed up in store.",
+        "messageFlow": "Customers text JOIN to the store number or tick the SMS box at checkout; terms at https://acme.example/sms.",
+        "sample1": "Acme: 20% off all widgets this weekend! Reply STOP to opt out.",
+        "sample2": "Acme: new arrivals are in, see https://acme.example/new. Reply HELP for help.",
+        "subscriberOptin": true,
+        "subscriberOptout": true,
+        "subscriberHelp": true,
+        "optinKeywords": "JOIN,START",
+        "optinMessage": "Acme: you're in for weekly offers, up to 4 msgs/week. Reply STOP to cancel.",
+        "optoutKeywords": "STOP,QUIT",
+        "optoutMessage": "Acme: you're unsubscribed and will get no more messages.",
+        "helpKeywords": "HELP",
+        "helpMessage": "Acme: help at care@acme.example or 202-555-0143. Reply STOP to cancel.",
+        "embeddedLink": true,
+        "embeddedLinkSample": "https://acme.example/new",
+        "privacyPolicyLink": "https://acme.example/privacy",
+        "termsAndConditionsLink": "https://acme.example/sms",
+        "referenceId": format!("camp-{}", Uuid::new_v4()),
+        "autoRenewal": true,
+    })
+}
+
+/// The carriers of TCR's `shared/tcr-api.md` §2, by network id.
+pub const MNO_IDS: [u64; 6] = [10017, 10035, 10037, 10038, 10631, 10901];
 
 /// A complete, valid `BrandRequest` for `entity_type`, with a fresh `referenceId`.
 pub fn brand_request(entity_type: &str) -> Value {
