@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+use tendlc_domain::values::VettingStatus;
+
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
@@ -342,14 +344,16 @@ impl TcrPort for TcrHttpClient {
         map_reply(reply, |_| ())
     }
 
-    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand> {
-        self.call(
-            Method::PUT,
-            &format!("/brand/{tcr_brand_id}/revet"),
-            &[],
-            None,
-        )
-        .await
+    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<Option<TcrBrand>> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::PUT,
+                &format!("/brand/{tcr_brand_id}/revet"),
+                &[],
+                None,
+            )
+            .await;
+        map_reply(reply, |value| serde_json::from_value(value).ok())
     }
 
     async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback> {
@@ -391,27 +395,30 @@ impl TcrPort for TcrHttpClient {
     }
 
     async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>> {
+        // TCR requires the statuses wanted: all of them.
+        let statuses: Vec<(&str, &str)> = VettingStatus::ALL
+            .iter()
+            .map(|s| ("vettingStatus", s.as_str()))
+            .collect();
         self.call(
             Method::GET,
             &format!("/brand/{tcr_brand_id}/externalVetting"),
-            &[],
+            &statuses,
             None,
         )
         .await
     }
 
-    async fn appeal_brand(
-        &self,
-        tcr_brand_id: &str,
-        appeal: &TcrAppealRequest,
-    ) -> TcrReply<TcrAppeal> {
-        self.call(
-            Method::POST,
-            &format!("/brand/{tcr_brand_id}/appeal"),
-            &[],
-            Some(appeal),
-        )
-        .await
+    async fn appeal_brand(&self, tcr_brand_id: &str, appeal: &TcrAppealRequest) -> TcrReply<()> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::POST,
+                &format!("/brand/{tcr_brand_id}/appeal"),
+                &[],
+                Some(appeal),
+            )
+            .await;
+        map_reply(reply, |_| ())
     }
 
     async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>> {

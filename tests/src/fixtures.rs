@@ -38,6 +38,28 @@ pub fn sole_proprietor_brand() -> Value {
     })
 }
 
+/// A valid 2FA campaign for `brand_id` (ours).
+pub fn two_factor_campaign(brand_id: &str) -> Value {
+    json!({
+        "brandId": brand_id,
+        "usecase": "2FA",
+        "description": "One-time passcodes for Acme Widgets customers signing in to their accounts.",
+        "messageFlow": "Customers enter their mobile number when signing up at acmewidgets.com and confirm it.",
+        "sample1": "Your Acme Widgets code is 123456. It expires in 10 minutes. Reply STOP to opt out.",
+        "sample2": "Acme Widgets: use 654321 to sign in. Never share this code. Reply HELP for help.",
+        "subscriberOptin": true,
+        "optinKeywords": "START",
+        "optinMessage": "Acme Widgets: you will receive sign-in codes by text. Reply STOP to opt out.",
+        "subscriberOptout": true,
+        "optoutKeywords": "STOP",
+        "optoutMessage": "You will no longer receive Acme Widgets sign-in codes by text.",
+        "subscriberHelp": true,
+        "helpKeywords": "HELP",
+        "helpMessage": "Acme Widgets codes: email support@acmewidgets.com for help. Reply STOP to opt out.",
+        "privacyPolicyLink": "https://acmewidgets.com/privacy"
+    })
+}
+
 pub fn customer(ban: &str, tier: &str) -> Value {
     json!({
         "ban": ban,

@@ -357,6 +357,18 @@ impl TestApp {
         .expect("read events")
     }
 
+    /// The payloads of one aggregate's events of `event_type`, in order.
+    pub async fn payloads_of(&self, aggregate_id: &str, event_type: &str) -> Vec<Value> {
+        sqlx::query_scalar(
+            "SELECT payload FROM events WHERE aggregate_id = $1 AND event_type = $2 ORDER BY sequence",
+        )
+        .bind(aggregate_id)
+        .bind(event_type)
+        .fetch_all(&self.pool)
+        .await
+        .expect("read event payloads")
+    }
+
     /// A brand as the API shows it (as a super admin).
     pub async fn brand(&self, id: &str) -> Value {
         let response = self

@@ -56,10 +56,18 @@ async fn brand_with_identity(app: &TestApp, customer: Uuid, body: &Value, status
     let brand: Value = response.json().await.unwrap();
     assert_eq!(code, 201, "{brand}");
     let id = brand["id"].as_str().unwrap().to_string();
+    let tcr_id = brand["tcrBrandId"].as_str().unwrap().to_string();
+    // Scored, not just registered: TCR has sent its verdict, and tendlc shows it.
     eventually(
         Duration::from_secs(15),
-        &format!("brand to become {status}"),
-        || async { (app.brand(&id).await["identityStatus"] == status).then_some(()) },
+        &format!("brand to be scored {status}"),
+        || async {
+            let scored = app.sim.handle.deliveries().iter().any(|d| {
+                d.event_type == "BRAND_IDENTITY_STATUS_UPDATE"
+                    && d.payload["brandId"] == tcr_id.as_str()
+            });
+            (scored && app.brand(&id).await["identityStatus"] == status).then_some(())
+        },
     )
     .await;
     id
@@ -354,8 +362,9 @@ async fn a_sole_proprietor_is_verified_by_otp() {
             "{expected} in {events:?}"
         );
     }
+    // (The webhook audit log keeps TCR's mock delivery as received, PIN included.)
     let pins: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM events WHERE payload::text LIKE '%\"' || $1 || '\"%'",
+        "SELECT count(*) FROM events WHERE aggregate_type = 'Brand' AND payload::text LIKE '%\"' || $1 || '\"%'",
     )
     .bind(&pin)
     .fetch_one(&app.pool)

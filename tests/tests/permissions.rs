@@ -4,7 +4,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tendlc_api::auth::{allowed, Role};
 use tendlc_api::routes::{endpoints, Access};
-use tendlc_tests::fixtures::private_brand;
+use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
+use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;
 
 /// Who is calling.
@@ -47,7 +48,17 @@ impl Persona {
 
 #[tokio::test]
 async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(AppOptions {
+        scoring_delay: std::time::Duration::from_millis(200),
+        // No webhooks here: the poller reads TCR's verdict.
+        sync: tendlc_api::config::SyncConfig {
+            tick: std::time::Duration::from_millis(200),
+            poll_unverified: std::time::Duration::from_millis(300),
+            ..tendlc_api::config::SyncConfig::default()
+        },
+        ..AppOptions::default()
+    })
+    .await;
     let alpha = app.create_customer("BAN-PERM-A", "BASIC").await;
     let beta = app.create_customer("BAN-PERM-B", "BASIC").await;
     let brand: Value = app
@@ -57,6 +68,26 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
         .await
         .unwrap();
     let alpha_brand = brand["id"].as_str().unwrap().to_string();
+    // Campaign routes need a campaign, which needs a verified brand.
+    eventually(
+        std::time::Duration::from_secs(15),
+        "the brand to be verified",
+        || async { (app.brand(&alpha_brand).await["identityStatus"] == "VERIFIED").then_some(()) },
+    )
+    .await;
+    let campaign: Value = app
+        .as_operator_for(Method::POST, "/v1/messaging/campaigns", alpha)
+        .json(&two_factor_campaign(&alpha_brand))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alpha_campaign = campaign["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("campaign: {campaign}"))
+        .to_string();
     let tcr_brands_before = app.sim.handle.brand_count();
 
     let token = |persona: Persona| -> Option<String> {
@@ -82,6 +113,8 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
             "{id}",
             &if endpoint.path.starts_with("/v1/customers") {
                 alpha.to_string()
+            } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
+                alpha_campaign.clone()
             } else {
                 alpha_brand.clone()
             },

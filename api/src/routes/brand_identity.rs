@@ -367,7 +367,11 @@ async fn revet(
         request_id,
         &id,
         BrandAction::Revet,
-        |tcr_id| async move { answered(tcr.revet_brand(&tcr_id).await, BrandActionAnswer::Brand) },
+        |tcr_id| async move {
+            answered(tcr.revet_brand(&tcr_id).await, |brand| {
+                brand.map_or(BrandActionAnswer::None, BrandActionAnswer::Brand)
+            })
+        },
     )
     .await
 }
@@ -484,10 +488,9 @@ async fn appeal(
             explanation,
         },
         |tcr_id| async move {
-            answered(
-                tcr.appeal_brand(&tcr_id, &request).await,
-                BrandActionAnswer::Appeal,
-            )
+            answered(tcr.appeal_brand(&tcr_id, &request).await, |()| {
+                BrandActionAnswer::None
+            })
         },
     )
     .await

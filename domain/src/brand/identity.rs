@@ -53,7 +53,6 @@ impl BrandAction {
 pub enum BrandActionAnswer {
     None,
     Vetting(TcrVetting),
-    Appeal(TcrAppeal),
     OtpSent(TcrOtpSent),
     Brand(TcrBrand),
 }

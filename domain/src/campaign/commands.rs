@@ -11,6 +11,8 @@ use crate::values::NudgeIntent;
 
 /// What can be asked of a campaign. As with brands, every TCR outcome comes back as a command
 /// of its own, so the intent is recorded before TCR is called.
+// One is built per request or reading; their size does not matter, their shape does.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CampaignCommand {
     /// A customer asks for a new campaign; the brand was checked and qualified before.

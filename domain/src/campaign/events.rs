@@ -53,6 +53,8 @@ pub struct Billing {
 }
 
 /// Facts about one campaign. Never edited or deleted; new shapes get a new `event_version`.
+// One is built per request or reading; their size does not matter, their shape does.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum CampaignEvent {
     /// A customer asked for the campaign, and TCR qualified the brand for its use case.

@@ -561,31 +561,36 @@ impl CampaignProfile {
             );
         }
         let mut qualifying = 0;
+        // Several carriers may ask for the same thing: one error per field, naming them all.
+        let mut demands: Vec<(&str, String, Vec<String>)> = Vec::new();
+        let mut demand = |field: &'static str, what: String, mno: &Mno| match demands
+            .iter_mut()
+            .find(|(f, w, _)| *f == field && *w == what)
+        {
+            Some((_, _, carriers)) => carriers.push(mno.to_string()),
+            None => demands.push((field, what, vec![mno.to_string()])),
+        };
+        let mut samples_needed = (self.samples.len(), Vec::new());
         for mno in &self.mno_ids {
             let Some(carrier) = terms.mno_metadata.get(&mno.key()) else {
                 continue;
             };
             if !carrier.qualifies() {
-                errors.add(
+                demand(
                     "mnoIds",
                     format!(
-                        "{mno} does not take {} campaigns from this brand",
+                        "includes carriers that do not take {} campaigns from this brand",
                         self.usecase
                     ),
+                    mno,
                 );
                 continue;
             }
             qualifying += 1;
             let needed = carrier.min_msg_samples.unwrap_or(1) as usize;
-            if self.samples.len() < needed {
-                errors.add(
-                    format!("sample{}", self.samples.len() + 1),
-                    format!(
-                        "{mno} needs at least {needed} sample messages for {} (there are {})",
-                        self.usecase,
-                        self.samples.len()
-                    ),
-                );
+            if needed > self.samples.len() {
+                samples_needed.0 = samples_needed.0.max(needed);
+                samples_needed.1.push(mno.to_string());
             }
             for (demanded, set, flag) in [
                 (
@@ -605,21 +610,49 @@ impl CampaignProfile {
                 ),
             ] {
                 if demanded == Some(true) && !set {
-                    errors.add(flag, format!("must be true: {mno} requires it"));
+                    demand(flag, "must be true".into(), mno);
                 }
             }
             if carrier.no_embedded_link == Some(true) && self.embedded_link {
-                errors.add(
+                demand(
                     "embeddedLink",
-                    format!("must be false: {mno} does not allow links"),
+                    "must be false: links are not allowed".into(),
+                    mno,
                 );
             }
             if carrier.no_embedded_phone == Some(true) && self.embedded_phone {
-                errors.add(
+                demand(
                     "embeddedPhone",
-                    format!("must be false: {mno} does not allow phone numbers"),
+                    "must be false: phone numbers are not allowed".into(),
+                    mno,
                 );
             }
+        }
+        if !samples_needed.1.is_empty() {
+            errors.add(
+                format!("sample{}", self.samples.len() + 1),
+                format!(
+                    "{} needs at least {} sample messages (there are {}), as {} require",
+                    self.usecase,
+                    samples_needed.0,
+                    self.samples.len(),
+                    samples_needed.1.join(", ")
+                ),
+            );
+        }
+        for (field, what, carriers) in demands {
+            errors.add(
+                field,
+                format!(
+                    "{what} ({}: {})",
+                    if carriers.len() == 1 {
+                        "carrier"
+                    } else {
+                        "carriers"
+                    },
+                    carriers.join(", ")
+                ),
+            );
         }
         if qualifying == 0 && !self.mno_ids.is_empty() {
             errors.add(
@@ -630,8 +663,6 @@ impl CampaignProfile {
                 ),
             );
         }
-        // Several carriers may ask for the same thing: say it once per field and carrier.
-        errors.0.dedup();
         errors.into_result(())
     }
 

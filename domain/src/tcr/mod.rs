@@ -247,8 +247,8 @@ pub trait TcrPort: Send + Sync {
 
     /// `DELETE /brand/{brandId}`.
     async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()>;
-    /// `PUT /brand/{brandId}/revet`.
-    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand>;
+    /// `PUT /brand/{brandId}/revet`: the brand (200), or none while TCR works on it (202).
+    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<Option<TcrBrand>>;
     /// `GET /brand/feedback/{brandId}`.
     async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback>;
     /// `POST /brand/{brandId}/externalVetting`.
@@ -265,12 +265,8 @@ pub trait TcrPort: Send + Sync {
     ) -> TcrReply<TcrVetting>;
     /// `GET /brand/{brandId}/externalVetting`.
     async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>>;
-    /// `POST /brand/{brandId}/appeal`.
-    async fn appeal_brand(
-        &self,
-        tcr_brand_id: &str,
-        appeal: &TcrAppealRequest,
-    ) -> TcrReply<TcrAppeal>;
+    /// `POST /brand/{brandId}/appeal` (TCR answers 204).
+    async fn appeal_brand(&self, tcr_brand_id: &str, appeal: &TcrAppealRequest) -> TcrReply<()>;
     /// `GET /brand/{brandId}/appeal`.
     async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>>;
     /// `POST /brand/{brandId}/smsOtp`.
