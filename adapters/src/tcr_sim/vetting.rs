@@ -107,6 +107,11 @@ impl Vetting {
         set("vettingScore", self.score.map(|s| json!(s)));
         set("vettedDate", self.vetted_date.as_ref().map(|d| json!(d)));
         set("validUntil", self.valid_until.as_ref().map(|d| json!(d)));
+        // TCR's examples show an ACTIVE vet expiring when its validity ends.
+        set(
+            "expirationDate",
+            self.valid_until.as_ref().map(|d| json!(d)),
+        );
         vetting
     }
 

@@ -319,7 +319,7 @@ async fn search(
                     .as_str()
                     .is_some_and(|r| r.eq_ignore_ascii_case(wanted)),
                 "brandId" | "usecase" | "resellerId" | "status" => json[name] == wanted.as_str(),
-                "mock" | "autoRenewal" => json[name].to_string() == *wanted,
+                "mock" | "autoRenewal" => json[name].as_bool() == wanted.parse().ok(),
                 "upstreamCnpId" => campaign
                     .sharing()
                     .is_some_and(|s| s.upstream == wanted.as_str()),
