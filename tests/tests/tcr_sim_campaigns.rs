@@ -37,6 +37,12 @@ async fn scored(hooks: &Receiver, brand_id: &str) {
         .await;
 }
 
+/// Registers a brand of `entity_type` called `name` (markers and all); returns its `brandId`.
+async fn brand_named(sim: &TestSim, entity_type: &str, name: &str) -> String {
+    let request = with(brand_request(entity_type), "displayName", json!(name));
+    text(&sim.create(&request).await, "brandId").to_owned()
+}
+
 /// A verified, non-mock PRIVATE_PROFIT brand (mock campaigns cannot be shared).
 async fn real_brand(sim: &TestSim) -> String {
     let request = with(brand_request("PRIVATE_PROFIT"), "mock", json!(false));
@@ -254,12 +260,7 @@ async fn qualification_is_refused_while_scoring_and_for_brands_that_do_not_quali
     .await;
     assert_refused(&errors, 509, "usecase", "SOLE_PROPRIETOR for a company");
 
-    let unverified = with(
-        brand_request("PRIVATE_PROFIT"),
-        "displayName",
-        json!("Acme [sim:unverified]"),
-    );
-    let unverified = text(&sim.create(&unverified).await, "brandId").to_owned();
+    let unverified = brand_named(&sim, "PRIVATE_PROFIT", "Acme [sim:unverified]").await;
     scored(&hooks, &unverified).await;
     let errors = refused(
         &sim,
@@ -291,12 +292,7 @@ async fn qualification_is_refused_while_scoring_and_for_brands_that_do_not_quali
     );
     assert_eq!(sp["mnoMetadata"]["10017"]["msgClass"], "S");
 
-    let self_declared = with(
-        brand_request("NON_PROFIT"),
-        "displayName",
-        json!("Acme [sim:self-declared]"),
-    );
-    let self_declared = text(&sim.create(&self_declared).await, "brandId").to_owned();
+    let self_declared = brand_named(&sim, "NON_PROFIT", "Acme [sim:self-declared]").await;
     scored(&hooks, &self_declared).await;
     let errors = refused(
         &sim,
@@ -1346,12 +1342,7 @@ async fn imports_are_active_at_once_and_bad_tokens_are_refused() {
 #[tokio::test]
 async fn feedback_explains_an_unverified_brand_and_an_appeal_verifies_it() {
     let (sim, hooks) = sim_with_hooks().await;
-    let unverified = with(
-        brand_request("PRIVATE_PROFIT"),
-        "displayName",
-        json!("Acme [sim:unverified]"),
-    );
-    let brand_id = text(&sim.create(&unverified).await, "brandId").to_owned();
+    let brand_id = brand_named(&sim, "PRIVATE_PROFIT", "Acme [sim:unverified]").await;
     let feedback_path = format!("/brand/feedback/{brand_id}");
     let errors = refused(&sim, Method::GET, &feedback_path, None).await;
     assert_refused(&errors, 535, "brandId", "feedback while scoring");
@@ -1469,12 +1460,12 @@ async fn feedback_explains_an_unverified_brand_and_an_appeal_verifies_it() {
 #[tokio::test]
 async fn an_appeal_reject_marker_keeps_the_brand_unverified() {
     let (sim, hooks) = sim_with_hooks().await;
-    let request = with(
-        brand_request("NON_PROFIT"),
-        "displayName",
-        json!("Acme [sim:unverified] [sim:appeal-reject]"),
-    );
-    let brand_id = text(&sim.create(&request).await, "brandId").to_owned();
+    let brand_id = brand_named(
+        &sim,
+        "NON_PROFIT",
+        "Acme [sim:unverified] [sim:appeal-reject]",
+    )
+    .await;
     scored(&hooks, &brand_id).await;
     let path = format!("/brand/{brand_id}/appeal");
     sim.call(

@@ -16,6 +16,7 @@ use super::enums::BRAND_APPEAL_CATEGORIES;
 use super::errors::{ApiError, Rejection};
 use super::events;
 use super::magic::{Magic, Site};
+use super::query;
 use super::state::{after, emit_all, now_text, BrandRecord, IdentityStatus, SharedSim};
 
 const MAX_EXPLANATION: usize = 1024;
@@ -243,15 +244,11 @@ async fn list(
     Path(brand_id): Path<String>,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
-        return Rejection::from(ApiError::new(501, "Invalid query string", &[])).into_response();
+    let params = match query::read(params) {
+        Ok(params) => params,
+        Err(error) => return Rejection::from(error).into_response(),
     };
-    let wanted: Vec<&str> = params
-        .iter()
-        .filter(|(name, _)| name == "appealStatus")
-        .flat_map(|(_, v)| v.split(','))
-        .filter(|v| !v.is_empty())
-        .collect();
+    let wanted = query::values(&params, "appealStatus");
     if let Some(bad) = wanted.iter().find(|s| !["PENDING", "COMPLETE"].contains(s)) {
         return Rejection::from(ApiError::invalid(
             "appealStatus",

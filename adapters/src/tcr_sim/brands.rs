@@ -15,7 +15,7 @@ use super::enums::{BRAND_STATUSES, ENTITY_TYPES, IDENTITY_STATUSES};
 use super::errors::{ApiError, Rejection};
 use super::events;
 use super::magic::{Magic, Site};
-use super::paging::Page;
+use super::query::{self, Page};
 use super::state::{schedule_scoring, BrandFields, BrandRecord, IdentityStatus, SharedSim};
 use super::validate::{self, BrandBody};
 use super::webhooks;
@@ -370,9 +370,7 @@ async fn search(
     State(sim): State<SharedSim>,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<Value>, Rejection> {
-    let Query(params) =
-        params.map_err(|e| ApiError::new(501, format!("Invalid query string: {e}"), &[]))?;
-    let search = Search::parse(params)?;
+    let search = Search::parse(query::read(params)?)?;
     let registry = sim.registry();
     let found: Vec<Value> = registry
         .iter()

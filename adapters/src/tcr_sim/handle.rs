@@ -161,7 +161,8 @@ impl SimHandle {
     /// A carrier acts out of band: campaign `campaign_id` shows `status` (`REVIEW`, `REGISTERED`,
     /// `REJECTED`, `SUSPENDED`) on carrier `mno_id` at once, a review under way there no longer
     /// counts, and the matching `MNO_CAMPAIGN_OPERATION_*` event goes out (`_UNSUSPENDED` for
-    /// REGISTERED after SUSPENDED). REJECTED takes a `rejectionCategory` (default
+    /// REGISTERED after SUSPENDED). The status stays until the next such call or a resubmission
+    /// (REVIEW set this way is not decided later). REJECTED takes a `rejectionCategory` (default
     /// `SAMPLE_MESSAGE`), SUSPENDED a `suspensionCategory` (default `SPAM`); `text` defaults to
     /// the category's sentence. Must be called inside a Tokio runtime.
     pub fn set_operation_status(

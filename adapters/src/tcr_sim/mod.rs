@@ -1,37 +1,252 @@
 //! A stand-in for The Campaign Registry's CSP API v2, served over real HTTP under `/v2`.
 //!
 //! It models TCR from TCR's own documentation (`shared/tcr-api.md`, `shared/tcr/tcr-openapi.json`),
-//! not from tendlc's rules: brands (`POST /brand/nonBlocking`, `GET /brand`, `GET`/`PUT`/`DELETE
-//! /brand/{brandId}`), the brand enumerations and `GET /version`. Every route needs HTTP Basic
-//! auth (key:secret, else `401` without body) and counts against TCR's published rate limits
-//! (`429`). Business errors are `400` with TCR's `[{code, description, fields}]` array. A new brand
+//! not from tendlc's rules: brands, their external vetting, feedback, appeals and sole-proprietor
+//! OTP, campaign qualification, campaigns with their per-carrier review and sharing, the
+//! enumerations those need, webhooks and `GET /version`. Every route needs HTTP Basic auth
+//! (key:secret, else `401` without body) and counts against TCR's published rate limits (`429`).
+//! Business errors are `400` with TCR's `[{code, description, fields}]` array, one entry per
+//! problem. JSON answers leave absent optional properties out rather than sending `null` (the
+//! document's schemas are not nullable).
+//!
+//! # Brands
+//!
+//! `POST /brand/nonBlocking`, `GET /brand`, `GET`/`PUT`/`DELETE /brand/{brandId}`. A new brand
 //! answers `identityStatus` `UNVERIFIED` (`SELF_DECLARED` for sole proprietors) and is scored
-//! `scoring_delay` later: `VERIFIED`, while sole proprietors stay `SELF_DECLARED`.
+//! `scoring_delay` later: `VERIFIED` (`VETTED_VERIFIED` if it holds an ACTIVE STANDARD or
+//! ENHANCED vet), while sole proprietors stay `SELF_DECLARED` until their OTP. While scoring, the
+//! brand is "PENDING": campaign calls, revets and appeals answer `527`, feedback `535`.
+//! `DELETE` is refused with `542` while the brand has campaigns that are not expired.
+//! `PUT /brand/{brandId}/revet` scores the brand again and answers `202` with the brand (its
+//! identity unchanged until the verdict), refused while scoring (`527`) and when no field changed
+//! since the last scoring (`525`).
 //!
 //! Where TCR's documentation is silent the simulator chooses, and says so here:
 //! `PUT /brand/{brandId}` changes only the fields the body carries (`null` or `""` clears one);
 //! changing `entityType`, `companyName`, `ein`, `einIssuingCountry` or `mobilePhone` drops the
-//! brand to `UNVERIFIED` and scores it again; `brandRelationship` may change once per 90 days; a
-//! sole proprietor sent without `brandRelationship` is stored as `BASIC_ACCOUNT`, because
-//! `Brand_CSP` requires the field.
+//! brand to `UNVERIFIED` and scores it again; the first four are locked (`537`) while the brand
+//! has campaigns not yet expired or a vet that is PENDING, UNSCORE or ACTIVE; a new `mobilePhone`
+//! needs a new OTP; `brandRelationship` may change once per 90 days; a sole proprietor sent
+//! without `brandRelationship` is stored as `BASIC_ACCOUNT`, because `Brand_CSP` requires the
+//! field.
+//!
+//! ## External vetting
+//!
+//! `POST /brand/{brandId}/externalVetting` orders a vet (`{evpId, vettingClass,
+//! additionalRequestPayload}`; class STANDARD when left out) and answers `ExternalVetting`
+//! `PENDING` with a fresh `vettingId` (Aegis also hands out a `vettingToken`). One
+//! `vetting_delay` later it is `UNSCORE` (`EVP_REPORT_UNSCORE`), one more later `ACTIVE` with
+//! `vettingScore` 85 or `[sim:vet-score-NN]` (`EVP_REPORT_SCORE`), or `FAILED` with `reasons`
+//! under `[sim:vet-fail]` (`EVP_REPORT_FAIL`); POLITICAL vets carry no score. An ACTIVE
+//! STANDARD or ENHANCED vet makes the brand `VETTED_VERIFIED` (`BRAND_IDENTITY_STATUS_UPDATE`)
+//! and sets its carrier terms (see Qualification). `validUntil` and `expirationDate` are the
+//! class's `validityMonths` after vetting. Providers (`GET /enum/extVettingProvider`): `AEGIS`
+//! (STANDARD, ENHANCED, POLITICAL), `WMC` (STANDARD, US PRIVATE_PROFIT and PUBLIC_PROFIT brands
+//! only), `CV` (POLITICAL, import only). Refused: an unknown provider or class, a class the
+//! provider does not offer, a CV order, WMC for other brands, POLITICAL without a JSON-object
+//! `additionalRequestPayload`, a brand without `website` or `email` (all `501`), RBM (`568`), a
+//! sole proprietor (`592`), the same provider and class again while one is under way or within
+//! 30 days of its completion (`549`).
+//!
+//! `PUT /brand/{brandId}/externalVetting` imports a vet (`{evpId, vettingId, vettingToken}`),
+//! `ACTIVE` at once with `EVP_REPORT_IMPORT`. Which reports exist: a `vettingId` or
+//! `vettingToken` containing `invalid` is not found (`520`), one containing `expired` has
+//! expired (`508`), any other is found. Aegis needs `vettingToken` (`501`); an Aegis report
+//! whose id or token contains `enhanced` or `political` is of that class, else STANDARD; WMC
+//! reports are STANDARD and must match a US company (`538`); CV reports are POLITICAL, for US
+//! NON_PROFIT or SOLE_PROPRIETOR brands (`541`) without active campaigns (`540`). A report
+//! already on another brand is `543` (on this brand, `525`). Scores as for orders.
+//!
+//! `GET /brand/{brandId}/externalVetting?vettingStatus=...` (required, repeated or
+//! comma-separated; optional `evpId`, `vettingClass`) lists them.
+//!
+//! ## Feedback and appeals
+//!
+//! `GET /brand/feedback/{brandId}` answers `BrandFeedback` `{brandId, category}` (the schema's
+//! key; the document's example says `brandUid`): for an UNVERIFIED brand the `TAX_ID` category
+//! with error `TFTI04`, otherwise none.
+//!
+//! `POST /brand/{brandId}/appeal` (`{appealCategories, attachmentUuids, explanation}`,
+//! categories of `GET /enum/brandAppealCategory`) answers `204` as the document says (no body),
+//! sends `BRAND_APPEAL_ADD`, and lists the appeal `PENDING` in `GET /brand/{brandId}/appeal`
+//! (`?appealStatus=` filters). One `appeal_delay` later it is `COMPLETE`, `BRAND_APPEAL_COMPLETE`
+//! is sent, and its `appealOutcome.vetStatus` is `VERIFIED`: the brand becomes `VERIFIED` (or
+//! `VETTED_VERIFIED` with an identity vet) with `BRAND_IDENTITY_STATUS_UPDATE`. Under
+//! `[sim:appeal-reject]` it is `UNVERIFIED` with the `TAX_ID` feedback and the brand stays as
+//! it is. Refused: no category or an explanation over 1024 characters (`501`), an unknown
+//! category (`559`), a brand not UNVERIFIED or with an appeal PENDING (`592`), while scoring
+//! (`527`). `attachmentUuids` are taken as given (the simulator stores no evidence files).
+//!
+//! ## Sole-proprietor OTP
+//!
+//! `POST /brand/{brandId}/smsOtp` (`{pinSms, successSms}`; `pinSms` must contain `@OTP_PIN@` or
+//! `@OTP_YES@`, else `501`) answers `{brandId, referenceId}` (`OTP` + 7 characters) and replaces
+//! any earlier PIN. A mock brand gets no SMS: its PIN comes in a `BRAND_MOCK_OTP` webhook as
+//! `otpPin`, and it is always [`MOCK_PIN`] `123456`. Other brands get a random 6-digit PIN (read
+//! it with [`SimHandle::otp_pin`]). `@OTP_YES@` behaves like `@OTP_PIN@` (no handset can reply
+//! YES). `PUT /brand/{brandId}/smsOtp` (`{otpPin}`) answers `204`, makes the brand `VERIFIED`
+//! with `mobilePhoneVerifiedDate`, and sends `BRAND_OTP_VERIFIED` then
+//! `BRAND_IDENTITY_STATUS_UPDATE`; an unknown, wrong or 24-hour-old PIN is `552`, a sixth try
+//! after five wrong PINs `557`. Both refuse brands that are not sole proprietors (`592`) or
+//! already VERIFIED (`506`). `GET /brand/smsOtp/{referenceId}` answers `SmsOtpStatus`, with
+//! `verifyDate` once verified and `deliveryStatus` `DELIVERED_HANDSET` (none for mock brands,
+//! whose PIN went by webhook).
+//!
+//! # Qualification
+//!
+//! `GET /campaignBuilder/brand/{brandId}/usecase/{usecase}` answers `UsecaseMetadata`; `GET
+//! /campaignBuilder/brand/{brandId}` an array of it for every use case the brand may run.
+//! Refused: an unknown use case (`501` on `usecase`), an unknown or deleted brand (`502`), a brand
+//! being scored (`527`), an UNVERIFIED brand, a SELF_DECLARED brand for anything but
+//! SOLE_PROPRIETOR, SOLE_PROPRIETOR for other brands and other use cases for sole proprietors
+//! (`509`).
+//!
+//! Fees (`shared/tcr-api.md` §8, monthly; `quarterlyFee` 3×, `annualFee` 12×): $10 for standard
+//! use cases, MARKETING, MIXED and the special ones not listed here; LOW_VOLUME $1.50 (§8's two
+//! sources disagree; Bandwidth's figure); SOLE_PROPRIETOR $2; CHARITY $3; EMERGENCY $5;
+//! AGENTS_FRANCHISES $30; TRIAL $0. `greyoutFields` is empty.
+//!
+//! Carrier terms (`mnoMetadata`, one `Metadata` per MNO: 10017 AT&T, 10035 T-Mobile, 10037 US
+//! Cellular, 10038 Verizon Wireless, 10631 ClearSky, 10901 Interop). Throughput follows the
+//! brand: sole proprietors have their own row, other brands go by their best ACTIVE STANDARD or
+//! ENHANCED `vettingScore` (none counts as below 25). Values are illustrative (§8 "Throughput
+//! context"):
+//!
+//! | brand | AT&T `msgClass` (dedicated / MIXED, LOW_VOLUME) | `tpm` | `mmsTpm` | T-Mobile `brandTier` | `brandDailyCap` |
+//! |---|---|---|---|---|---|
+//! | sole proprietor | S / S | 15 | 50 | LOW | 1 000 |
+//! | verified, unvetted or score 0–24 | T / T | 75 | 50 | LOW | 2 000 |
+//! | score 25–49 | E / F | 240 | 150 | LOWER_MID | 10 000 |
+//! | score 50–74 | C / D | 2 400 | 1 200 | UPPER_MID | 40 000 |
+//! | score 75–100 | A / B | 4 500 | 2 400 | TOP | 200 000 |
+//!
+//! AT&T's `tpmScope` is `CAMPAIGN`. No brand is `UNCAPPED`. For every carrier `mnoSupport` is
+//! true and `noEmbeddedLink`/`noEmbeddedPhone` false; `mnoReview` is true for SPECIAL use cases
+//! on AT&T, T-Mobile and Verizon; `qualify` is false for POLITICAL without an ACTIVE POLITICAL
+//! vet and for TRIAL (the simulator has no platform-free-trial brands). AT&T and T-Mobile
+//! require `subscriberOptin` and `subscriberHelp` for every use case, and for MARKETING, MIXED
+//! and LOW_VOLUME also `subscriberOptout` and 2 message samples (`minMsgSamples`); every other
+//! case needs 1 sample and mandates nothing.
+//!
+//! # Campaigns
+//!
+//! `POST /campaignBuilder` (`CampaignRequest`) answers `CampaignSubmissionResponse
+//! {campaignId, mnoMetadata}` (`C` + 6 uppercase alphanumerics). Input checks, one `501` each:
+//! `brandId` (1–8), `usecase` (1–50, of `/enum/usecase`), `resellerId` (`R` + 6), `description`
+//! and `messageFlow` (40–4096) and `sample1` are required; samples, `helpMessage`,
+//! `optinMessage`, `optoutMessage` 20–1024; `subscriberOptin`/`Optout`/`Help` make their message
+//! and keywords required; keywords at most 255, comma-separated without spaces;
+//! `subUsecases` unique, valid sub-use cases, as many as the use case allows;
+//! `privacyPolicyLink`/`termsAndConditionsLink` at most 2048, `embeddedLinkSample` 255,
+//! `referenceId` 50; `mnoIds` distinct MNOs; `termsAndConditions` true; tags as for brands; JSON
+//! types per field. Then: an unknown brand or reseller (`502`; the only resellers are `R000000`,
+//! none, and the simulated `RSIM001`), the qualification refusals above (`527`, `509`), a sole
+//! proprietor without OTP (`509`) or with a campaign already (`511`), a `referenceId` another
+//! campaign holds, ignoring case (`503`), no chosen carrier accepting (`509`), and every carrier
+//! mandate unmet (`509`: too few samples naming the next `sampleN`, a missing subscriber flag
+//! naming it). The campaign goes to the carriers of `mnoIds` (all six by default) that accept it.
+//!
+//! A new campaign is `ACTIVE`, `mock` as its brand, with `createDate` and `billedDate` now,
+//! `monthlyFee` per the table above and `nextRenewalOrExpirationDate` 3 months on (TCR's
+//! 3-month minimum, billed up front; 1 month for POLITICAL, which is exempt). Left-out keywords
+//! default to `STOP` (opt-out) and `HELP`; left-out links read `""` as in TCR's example. Events:
+//! `CAMPAIGN_ADD`, `CAMPAIGN_BILLED`, then `MNO_CAMPAIGN_OPERATION_REVIEW` per carrier.
+//!
+//! Carrier review: each carrier starts in `REVIEW` and one `campaign_review_delay` later moves
+//! to `REGISTERED` (`MNO_CAMPAIGN_OPERATION_APPROVED`), unless the campaign's description (read
+//! at that moment) carries a `[sim:mno-...]` marker for it: REJECTED
+//! (`MNO_CAMPAIGN_OPERATION_REJECTED`), held in REVIEW, or REGISTERED and then SUSPENDED one
+//! more delay later (`MNO_CAMPAIGN_OPERATION_SUSPENDED`). A carrier moving from SUSPENDED back
+//! to REGISTERED sends `MNO_CAMPAIGN_OPERATION_UNSUSPENDED`.
+//!
+//! - `GET /campaign/{campaignId}`: `Campaign_CSP_EX` (with `expirationDate` once EXPIRED).
+//! - `GET /campaign`: `RecordSetCampaign_CSP`; exact filters `brandId`, `status`, `usecase`,
+//!   `resellerId`, `mock`, `autoRenewal`, `upstreamCnpId`, `tag`, `referenceId` (ignoring case),
+//!   paged like brands; no filter lists every campaign.
+//! - `PUT /campaign/{campaignId}` (`UpdateCampaign_CSP`): changes the fields §4.4 lets change
+//!   (`null` or `""` clears one), checks the result like a new campaign (`501`) and against its
+//!   carriers' mandates (`509`), sends `CAMPAIGN_UPDATE` and answers `Campaign_CSP_EX`. Sending a
+//!   field that cannot change (`brandId`, `usecase`, `subUsecases`, `termsAndConditions`, the
+//!   subscriber flags, `mnoIds`, `referenceId`, `tag`, read-only ones) with a different value is
+//!   `501` naming it (the same value is harmless, so a GET-modify-PUT works); `resellerId` may
+//!   only change to `R000000`. A new description's markers are checked (`501`) and apply from
+//!   then on; `[sim:error-NNN]`/`[sim:http-NNN]`/`[sim:slow-N]` in it act on the call. Expired:
+//!   `518`.
+//! - `DELETE /campaign/{campaignId}`: `204`; the campaign is `EXPIRED` for good with
+//!   `expirationDate` (and `nextRenewalOrExpirationDate` that day), carriers stop deciding, one
+//!   `CAMPAIGN_EXPIRED`; again: `204`, nothing more.
+//! - `GET /campaign/{campaignId}/mnoMetadata`: the carriers' terms at the last (re)submission.
+//! - `GET /campaign/{campaignId}/operationStatus`: `{"10017": "REGISTERED", ...}` (`518` once
+//!   expired).
+//! - `PUT /campaign/{campaignId}/resubmit` (`{mnoIds}`, default the campaign's carriers; new
+//!   ones are added): terms worked out anew for the brand as it is now (`527`/`509` as for
+//!   qualification), mandates checked (`509`), the carriers back in `REVIEW`, deciding one review
+//!   delay later by the description as it is then. `CAMPAIGN_RESUBMISSION`, then the REVIEW
+//!   events; answers `CampaignSubmissionResponse` with the campaign's whole `mnoMetadata`.
+//! - `POST /campaign/{campaignId}/nudge` (`{nudgeIntent, description ≤ 1024}`): `200 {"message":
+//!   "Nudge successful"}` and `CAMPAIGN_NUDGE` with `nudgeIntent`. `REVIEW` needs a carrier in
+//!   REVIEW, `APPEAL_REJECTION` one that REJECTED the campaign, else `592`. The simulator's
+//!   carriers review directly, so no sharing is needed to nudge.
+//! - `PUT /campaign/{campaignId}/sharing/{upstreamCnpId}`: shares with a partner of `GET
+//!   /enum/cnp` (`BANDW`, `SINCH`, `TWILO`, all DCAs): `CampaignSharingStatus` `PENDING`
+//!   (`explanation` `""`, the schema requires a string) and `CAMPAIGN_SHARE_ADD`. One
+//!   `sharing_delay` later `ACCEPTED` (`CAMPAIGN_SHARE_ACCEPT`, then `CAMPAIGN_DCA_COMPLETE`), or
+//!   with `[sim:share-decline]` `DECLINED` with `explanation` `<CATEGORY>: <text>`
+//!   (`CAMPAIGN_SHARE_DELETE`). Refused: an unknown partner (`502`), expired (`518`), mock
+//!   (`536`), while a share is PENDING or ACCEPTED (`592`), the partner that declined it before
+//!   (`522`). `GET /campaign/{campaignId}/sharing` answers `{sharedByMe}` once shared (nobody
+//!   shares with a CSP, so never `sharedWithMe`).
+//!
+//! # Enumerations
+//!
+//! `GET /enum/...`: `entityType`, `brandRelationship`, `brandIdentityStatus`, `brandStatus`,
+//! `stockExchange`, `altBusinessIdType`, `vertical`, `usecase`, `mno`, `campaignStatus`,
+//! `operationStatus`, `vettingStatus`, `nudgeIntent`, `rejectionCategory`, `suspensionCategory`
+//! (the twelve the operation describes), `brandAppealCategory`, `vettingClass`,
+//! `extVettingProvider`, `cnp` and `dca`.
 //!
 //! # Magic inputs
 //!
-//! Markers in a brand's `displayName` (create and update) make the simulator misbehave on purpose,
-//! so clients can test their failure handling. Markers combine; an unknown `[sim:...]` marker is
-//! refused with error `501` on `displayName`.
+//! Markers in a brand's `displayName` or a campaign's `description` (create and update) make the
+//! simulator misbehave or decide on purpose, so clients can test their handling. Markers
+//! combine; an unknown `[sim:...]` marker, or one in the wrong field, is refused with error `501`
+//! on that field. `ID` is a carrier's network id (e.g. 10017), `CATEGORY` a value of `GET
+//! /enum/rejectionCategory` or, for suspensions, `GET /enum/suspensionCategory` (any case).
+//!
+//! In either field, acting on that one call:
+//!
+//! - `[sim:error-NNN]`: the call is refused with HTTP `400` and TCR error code `NNN` (realistic
+//!   text for 501, 502, 503, 506, 508, 509, 511, 512, 518, 520, 522, 527, 528, 529, 534, 535,
+//!   536, 537, 542, 543, 549, 550, 551, 552, 553, 554, 555, 556, 557, 559, 568, 590, 591, 592,
+//!   620, 630, worded for campaigns where it matters); nothing is stored. `[sim:error-591]` is
+//!   TCR's "retry in 30 s".
+//! - `[sim:http-NNN]`: the call fails with bare HTTP status `NNN` (400–599, e.g. 500, 502, 503,
+//!   429) and no body; nothing is stored.
+//! - `[sim:slow-N]`: the answer comes `N` seconds late (0–600); the record is stored at once, as a
+//!   slow TCR would, so a client that gives up has still registered it.
+//! - `[sim:created-then-http-500]`: (create only) the brand or campaign is created but the answer
+//!   is a bare HTTP `500` ("TCR created it, but we never heard").
+//!
+//! In a brand's `displayName`:
 //!
 //! - `[sim:unverified]`: scoring ends `UNVERIFIED` instead of `VERIFIED`.
 //! - `[sim:self-declared]`: scoring ends `SELF_DECLARED`.
-//! - `[sim:error-NNN]`: the call is refused with HTTP `400` and TCR error code `NNN` (realistic
-//!   text for 501, 502, 503, 509, 512, 527, 528, 529, 534, 537, 550, 551, 553, 554, 555, 556, 590,
-//!   591, 620, 630); nothing is stored. `[sim:error-591]` is TCR's "retry in 30 s".
-//! - `[sim:http-NNN]`: the call fails with bare HTTP status `NNN` (400–599, e.g. 500, 502, 503,
-//!   429) and no body; nothing is stored.
-//! - `[sim:slow-N]`: the answer comes `N` seconds late (0–600); the brand is stored at once, as a
-//!   slow TCR would, so a client that gives up has still registered it.
-//! - `[sim:created-then-http-500]`: (create only) the brand is created but the answer is a bare
-//!   HTTP `500` ("TCR created it, but we never heard").
+//! - `[sim:vet-score-NN]`: an ordered vet (and an imported Aegis or WMC one) scores `NN`
+//!   (0–100) instead of 85.
+//! - `[sim:vet-fail]`: an ordered vet ends `FAILED`, with `reasons`.
+//! - `[sim:appeal-reject]`: an identity appeal completes with the brand still `UNVERIFIED`.
+//!
+//! In a campaign's `description`, read whenever a carrier or partner decides:
+//!
+//! - `[sim:mno-reject-ID]`: carrier `ID` ends `REJECTED`, category `SAMPLE_MESSAGE`;
+//!   `[sim:mno-reject-ID-CATEGORY]` with that rejection category.
+//! - `[sim:mno-suspend-ID]`: carrier `ID` ends `REGISTERED`, then `SUSPENDED` one
+//!   `campaign_review_delay` later, category `SPAM`; `[sim:mno-suspend-ID-CATEGORY]` with that
+//!   suspension category.
+//! - `[sim:mno-hold-ID]`: carrier `ID` stays in `REVIEW`.
+//! - `[sim:share-decline]`: the upstream partner declines sharing, category
+//!   `CAMPAIGN_DESCRIPTION_OR_ATTRIBUTES`; `[sim:share-decline-CATEGORY]` with that rejection
+//!   category.
 //!
 //! The same text is [`MAGIC_INPUTS_HELP`], which the CLI prints in `tendlc tcr-sim --help`.
 //!
@@ -49,12 +264,40 @@
 //! an unknown type, `400`/`502` without a subscription).
 //!
 //! Brands send `BRAND_ADD` (create, also when `[sim:created-then-http-500]` hides it),
-//! `BRAND_UPDATE` (update), `BRAND_DELETE` (first delete) and, when scoring ends,
-//! `BRAND_SCORE_UPDATE` then `BRAND_IDENTITY_STATUS_UPDATE`. An event is a flat JSON object:
+//! `BRAND_UPDATE` (update), `BRAND_DELETE` (first delete), `BRAND_REVET` (revet) and, when
+//! scoring ends, `BRAND_SCORE_UPDATE` then `BRAND_IDENTITY_STATUS_UPDATE`; the other events are
+//! named where their routes are described above. An event is a flat JSON object:
 //! `eventType`, `cspId`, `cspName`, `brandId`, `brandName` (the `displayName`),
 //! `brandReferenceId` (`null` without one), `description` ("Brand B1234AB (Acme) is added"),
-//! `mock` (the brand's), plus `brandIdentityStatus` on `BRAND_IDENTITY_STATUS_UPDATE`. It is
-//! POSTed with `Content-Type: application/json` and `X-Registry-Signature` =
+//! `mock` (the brand's; the campaign's for campaign events), plus:
+//!
+//! - `BRAND_IDENTITY_STATUS_UPDATE`: `brandIdentityStatus`. `BRAND_MOCK_OTP`: `otpPin`.
+//!   `BRAND_APPEAL_COMPLETE`: description "Brand B… identity appeal is complete: VERIFIED" (or
+//!   `UNVERIFIED`).
+//! - `CAMPAIGN_*`: `campaignId`, `campaignReferenceId` (`null` without one). Descriptions:
+//!   `CAMPAIGN_ADD` "Campaign C… for brand B… (Acme) is provisioned in the registry";
+//!   `CAMPAIGN_BILLED` "Campaign C… is billed 30.00 USD: 3 months at 10.00 USD";
+//!   `CAMPAIGN_EXPIRED` "Campaign C… for brand B… (Acme) is deactivated"; `CAMPAIGN_UPDATE`,
+//!   `CAMPAIGN_RESUBMISSION` ("… is resubmitted to AT&T, T-Mobile"), `CAMPAIGN_NUDGE` (adds
+//!   `nudgeIntent`; `Campaign C… is nudged for REVIEW: <their text>`). Sharing events add
+//!   `cnpId`: `CAMPAIGN_SHARE_ADD` "Campaign C… is shared with TWILO", `CAMPAIGN_SHARE_ACCEPT`
+//!   "Twilio accepted campaign C…", `CAMPAIGN_DCA_COMPLETE` "Campaign DCAs have been fully
+//!   elected for campaign C…", `CAMPAIGN_SHARE_DELETE`
+//!   `<partner name> declined campaign <campaignId>: <CATEGORY>: <text>`.
+//! - `MNO_CAMPAIGN_OPERATION_*`: the campaign's properties plus `mnoId` (a number) and
+//!   `mnoName`. Descriptions: "AT&T is reviewing campaign C…", "AT&T approved campaign C…",
+//!   "AT&T unsuspended campaign C…", and for rejections and suspensions, in one format meant to
+//!   be parsed, `<mnoName> <rejected|suspended> campaign <campaignId>: <CATEGORY>: <text>`, e.g.
+//!   "T-Mobile rejected campaign C1A2B3C: SAMPLE_MESSAGE: Sample messages do not reflect the
+//!   campaign description." `CATEGORY` is from `GET /enum/rejectionCategory` (rejections) or
+//!   `GET /enum/suspensionCategory` (suspensions); `text` is the category's sentence (the
+//!   enumerations' descriptions, shortened) unless set through
+//!   [`SimHandle::set_operation_status`]; neither contains `": "` in the simulator's own texts.
+//! - `EVP_REPORT_*` (VETTING): `evpId`, `evpName`, `vettingId`, `vettingClass`; descriptions
+//!   `Aegis Mobile STANDARD vet <vettingId> of brand B… is under review`, `… is scored 85`,
+//!   `… is imported with score 85`, `… failed: <reasons>`.
+//!
+//! Events are POSTed with `Content-Type: application/json` and `X-Registry-Signature` =
 //! [`webhook_signature::sign`](crate::webhook_signature::sign)`(api_secret, endpoint, event)`,
 //! by a background task (never delaying the API answer), in creation order per endpoint. A
 //! failed delivery (no answer within `webhook_timeout`, or not 2xx) is retried
@@ -82,9 +325,18 @@
 //! [`SimHandle`] (cheap to clone) offers `set_faults`, `faults`, `deliveries` (every
 //! [`DeliveryRecord`]: endpoint, event, body and signature sent, attempt, status or error,
 //! dropped / duplicate / corruption, time), `clear_deliveries`, `subscriptions`, `subscribe`,
-//! `brand` (as `GET /brand/{brandId}` shows it), `brand_count` and `set_identity_status` (TCR
-//! changes a brand's identity out of band, e.g. after an appeal, and sends
-//! `BRAND_IDENTITY_STATUS_UPDATE`).
+//! `brand` (as `GET /brand/{brandId}` shows it), `brand_count`, `set_identity_status` (TCR
+//! changes a brand's identity out of band and sends `BRAND_IDENTITY_STATUS_UPDATE`),
+//! `campaign` (as `GET /campaign/{campaignId}` shows it), `set_operation_status` (a carrier
+//! acts out of band: `REVIEW`, `REGISTERED`, `REJECTED` or `SUSPENDED` with an optional category
+//! and text, sending the matching `MNO_CAMPAIGN_OPERATION_*` event), `otp_pin` (the latest PIN
+//! sent to a sole proprietor) and `vettings` (a brand's `ExternalVetting` records).
+//!
+//! Timing: `scoring_delay`, `campaign_review_delay` (a carrier's decision, and approval to
+//! suspension), `vetting_delay` (each vetting step), `sharing_delay` and `appeal_delay` in
+//! [`SimConfig`]; `tendlc tcr-sim` takes them as `--scoring-delay-secs`,
+//! `--campaign-review-delay-secs`, `--vetting-delay-secs`, `--sharing-delay-secs` and
+//! `--appeal-delay-secs`.
 //!
 //! ```no_run
 //! # async fn example() -> std::io::Result<()> {
@@ -111,8 +363,8 @@ mod faults;
 mod handle;
 mod magic;
 mod otp;
-mod paging;
 mod qualify;
+mod query;
 mod state;
 mod validate;
 mod vetting;
@@ -312,6 +564,16 @@ mod tests {
             "[sim:http-NNN]",
             "[sim:slow-N]",
             "[sim:created-then-http-500]",
+            "[sim:vet-score-NN]",
+            "[sim:vet-fail]",
+            "[sim:appeal-reject]",
+            "[sim:mno-reject-ID]",
+            "[sim:mno-reject-ID-CATEGORY]",
+            "[sim:mno-suspend-ID]",
+            "[sim:mno-suspend-ID-CATEGORY]",
+            "[sim:mno-hold-ID]",
+            "[sim:share-decline]",
+            "[sim:share-decline-CATEGORY]",
         ] {
             assert!(module_docs.contains(marker), "module docs lack {marker}");
             assert!(

@@ -73,9 +73,9 @@ pub(super) fn router() -> Router<SharedSim> {
 
 /// The sole proprietor behind `brand_id`, not yet verified: 502, 592 for other entity types,
 /// 506 once VERIFIED.
-fn unverified_sole_proprietor<'r>(
-    brand: Option<&'r mut BrandRecord>,
-) -> Result<&'r mut BrandRecord, ApiError> {
+fn unverified_sole_proprietor(
+    brand: Option<&mut BrandRecord>,
+) -> Result<&mut BrandRecord, ApiError> {
     let brand = brand
         .filter(|b| !b.deleted)
         .ok_or_else(|| ApiError::not_found("brandId"))?;

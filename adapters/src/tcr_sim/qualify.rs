@@ -186,7 +186,7 @@ pub(super) fn months_billed_up_front(usecase: &str) -> u32 {
 
 /// An amount in cents as a JSON number of dollars (`10`, `1.5`).
 pub(super) fn dollars(cents: u32) -> Value {
-    if cents % 100 == 0 {
+    if cents.is_multiple_of(100) {
         json!(cents / 100)
     } else {
         json!(f64::from(cents) / 100.0)
@@ -215,9 +215,7 @@ fn usecase_metadata(usecase: &UseCase, brand: &BrandRecord) -> Value {
 
 /// The brand behind `brand_id`, if it may run campaigns at all: known and not deleted (502),
 /// scored (527), and neither UNVERIFIED nor a SELF_DECLARED brand outside SOLE_PROPRIETOR (509).
-pub(super) fn usable_brand<'r>(
-    brand: Option<&'r BrandRecord>,
-) -> Result<&'r BrandRecord, ApiError> {
+pub(super) fn usable_brand(brand: Option<&BrandRecord>) -> Result<&BrandRecord, ApiError> {
     let brand = brand
         .filter(|b| !b.deleted)
         .ok_or_else(|| ApiError::not_found("brandId"))?;

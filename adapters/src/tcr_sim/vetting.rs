@@ -17,6 +17,7 @@ use super::enums::{self, VettingProvider, VETTING_CLASSES, VETTING_STATUSES};
 use super::errors::{ApiError, Rejection};
 use super::events;
 use super::magic::{Magic, Site, DEFAULT_VET_SCORE};
+use super::query;
 use super::state::{
     after, emit_all, months_later, now_text, random_id, timestamp, BrandRecord, SharedSim,
 };
@@ -107,6 +108,11 @@ impl Vetting {
         set("vettingScore", self.score.map(|s| json!(s)));
         set("vettedDate", self.vetted_date.as_ref().map(|d| json!(d)));
         set("validUntil", self.valid_until.as_ref().map(|d| json!(d)));
+        // TCR's examples show an ACTIVE vet expiring when its validity ends.
+        set(
+            "expirationDate",
+            self.valid_until.as_ref().map(|d| json!(d)),
+        );
         vetting
     }
 
@@ -534,29 +540,15 @@ async fn list(
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let result = (|| {
-        let Query(params) =
-            params.map_err(|e| ApiError::new(501, format!("Invalid query string: {e}"), &[]))?;
-        let values = |name: &str| -> Vec<String> {
-            params
-                .iter()
-                .filter(|(n, _)| n == name)
-                .flat_map(|(_, v)| v.split(','))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let statuses = values("vettingStatus");
+        let params = query::read(params)?;
+        let statuses = query::values(&params, "vettingStatus");
         if statuses.is_empty() {
             return Err(ApiError::invalid(
                 "vettingStatus",
                 "vettingStatus is required",
             ));
         }
-        if let Some(bad) = statuses
-            .iter()
-            .find(|s| !VETTING_STATUSES.contains(&s.as_str()))
-        {
+        if let Some(bad) = statuses.iter().find(|s| !VETTING_STATUSES.contains(s)) {
             return Err(ApiError::invalid(
                 "vettingStatus",
                 format!(
@@ -565,7 +557,8 @@ async fn list(
                 ),
             ));
         }
-        let (evp_ids, classes) = (values("evpId"), values("vettingClass"));
+        let evp_ids = query::values(&params, "evpId");
+        let classes = query::values(&params, "vettingClass");
         let registry = sim.registry();
         let brand = registry
             .get(&brand_id)
@@ -573,9 +566,9 @@ async fn list(
         Ok(brand
             .vettings
             .iter()
-            .filter(|v| statuses.iter().any(|s| s == v.status.as_str()))
-            .filter(|v| evp_ids.is_empty() || evp_ids.iter().any(|e| e == v.evp_id))
-            .filter(|v| classes.is_empty() || classes.iter().any(|c| c == v.class))
+            .filter(|v| statuses.contains(&v.status.as_str()))
+            .filter(|v| evp_ids.is_empty() || evp_ids.contains(&v.evp_id))
+            .filter(|v| classes.is_empty() || classes.contains(&v.class))
             .map(Vetting::to_json)
             .collect::<Vec<_>>())
     })();

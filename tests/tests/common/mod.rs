@@ -5,6 +5,8 @@
 
 mod receiver;
 
+// Not every test binary that includes `common` listens for webhooks.
+#[allow(unused_imports)]
 pub use receiver::*;
 
 use std::collections::{BTreeSet, HashMap};
@@ -548,6 +550,33 @@ pub fn assert_errors(answer: &Answer, error_component: &str, what: &str) -> Vec<
         &format!("{what} (as [{error_component}])"),
     );
     errors.as_array().expect("checked to be an array").clone()
+}
+
+/// A 400 answer checked against the error schema the operation `method path` documents (an
+/// array of `ApiError` where it documents none); returns the errors.
+pub fn assert_operation_errors(
+    answer: &Answer,
+    path: &str,
+    method: &str,
+    what: &str,
+) -> Vec<Value> {
+    answer.expect(StatusCode::BAD_REQUEST, what);
+    let errors = answer.json(what);
+    let documented =
+        &operation(path, method)["responses"]["400"]["content"]["application/json"]["schema"];
+    let schema = if documented.is_object() {
+        documented.clone()
+    } else {
+        json!({"type": "array", "items": component("ApiError")})
+    };
+    assert_schema(
+        &schema,
+        &errors,
+        &format!("{what} (as {method} {path}'s 400)"),
+    );
+    let errors = errors.as_array().expect("an error array").clone();
+    assert!(!errors.is_empty(), "{what}: an empty error array");
+    errors
 }
 
 pub fn has_error(errors: &[Value], code: u64, field: &str) -> bool {

@@ -27,8 +27,8 @@ use super::enums::{self, UseCase, CAMPAIGN_STATUSES, MNOS, NUDGE_INTENTS};
 use super::errors::{ApiError, Rejection};
 use super::events;
 use super::magic::{Magic, Site};
-use super::paging::Page;
 use super::qualify::{self, Metadata};
+use super::query::{self, Page};
 use super::state::{emit_all, months_later, timestamp, BrandRecord, IdentityStatus, SharedSim};
 
 const MAX_NUDGE_DESCRIPTION: usize = 1024;
@@ -287,8 +287,9 @@ async fn search(
     State(sim): State<SharedSim>,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else {
-        return Rejection::from(ApiError::new(501, "Invalid query string", &[])).into_response();
+    let params = match query::read(params) {
+        Ok(params) => params,
+        Err(error) => return Rejection::from(error).into_response(),
     };
     let mut page = Page::default();
     let mut filters = Vec::new();
@@ -319,7 +320,7 @@ async fn search(
                     .as_str()
                     .is_some_and(|r| r.eq_ignore_ascii_case(wanted)),
                 "brandId" | "usecase" | "resellerId" | "status" => json[name] == wanted.as_str(),
-                "mock" | "autoRenewal" => json[name].to_string() == *wanted,
+                "mock" | "autoRenewal" => json[name].as_bool() == wanted.parse().ok(),
                 "upstreamCnpId" => campaign
                     .sharing()
                     .is_some_and(|s| s.upstream == wanted.as_str()),

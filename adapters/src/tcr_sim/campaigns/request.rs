@@ -108,6 +108,13 @@ const SUBSCRIBER: &[(&str, &str, &str)] = &[
     ("subscriberHelp", "helpMessage", "helpKeywords"),
 ];
 
+/// Links TCR shows as `""` rather than leaving out when the campaign has none (its example).
+const EMPTY_WHEN_ABSENT: &[&str] = &[
+    "privacyPolicyLink",
+    "termsAndConditionsLink",
+    "embeddedLinkSample",
+];
+
 /// Keywords TCR fills in when a new campaign leaves them out.
 const KEYWORD_DEFAULTS: &[(&str, &str)] = &[("optoutKeywords", "STOP"), ("helpKeywords", "HELP")];
 
@@ -141,14 +148,18 @@ impl CampaignFields {
         SAMPLES.iter().filter(|s| self.get(s).is_some()).count()
     }
 
-    /// The fields as `Campaign_CSP_EX` shows them: every flag, text fields that are set,
-    /// `subUsecases` always.
+    /// The fields as `Campaign_CSP_EX` shows them: every flag, text fields that are set (the
+    /// links as `""` when not), `subUsecases` always.
     pub fn to_json(&self) -> Value {
-        let mut campaign: serde_json::Map<String, Value> = self
-            .text
+        let mut campaign: serde_json::Map<String, Value> = EMPTY_WHEN_ABSENT
             .iter()
-            .map(|(name, value)| ((*name).to_owned(), json!(value)))
+            .map(|name| ((*name).to_owned(), json!("")))
             .collect();
+        campaign.extend(
+            self.text
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), json!(value))),
+        );
         for (name, _, _) in FLAGS {
             campaign.insert((*name).to_owned(), json!(self.flag(name)));
         }
@@ -435,6 +446,16 @@ pub(in crate::tcr_sim) fn check_mno_ids(ids: &[u64]) -> Option<ApiError> {
     })
 }
 
+/// Whether a carrier's terms make something mandatory.
+type Requires = fn(&Metadata) -> bool;
+
+/// The subscriber flags a carrier's `Metadata` can make mandatory.
+const MANDATES: [(&str, Requires); 3] = [
+    ("subscriberOptin", |m| m.req_optin),
+    ("subscriberOptout", |m| m.req_optout),
+    ("subscriberHelp", |m| m.req_help),
+];
+
 /// What the carriers in `terms` mandate and the campaign lacks, one error 509 each: enough
 /// message samples, and the subscriber opt-in, opt-out and help they require.
 pub(in crate::tcr_sim) fn mandate_problems(
@@ -466,18 +487,13 @@ pub(in crate::tcr_sim) fn mandate_problems(
             &[SAMPLES[samples.min(4)]],
         ));
     }
-    let mandates: [(&str, &dyn Fn(&Metadata) -> bool); 3] = [
-        ("subscriberOptin", &|m| m.req_optin),
-        ("subscriberOptout", &|m| m.req_optout),
-        ("subscriberHelp", &|m| m.req_help),
-    ];
-    for (flag, required) in mandates {
+    for (flag, required) in MANDATES {
         if !fields.flag(flag) && terms.iter().any(|m| required(m)) {
             errors.push(ApiError::new(
                 509,
                 format!(
                     "Campaign does not comply with MNO mandates: {} require {flag}",
-                    names(required)
+                    names(&required)
                 ),
                 &[flag],
             ));

@@ -1,8 +1,30 @@
-//! TCR's paging: `page` (from 1) and `recordsPerPage` (10 by default, at most 500) in, a record
-//! set `{records, page, totalRecords}` out.
+//! Query parameters as TCR reads them: paging (`page` from 1, `recordsPerPage` 10 by default
+//! and at most 500, answered as a record set `{records, page, totalRecords}`) and repeatable
+//! filters.
+use axum::extract::{rejection::QueryRejection, Query};
 use serde_json::{json, Value};
 
 use super::errors::ApiError;
+
+/// The query string as `(name, value)` pairs, else error 501.
+pub(super) fn read(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Vec<(String, String)>, ApiError> {
+    query
+        .map(|Query(params)| params)
+        .map_err(|e| ApiError::new(501, format!("Invalid query string: {e}"), &[]))
+}
+
+/// The values of a repeatable parameter, given repeated or comma-separated (`a=X&a=Y`, `a=X,Y`).
+pub(super) fn values<'q>(params: &'q [(String, String)], name: &str) -> Vec<&'q str> {
+    params
+        .iter()
+        .filter(|(n, _)| n == name)
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
 
 const DEFAULT_RECORDS_PER_PAGE: usize = 10;
 const MAX_RECORDS_PER_PAGE: usize = 500;
