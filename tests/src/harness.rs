@@ -130,8 +130,11 @@ pub struct AppOptions {
     /// 0 = unlimited (tests register in bursts).
     pub submissions_per_minute: u32,
     /// Further simulator settings (campaign review, vetting, sharing and appeal delays, …).
-    pub sim: Option<std::sync::Arc<dyn Fn(&mut SimConfig) + Send + Sync>>,
+    pub sim: Option<SimTuning>,
 }
+
+/// Adjusts the simulator a test starts with.
+pub type SimTuning = std::sync::Arc<dyn Fn(&mut SimConfig) + Send + Sync>;
 
 impl Default for AppOptions {
     fn default() -> Self {

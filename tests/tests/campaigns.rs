@@ -112,7 +112,10 @@ fn campaign(brand_id: &str, description_markers: &str) -> Value {
 fn carrier<'a>(campaign: &'a Value, mno: &str) -> &'a Value {
     campaign["carriers"]
         .as_array()
-        .and_then(|all| all.iter().find(|c| c["mnoId"].to_string() == mno))
+        .and_then(|all| {
+            all.iter()
+                .find(|c| c["mnoId"].as_u64().map(|id| id.to_string()).as_deref() == Some(mno))
+        })
         .unwrap_or_else(|| panic!("carrier {mno} in {campaign}"))
 }
 
