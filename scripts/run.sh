@@ -40,7 +40,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$bin" tcr-sim --listen "$SIM_LISTEN" --scoring-delay-secs "${TENDLC_SIM_SCORING_DELAY:-20}" \
+# Short simulated TCR and carrier delays, so a demo sees every step within a minute.
+delay="${TENDLC_SIM_SCORING_DELAY:-20}"
+"$bin" tcr-sim --listen "$SIM_LISTEN" --scoring-delay-secs "$delay" \
+    --campaign-review-delay-secs "$delay" --vetting-delay-secs "$delay" \
+    --sharing-delay-secs "$delay" --appeal-delay-secs "$delay" \
     >"$state/tcr-sim.log" 2>&1 &
 pids+=($!)
 "$bin" serve >"$state/tendlc.log" 2>&1 &
@@ -78,6 +82,10 @@ curl -sS -X POST $base/v1/messaging/brands -H "Authorization: Bearer \$TOKEN" -H
 
 List brands:
 curl -sS $base/v1/messaging/brands -H "Authorization: Bearer \$TOKEN"
+
+Once the brand is VERIFIED (about $delay s), register a campaign for it (README.md, "Campaigns"):
+curl -sS -X POST $base/v1/messaging/campaigns -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
+  -d '{"brandId":"<brand id>","usecase":"2FA","description":"One-time passcodes for Acme Widgets customers signing in.","messageFlow":"Customers enter their mobile number when signing up at acmewidgets.com and confirm it.","sample1":"Your Acme Widgets code is 123456. Reply STOP to opt out.","sample2":"Acme Widgets: use 654321 to sign in. Reply HELP for help.","subscriberOptin":true,"optinKeywords":"START","optinMessage":"Acme Widgets: you will receive sign-in codes by text. Reply STOP to opt out.","subscriberOptout":true,"optoutKeywords":"STOP","optoutMessage":"You will no longer receive Acme Widgets sign-in codes by text.","subscriberHelp":true,"helpKeywords":"HELP","helpMessage":"Acme Widgets codes: email support@acmewidgets.com for help."}'
 
 More tokens: set -a; . $state/dev.env; set +a; $bin token --role superadmin   (see README.md)
 EOF2
