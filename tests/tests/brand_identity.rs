@@ -166,6 +166,31 @@ async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
         "{vettings}"
     );
 
+    // A revet with nothing changed is refused by TCR (525), with its words; after a change it
+    // is taken, and TCR scores the brand again.
+    let revet = format!("/v1/messaging/brands/{brand}/revet");
+    let (status, refused) = call(&app, customer, Method::POST, &revet, None).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["tcr"][0]["code"], 525, "{refused}");
+    let (status, changed) = call(
+        &app,
+        customer,
+        Method::PATCH,
+        &format!("/v1/messaging/brands/{brand}"),
+        Some(json!({"displayName": "Acme Vetted Widgets"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    let (status, revetted) = call(&app, customer, Method::POST, &revet, None).await;
+    assert_eq!(status, 200, "{revetted}");
+    assert!(revetted.get("pendingAction").is_none(), "{revetted}");
+    eventually(
+        Duration::from_secs(15),
+        "the revetted brand to be VETTED_VERIFIED again",
+        || async { (app.brand(&brand).await["identityStatus"] == "VETTED_VERIFIED").then_some(()) },
+    )
+    .await;
+
     let events: Vec<String> = app
         .events_of(&brand)
         .await
@@ -176,6 +201,8 @@ async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
         "BrandActionRequested",
         "BrandVettingRecorded",
         "BrandVettingStatusChanged",
+        "BrandRevetted",
+        "BrandActionFailed",
     ] {
         assert!(
             events.iter().any(|e| e == expected),
