@@ -1,0 +1,173 @@
+//! Campaigns stay in sync when TCR misbehaves: a campaign TCR created but never confirmed is
+//! adopted by its reference (never created, and billed, twice), and carriers' verdicts arrive by
+//! polling when no webhook does.
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use tendlc_adapters::tcr_sim::SimFaults;
+use tendlc_api::config::SyncConfig;
+use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
+use tendlc_tests::harness::{eventually, status_and_body, AppOptions};
+use tendlc_tests::TestApp;
+use uuid::Uuid;
+
+fn options(faults: SimFaults) -> AppOptions {
+    AppOptions {
+        scoring_delay: Duration::from_millis(300),
+        subscribe_webhooks: true,
+        sim_faults: faults,
+        sync: SyncConfig {
+            tick: Duration::from_millis(100),
+            poll_unverified: Duration::from_millis(500),
+            poll_campaign_review: Duration::from_millis(500),
+            retry_grace: Duration::from_millis(500),
+            retry_base: Duration::from_millis(100),
+            webhook_retry_base: Duration::from_millis(300),
+            ..SyncConfig::default()
+        },
+        sim: Some(std::sync::Arc::new(|config| {
+            config.campaign_review_delay = Duration::from_millis(400);
+        })),
+        ..AppOptions::default()
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    customer: Uuid,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app.as_operator_for(method, path, customer);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    status_and_body(request).await
+}
+
+async fn verified_brand(app: &TestApp, customer: Uuid) -> String {
+    let response = app
+        .register_brand(customer, &private_brand("Acme Sync"))
+        .await;
+    let brand: Value = response.json().await.unwrap();
+    let id = brand["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{brand}"))
+        .to_string();
+    eventually(
+        Duration::from_secs(15),
+        "the brand to be verified",
+        || async { (app.brand(&id).await["identityStatus"] == "VERIFIED").then_some(()) },
+    )
+    .await;
+    id
+}
+
+#[tokio::test]
+async fn a_campaign_tcr_created_without_telling_us_is_adopted_not_created_twice() {
+    let app = TestApp::spawn_with(options(SimFaults::default())).await;
+    let customer = app.create_customer("BAN-CSYNC-1", "BASIC").await;
+    let brand = verified_brand(&app, customer).await;
+    let mut body = two_factor_campaign(&brand);
+    body["description"] =
+        json!("One-time passcodes for Acme Widgets sign-in. [sim:created-then-http-500]");
+
+    let (status, failed) = call(
+        &app,
+        customer,
+        Method::POST,
+        "/v1/messaging/campaigns",
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 502, "TCR's 500 is told as such: {failed}");
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .contains("recorded as pending"),
+        "{failed}"
+    );
+    let (_, list) = call(&app, customer, Method::GET, "/v1/messaging/campaigns", None).await;
+    let id = list["items"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{list}"))
+        .to_string();
+
+    let adopted = eventually(
+        Duration::from_secs(20),
+        "the retrier to adopt the campaign",
+        || async {
+            let (_, campaign) = call(
+                &app,
+                customer,
+                Method::GET,
+                &format!("/v1/messaging/campaigns/{id}"),
+                None,
+            )
+            .await;
+            (campaign["status"] == "REGISTERED").then_some(campaign)
+        },
+    )
+    .await;
+    let tcr_id = adopted["tcrCampaignId"].as_str().unwrap();
+    assert!(app.sim.handle.campaign(tcr_id).is_some(), "{adopted}");
+    let submitted = app.payloads_of(&id, "CampaignSubmittedToTcr").await;
+    assert_eq!(submitted.len(), 1, "{submitted:?}");
+    assert_eq!(
+        submitted[0]["CampaignSubmittedToTcr"]["adopted"], true,
+        "{submitted:?}"
+    );
+    let adds = app
+        .sim
+        .handle
+        .deliveries()
+        .into_iter()
+        .filter(|d| d.event_type == "CAMPAIGN_ADD" && d.attempt == 1 && !d.duplicate)
+        .count();
+    assert_eq!(adds, 1, "TCR created (and billed) the campaign once");
+}
+
+#[tokio::test]
+async fn carriers_verdicts_arrive_by_polling_when_no_webhook_does() {
+    let app = TestApp::spawn_with(options(SimFaults {
+        webhook_drop_rate: 1.0,
+        ..SimFaults::default()
+    }))
+    .await;
+    let customer = app.create_customer("BAN-CSYNC-2", "BASIC").await;
+    let brand = verified_brand(&app, customer).await;
+    let (status, created) = call(
+        &app,
+        customer,
+        Method::POST,
+        "/v1/messaging/campaigns",
+        Some(two_factor_campaign(&brand)),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let registered = eventually(
+        Duration::from_secs(20),
+        "every carrier to register it, by polling",
+        || async {
+            let (_, campaign) = call(
+                &app,
+                customer,
+                Method::GET,
+                &format!("/v1/messaging/campaigns/{id}"),
+                None,
+            )
+            .await;
+            campaign["carriers"]
+                .as_array()
+                .is_some_and(|c| c.iter().all(|c| c["status"] == "REGISTERED"))
+                .then_some(campaign)
+        },
+    )
+    .await;
+    assert_eq!(registered["syncSource"], "poll", "{registered}");
+    assert!(app.webhook_log().await.is_empty(), "no delivery arrived");
+}
