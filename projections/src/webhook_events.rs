@@ -198,7 +198,7 @@ const COLUMNS: &str = "w.id, w.delivery_id, w.category, w.event_type, w.tcr_bran
 /// Filters for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct WebhookFilter {
-    /// Only deliveries about this customer's brands.
+    /// Only deliveries about this customer's brands and campaigns.
     pub customer: Option<Uuid>,
     pub event_type: Option<String>,
     /// A TCR brand or campaign id.
@@ -214,8 +214,9 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<WebhookEventRow>, i64), sqlx::Error> {
-    const WHERE: &str = "($1::uuid IS NULL OR EXISTS (
-                SELECT 1 FROM brands_10dlc b WHERE b.tcr_brand_id = w.tcr_brand_id AND b.customer_id = $1))
+    const WHERE: &str = "($1::uuid IS NULL
+               OR EXISTS (SELECT 1 FROM brands_10dlc b WHERE b.tcr_brand_id = w.tcr_brand_id AND b.customer_id = $1)
+               OR EXISTS (SELECT 1 FROM campaigns_10dlc c WHERE c.tcr_campaign_id = w.tcr_campaign_id AND c.customer_id = $1))
           AND ($2::text IS NULL OR w.event_type = $2)
           AND ($3::text IS NULL OR w.tcr_brand_id = $3 OR w.tcr_campaign_id = $3)
           AND ($4::timestamptz IS NULL OR w.received_at >= $4)

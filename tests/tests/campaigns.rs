@@ -433,6 +433,19 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
         "the rejection is recorded with its reason: {changes:?}"
     );
 
+    // The customer sees its campaign's deliveries in the webhook audit log.
+    let tcr_campaign = created["tcrCampaignId"].as_str().unwrap();
+    let (status, log) = call(
+        &app,
+        customer,
+        Method::GET,
+        &format!("/v1/messaging/webhook-events?tcrId={tcr_campaign}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{log}");
+    assert!(log["total"].as_i64().unwrap() > 0, "{log}");
+
     // With its only campaign deactivated, the brand can be deleted.
     let (status, deleted) = call(
         &app,
