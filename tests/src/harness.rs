@@ -322,6 +322,45 @@ impl TestApp {
             .header("X-Customer-ID", customer.to_string())
     }
 
+    /// Calls the API as a super admin acting for `customer`: the status and the JSON body.
+    pub async fn call_for(
+        &self,
+        customer: Uuid,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self.as_operator_for(method, path, customer);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        status_and_body(request).await
+    }
+
+    /// Registers a brand for `customer` and waits until TCR has scored it `status` and tendlc
+    /// shows it; returns its id.
+    pub async fn scored_brand(&self, customer: Uuid, body: &Value, status: &str) -> String {
+        let (code, brand) = json_of(self.register_brand(customer, body).await).await;
+        assert_eq!(code, 201, "registering the brand: {brand}");
+        let id = brand["id"].as_str().unwrap().to_string();
+        let tcr_id = brand["tcrBrandId"].as_str().unwrap().to_string();
+        eventually(
+            Duration::from_secs(15),
+            &format!("brand {id} to be scored {status}"),
+            || async {
+                let scored = self.sim.handle.deliveries().iter().any(|d| {
+                    d.event_type == "BRAND_IDENTITY_STATUS_UPDATE"
+                        && d.payload["brandId"] == tcr_id.as_str()
+                });
+                let shown = self.brand(&id).await["identityStatus"] == status;
+                // Without webhooks, only what tendlc shows can be waited for.
+                (shown && (scored || status == "VERIFIED")).then_some(())
+            },
+        )
+        .await;
+        id
+    }
+
     /// Creates a customer and returns its id.
     pub async fn create_customer(&self, ban: &str, tier: &str) -> Uuid {
         let response = self

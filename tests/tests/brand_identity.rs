@@ -4,12 +4,11 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 use tendlc_api::config::SyncConfig;
 use tendlc_tests::fixtures::{private_brand, sole_proprietor_brand};
-use tendlc_tests::harness::{eventually, status_and_body, AppOptions};
+use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;
-use uuid::Uuid;
 
 async fn started() -> TestApp {
     let app = TestApp::spawn_with(AppOptions {
@@ -36,70 +35,34 @@ async fn started() -> TestApp {
     app
 }
 
-async fn call(
-    app: &TestApp,
-    customer: Uuid,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.as_operator_for(method, path, customer);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    status_and_body(request).await
-}
-
-async fn brand_with_identity(app: &TestApp, customer: Uuid, body: &Value, status: &str) -> String {
-    let response = app.register_brand(customer, body).await;
-    let code = response.status().as_u16();
-    let brand: Value = response.json().await.unwrap();
-    assert_eq!(code, 201, "{brand}");
-    let id = brand["id"].as_str().unwrap().to_string();
-    let tcr_id = brand["tcrBrandId"].as_str().unwrap().to_string();
-    // Scored, not just registered: TCR has sent its verdict, and tendlc shows it.
-    eventually(
-        Duration::from_secs(15),
-        &format!("brand to be scored {status}"),
-        || async {
-            let scored = app.sim.handle.deliveries().iter().any(|d| {
-                d.event_type == "BRAND_IDENTITY_STATUS_UPDATE"
-                    && d.payload["brandId"] == tcr_id.as_str()
-            });
-            (scored && app.brand(&id).await["identityStatus"] == status).then_some(())
-        },
-    )
-    .await;
-    id
-}
-
 #[tokio::test]
 async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
     let app = started().await;
     let customer = app.create_customer("BAN-VET-1", "BASIC").await;
-    let brand =
-        brand_with_identity(&app, customer, &private_brand("Acme Vetted"), "VERIFIED").await;
+    let brand = app
+        .scored_brand(customer, &private_brand("Acme Vetted"), "VERIFIED")
+        .await;
 
-    let (status, refused) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/vettings"),
-        Some(json!({"provider": "CV", "vettingClass": "POLITICAL"})),
-    )
-    .await;
+    let (status, refused) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/vettings"),
+            Some(json!({"provider": "CV", "vettingClass": "POLITICAL"})),
+        )
+        .await;
     assert_eq!(
         status, 409,
         "Campaign Verify can only be imported: {refused}"
     );
-    let (status, bad) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/vettings"),
-        Some(json!({"provider": "NOPE"})),
-    )
-    .await;
+    let (status, bad) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/vettings"),
+            Some(json!({"provider": "NOPE"})),
+        )
+        .await;
     assert_eq!(status, 422, "{bad}");
     let fields: Vec<&str> = bad["fields"]
         .as_array()
@@ -109,27 +72,27 @@ async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
         .collect();
     assert_eq!(fields, ["provider", "vettingClass"], "{bad}");
 
-    let (status, ordered) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/vettings"),
-        Some(json!({"provider": "AEGIS", "vettingClass": "STANDARD"})),
-    )
-    .await;
+    let (status, ordered) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/vettings"),
+            Some(json!({"provider": "AEGIS", "vettingClass": "STANDARD"})),
+        )
+        .await;
     assert_eq!(status, 200, "{ordered}");
     let vetted = eventually(
         Duration::from_secs(20),
         "the vetting to be scored",
         || async {
-            let (_, vettings) = call(
-                &app,
-                customer,
-                Method::GET,
-                &format!("/v1/messaging/brands/{brand}/vettings"),
-                None,
-            )
-            .await;
+            let (_, vettings) = app
+                .call_for(
+                    customer,
+                    Method::GET,
+                    &format!("/v1/messaging/brands/{brand}/vettings"),
+                    None,
+                )
+                .await;
             let first = vettings.as_array().and_then(|v| v.first()).cloned()?;
             (first["status"] == "ACTIVE").then_some(first)
         },
@@ -146,16 +109,16 @@ async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
     .await;
 
     // An outside report can be imported too.
-    let (status, imported) = call(&app, customer, Method::POST, &format!("/v1/messaging/brands/{brand}/vettings/import"), Some(json!({"provider": "AEGIS", "vettingId": "AEGIS-EXT-1", "vettingToken": "token-from-aegis"}))).await;
+    let (status, imported) = app.call_for( customer, Method::POST, &format!("/v1/messaging/brands/{brand}/vettings/import"), Some(json!({"provider": "AEGIS", "vettingId": "AEGIS-EXT-1", "vettingToken": "token-from-aegis"}))).await;
     assert_eq!(status, 200, "{imported}");
-    let (_, vettings) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/brands/{brand}/vettings"),
-        None,
-    )
-    .await;
+    let (_, vettings) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand}/vettings"),
+            None,
+        )
+        .await;
     assert_eq!(vettings.as_array().unwrap().len(), 2, "{vettings}");
     assert!(
         vettings
@@ -169,19 +132,19 @@ async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
     // A revet with nothing changed is refused by TCR (525), with its words; after a change it
     // is taken, and TCR scores the brand again.
     let revet = format!("/v1/messaging/brands/{brand}/revet");
-    let (status, refused) = call(&app, customer, Method::POST, &revet, None).await;
+    let (status, refused) = app.call_for(customer, Method::POST, &revet, None).await;
     assert_eq!(status, 422, "{refused}");
     assert_eq!(refused["tcr"][0]["code"], 525, "{refused}");
-    let (status, changed) = call(
-        &app,
-        customer,
-        Method::PATCH,
-        &format!("/v1/messaging/brands/{brand}"),
-        Some(json!({"displayName": "Acme Vetted Widgets"})),
-    )
-    .await;
+    let (status, changed) = app
+        .call_for(
+            customer,
+            Method::PATCH,
+            &format!("/v1/messaging/brands/{brand}"),
+            Some(json!({"displayName": "Acme Vetted Widgets"})),
+        )
+        .await;
     assert_eq!(status, 200, "{changed}");
-    let (status, revetted) = call(&app, customer, Method::POST, &revet, None).await;
+    let (status, revetted) = app.call_for(customer, Method::POST, &revet, None).await;
     assert_eq!(status, 200, "{revetted}");
     assert!(revetted.get("pendingAction").is_none(), "{revetted}");
     eventually(
@@ -224,38 +187,38 @@ async fn an_ordered_vetting_is_scored_and_the_brand_becomes_vetted() {
 async fn an_unverified_brand_gets_feedback_and_wins_an_appeal() {
     let app = started().await;
     let customer = app.create_customer("BAN-VET-2", "BASIC").await;
-    let brand = brand_with_identity(
-        &app,
-        customer,
-        &private_brand("Acme Doubted [sim:unverified]"),
-        "UNVERIFIED",
-    )
-    .await;
+    let brand = app
+        .scored_brand(
+            customer,
+            &private_brand("Acme Doubted [sim:unverified]"),
+            "UNVERIFIED",
+        )
+        .await;
 
-    let (status, feedback) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/brands/{brand}/feedback"),
-        None,
-    )
-    .await;
+    let (status, feedback) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand}/feedback"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{feedback}");
     let categories = feedback["category"].as_array().expect("categories");
     assert!(!categories.is_empty(), "TCR says why: {feedback}");
     assert!(categories[0]["id"].is_string(), "{feedback}");
 
-    let (status, bad) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/appeal"),
-        Some(json!({"categories": ["VERIFY_EVERYTHING"]})),
-    )
-    .await;
+    let (status, bad) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/appeal"),
+            Some(json!({"categories": ["VERIFY_EVERYTHING"]})),
+        )
+        .await;
     assert_eq!(status, 422, "{bad}");
     assert_eq!(bad["fields"][0]["field"], "categories[0]", "{bad}");
-    let (status, appealed) = call(&app, customer, Method::POST, &format!("/v1/messaging/brands/{brand}/appeal"), Some(json!({"categories": ["VERIFY_TAX_ID"], "explanation": "Our IRS letter shows the EIN."}))).await;
+    let (status, appealed) = app.call_for( customer, Method::POST, &format!("/v1/messaging/brands/{brand}/appeal"), Some(json!({"categories": ["VERIFY_TAX_ID"], "explanation": "Our IRS letter shows the EIN."}))).await;
     assert_eq!(status, 200, "{appealed}");
     assert_eq!(appealed["appealStatus"], "PENDING", "{appealed}");
     let done = eventually(
@@ -293,36 +256,36 @@ async fn a_sole_proprietor_is_verified_by_otp() {
     let customer = app.create_customer("BAN-VET-3", "BASIC").await;
     let mut body = sole_proprietor_brand();
     body["mock"] = json!(true);
-    let brand = brand_with_identity(&app, customer, &body, "SELF_DECLARED").await;
+    let brand = app.scored_brand(customer, &body, "SELF_DECLARED").await;
 
-    let (status, early) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/otp/verify"),
-        Some(json!({"otpPin": "123456"})),
-    )
-    .await;
+    let (status, early) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/otp/verify"),
+            Some(json!({"otpPin": "123456"})),
+        )
+        .await;
     assert_eq!(status, 409, "send the OTP first: {early}");
-    let (status, bad) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/otp"),
-        Some(json!({"pinSms": "no placeholder here"})),
-    )
-    .await;
+    let (status, bad) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/otp"),
+            Some(json!({"pinSms": "no placeholder here"})),
+        )
+        .await;
     assert_eq!(status, 422, "{bad}");
     assert_eq!(bad["fields"][0]["field"], "pinSms", "{bad}");
 
-    let (status, sent) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/otp"),
-        Some(json!({})),
-    )
-    .await;
+    let (status, sent) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/otp"),
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(status, 200, "{sent}");
     assert!(sent["otpReferenceId"].is_string(), "{sent}");
     // A mock brand's PIN arrives in a BRAND_MOCK_OTP webhook.
@@ -336,14 +299,14 @@ async fn a_sole_proprietor_is_verified_by_otp() {
     })
     .await;
 
-    let (status, wrong) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/otp/verify"),
-        Some(json!({"otpPin": "000000"})),
-    )
-    .await;
+    let (status, wrong) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/otp/verify"),
+            Some(json!({"otpPin": "000000"})),
+        )
+        .await;
     assert_eq!(status, 422, "{wrong}");
     assert!(
         wrong["tcr"]
@@ -351,25 +314,25 @@ async fn a_sole_proprietor_is_verified_by_otp() {
             .is_some_and(|t| t.iter().any(|e| e["code"] == 552)),
         "TCR's code: {wrong}"
     );
-    let (status, verified) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/brands/{brand}/otp/verify"),
-        Some(json!({"otpPin": pin})),
-    )
-    .await;
+    let (status, verified) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/brands/{brand}/otp/verify"),
+            Some(json!({"otpPin": pin})),
+        )
+        .await;
     assert_eq!(status, 200, "{verified}");
     assert_eq!(verified["identityStatus"], "VERIFIED", "{verified}");
     assert!(verified["otpVerifiedAt"].is_string(), "{verified}");
-    let (status, otp) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/brands/{brand}/otp"),
-        None,
-    )
-    .await;
+    let (status, otp) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand}/otp"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{otp}");
     assert!(otp["verifyDate"].is_string(), "{otp}");
 

@@ -4,13 +4,12 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 use tendlc_adapters::tcr_sim::SimFaults;
 use tendlc_api::config::SyncConfig;
 use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
-use tendlc_tests::harness::{eventually, status_and_body, AppOptions};
+use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;
-use uuid::Uuid;
 
 fn options(faults: SimFaults) -> AppOptions {
     AppOptions {
@@ -33,55 +32,25 @@ fn options(faults: SimFaults) -> AppOptions {
     }
 }
 
-async fn call(
-    app: &TestApp,
-    customer: Uuid,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.as_operator_for(method, path, customer);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    status_and_body(request).await
-}
-
-async fn verified_brand(app: &TestApp, customer: Uuid) -> String {
-    let response = app
-        .register_brand(customer, &private_brand("Acme Sync"))
-        .await;
-    let brand: Value = response.json().await.unwrap();
-    let id = brand["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{brand}"))
-        .to_string();
-    eventually(
-        Duration::from_secs(15),
-        "the brand to be verified",
-        || async { (app.brand(&id).await["identityStatus"] == "VERIFIED").then_some(()) },
-    )
-    .await;
-    id
-}
-
 #[tokio::test]
 async fn a_campaign_tcr_created_without_telling_us_is_adopted_not_created_twice() {
     let app = TestApp::spawn_with(options(SimFaults::default())).await;
     let customer = app.create_customer("BAN-CSYNC-1", "BASIC").await;
-    let brand = verified_brand(&app, customer).await;
+    let brand = app
+        .scored_brand(customer, &private_brand("Acme Sync"), "VERIFIED")
+        .await;
     let mut body = two_factor_campaign(&brand);
     body["description"] =
         json!("One-time passcodes for Acme Widgets sign-in. [sim:created-then-http-500]");
 
-    let (status, failed) = call(
-        &app,
-        customer,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(body),
-    )
-    .await;
+    let (status, failed) = app
+        .call_for(
+            customer,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(body),
+        )
+        .await;
     assert_eq!(status, 502, "TCR's 500 is told as such: {failed}");
     assert!(
         failed["message"]
@@ -90,7 +59,9 @@ async fn a_campaign_tcr_created_without_telling_us_is_adopted_not_created_twice(
             .contains("recorded as pending"),
         "{failed}"
     );
-    let (_, list) = call(&app, customer, Method::GET, "/v1/messaging/campaigns", None).await;
+    let (_, list) = app
+        .call_for(customer, Method::GET, "/v1/messaging/campaigns", None)
+        .await;
     let id = list["items"][0]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{list}"))
@@ -100,14 +71,14 @@ async fn a_campaign_tcr_created_without_telling_us_is_adopted_not_created_twice(
         Duration::from_secs(20),
         "the retrier to adopt the campaign",
         || async {
-            let (_, campaign) = call(
-                &app,
-                customer,
-                Method::GET,
-                &format!("/v1/messaging/campaigns/{id}"),
-                None,
-            )
-            .await;
+            let (_, campaign) = app
+                .call_for(
+                    customer,
+                    Method::GET,
+                    &format!("/v1/messaging/campaigns/{id}"),
+                    None,
+                )
+                .await;
             (campaign["status"] == "REGISTERED").then_some(campaign)
         },
     )
@@ -138,29 +109,31 @@ async fn carriers_verdicts_arrive_by_polling_when_no_webhook_does() {
     }))
     .await;
     let customer = app.create_customer("BAN-CSYNC-2", "BASIC").await;
-    let brand = verified_brand(&app, customer).await;
-    let (status, created) = call(
-        &app,
-        customer,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(two_factor_campaign(&brand)),
-    )
-    .await;
+    let brand = app
+        .scored_brand(customer, &private_brand("Acme Sync"), "VERIFIED")
+        .await;
+    let (status, created) = app
+        .call_for(
+            customer,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(two_factor_campaign(&brand)),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap();
     let registered = eventually(
         Duration::from_secs(20),
         "every carrier to register it, by polling",
         || async {
-            let (_, campaign) = call(
-                &app,
-                customer,
-                Method::GET,
-                &format!("/v1/messaging/campaigns/{id}"),
-                None,
-            )
-            .await;
+            let (_, campaign) = app
+                .call_for(
+                    customer,
+                    Method::GET,
+                    &format!("/v1/messaging/campaigns/{id}"),
+                    None,
+                )
+                .await;
             campaign["carriers"]
                 .as_array()
                 .is_some_and(|c| c.iter().all(|c| c["status"] == "REGISTERED"))

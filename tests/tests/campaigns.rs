@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tendlc_api::config::SyncConfig;
 use tendlc_tests::fixtures::private_brand;
-use tendlc_tests::harness::{eventually, status_and_body, AppOptions};
+use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;
 use uuid::Uuid;
 
@@ -48,41 +48,9 @@ async fn started() -> TestApp {
 }
 
 /// A registered brand whose identity reached `status`.
-async fn brand_with_identity(app: &TestApp, customer: Uuid, body: &Value, status: &str) -> String {
-    let (code, brand) = json_answer(app.register_brand(customer, body).await).await;
-    assert_eq!(code, 201, "registering the brand: {brand}");
-    let id = brand["id"].as_str().unwrap().to_string();
-    eventually(
-        Duration::from_secs(15),
-        &format!("brand {id} to become {status}"),
-        || async { (app.brand(&id).await["identityStatus"] == status).then_some(()) },
-    )
-    .await;
-    id
-}
-
 async fn verified_brand(app: &TestApp, customer: Uuid, name: &str) -> String {
-    brand_with_identity(app, customer, &private_brand(name), "VERIFIED").await
-}
-
-async fn json_answer(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
-}
-
-async fn call(
-    app: &TestApp,
-    customer: Uuid,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.as_operator_for(method, path, customer);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    status_and_body(request).await
+    app.scored_brand(customer, &private_brand(name), "VERIFIED")
+        .await
 }
 
 /// A valid MARKETING campaign; `description_markers` adds simulator markers.
@@ -127,14 +95,14 @@ async fn campaign_until(
     done: impl Fn(&Value) -> bool,
 ) -> Value {
     eventually(Duration::from_secs(20), what, || async {
-        let (_, campaign) = call(
-            app,
-            customer,
-            Method::GET,
-            &format!("/v1/messaging/campaigns/{id}"),
-            None,
-        )
-        .await;
+        let (_, campaign) = app
+            .call_for(
+                customer,
+                Method::GET,
+                &format!("/v1/messaging/campaigns/{id}"),
+                None,
+            )
+            .await;
         done(&campaign).then_some(campaign)
     })
     .await
@@ -162,14 +130,14 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
     let brand = verified_brand(&app, customer, "Acme Campaigns").await;
 
     // What TCR will ask of a MARKETING campaign, before anything is billed.
-    let (status, terms) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/brands/{brand}/qualify?usecase=MARKETING"),
-        None,
-    )
-    .await;
+    let (status, terms) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand}/qualify?usecase=MARKETING"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{terms}");
     assert!(terms["monthlyFee"].as_f64().unwrap() > 0.0, "{terms}");
     assert!(
@@ -183,14 +151,14 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
 
     // T-Mobile will reject it, AT&T approve then suspend it; the others approve.
     let markers = format!("[sim:mno-reject-{T_MOBILE}] [sim:mno-suspend-{AT_T}]");
-    let (status, created) = call(
-        &app,
-        customer,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(campaign(&brand, &markers)),
-    )
-    .await;
+    let (status, created) = app
+        .call_for(
+            customer,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign(&brand, &markers)),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(created["status"], "REGISTERED", "{created}");
@@ -266,63 +234,63 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
     );
 
     // Filters by carrier status.
-    let (_, suspended) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/campaigns?carrierStatus=SUSPENDED&carrier={AT_T}"),
-        None,
-    )
-    .await;
+    let (_, suspended) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/campaigns?carrierStatus=SUSPENDED&carrier={AT_T}"),
+            None,
+        )
+        .await;
     assert_eq!(suspended["total"], 1, "{suspended}");
-    let (_, none) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/campaigns?carrierStatus=SUSPENDED&carrier={VERIZON}"),
-        None,
-    )
-    .await;
+    let (_, none) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/campaigns?carrierStatus=SUSPENDED&carrier={VERIZON}"),
+            None,
+        )
+        .await;
     assert_eq!(none["total"], 0, "{none}");
 
     // Appeal the rejection, fix the campaign, resubmit to T-Mobile: it registers.
-    let (status, nudged) = call(&app, customer, Method::POST, &format!("/v1/messaging/campaigns/{id}/nudge"), Some(json!({"nudgeIntent": "APPEAL_REJECTION", "description": "Samples now match the description."}))).await;
+    let (status, nudged) = app.call_for( customer, Method::POST, &format!("/v1/messaging/campaigns/{id}/nudge"), Some(json!({"nudgeIntent": "APPEAL_REJECTION", "description": "Samples now match the description."}))).await;
     assert_eq!(status, 200, "{nudged}");
     let fixed = format!(
         "Weekly offers from Acme Widgets to club members who opted in. [sim:mno-suspend-{AT_T}]"
     );
-    let (status, updated) = call(
-        &app,
-        customer,
-        Method::PATCH,
-        &format!("/v1/messaging/campaigns/{id}"),
-        Some(json!({"description": fixed})),
-    )
-    .await;
+    let (status, updated) = app
+        .call_for(
+            customer,
+            Method::PATCH,
+            &format!("/v1/messaging/campaigns/{id}"),
+            Some(json!({"description": fixed})),
+        )
+        .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(
         updated["campaign"]["description"],
         fixed.as_str(),
         "{updated}"
     );
-    let (status, refused) = call(
-        &app,
-        customer,
-        Method::PATCH,
-        &format!("/v1/messaging/campaigns/{id}"),
-        Some(json!({"usecase": "2FA"})),
-    )
-    .await;
+    let (status, refused) = app
+        .call_for(
+            customer,
+            Method::PATCH,
+            &format!("/v1/messaging/campaigns/{id}"),
+            Some(json!({"usecase": "2FA"})),
+        )
+        .await;
     assert_eq!(status, 422, "TCR fixes the use case: {refused}");
     assert_eq!(refused["fields"][0]["field"], "usecase", "{refused}");
-    let (status, resubmitted) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/campaigns/{id}/resubmit"),
-        Some(json!({"mnoIds": [10035]})),
-    )
-    .await;
+    let (status, resubmitted) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/campaigns/{id}/resubmit"),
+            Some(json!({"mnoIds": [10035]})),
+        )
+        .await;
     assert_eq!(status, 200, "{resubmitted}");
     let registered = campaign_until(
         &app,
@@ -365,14 +333,14 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
     );
 
     // Deactivate: EXPIRED, nothing can send; doing it again changes nothing.
-    let (status, expired) = call(
-        &app,
-        customer,
-        Method::DELETE,
-        &format!("/v1/messaging/campaigns/{id}"),
-        None,
-    )
-    .await;
+    let (status, expired) = app
+        .call_for(
+            customer,
+            Method::DELETE,
+            &format!("/v1/messaging/campaigns/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{expired}");
     assert_eq!(expired["tcrStatus"], "EXPIRED", "{expired}");
     assert!(
@@ -383,27 +351,27 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
             .all(|c| c["sending"]["canSend"] == false),
         "{expired}"
     );
-    let (status, again) = call(
-        &app,
-        customer,
-        Method::DELETE,
-        &format!("/v1/messaging/campaigns/{id}"),
-        None,
-    )
-    .await;
+    let (status, again) = app
+        .call_for(
+            customer,
+            Method::DELETE,
+            &format!("/v1/messaging/campaigns/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(
         (status, &again["tcrStatus"]),
         (200, &json!("EXPIRED")),
         "{again}"
     );
-    let (status, refused) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/campaigns/{id}/resubmit"),
-        Some(json!({"mnoIds": [10017]})),
-    )
-    .await;
+    let (status, refused) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/campaigns/{id}/resubmit"),
+            Some(json!({"mnoIds": [10017]})),
+        )
+        .await;
     assert_eq!(
         status, 409,
         "an expired campaign cannot be resubmitted: {refused}"
@@ -435,26 +403,26 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
 
     // The customer sees its campaign's deliveries in the webhook audit log.
     let tcr_campaign = created["tcrCampaignId"].as_str().unwrap();
-    let (status, log) = call(
-        &app,
-        customer,
-        Method::GET,
-        &format!("/v1/messaging/webhook-events?tcrId={tcr_campaign}"),
-        None,
-    )
-    .await;
+    let (status, log) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/webhook-events?tcrId={tcr_campaign}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{log}");
     assert!(log["total"].as_i64().unwrap() > 0, "{log}");
 
     // With its only campaign deactivated, the brand can be deleted.
-    let (status, deleted) = call(
-        &app,
-        customer,
-        Method::DELETE,
-        &format!("/v1/messaging/brands/{brand}"),
-        None,
-    )
-    .await;
+    let (status, deleted) = app
+        .call_for(
+            customer,
+            Method::DELETE,
+            &format!("/v1/messaging/brands/{brand}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(deleted["tcrStatus"], "DELETED", "{deleted}");
 }
@@ -464,23 +432,23 @@ async fn a_brand_with_an_active_campaign_cannot_be_deleted() {
     let app = started().await;
     let customer = app.create_customer("BAN-CMP-DEL", "BASIC").await;
     let brand = verified_brand(&app, customer, "Acme Keep").await;
-    let (status, created) = call(
-        &app,
-        customer,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(campaign(&brand, "")),
-    )
-    .await;
+    let (status, created) = app
+        .call_for(
+            customer,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign(&brand, "")),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
-    let (status, refused) = call(
-        &app,
-        customer,
-        Method::DELETE,
-        &format!("/v1/messaging/brands/{brand}"),
-        None,
-    )
-    .await;
+    let (status, refused) = app
+        .call_for(
+            customer,
+            Method::DELETE,
+            &format!("/v1/messaging/brands/{brand}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["code"], "brand_has_active_campaigns", "{refused}");
     assert_eq!(app.brand(&brand).await["tcrStatus"], "ACTIVE");
@@ -495,35 +463,35 @@ async fn sharing_is_accepted_or_declined_by_the_partner() {
 
     let mut outcomes = vec![];
     for (markers, expected) in [("", "ACCEPTED"), ("[sim:share-decline]", "DECLINED")] {
-        let (status, created) = call(
-            &app,
-            customer,
-            Method::POST,
-            "/v1/messaging/campaigns",
-            Some(campaign(&brand, markers)),
-        )
-        .await;
+        let (status, created) = app
+            .call_for(
+                customer,
+                Method::POST,
+                "/v1/messaging/campaigns",
+                Some(campaign(&brand, markers)),
+            )
+            .await;
         assert_eq!(status, 201, "{created}");
         let id = created["id"].as_str().unwrap().to_string();
-        let (status, shared) = call(
-            &app,
-            customer,
-            Method::POST,
-            &format!("/v1/messaging/campaigns/{id}/sharing"),
-            Some(json!({"upstreamCnpId": cnp})),
-        )
-        .await;
+        let (status, shared) = app
+            .call_for(
+                customer,
+                Method::POST,
+                &format!("/v1/messaging/campaigns/{id}/sharing"),
+                Some(json!({"upstreamCnpId": cnp})),
+            )
+            .await;
         assert_eq!(status, 200, "{shared}");
         assert_eq!(shared["sharing"]["status"], "PENDING", "{shared}");
         assert_eq!(shared["sharing"]["upstreamCnpId"], cnp, "{shared}");
-        let (status, twice) = call(
-            &app,
-            customer,
-            Method::POST,
-            &format!("/v1/messaging/campaigns/{id}/sharing"),
-            Some(json!({"upstreamCnpId": cnp})),
-        )
-        .await;
+        let (status, twice) = app
+            .call_for(
+                customer,
+                Method::POST,
+                &format!("/v1/messaging/campaigns/{id}/sharing"),
+                Some(json!({"upstreamCnpId": cnp})),
+            )
+            .await;
         assert_eq!(
             status, 409,
             "a pending share cannot be shared again: {twice}"
@@ -546,14 +514,14 @@ async fn sharing_is_accepted_or_declined_by_the_partner() {
         "the partner says why: {declined}"
     );
     // After a decline the CSP may choose another partner.
-    let (status, again) = call(
-        &app,
-        customer,
-        Method::POST,
-        &format!("/v1/messaging/campaigns/{}/sharing", outcomes[1].0),
-        Some(json!({"upstreamCnpId": "SINCH"})),
-    )
-    .await;
+    let (status, again) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &format!("/v1/messaging/campaigns/{}/sharing", outcomes[1].0),
+            Some(json!({"upstreamCnpId": "SINCH"})),
+        )
+        .await;
     assert_eq!(status, 200, "{again}");
     let events = event_types(&app, &outcomes[0].0).await;
     assert!(
@@ -578,14 +546,9 @@ async fn invalid_campaigns_are_refused_before_tcr_is_called_naming_every_field()
     bad["mnoIds"] = json!([10017, 99999]);
     bad["privacyPolicyLink"] = json!("not a link");
     bad["colour"] = json!("red");
-    let (status, refused) = call(
-        &app,
-        customer,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(bad),
-    )
-    .await;
+    let (status, refused) = app
+        .call_for(customer, Method::POST, "/v1/messaging/campaigns", Some(bad))
+        .await;
     assert_eq!(status, 422, "{refused}");
     let fields: Vec<&str> = refused["fields"]
         .as_array()
@@ -603,14 +566,14 @@ async fn invalid_campaigns_are_refused_before_tcr_is_called_naming_every_field()
     ] {
         assert!(fields.contains(&field), "{field} named in {refused}");
     }
-    let (status, missing) = call(
-        &app,
-        customer,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(json!({"usecase": "MARKETING"})),
-    )
-    .await;
+    let (status, missing) = app
+        .call_for(
+            customer,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(json!({"usecase": "MARKETING"})),
+        )
+        .await;
     assert_eq!(status, 422, "{missing}");
     let fields: Vec<&str> = missing["fields"]
         .as_array()
@@ -637,21 +600,21 @@ async fn campaigns_need_a_verified_brand_of_the_customers_own() {
     let app = started().await;
     let alpha = app.create_customer("BAN-CMP-A", "BASIC").await;
     let beta = app.create_customer("BAN-CMP-B", "BASIC").await;
-    let unverified = brand_with_identity(
-        &app,
-        alpha,
-        &private_brand("Acme Doubtful [sim:unverified]"),
-        "UNVERIFIED",
-    )
-    .await;
-    let (status, refused) = call(
-        &app,
-        alpha,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(campaign(&unverified, "")),
-    )
-    .await;
+    let unverified = app
+        .scored_brand(
+            alpha,
+            &private_brand("Acme Doubtful [sim:unverified]"),
+            "UNVERIFIED",
+        )
+        .await;
+    let (status, refused) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign(&unverified, "")),
+        )
+        .await;
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["code"], "brand_not_verified", "{refused}");
     assert!(
@@ -660,47 +623,49 @@ async fn campaigns_need_a_verified_brand_of_the_customers_own() {
     );
 
     let betas = verified_brand(&app, beta, "Beta Corp").await;
-    let (status, hidden) = call(
-        &app,
-        alpha,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(campaign(&betas, "")),
-    )
-    .await;
+    let (status, hidden) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign(&betas, "")),
+        )
+        .await;
     assert_eq!(
         status, 404,
         "another customer's brand is not found: {hidden}"
     );
-    let (status, hidden) = call(
-        &app,
-        alpha,
-        Method::GET,
-        &format!("/v1/messaging/brands/{betas}/qualify?usecase=MARKETING"),
-        None,
-    )
-    .await;
+    let (status, hidden) = app
+        .call_for(
+            alpha,
+            Method::GET,
+            &format!("/v1/messaging/brands/{betas}/qualify?usecase=MARKETING"),
+            None,
+        )
+        .await;
     assert_eq!(status, 404, "{hidden}");
     assert_eq!(campaign_events(&app).await, 0, "nothing was recorded");
 
     // And another customer's campaign is not found either.
-    let (status, created) = call(
-        &app,
-        beta,
-        Method::POST,
-        "/v1/messaging/campaigns",
-        Some(campaign(&betas, "")),
-    )
-    .await;
+    let (status, created) = app
+        .call_for(
+            beta,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign(&betas, "")),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap();
     for (method, path) in [
         (Method::GET, format!("/v1/messaging/campaigns/{id}")),
         (Method::DELETE, format!("/v1/messaging/campaigns/{id}")),
     ] {
-        let (status, body) = call(&app, alpha, method.clone(), &path, None).await;
+        let (status, body) = app.call_for(alpha, method.clone(), &path, None).await;
         assert_eq!(status, 404, "{method} {path}: {body}");
     }
-    let (_, list) = call(&app, alpha, Method::GET, "/v1/messaging/campaigns", None).await;
+    let (_, list) = app
+        .call_for(alpha, Method::GET, "/v1/messaging/campaigns", None)
+        .await;
     assert_eq!(list["total"], 0, "{list}");
 }
