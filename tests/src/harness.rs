@@ -129,6 +129,10 @@ pub struct AppOptions {
     pub tokens: Option<TokenKeys>,
     /// 0 = unlimited (tests register in bursts).
     pub submissions_per_minute: u32,
+    /// Header, body and request deadlines, body size.
+    pub inbound: tendlc_api::config::InboundLimits,
+    /// Postgres statement timeout of the app's pool.
+    pub statement_timeout: Duration,
 }
 
 impl Default for AppOptions {
@@ -152,6 +156,8 @@ impl Default for AppOptions {
             tls: None,
             tls_trust: None,
             submissions_per_minute: 0,
+            inbound: tendlc_api::config::InboundLimits::default(),
+            statement_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -198,6 +204,7 @@ impl TestApp {
         let config = Config {
             database_url: SecretString::from(db.url.clone()),
             database_max_connections: 5,
+            database_statement_timeout: options.statement_timeout,
             listen: "127.0.0.1:0".parse().unwrap(),
             tokens: options
                 .tokens
@@ -222,6 +229,7 @@ impl TestApp {
             cors_origins: options.cors_origins.clone(),
             submissions_per_minute: options.submissions_per_minute,
             tls: options.tls.clone(),
+            inbound: options.inbound.clone(),
         };
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));

@@ -32,10 +32,85 @@ Every error body is `{code, message, fields?, tcr?}`.",
         super::webhooks::receive,
         super::webhook_events::list,
     ),
-    components(schemas(crate::error::ErrorBody, tendlc_domain::validation::FieldError, tendlc_domain::tcr::TcrApiError)),
-    modifiers(&BearerAuth),
+    components(schemas(crate::error::ErrorBody, super::webhooks::ReceiverPath, tendlc_domain::validation::FieldError, tendlc_domain::tcr::TcrApiError)),
+    modifiers(&BearerAuth, &EdgeResponses),
 )]
 pub struct ApiDoc;
+
+/// The answers the layers around every handler can give (token checks, `X-Customer-ID`, query
+/// and body reading, the request deadline), added to each operation they apply to unless the
+/// operation documents that status itself. Keeps the document true for every route, including
+/// ones added later, without repeating these on each.
+struct EdgeResponses;
+
+impl EdgeResponses {
+    fn error(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+            .into()
+    }
+
+    fn complete(operation: &mut utoipa::openapi::path::Operation) {
+        let guarded = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+        let has_body = operation.request_body.is_some();
+        let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+        let mut add = |status: &str, description: &str| {
+            operation
+                .responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| Self::error(description));
+        };
+        if guarded || has_body || has_params {
+            add("400", "Bad request (malformed JSON, query or header)");
+        }
+        if guarded {
+            add("401", "No valid bearer token");
+            add("403", "The role may not do this");
+        }
+        if has_body {
+            add(
+                "408",
+                "The body did not arrive within TENDLC_BODY_READ_TIMEOUT_MS",
+            );
+            add("413", "Body too large");
+        }
+        if guarded || has_body {
+            add("500", "Internal error (logged)");
+            add(
+                "503",
+                "Not answered within TENDLC_REQUEST_TIMEOUT_MS; anything recorded stays recorded",
+            );
+        }
+    }
+}
+
+impl Modify for EdgeResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::complete(operation);
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
