@@ -33,7 +33,7 @@ Every error body is `{code, message, fields?, tcr?}`.",
         super::webhook_events::list,
     ),
     components(schemas(crate::error::ErrorBody, super::webhooks::ReceiverPath, tendlc_domain::validation::FieldError, tendlc_domain::tcr::TcrApiError)),
-    modifiers(&BearerAuth, &EdgeResponses),
+    modifiers(&BearerAuth, &EdgeResponses, &CreatedLinks),
 )]
 pub struct ApiDoc;
 
@@ -93,6 +93,62 @@ impl EdgeResponses {
     }
 }
 
+/// Links from what a `POST /things` creates (201 with an `id`) to the operations on
+/// `/things/{id}`, for every collection that has both: clients (and the API fuzzing run's
+/// stateful phase) can follow a created resource to reading and changing it.
+struct CreatedLinks;
+
+impl Modify for CreatedLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::link::LinkBuilder;
+        let paths = &mut openapi.paths.paths;
+        let mut found = vec![];
+        for (path, item) in paths.iter() {
+            let member = format!("{path}/{{id}}");
+            let Some(target) = paths.get(&member) else {
+                continue;
+            };
+            if item.post.is_none() {
+                continue;
+            }
+            let pointer = member.replace('~', "~0").replace('/', "~1");
+            let mut links = vec![];
+            for (method, operation) in [
+                ("get", &target.get),
+                ("patch", &target.patch),
+                ("put", &target.put),
+                ("delete", &target.delete),
+            ] {
+                if operation.is_some() {
+                    links.push((
+                        format!("{}Created", method[..1].to_uppercase() + &method[1..]),
+                        LinkBuilder::new()
+                            .operation_ref(format!("#/paths/{pointer}/{method}"))
+                            .parameter("id", "$response.body#/id")
+                            .description(format!("{} the created resource", method.to_uppercase()))
+                            .build(),
+                    ));
+                }
+            }
+            found.push((path.clone(), links));
+        }
+        for (path, links) in found {
+            let Some(created) = paths
+                .get_mut(&path)
+                .and_then(|item| item.post.as_mut())
+                .and_then(|post| post.responses.responses.get_mut("201"))
+            else {
+                continue;
+            };
+            if let utoipa::openapi::RefOr::T(response) = created {
+                for (name, link) in links {
+                    response.links.entry(name).or_insert(link.into());
+                }
+            }
+        }
+    }
+}
+
 impl Modify for EdgeResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for item in openapi.paths.paths.values_mut() {
@@ -140,6 +196,40 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "This document", body = Object)))]
-async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn document() -> Json<serde_json::Value> {
+    Json(document_json())
+}
+
+/// The document as served. utoipa 5 writes a link's `operationRef` as `operation_ref`; OpenAPI
+/// (and every client) reads `operationRef`, so links are put right here.
+pub fn document_json() -> serde_json::Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(paths) = document["paths"].as_object_mut() {
+        for operation in paths.values_mut().filter_map(|item| item.as_object_mut()) {
+            for responses in operation
+                .values_mut()
+                .filter_map(|op| op.get_mut("responses"))
+                .filter_map(|r| r.as_object_mut())
+            {
+                for links in responses
+                    .values_mut()
+                    .filter_map(|r| r.get_mut("links"))
+                    .filter_map(|l| l.as_object_mut())
+                {
+                    for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                        for (from, to) in [
+                            ("operation_ref", "operationRef"),
+                            ("operation_id", "operationId"),
+                            ("request_body", "requestBody"),
+                        ] {
+                            if let Some(value) = link.remove(from) {
+                                link.insert(to.to_string(), value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    document
 }
