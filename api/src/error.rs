@@ -1,5 +1,5 @@
 //! The one error type at the HTTP edge: `{code, message, fields?, tcr?}`.
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -21,8 +21,6 @@ pub struct ErrorBody {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
-    /// `Allow` for a 405.
-    pub allow: Option<String>,
 }
 
 impl ApiError {
@@ -35,7 +33,6 @@ impl ApiError {
                 fields: None,
                 tcr: None,
             },
-            allow: None,
         }
     }
 
@@ -159,11 +156,7 @@ fn describe(errors: &[TcrApiError]) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
-        if let Some(allow) = self.allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
-            response.headers_mut().insert(header::ALLOW, allow);
-        }
-        response
+        (self.status, Json(self.body)).into_response()
     }
 }
 

@@ -234,3 +234,34 @@ async fn errors_below_the_handlers_have_the_one_shape() {
     assert_eq!(status, 413);
     assert_eq!(body["code"], "body_too_large", "{body}");
 }
+
+/// The stateful part of API fuzzing follows links from created resources; each must name, as
+/// OpenAPI spells it (`operationRef`), an operation the document has.
+#[tokio::test]
+async fn links_from_created_resources_name_operations_that_exist() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let mut links = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                for (name, link) in response["links"].as_object().into_iter().flatten() {
+                    let target = link["operationRef"].as_str().unwrap_or_else(|| {
+                        panic!("{method} {path} {status} link {name} has no operationRef: {link}")
+                    });
+                    let pointer = target.trim_start_matches('#');
+                    assert!(
+                        doc.pointer(pointer).is_some_and(Value::is_object),
+                        "{method} {path} {status} link {name} points nowhere: {target}"
+                    );
+                    assert_eq!(link["parameters"]["id"], "$response.body#/id");
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        links >= 4,
+        "customers and brands link to their GET and PATCH ({links} links)"
+    );
+}

@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, MatchedPath, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use serde::Deserialize;
 
@@ -107,7 +107,7 @@ async fn enforce_access(
         other => other.clone(),
     };
     let Some(access) = access_table().get(&(method, matched.as_str())).copied() else {
-        return Err(method_not_allowed(matched.as_str()));
+        return Ok(method_not_allowed(matched.as_str()));
     };
     if let Access::Role(action) = access {
         let (mut parts, body) = request.into_parts();
@@ -131,7 +131,7 @@ async fn enforce_access(
 }
 
 /// A method the access table has no entry for on this path: 405 naming the ones it has.
-fn method_not_allowed(path: &str) -> ApiError {
+fn method_not_allowed(path: &str) -> Response {
     let mut allowed: Vec<&str> = access_table()
         .keys()
         .filter(|(_, p)| *p == path)
@@ -142,13 +142,18 @@ fn method_not_allowed(path: &str) -> ApiError {
     }
     allowed.sort_unstable();
     let allow = allowed.join(", ");
-    let mut error = ApiError::new(
+    let mut response = ApiError::new(
         axum::http::StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         format!("{path} answers only {allow}"),
-    );
-    error.allow = Some(allow);
-    error
+    )
+    .into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&allow) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, value);
+    }
+    response
 }
 
 /// Paths no route matches: 404 in the shape every error has.
