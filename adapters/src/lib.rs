@@ -3,4 +3,5 @@ pub mod db;
 pub mod event_store;
 pub mod tcr_client;
 pub mod tcr_sim;
+pub mod webhook_intake;
 pub mod webhook_signature;

@@ -3,8 +3,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderName, HeaderValue, Method, Request};
+use axum::extract::State;
+use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use http_body_util::BodyExt;
 use postgres_es::PostgresCqrs;
 use secrecy::ExposeSecret;
 use secrecy::SecretString;
@@ -18,7 +21,6 @@ use tendlc_projections::{ProjectionRunner, Wake};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -26,7 +28,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::auth::TokenKeys;
 use crate::brand_service::BrandService;
 use crate::campaign_service::CampaignService;
-use crate::config::{Config, WebhookConfig};
+
+use crate::config::{Config, InboundLimits, WebhookConfig};
+use crate::error::ApiError;
 use crate::routes::reference::ReferenceCache;
 use crate::sync::{subscription, SyncWorkers};
 
@@ -88,10 +92,6 @@ fn instance_name() -> Arc<str> {
     format!("{host}:{}:{suffix}", std::process::id()).into()
 }
 
-const MAX_BODY_BYTES: usize = 256 * 1024;
-/// Above the TCR budget, so TCR's own timeout answers first with a clear 504.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
-
 /// Lets the portal's origins call the API with the headers it needs, and nothing wider.
 fn cors(origins: &[String]) -> CorsLayer {
     let origins: Vec<HeaderValue> = origins
@@ -111,13 +111,22 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+pub fn router(state: AppState, cors_origins: &[String], inbound: &InboundLimits) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     crate::routes::router(state.clone())
+        .fallback(crate::routes::no_route)
         .with_state(state)
         .layer(cors(cors_origins))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        // The handler's deadline starts once the body is in.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            inbound.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(inbound.clone()),
+            read_body,
+        ))
+        .layer(axum::middleware::map_response(crate::error::one_shape))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request
@@ -133,21 +142,107 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
+/// Reads the whole request body before any handler runs: at most `max_body_bytes` (413), within
+/// `body_read_timeout` of the headers (408, and the connection is closed), so a client that
+/// sends its headers and then stalls or trickles the body is cut off with a clear answer.
+/// A query string holding a NUL character (`%00`) is refused here too (400): no handler could
+/// store or look it up (Postgres text cannot hold NUL).
+async fn read_body(
+    State(limits): State<Arc<InboundLimits>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request
+        .uri()
+        .query()
+        .is_some_and(|q| q.to_ascii_lowercase().contains("%00"))
+    {
+        return ApiError::bad_request(
+            "invalid_query",
+            "the query string contains a NUL character (%00)",
+        )
+        .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "the request body is larger than {} bytes",
+                limits.max_body_bytes
+            ),
+        )
+        .into_response()
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        return too_large();
+    }
+    let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
+    match tokio::time::timeout(limits.body_read_timeout, limited.collect()).await {
+        Ok(Ok(collected)) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(collected.to_bytes()),
+            ))
+            .await
+        }
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => too_large(),
+        Ok(Err(error)) => {
+            tracing::info!(%error, "request body could not be read");
+            ApiError::bad_request("unreadable_body", "the request body could not be read")
+                .into_response()
+        }
+        Err(_) => {
+            tracing::warn!(
+                path = %parts.uri.path(),
+                timeout_ms = limits.body_read_timeout.as_millis() as u64,
+                "request body did not arrive in time; closing the connection"
+            );
+            let mut response = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "the request body did not arrive within {} ms (TENDLC_BODY_READ_TIMEOUT_MS)",
+                    limits.body_read_timeout.as_millis()
+                ),
+            )
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
+}
+
 /// Runs `serve` until `shutdown` turns true: migrations, projection runners and the API.
 pub async fn run(
     config: Config,
     listener: TcpListener,
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let pool = db::connect(
+    // Migrations run on their own short-lived pool without the statement timeout: a migration
+    // on a large table may rightly take long.
+    let migrations = db::connect(config.database_url.expose_secret(), 1)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+    db::migrate(&migrations)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot apply migrations: {e}"))?;
+    migrations.close().await;
+    let pool = db::connect_bounded(
         config.database_url.expose_secret(),
         config.database_max_connections,
+        Some(config.database_statement_timeout),
     )
     .await
     .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-    db::migrate(&pool)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot apply migrations: {e}"))?;
 
     let tcr: Arc<dyn TcrPort> = Arc::new(
         TcrHttpClient::new(TcrClientConfig {
@@ -218,19 +313,16 @@ pub async fn run(
 
     let address: SocketAddr = listener.local_addr()?;
     tracing::info!(%address, tls = config.tls.is_some(), tcr = %config.tcr_base_url, "tendlc is serving");
-    let app =
-        router(state, &config.cors_origins).into_make_service_with_connect_info::<SocketAddr>();
-    match config.tls.clone() {
-        Some(tls) => crate::tls::serve(tls, listener, app, shutdown.clone()).await?,
-        None => {
-            let mut api_shutdown = shutdown.clone();
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = api_shutdown.wait_for(|stop| *stop).await;
-                })
-                .await?;
-        }
-    }
+    let app = router(state, &config.cors_origins, &config.inbound)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    crate::tls::serve(
+        config.tls.clone(),
+        &config.inbound,
+        listener,
+        app,
+        shutdown.clone(),
+    )
+    .await?;
     tracing::info!("API stopped; waiting for background workers");
     while workers.join_next().await.is_some() {}
     pool.close().await;

@@ -26,6 +26,8 @@ pub enum ConfigError {
 pub struct Config {
     pub database_url: SecretString,
     pub database_max_connections: u32,
+    /// Postgres cuts off any statement of the serving pool after this (0 = never).
+    pub database_statement_timeout: Duration,
     pub listen: SocketAddr,
     /// How bearer tokens are checked.
     pub tokens: crate::auth::TokenKeys,
@@ -44,18 +46,39 @@ pub struct Config {
     pub submissions_per_minute: u32,
     /// Terminate TLS here (certificate and key files); `None` serves plain HTTP (behind an ingress).
     pub tls: Option<crate::tls::TlsConfig>,
+    /// Time and size bounds on every inbound request.
+    pub inbound: InboundLimits,
 }
 
-/// How webhook signatures are treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureMode {
-    /// Refuse deliveries without a valid signature.
-    Enforce,
-    /// Accept them, but log and record the verdict.
-    Warn,
-    /// Do not check.
-    Off,
+/// Bounds on every inbound connection and request, so a slow or stalled client cannot hold a
+/// connection or a handler for ever.
+#[derive(Debug, Clone)]
+pub struct InboundLimits {
+    /// An HTTP/1 request's headers must arrive within this from its first byte, or from the
+    /// previous answer on a kept-alive connection; otherwise the connection is closed.
+    pub header_read_timeout: Duration,
+    /// The whole request body must arrive within this once the headers have; otherwise 408.
+    pub body_read_timeout: Duration,
+    /// A request must be answered within this once its body is in; otherwise 503. Above the TCR
+    /// budget, so a slow TCR answers first with its own 504.
+    pub request_timeout: Duration,
+    /// The largest request body (413 beyond).
+    pub max_body_bytes: usize,
 }
+
+impl Default for InboundLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(15),
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// How webhook signatures are treated (`enforce`, `warn`, `off`).
+pub use tendlc_adapters::webhook_intake::SignatureMode;
 
 /// The webhook receivers.
 #[derive(Debug, Clone)]
@@ -263,15 +286,46 @@ impl Config {
             "TENDLC_LISTEN",
             DEFAULT_LISTEN.parse().expect("valid default"),
         )?;
+        let tcr_timeout = Duration::from_millis(parsed("TCR_TIMEOUT_MS", 8000u64)?);
+        let millis = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            let value = Duration::from_millis(parsed(name, default)?);
+            if value.is_zero() {
+                return Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be more than 0".into(),
+                });
+            }
+            Ok(value)
+        };
+        let inbound = InboundLimits {
+            header_read_timeout: millis("TENDLC_HEADER_READ_TIMEOUT_MS", 10_000)?,
+            body_read_timeout: millis("TENDLC_BODY_READ_TIMEOUT_MS", 10_000)?,
+            request_timeout: millis("TENDLC_REQUEST_TIMEOUT_MS", 15_000)?,
+            ..InboundLimits::default()
+        };
+        if inbound.request_timeout <= tcr_timeout {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_REQUEST_TIMEOUT_MS",
+                reason: format!(
+                    "must be longer than TCR_TIMEOUT_MS ({} ms), so a slow TCR is answered as such",
+                    tcr_timeout.as_millis()
+                ),
+            });
+        }
         Ok(Config {
             database_url: database_url(),
             database_max_connections: parsed("TENDLC_DB_MAX_CONNECTIONS", 10)?,
+            database_statement_timeout: Duration::from_millis(parsed(
+                "TENDLC_DB_STATEMENT_TIMEOUT_MS",
+                30_000u64,
+            )?),
+            inbound,
             listen,
             tokens: token_keys()?,
             tcr_base_url: var("TCR_BASE_URL").unwrap_or_else(|| DEFAULT_TCR_BASE_URL.to_string()),
             tcr_api_key,
             tcr_api_secret,
-            tcr_timeout: Duration::from_millis(parsed("TCR_TIMEOUT_MS", 8000u64)?),
+            tcr_timeout,
             tcr_read_rate_per_sec: parsed("TCR_READ_RATE_PER_SEC", 20)?,
             tcr_write_rate_per_10s: parsed("TCR_WRITE_RATE_PER_10S", 20)?,
             webhooks: WebhookConfig {

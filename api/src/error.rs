@@ -1,5 +1,5 @@
 //! The one error type at the HTTP edge: `{code, message, fields?, tcr?}`.
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -158,6 +158,52 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(self.body)).into_response()
     }
+}
+
+/// Error answers made below the handlers (the server's timeouts, axum's own rejections) come
+/// without our JSON body; this gives them the one shape every error has, keeping their status
+/// and headers.
+pub async fn one_shape(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::REQUEST_TIMEOUT => (
+            "request_timeout",
+            "the request did not arrive in time (TENDLC_BODY_READ_TIMEOUT_MS)",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "request_timeout",
+            "the request did not finish in time (TENDLC_REQUEST_TIMEOUT_MS); anything it recorded stays recorded",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "the request body is too large"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this path does not answer this method"),
+        StatusCode::NOT_FOUND => ("not_found", "route not found"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        _ if status.is_server_error() => (
+            "internal_error",
+            "an internal error occurred; it has been logged",
+        ),
+        _ => ("bad_request", "the request could not be read"),
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut shaped = ApiError::new(status, code, message).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE {
+            shaped.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    shaped
 }
 
 impl From<sqlx::Error> for ApiError {

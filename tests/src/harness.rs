@@ -131,6 +131,10 @@ pub struct AppOptions {
     pub submissions_per_minute: u32,
     /// Further simulator settings (campaign review, vetting, sharing and appeal delays, …).
     pub sim: Option<SimTuning>,
+    /// Header, body and request deadlines, body size.
+    pub inbound: tendlc_api::config::InboundLimits,
+    /// Postgres statement timeout of the app's pool.
+    pub statement_timeout: Duration,
 }
 
 /// Adjusts the simulator a test starts with.
@@ -158,6 +162,8 @@ impl Default for AppOptions {
             tls_trust: None,
             submissions_per_minute: 0,
             sim: None,
+            inbound: tendlc_api::config::InboundLimits::default(),
+            statement_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -219,6 +225,7 @@ impl TestApp {
         let config = Config {
             database_url: SecretString::from(db.url.clone()),
             database_max_connections: 5,
+            database_statement_timeout: options.statement_timeout,
             listen: "127.0.0.1:0".parse().unwrap(),
             tokens: options
                 .tokens
@@ -243,6 +250,7 @@ impl TestApp {
             cors_origins: options.cors_origins.clone(),
             submissions_per_minute: options.submissions_per_minute,
             tls: options.tls.clone(),
+            inbound: options.inbound.clone(),
         };
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));

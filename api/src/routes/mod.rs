@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, MatchedPath, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use serde::Deserialize;
 
@@ -106,13 +106,14 @@ async fn enforce_access(
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let key = (request.method().clone(), matched.as_str());
-    let access = access_table()
-        .get(&(key.0.clone(), key.1))
-        .copied()
-        .ok_or_else(|| {
-            ApiError::internal("access", format!("no access entry for {} {}", key.0, key.1))
-        })?;
+    // HEAD is answered by the GET handler (without the body), so it needs what GET needs.
+    let method = match request.method() {
+        &Method::HEAD => Method::GET,
+        other => other.clone(),
+    };
+    let Some(access) = access_table().get(&(method, matched.as_str())).copied() else {
+        return Ok(method_not_allowed(matched.as_str()));
+    };
     if let Access::Role(action) = access {
         let (mut parts, body) = request.into_parts();
         let caller = Caller::authenticate(&parts, &state)?;
@@ -132,6 +133,37 @@ async fn enforce_access(
         request = Request::from_parts(parts, body);
     }
     Ok(next.run(request).await)
+}
+
+/// A method the access table has no entry for on this path: 405 naming the ones it has.
+fn method_not_allowed(path: &str) -> Response {
+    let mut allowed: Vec<&str> = access_table()
+        .keys()
+        .filter(|(_, p)| *p == path)
+        .map(|(m, _)| m.as_str())
+        .collect();
+    if allowed.contains(&"GET") {
+        allowed.push("HEAD");
+    }
+    allowed.sort_unstable();
+    let allow = allowed.join(", ");
+    let mut response = ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{path} answers only {allow}"),
+    )
+    .into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&allow) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, value);
+    }
+    response
+}
+
+/// Paths no route matches: 404 in the shape every error has.
+pub async fn no_route() -> ApiError {
+    ApiError::not_found("route")
 }
 
 /// The request id the request-id layer assigned (or the caller sent).
@@ -197,16 +229,64 @@ pub fn query<T>(
     })
 }
 
-/// JSON bodies are read as values first, so every problem can be named by field.
+/// JSON bodies are read as values first, so every problem can be named by field. A NUL
+/// character (`\u0000`) anywhere is refused by field: Postgres cannot store it in JSON or text.
 pub fn json_body(
     result: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<serde_json::Value, ApiError> {
-    result.map(|axum::Json(v)| v).map_err(|e| {
+    let value = result.map(|axum::Json(v)| v).map_err(|e| {
         ApiError::bad_request(
             "invalid_json",
             format!("the request body is not valid JSON: {}", e.body_text()),
         )
-    })
+    })?;
+    let mut errors = tendlc_domain::validation::ValidationErrors::new();
+    nul_fields(&value, "", &mut errors);
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// Names every place in `value` holding a NUL character (`a.b[2]`, or `body` for the whole).
+fn nul_fields(
+    value: &serde_json::Value,
+    at: &str,
+    errors: &mut tendlc_domain::validation::ValidationErrors,
+) {
+    use serde_json::Value;
+    const MESSAGE: &str = "must not contain a NUL character (\\u0000)";
+    let name = |at: &str| {
+        if at.is_empty() {
+            "body".to_string()
+        } else {
+            at.to_string()
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => errors.add(name(at), MESSAGE),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_fields(item, &format!("{}[{i}]", name(at)), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let key_text = key.replace('\0', "\\u0000");
+                let path = if at.is_empty() {
+                    key_text
+                } else {
+                    format!("{at}.{key_text}")
+                };
+                if key.contains('\0') {
+                    errors.add(path.clone(), MESSAGE);
+                }
+                nul_fields(item, &path, errors);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Parses a path id as a UUID; anything else is simply not found.
