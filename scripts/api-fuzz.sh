@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 max_examples="${API_FUZZ_MAX_EXAMPLES:-40}"
-max_secs="${API_FUZZ_MAX_SECS:-120}"
+max_secs="${API_FUZZ_MAX_SECS:-100}"
 seed="${API_FUZZ_SEED:-$RANDOM$RANDOM}"
 work=target/api-fuzz
 mkdir -p "$work"

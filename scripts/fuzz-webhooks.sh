@@ -46,11 +46,10 @@ status=0
     >"$log" 2>&1 || status=$?
 
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-new=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -n 1)
 coverage=$(grep -Eo 'cov: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
 after=$(find "$corpus" -type f | wc -l)
 findings=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
-echo "webhook fuzz: ${runs:-0} executions, ${coverage:-0} coverage points, corpus $before -> $after inputs (${new:-0} new), $findings findings (log: ${log#"$root"/})"
+echo "webhook fuzz: ${runs:-0} executions, ${coverage:-0} coverage points, corpus $before -> $after inputs, $findings findings (log: ${log#"$root"/})"
 if ((status != 0 || findings > 0)) || [[ -z $runs || $runs == 0 ]]; then
     grep -m1 -A6 'panicked at' "$log" >&2 || tail -n 20 "$log" >&2
     for crash in "$artifacts"/*; do

@@ -56,7 +56,7 @@ secret_scan() {
 
 # Bad input at scale, after the cargo tests: the webhook fuzz target (coverage-guided, FUZZ_SECS,
 # default 60) and the API fuzzing run (schemathesis against /openapi.json, API_FUZZ_MAX_SECS,
-# default 120). The API run's servers log into the scan directory, so the secret scan below
+# default 100). The API run's servers log into the scan directory, so the secret scan below
 # covers them too. Each prints its counts; any finding fails the run.
 fuzz_log=$(mktemp)
 api_log=$(mktemp)
