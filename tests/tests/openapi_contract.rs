@@ -58,9 +58,18 @@ async fn every_route_is_documented_and_nothing_else() {
         doc["openapi"]
     );
     let mut documented = Vec::new();
+    let mut operation_ids = std::collections::BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
+        for (method, operation) in item.as_object().unwrap() {
             documented.push((method.to_ascii_uppercase(), path.clone()));
+            if let Some(id) = operation["operationId"].as_str() {
+                let earlier = operation_ids.insert(id.to_string(), format!("{method} {path}"));
+                assert!(
+                    earlier.is_none(),
+                    "operationId {id} is used by {} and {method} {path}",
+                    earlier.unwrap_or_default()
+                );
+            }
         }
     }
     documented.sort();

@@ -88,7 +88,7 @@ fn answer(outcome: Outcome, success: StatusCode, what: &str) -> Response {
     }
 }
 
-#[utoipa::path(post, path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "registerBrand", path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body = tendlc_domain::brand::BrandDraft,
     responses((status = 201, description = "Registered with TCR", body = BrandView),
@@ -138,7 +138,7 @@ struct ListQuery {
     identity_status: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listBrands", path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin looks at (all without it)"),
         ("status" = Option<String>, Query, description = "PENDING | REGISTERED | REJECTED | ABANDONED"),
         ("identityStatus" = Option<String>, Query, description = "TCR identity status"),
@@ -194,7 +194,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getBrand", path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
     params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     responses((status = 200, description = "The brand", body = BrandView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
@@ -214,7 +214,7 @@ async fn show(
     Ok(Json(row.into()))
 }
 
-#[utoipa::path(patch, path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
+#[utoipa::path(patch, operation_id = "updateBrand", path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
     params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body = tendlc_domain::brand::BrandDraft,
     responses((status = 200, description = "The brand after TCR accepted the change (or unchanged)", body = BrandView),

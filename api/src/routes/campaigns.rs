@@ -124,7 +124,7 @@ async fn owned(
     Ok(campaign)
 }
 
-#[utoipa::path(post, path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "registerCampaign", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body(content = Object, description = "`brandId` (ours) and TCR's `CampaignRequest` fields: usecase, subUsecases, description, messageFlow, sample1..5, subscriberOptin/Optout/Help with their messages and keywords, embeddedLink(Sample), embeddedPhone, numberPool, ageGated, directLending, termsAndConditions, privacyPolicyLink, termsAndConditionsLink, autoRenewal, resellerId, mnoIds"),
     responses((status = 201, description = "Registered with TCR (billed); each carrier's review follows", body = CampaignView), SubmitErrors))]
@@ -179,7 +179,7 @@ struct ListQuery {
     carrier: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listCampaigns", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin looks at (all without it)"),
         ("brandId" = Option<String>, Query, description = "Only this brand's campaigns"),
         ("status" = Option<String>, Query, description = "PENDING | REGISTERED | REJECTED | ABANDONED"),
@@ -271,7 +271,7 @@ fn carrier_choices() -> String {
     )
 }
 
-#[utoipa::path(get, path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     responses((status = 200, description = "The campaign, each carrier's status and what it means for sending, and its fees", body = CampaignView), ReadErrors))]
 async fn show(
@@ -330,7 +330,7 @@ fn unit(reply: TcrReply<()>) -> TcrReply<ActionAnswer> {
     }
 }
 
-#[utoipa::path(patch, path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(patch, operation_id = "updateCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body(content = Object, description = "Only the fields TCR lets change: description, messageFlow, sample1..5, help/optin/optout messages and keywords, privacyPolicyLink, termsAndConditionsLink, embeddedLink(Sample), embeddedPhone, numberPool, ageGated, directLending, autoRenewal, resellerId (once, to R000000)"),
     responses((status = 200, description = "The campaign after TCR accepted the change (or unchanged)", body = CampaignView), SubmitErrors))]

@@ -127,7 +127,7 @@ async fn execute(
     Ok(row.into())
 }
 
-#[utoipa::path(post, path = "/v1/customers", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "createCustomer", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
     request_body = tendlc_domain::customer::CustomerInput,
     responses((status = 201, description = "Created", body = CustomerView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::error::ErrorBody),
@@ -155,7 +155,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-#[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listCustomers", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
     params(("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
     responses((status = 200, description = "One page of customers", body = Page<CustomerView>),
         (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
@@ -185,7 +185,7 @@ fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
     }
 }
 
-#[utoipa::path(get, path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getCustomer", path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
     responses((status = 200, description = "The customer", body = CustomerView),
         (status = 401, description = "No valid bearer token", body = crate::error::ErrorBody),
@@ -205,7 +205,7 @@ async fn show(
     Ok(Json(row.into()))
 }
 
-#[utoipa::path(patch, path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(patch, operation_id = "updateCustomer", path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
     request_body = tendlc_domain::customer::CustomerInput,
     responses((status = 200, description = "The customer after the change", body = CustomerView),

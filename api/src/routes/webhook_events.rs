@@ -105,7 +105,7 @@ fn timestamp(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, A
     .transpose()
 }
 
-#[utoipa::path(get, path = "/v1/messaging/webhook-events", tag = "webhooks", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listWebhookEvents", path = "/v1/messaging/webhook-events", tag = "webhooks", security(("bearer" = [])),
     params(("eventType" = Option<String>, Query, description = "e.g. BRAND_IDENTITY_STATUS_UPDATE"),
         ("tcrId" = Option<String>, Query, description = "A TCR brand or campaign id"),
         ("from" = Option<String>, Query, description = "Received at or after (RFC 3339)"),
