@@ -421,6 +421,24 @@ pub async fn due_for_poll(
     .await
 }
 
+/// Campaigns with an action sent to TCR and nothing recorded since `older_than` ago: the
+/// process that sent it died before recording TCR's answer.
+pub async fn stale_actions(
+    pool: &PgPool,
+    older_than: std::time::Duration,
+    limit: i64,
+) -> Result<Vec<CampaignRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM campaigns_10dlc
+          WHERE pending_action IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
+          ORDER BY updated_at LIMIT $2"
+    ))
+    .bind(older_than.as_secs_f64())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 /// Registrations TCR has not confirmed, oldest first.
 pub async fn pending(pool: &PgPool, limit: i64) -> Result<Vec<CampaignRow>, sqlx::Error> {
     sqlx::query_as(&format!(

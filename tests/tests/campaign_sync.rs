@@ -8,7 +8,7 @@ use serde_json::json;
 use tendlc_adapters::tcr_sim::SimFaults;
 use tendlc_api::config::SyncConfig;
 use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
-use tendlc_tests::harness::{eventually, AppOptions};
+use tendlc_tests::harness::{eventually, AppOptions, ProcessApp};
 use tendlc_tests::TestApp;
 
 fn options(faults: SimFaults) -> AppOptions {
@@ -143,4 +143,85 @@ async fn carriers_verdicts_arrive_by_polling_when_no_webhook_does() {
     .await;
     assert_eq!(registered["syncSource"], "poll", "{registered}");
     assert!(app.webhook_log().await.is_empty(), "no delivery arrived");
+}
+
+#[tokio::test]
+async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
+    let mut options = options(SimFaults::default());
+    // Longer than the request below is given before the crash, so a live call is never freed.
+    options.sync.retry_grace = Duration::from_secs(3);
+    let app = TestApp::spawn_with(options).await;
+    let customer = app.create_customer("BAN-CSYNC-3", "BASIC").await;
+    let brand = app
+        .scored_brand(customer, &private_brand("Acme Crash"), "VERIFIED")
+        .await;
+    let (status, created) = app
+        .call_for(
+            customer,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(two_factor_campaign(&brand)),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    // A second replica, a real process, takes a change TCR is slow to answer, and dies.
+    let mut process = ProcessApp::start(&app.db.url, &app.sim, &app.jwt_secret).await;
+    let change = {
+        let request = reqwest::Client::new()
+            .patch(format!("{}/v1/messaging/campaigns/{id}", process.base_url))
+            .bearer_auth(app.superadmin())
+            .header("X-Customer-ID", customer.to_string())
+            .json(&json!({"description": "One-time passcodes for Acme Widgets sign-in. [sim:slow-5]"}));
+        tokio::spawn(request.send())
+    };
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    process.kill_9();
+    assert!(
+        change.await.unwrap().is_err(),
+        "the in-flight request died with the process"
+    );
+    let (_, stuck) = app
+        .call_for(
+            customer,
+            Method::GET,
+            &format!("/v1/messaging/campaigns/{id}"),
+            None,
+        )
+        .await;
+    assert!(
+        stuck["pendingAction"].is_object(),
+        "the change was recorded before TCR was called: {stuck}"
+    );
+
+    // The leader reads TCR again and frees the campaign; the customer can act on it again.
+    let freed = eventually(
+        Duration::from_secs(20),
+        "the interrupted change to be freed",
+        || async {
+            let (_, campaign) = app
+                .call_for(
+                    customer,
+                    Method::GET,
+                    &format!("/v1/messaging/campaigns/{id}"),
+                    None,
+                )
+                .await;
+            campaign.get("pendingAction").is_none().then_some(campaign)
+        },
+    )
+    .await;
+    assert_eq!(freed["lastError"]["reason"], "interrupted", "{freed}");
+    assert_eq!(freed["lastError"]["retryable"], true, "{freed}");
+    let (status, expired) = app
+        .call_for(
+            customer,
+            Method::DELETE,
+            &format!("/v1/messaging/campaigns/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{expired}");
+    assert_eq!(expired["tcrStatus"], "EXPIRED", "{expired}");
 }

@@ -10,7 +10,7 @@ use tendlc_projections::campaigns::{self as campaign_rows, CampaignRow};
 use super::{SyncError, SyncWorkers};
 
 impl SyncWorkers {
-    fn campaign_metadata(
+    pub(super) fn campaign_metadata(
         &self,
         row: &CampaignRow,
         actor: &str,

@@ -53,6 +53,9 @@ impl SyncWorkers {
                 if let Err(error) = self.poll_campaigns_due().await {
                     tracing::warn!(%error, "campaign poll pass failed");
                 }
+                if let Err(error) = self.heal_interrupted_actions().await {
+                    tracing::warn!(%error, "healing interrupted actions failed");
+                }
                 tokio::select! {
                     _ = tokio::time::sleep(self.config.tick) => {}
                     _ = shutdown.changed() => {

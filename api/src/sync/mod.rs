@@ -17,6 +17,7 @@ use crate::config::SyncConfig;
 use crate::error::ApiError;
 
 pub mod campaigns;
+pub mod interrupted;
 pub mod leader;
 pub mod retrier;
 pub mod subscription;

@@ -223,6 +223,17 @@ impl Brand {
             BrandCommand::RequestAction { action } => self.request_action(action),
             BrandCommand::RecordActionAccepted { answer } => self.action_accepted(answer),
             BrandCommand::RecordActionFailed { error } => self.action_failed(&error),
+            BrandCommand::AbandonAction { reason } => Ok(self
+                .pending_action
+                .iter()
+                .map(|action| BrandEvent::BrandActionFailed {
+                    action: action.name().to_string(),
+                    reason: "interrupted".to_string(),
+                    message: reason.clone(),
+                    tcr_errors: vec![],
+                    retryable: true,
+                })
+                .collect()),
             BrandCommand::ObserveIdentityRecords {
                 vettings,
                 appeal,

@@ -47,6 +47,9 @@ pub enum BrandCommand {
     RecordActionAccepted { answer: BrandActionAnswer },
     /// TCR refused or failed the pending action.
     RecordActionFailed { error: TcrError },
+    /// No answer was ever recorded for the pending action (the process that sent it died);
+    /// TCR's state has been read again, and the customer may ask again.
+    AbandonAction { reason: String },
     /// TCR's vettings of the brand and its latest appeal, read at `observed_at`.
     ObserveIdentityRecords {
         vettings: Vec<TcrVetting>,

@@ -566,6 +566,26 @@ mod tests {
     }
 
     #[test]
+    fn it_should_free_a_brand_whose_action_was_interrupted() {
+        let mut given = company(IdentityStatus::Verified);
+        given.push(BrandEvent::BrandActionRequested {
+            action: BrandAction::Revet,
+        });
+        BrandTest::with(())
+            .given(given)
+            .when(BrandCommand::AbandonAction {
+                reason: "no answer was recorded".into(),
+            })
+            .then_expect_events(vec![BrandEvent::BrandActionFailed {
+                action: "revet".into(),
+                reason: "interrupted".into(),
+                message: "no answer was recorded".into(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
+    }
+
+    #[test]
     fn it_should_refuse_everything_once_deleted() {
         let mut given = company(IdentityStatus::Verified);
         given.push(BrandEvent::BrandActionRequested {

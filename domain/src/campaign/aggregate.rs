@@ -232,6 +232,17 @@ impl Campaign {
                     retryable,
                 }])
             }
+            CampaignCommand::AbandonAction { reason } => Ok(self
+                .pending_action
+                .iter()
+                .map(|action| CampaignEvent::CampaignActionFailed {
+                    action: action.name().to_string(),
+                    reason: "interrupted".to_string(),
+                    message: reason.clone(),
+                    tcr_errors: vec![],
+                    retryable: true,
+                })
+                .collect()),
             CampaignCommand::ObserveTcrState(observation) => {
                 self.require_registered()?;
                 Ok(self.observe(*observation))
@@ -877,6 +888,32 @@ mod tests {
                 tcr_errors: vec![],
                 retryable: true,
             }]);
+    }
+
+    #[test]
+    fn it_should_free_a_campaign_whose_action_was_interrupted() {
+        let mut given = registered();
+        given.push(CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::Deactivate,
+        });
+        CampaignTest::with(())
+            .given(given)
+            .when(CampaignCommand::AbandonAction {
+                reason: "no answer was recorded".into(),
+            })
+            .then_expect_events(vec![CampaignEvent::CampaignActionFailed {
+                action: "deactivate".into(),
+                reason: "interrupted".into(),
+                message: "no answer was recorded".into(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
+        CampaignTest::with(())
+            .given(registered())
+            .when(CampaignCommand::AbandonAction {
+                reason: "no answer was recorded".into(),
+            })
+            .then_expect_events(vec![]);
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub enum CampaignCommand {
     RecordActionAccepted { answer: ActionAnswer },
     /// TCR refused or failed the pending action.
     RecordActionFailed { error: TcrError },
+    /// No answer was ever recorded for the pending action (the process that sent it died);
+    /// TCR's state has been read again, and the customer may ask again.
+    AbandonAction { reason: String },
 
     /// What TCR holds for the campaign, read at `observed_at`. Older observations than one
     /// already recorded change nothing; absent parts are not compared.
