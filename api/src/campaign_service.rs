@@ -88,8 +88,15 @@ pub fn require_campaign_ready(brand: &BrandRow) -> Result<&str, ApiError> {
         .identity_status
         .as_deref()
         .and_then(IdentityStatus::parse);
+    // TCR's first answer is provisional; until its verdict is read back the brand is being scored.
+    let scoring = brand.sync_source.as_deref() == Some("api")
+        && matches!(identity, None | Some(IdentityStatus::Unverified));
     match identity {
         Some(IdentityStatus::Verified | IdentityStatus::VettedVerified) => Ok(tcr_brand_id),
+        _ if scoring => Err(ApiError::conflict(
+            "brand_not_verified",
+            "TCR is still scoring this brand (it answers 527 until then); register the campaign once the brand is VERIFIED",
+        )),
         other => Err(ApiError::conflict(
             "brand_not_verified",
             format!(
@@ -356,5 +363,61 @@ impl CampaignService {
             || after.tcr_status != before.tcr_status
             || after.sharing != before.sharing
             || after.billing != before.billing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand(identity: Option<&str>, sync_source: &str) -> BrandRow {
+        let now = Utc::now();
+        BrandRow {
+            brand_id: Uuid::new_v4(),
+            customer_id: Uuid::new_v4(),
+            reference_id: "tendlc-x".into(),
+            tcr_brand_id: Some("BXYZ123".into()),
+            status: "REGISTERED".into(),
+            tcr_status: Some("ACTIVE".into()),
+            identity_status: identity.map(str::to_string),
+            brand_relationship: "BASIC_ACCOUNT".into(),
+            profile: serde_json::json!({}),
+            pending_update: None,
+            last_error: None,
+            submission_attempts: 1,
+            last_attempt_at: Some(now),
+            last_synced_at: Some(now),
+            sync_source: Some(sync_source.into()),
+            created_at: now,
+            updated_at: now,
+            last_sequence: 2,
+            pending_action: None,
+            appeal_status: None,
+            appeal: None,
+            otp_reference_id: None,
+            otp_verified_at: None,
+        }
+    }
+
+    fn refusal(row: &BrandRow) -> String {
+        require_campaign_ready(row).unwrap_err().body.message
+    }
+
+    #[test]
+    fn it_should_let_only_verified_brands_register_campaigns() {
+        assert_eq!(
+            require_campaign_ready(&brand(Some("VERIFIED"), "webhook")).unwrap(),
+            "BXYZ123"
+        );
+        assert!(require_campaign_ready(&brand(Some("VETTED_VERIFIED"), "poll")).is_ok());
+        assert!(refusal(&brand(Some("UNVERIFIED"), "webhook")).contains("feedback"));
+        assert!(refusal(&brand(Some("SELF_DECLARED"), "webhook")).contains("OTP"));
+    }
+
+    #[test]
+    fn it_should_say_when_tcr_has_not_finished_scoring() {
+        // TCR's first answer is provisional until its verdict is read back.
+        assert!(refusal(&brand(Some("UNVERIFIED"), "api")).contains("still scoring"));
+        assert!(refusal(&brand(None, "api")).contains("still scoring"));
     }
 }

@@ -360,8 +360,10 @@ impl TestApp {
                     d.event_type == "BRAND_IDENTITY_STATUS_UPDATE"
                         && d.payload["brandId"] == tcr_id.as_str()
                 });
-                let shown = self.brand(&id).await["identityStatus"] == status;
-                // Without webhooks, only what tendlc shows can be waited for.
+                let brand = self.brand(&id).await;
+                // Shown, and read back from TCR (by webhook or poll), not just TCR's first answer.
+                let shown = brand["identityStatus"] == status && brand["syncSource"] != "api";
+                // Without webhooks only what tendlc shows can be waited for; VERIFIED is final.
                 (shown && (scored || status == "VERIFIED")).then_some(())
             },
         )

@@ -248,11 +248,20 @@ async fn list(
     };
     let (rows, total) = campaign_rows::list(&state.pool, &filter, per_page, offset).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.campaign_id).collect();
-    let carriers = campaign_rows::carriers(&state.pool, &ids).await?;
+    let mut carriers: std::collections::HashMap<Uuid, Vec<_>> = std::collections::HashMap::new();
+    for carrier in campaign_rows::carriers(&state.pool, &ids).await? {
+        carriers
+            .entry(carrier.campaign_id)
+            .or_default()
+            .push(carrier);
+    }
     Ok(Json(Page {
         items: rows
             .into_iter()
-            .map(|row| CampaignView::new(row, carriers.clone()))
+            .map(|row| {
+                let own = carriers.remove(&row.campaign_id).unwrap_or_default();
+                CampaignView::new(row, own)
+            })
             .collect(),
         page,
         per_page,
