@@ -9,6 +9,7 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432
 
 # Build the binary the process-level tests (kill -9) start, then run everything.
 cargo build --quiet --bin tendlc
+export TENDLC_TEST_BINARY="$PWD/target/debug/tendlc"
 # Every secret the tests configure is noted here, with every log line and (before each test
 # database is dropped) a scan of every row; the scan below fails the run on any hit.
 scan_dir="$PWD/target/secret-scan"

@@ -526,6 +526,16 @@ pub fn binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
         .get_or_init(|| {
+            // scripts/test.sh builds it first: building again here would stall every test
+            // running beside this one (cargo takes both cores) for nothing.
+            if let Some(built) = std::env::var_os("TENDLC_TEST_BINARY").map(PathBuf::from) {
+                assert!(
+                    built.exists(),
+                    "TENDLC_TEST_BINARY {} does not exist",
+                    built.display()
+                );
+                return built;
+            }
             let exe = std::env::current_exe().expect("test executable path");
             let target_profile = exe
                 .parent()
