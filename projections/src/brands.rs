@@ -607,8 +607,8 @@ pub async fn due_for_poll(
     .await
 }
 
-/// Brands with an action sent to TCR and nothing recorded since `older_than` ago: the process
-/// that sent it died before recording TCR's answer.
+/// Brands with an action or a profile change sent to TCR and nothing recorded since
+/// `older_than` ago: the process that sent it died before recording TCR's answer.
 pub async fn stale_actions(
     pool: &PgPool,
     older_than: std::time::Duration,
@@ -616,7 +616,8 @@ pub async fn stale_actions(
 ) -> Result<Vec<BrandRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM brands_10dlc
-          WHERE pending_action IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
+          WHERE (pending_action IS NOT NULL OR pending_update IS NOT NULL)
+            AND updated_at < now() - make_interval(secs => $1)
           ORDER BY updated_at LIMIT $2"
     ))
     .bind(older_than.as_secs_f64())

@@ -405,3 +405,56 @@ async fn enumerations_come_from_tcr() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_second_change_waits_for_tcrs_answer_to_the_first() {
+    let app = TestApp::spawn().await;
+    let customer = app.create_customer("BAN-PATCH-2", "BASIC").await;
+    let (status, brand) = json_of(
+        app.register_brand(customer, &private_brand("Acme One At A Time"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{brand}");
+    let id = brand["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/messaging/brands/{id}");
+
+    // TCR is slow to answer the first change; a second one meanwhile is refused, not mixed in.
+    let slow = {
+        let request = app
+            .as_operator_for(Method::PATCH, &path, customer)
+            .json(&json!({"displayName": "Acme Slow Change [sim:slow-2]"}));
+        tokio::spawn(request.send())
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (status, refused) = app
+        .call_for(
+            customer,
+            Method::PATCH,
+            &path,
+            Some(json!({"website": "https://acme.example"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["code"], "action_pending", "{refused}");
+
+    let first = slow.await.unwrap().unwrap();
+    assert_eq!(first.status().as_u16(), 200);
+    let (status, second) = app
+        .call_for(
+            customer,
+            Method::PATCH,
+            &path,
+            Some(json!({"website": "https://acme.example"})),
+        )
+        .await;
+    assert_eq!(
+        status, 200,
+        "once TCR answered, the next change goes through: {second}"
+    );
+    assert_eq!(
+        second["displayName"], "Acme Slow Change [sim:slow-2]",
+        "{second}"
+    );
+    assert_eq!(second["website"], "https://acme.example", "{second}");
+}

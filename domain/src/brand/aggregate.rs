@@ -143,6 +143,11 @@ impl Brand {
             }
             BrandCommand::RequestUpdate { profile } => {
                 let current = self.require_registered()?;
+                // One change at a time: TCR holds whichever arrives last, so a second change
+                // sent before the first is answered would leave us unsure which TCR kept.
+                if self.pending_update.is_some() {
+                    return Err(BrandError::ActionPending("update"));
+                }
                 let changed_fields = current.changed_fields(&profile);
                 if changed_fields.is_empty() {
                     return Ok(vec![]);
@@ -223,17 +228,28 @@ impl Brand {
             BrandCommand::RequestAction { action } => self.request_action(action),
             BrandCommand::RecordActionAccepted { answer } => self.action_accepted(answer),
             BrandCommand::RecordActionFailed { error } => self.action_failed(&error),
-            BrandCommand::AbandonAction { reason } => Ok(self
-                .pending_action
-                .iter()
-                .map(|action| BrandEvent::BrandActionFailed {
-                    action: action.name().to_string(),
-                    reason: "interrupted".to_string(),
-                    message: reason.clone(),
-                    tcr_errors: vec![],
-                    retryable: true,
-                })
-                .collect()),
+            BrandCommand::AbandonAction { reason } => {
+                let update = self
+                    .pending_update
+                    .iter()
+                    .map(|_| BrandEvent::BrandUpdateFailed {
+                        reason: "interrupted".to_string(),
+                        message: reason.clone(),
+                        tcr_errors: vec![],
+                        retryable: true,
+                    });
+                let action =
+                    self.pending_action
+                        .iter()
+                        .map(|action| BrandEvent::BrandActionFailed {
+                            action: action.name().to_string(),
+                            reason: "interrupted".to_string(),
+                            message: reason.clone(),
+                            tcr_errors: vec![],
+                            retryable: true,
+                        });
+                Ok(update.chain(action).collect())
+            }
             BrandCommand::ObserveIdentityRecords {
                 vettings,
                 appeal,
@@ -984,6 +1000,29 @@ mod tests {
                     observed_at: None,
                 },
             ]);
+    }
+
+    #[test]
+    fn it_should_refuse_a_second_update_while_one_waits_for_tcr() {
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::RequestUpdate { profile: profile() })
+            .then_expect_error(BrandError::ActionPending("update"));
+    }
+
+    #[test]
+    fn it_should_free_an_update_that_a_crash_cut_off() {
+        BrandTest::with(())
+            .given(update_pending())
+            .when(BrandCommand::AbandonAction {
+                reason: "no answer was recorded".into(),
+            })
+            .then_expect_events(vec![BrandEvent::BrandUpdateFailed {
+                reason: "interrupted".into(),
+                message: "no answer was recorded".into(),
+                tcr_errors: vec![],
+                retryable: true,
+            }]);
     }
 
     #[test]
