@@ -126,7 +126,7 @@ async fn owned(
 
 #[utoipa::path(post, operation_id = "registerCampaign", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body(content = Object, description = "`brandId` (ours) and TCR's `CampaignRequest` fields: usecase, subUsecases, description, messageFlow, sample1..5, subscriberOptin/Optout/Help with their messages and keywords, embeddedLink(Sample), embeddedPhone, numberPool, ageGated, directLending, termsAndConditions, privacyPolicyLink, termsAndConditionsLink, autoRenewal, resellerId, mnoIds"),
+    request_body = super::campaign_schema::CampaignRequestBody,
     responses((status = 201, description = "Registered with TCR (billed); each carrier's review follows", body = CampaignView), SubmitErrors))]
 async fn register(
     State(state): State<AppState>,
@@ -341,7 +341,7 @@ fn unit(reply: TcrReply<()>) -> TcrReply<ActionAnswer> {
 
 #[utoipa::path(patch, operation_id = "updateCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body(content = Object, description = "Only the fields TCR lets change: description, messageFlow, sample1..5, help/optin/optout messages and keywords, privacyPolicyLink, termsAndConditionsLink, embeddedLink(Sample), embeddedPhone, numberPool, ageGated, directLending, autoRenewal, resellerId (once, to R000000)"),
+    request_body = super::campaign_schema::CampaignUpdateBody,
     responses((status = 200, description = "The campaign after TCR accepted the change (or unchanged)", body = CampaignView), SubmitErrors))]
 async fn update(
     State(state): State<AppState>,

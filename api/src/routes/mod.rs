@@ -16,6 +16,7 @@ use crate::error::ApiError;
 
 pub mod brand_identity;
 pub mod brands;
+mod campaign_schema;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
