@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::Aggregate;
 use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
-use tendlc_domain::campaign::{Campaign, CampaignEvent, Mno};
+use tendlc_domain::campaign::{Campaign, CampaignEvent};
 use uuid::Uuid;
 
 use crate::runner::{Projection, ProjectionError};
@@ -447,9 +447,4 @@ pub async fn pending(pool: &PgPool, limit: i64) -> Result<Vec<CampaignRow>, sqlx
     .bind(limit)
     .fetch_all(pool)
     .await
-}
-
-/// Whether `mno` is one TCR routes to (for filters given as numbers).
-pub fn known_carrier(id: i32) -> bool {
-    u32::try_from(id).ok().and_then(Mno::known).is_some()
 }

@@ -7,7 +7,6 @@ use super::commands::BrandCommand;
 use super::events::BrandEvent;
 use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
-use crate::tcr::TcrError;
 use crate::values::{AppealStatus, BrandRelationship, IdentityStatus, TcrBrandStatus};
 
 /// Where a brand's registration stands on our side.
@@ -133,7 +132,7 @@ impl Brand {
                     // A late failure for a brand TCR already holds (or already refused) changes nothing.
                     return Ok(vec![]);
                 }
-                let (reason, message, tcr_errors, retryable) = failure_parts(&error);
+                let (reason, message, tcr_errors, retryable) = error.record_parts();
                 Ok(vec![BrandEvent::BrandSubmissionFailed {
                     reason,
                     message,
@@ -177,7 +176,7 @@ impl Brand {
                 if self.pending_update.is_none() {
                     return Err(BrandError::NoUpdatePending);
                 }
-                let (reason, message, tcr_errors, retryable) = failure_parts(&error);
+                let (reason, message, tcr_errors, retryable) = error.record_parts();
                 Ok(vec![BrandEvent::BrandUpdateFailed {
                     reason,
                     message,
@@ -307,15 +306,6 @@ impl Brand {
             self.last_observed_at = Some(self.last_observed_at.map_or(at, |last| last.max(at)));
         }
     }
-}
-
-fn failure_parts(error: &TcrError) -> (String, String, Vec<crate::tcr::TcrApiError>, bool) {
-    (
-        error.kind().to_string(),
-        error.to_string(),
-        error.tcr_errors().to_vec(),
-        error.retryable(),
-    )
 }
 
 impl Aggregate for Brand {
@@ -449,7 +439,7 @@ mod tests {
     use super::*;
     use crate::brand::profile::BrandDraft;
     use crate::metadata::Source;
-    use crate::tcr::{TcrApiError, TcrBrand};
+    use crate::tcr::{TcrApiError, TcrBrand, TcrError};
 
     type BrandTest = TestFramework<Brand>;
 

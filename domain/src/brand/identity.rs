@@ -234,12 +234,13 @@ impl Brand {
             .pending_action
             .as_ref()
             .ok_or(BrandError::NoActionPending)?;
+        let (reason, message, tcr_errors, retryable) = error.record_parts();
         Ok(vec![BrandEvent::BrandActionFailed {
             action: action.name().to_string(),
-            reason: error.kind().to_string(),
-            message: error.to_string(),
-            tcr_errors: error.tcr_errors().to_vec(),
-            retryable: error.retryable(),
+            reason,
+            message,
+            tcr_errors,
+            retryable,
         }])
     }
 

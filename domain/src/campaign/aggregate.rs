@@ -11,7 +11,7 @@ use super::events::{Billing, CampaignAction, CampaignEvent};
 use super::profile::CampaignProfile;
 use crate::brand::RegistrationStatus;
 use crate::metadata::Source;
-use crate::tcr::{MnoTerms, TcrError, UsecaseQualification};
+use crate::tcr::{MnoTerms, UsecaseQualification};
 use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
 
 /// Why a campaign command was refused.
@@ -73,15 +73,6 @@ pub struct Campaign {
     pub last_observed_at: Option<DateTime<Utc>>,
 }
 
-fn failure_parts(error: &TcrError) -> (String, String, Vec<crate::tcr::TcrApiError>, bool) {
-    (
-        error.kind().to_string(),
-        error.to_string(),
-        error.tcr_errors().to_vec(),
-        error.retryable(),
-    )
-}
-
 impl Campaign {
     /// Pure decision: the events a command produces from this state.
     pub fn decide(&self, command: CampaignCommand) -> Result<Vec<CampaignEvent>, CampaignError> {
@@ -134,7 +125,7 @@ impl Campaign {
                 if self.status != Some(RegistrationStatus::Pending) {
                     return Ok(vec![]);
                 }
-                let (reason, message, tcr_errors, retryable) = failure_parts(&error);
+                let (reason, message, tcr_errors, retryable) = error.record_parts();
                 Ok(vec![CampaignEvent::CampaignSubmissionFailed {
                     reason,
                     message,
@@ -223,7 +214,7 @@ impl Campaign {
                     .pending_action
                     .as_ref()
                     .ok_or(CampaignError::NoActionPending)?;
-                let (reason, message, tcr_errors, retryable) = failure_parts(&error);
+                let (reason, message, tcr_errors, retryable) = error.record_parts();
                 Ok(vec![CampaignEvent::CampaignActionFailed {
                     action: action.name().to_string(),
                     reason,
@@ -526,7 +517,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::tcr::{TcrApiError, TcrCampaign, TcrCampaignSubmission, TcrSharing};
+    use crate::tcr::{TcrApiError, TcrCampaign, TcrCampaignSubmission, TcrError, TcrSharing};
 
     type CampaignTest = TestFramework<Campaign>;
 

@@ -100,6 +100,16 @@ impl TcrError {
         }
     }
 
+    /// What a failure event records of it: `(reason, message, tcr_errors, retryable)`.
+    pub fn record_parts(&self) -> (String, String, Vec<TcrApiError>, bool) {
+        (
+            self.kind().to_string(),
+            self.to_string(),
+            self.tcr_errors().to_vec(),
+            self.retryable(),
+        )
+    }
+
     /// TCR's own errors, when it sent any.
     pub fn tcr_errors(&self) -> &[TcrApiError] {
         match self {
