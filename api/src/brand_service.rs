@@ -28,6 +28,16 @@ pub struct CommandContext {
 }
 
 impl CommandContext {
+    /// A caller of the API acting for `customer_id`.
+    pub fn api(caller: &crate::auth::Caller, customer_id: Uuid, request_id: String) -> Self {
+        Self {
+            customer_id,
+            actor: caller.actor(),
+            request_id,
+            source: Source::Api,
+        }
+    }
+
     pub fn metadata(&self) -> EventMetadata {
         EventMetadata::new(
             Some(self.customer_id.to_string()),

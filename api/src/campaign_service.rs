@@ -262,6 +262,7 @@ impl CampaignService {
         &self,
         context: &CommandContext,
         campaign_id: Uuid,
+        known: &Campaign,
         request: CampaignCommand,
         call: F,
     ) -> Result<Option<CampaignOutcome>, ApiError>
@@ -269,14 +270,15 @@ impl CampaignService {
         F: FnOnce(String) -> Fut,
         Fut: std::future::Future<Output = TcrReply<ActionAnswer>>,
     {
-        let (before, before_sequence) = self.load(campaign_id).await?;
         self.execute(campaign_id, request, context.metadata())
             .await?;
-        let (after, sequence) = self.load(campaign_id).await?;
-        if sequence == before_sequence || after.pending_action.is_none() {
+        // A request that changes nothing records nothing, and nothing is sent.
+        let (now, _) = self.load(campaign_id).await?;
+        if now.pending_action.is_none() {
             return Ok(None);
         }
-        let Some(tcr_campaign_id) = before.tcr_campaign_id.clone() else {
+        // TCR's id never changes once given, so what the caller loaded is good for it.
+        let Some(tcr_campaign_id) = known.tcr_campaign_id.clone() else {
             return Err(ApiError::conflict(
                 "campaign_not_registered",
                 "the campaign is not registered with TCR",

@@ -238,6 +238,7 @@ pub struct CampaignView {
 }
 
 impl CampaignView {
+    /// `carriers` are this campaign's rows.
     pub fn new(row: CampaignRow, carriers: Vec<CarrierRow>) -> Self {
         let profile: Option<CampaignProfile> = serde_json::from_value(row.profile.clone()).ok();
         let qualification: UsecaseQualification =
@@ -247,7 +248,6 @@ impl CampaignView {
         let tcr_status = row.tcr_status.as_deref().and_then(TcrCampaignStatus::parse);
         let carriers = carriers
             .into_iter()
-            .filter(|c| c.campaign_id == row.campaign_id)
             .map(|c| {
                 let key = c.mno_id.to_string();
                 let mno = Mno(c.mno_id as u32);

@@ -9,7 +9,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 use tendlc_domain::brand::{BrandAction, BrandActionAnswer};
-use tendlc_domain::metadata::Source;
 use tendlc_domain::tcr::{
     TcrAppealRequest, TcrFeedback, TcrOtpStatus, TcrReply, TcrVettingImport, TcrVettingOrder,
 };
@@ -17,7 +16,6 @@ use tendlc_domain::validation::ValidationErrors;
 use tendlc_domain::values::{AppealCategory, VettingClass, VettingProvider};
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
 use tendlc_projections::campaigns as campaign_rows;
-use uuid::Uuid;
 
 use super::responses::{ReadErrors, SubmitErrors};
 use super::{json_body, path_id, Access, Endpoint, RequestId};
@@ -116,11 +114,12 @@ async fn own_brand(state: &AppState, caller: &Caller, id: &str) -> Result<BrandR
 }
 
 /// Records the action, performs it at TCR, and answers with the brand as it now stands.
+/// `brand` is the caller's, from [`own_brand`].
 async fn run<F, Fut>(
     state: &AppState,
     caller: &Caller,
     request_id: String,
-    id: &str,
+    brand: &BrandRow,
     action: BrandAction,
     call: F,
 ) -> Result<Response, ApiError>
@@ -128,19 +127,13 @@ where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = TcrReply<BrandActionAnswer>>,
 {
-    let customer_id = caller.acting_customer()?;
-    let brand_id = path_id(id, "brand")?;
-    brand_rows::get(&state.pool, brand_id, Some(customer_id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("brand"))?;
-    let context = CommandContext {
-        customer_id,
-        actor: caller.actor(),
-        request_id,
-        source: Source::Api,
-    };
+    let context = CommandContext::api(caller, brand.customer_id, request_id);
     let what = action.name();
-    match state.brands.act(&context, brand_id, action, call).await? {
+    match state
+        .brands
+        .act(&context, brand.brand_id, action, call)
+        .await?
+    {
         Outcome::Done(row) => Ok((StatusCode::OK, Json(BrandView::from(*row))).into_response()),
         Outcome::Failed { brand_id, error } => Ok(ApiError::from_tcr(
             &error,
@@ -225,7 +218,7 @@ async fn order_vetting(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    own_brand(&state, &caller, &id).await?;
+    let brand = own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(&body, &["provider", "vettingClass"], &mut errors);
@@ -256,7 +249,7 @@ async fn order_vetting(
         &state,
         &caller,
         request_id,
-        &id,
+        &brand,
         BrandAction::OrderVetting {
             provider,
             vetting_class,
@@ -293,7 +286,7 @@ async fn import_vetting(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    own_brand(&state, &caller, &id).await?;
+    let brand = own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(
@@ -336,7 +329,7 @@ async fn import_vetting(
         &state,
         &caller,
         request_id,
-        &id,
+        &brand,
         BrandAction::ImportVetting {
             provider,
             vetting_id,
@@ -360,12 +353,13 @@ async fn revet(
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let brand = own_brand(&state, &caller, &id).await?;
     let tcr = state.tcr.clone();
     run(
         &state,
         &caller,
         request_id,
-        &id,
+        &brand,
         BrandAction::Revet,
         |tcr_id| async move {
             answered(tcr.revet_brand(&tcr_id).await, |brand| {
@@ -418,7 +412,7 @@ async fn appeal(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    own_brand(&state, &caller, &id).await?;
+    let brand = own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(
@@ -482,7 +476,7 @@ async fn appeal(
         &state,
         &caller,
         request_id,
-        &id,
+        &brand,
         BrandAction::Appeal {
             categories,
             explanation,
@@ -520,7 +514,7 @@ async fn send_otp(
     Path(id): Path<String>,
     body: Option<Json<Value>>,
 ) -> Result<Response, ApiError> {
-    own_brand(&state, &caller, &id).await?;
+    let brand = own_brand(&state, &caller, &id).await?;
     let body = body
         .map(|Json(v)| v)
         .unwrap_or(Value::Object(Default::default()));
@@ -557,7 +551,7 @@ async fn send_otp(
         &state,
         &caller,
         request_id,
-        &id,
+        &brand,
         BrandAction::SendOtp,
         |tcr_id| async move {
             answered(
@@ -588,7 +582,7 @@ async fn verify_otp(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    own_brand(&state, &caller, &id).await?;
+    let brand = own_brand(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = ValidationErrors::new();
     only_fields(&body, &["otpPin"], &mut errors);
@@ -608,12 +602,11 @@ async fn verify_otp(
         return Err(ApiError::validation(errors));
     };
     let tcr = state.tcr.clone();
-    let brand_id = path_id(&id, "brand")?;
     let response = run(
         &state,
         &caller,
         request_id.clone(),
-        &id,
+        &brand,
         BrandAction::VerifyOtp,
         |tcr_id| async move {
             answered(tcr.verify_otp(&tcr_id, &pin).await, |()| {
@@ -624,12 +617,9 @@ async fn verify_otp(
     .await?;
     if response.status().is_success() {
         // TCR verifies the brand at once; read it so the answer shows VERIFIED.
-        let row = brand_rows::get(&state.pool, brand_id, None).await?;
-        if let Some(row) = row {
-            let _ = state.sync_brand(&row, &request_id).await;
-            let row = state.brands.settled_row(brand_id).await?;
-            return Ok((StatusCode::OK, Json(BrandView::from(row))).into_response());
-        }
+        let _ = state.sync_brand(&brand, &request_id).await;
+        let row = state.brands.settled_row(brand.brand_id).await?;
+        return Ok((StatusCode::OK, Json(BrandView::from(row))).into_response());
     }
     Ok(response)
 }
@@ -669,9 +659,8 @@ async fn delete_brand(
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    own_brand(&state, &caller, &id).await?;
-    let brand_id: Uuid = path_id(&id, "brand")?;
-    let active = campaign_rows::active_for_brand(&state.pool, brand_id).await?;
+    let brand = own_brand(&state, &caller, &id).await?;
+    let active = campaign_rows::active_for_brand(&state.pool, brand.brand_id).await?;
     if active > 0 {
         return Err(ApiError::conflict(
             "brand_has_active_campaigns",
@@ -683,7 +672,7 @@ async fn delete_brand(
         &state,
         &caller,
         request_id,
-        &id,
+        &brand,
         BrandAction::Delete,
         |tcr_id| async move {
             answered(tcr.delete_brand(&tcr_id).await, |()| {

@@ -2,19 +2,17 @@
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
 use axum::http::Method;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Json;
 use serde::Deserialize;
 use tendlc_domain::brand::{BrandDraft, BrandProfile};
-use tendlc_domain::metadata::Source;
 use tendlc_domain::values::{IdentityStatus, ServiceTier};
 use tendlc_projections::brands::{self as brand_rows, BrandFilter};
 use tendlc_projections::customers as customer_rows;
-use uuid::Uuid;
 
-use super::{json_body, path_id, query, Access, Endpoint, Paging, RequestId};
+use super::{json_body, location, path_id, query, Access, Endpoint, Paging, RequestId};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::brand_service::{CommandContext, Outcome};
@@ -52,28 +50,16 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn location(id: Uuid) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(&format!("/v1/messaging/brands/{id}")) {
-        headers.insert(header::LOCATION, value);
-    }
-    headers
-}
-
-fn context(caller: &Caller, customer_id: Uuid, request_id: String) -> CommandContext {
-    CommandContext {
-        customer_id,
-        actor: caller.actor(),
-        request_id,
-        source: Source::Api,
-    }
-}
-
 fn answer(outcome: Outcome, success: StatusCode, what: &str) -> Response {
     match outcome {
         Outcome::Done(row) => {
             let id = row.brand_id;
-            (success, location(id), Json(BrandView::from(*row))).into_response()
+            (
+                success,
+                location(&format!("/v1/messaging/brands/{id}")),
+                Json(BrandView::from(*row)),
+            )
+                .into_response()
         }
         Outcome::Failed { brand_id, error } => {
             let recorded = if error.retryable() {
@@ -83,7 +69,11 @@ fn answer(outcome: Outcome, success: StatusCode, what: &str) -> Response {
             } else {
                 format!("The {what} is recorded as brand {brand_id}.")
             };
-            (location(brand_id), ApiError::from_tcr(&error, &recorded)).into_response()
+            (
+                location(&format!("/v1/messaging/brands/{brand_id}")),
+                ApiError::from_tcr(&error, &recorded),
+            )
+                .into_response()
         }
     }
 }
@@ -121,7 +111,7 @@ async fn register(
     let outcome = state
         .brands
         .register(
-            &context(&caller, customer_id, request_id),
+            &CommandContext::api(&caller, customer_id, request_id),
             tier.brand_relationship(),
             profile,
         )
@@ -253,7 +243,7 @@ async fn update(
     match state
         .brands
         .update(
-            &context(&caller, customer_id, request_id),
+            &CommandContext::api(&caller, customer_id, request_id),
             id,
             &brand,
             profile,

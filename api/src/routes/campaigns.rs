@@ -3,15 +3,14 @@
 //! exactly like brands.
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 use tendlc_domain::campaign::profile::USE_CASES;
-use tendlc_domain::campaign::{ActionAnswer, CampaignCommand, CampaignProfile, Mno};
-use tendlc_domain::metadata::Source;
+use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignCommand, CampaignProfile, Mno};
 use tendlc_domain::tcr::{TcrNudge, TcrReply, UsecaseQualification};
 use tendlc_domain::values::{NudgeIntent, OperationStatus, TcrCampaignStatus};
 use tendlc_projections::brands as brand_rows;
@@ -19,7 +18,7 @@ use tendlc_projections::campaigns::{self as campaign_rows, CampaignFilter};
 use uuid::Uuid;
 
 use super::responses::{ReadErrors, SubmitErrors};
-use super::{json_body, path_id, query, Access, Endpoint, Paging, RequestId};
+use super::{json_body, location, path_id, query, Access, Endpoint, Paging, RequestId};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::brand_service::CommandContext;
@@ -66,23 +65,6 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn context(caller: &Caller, customer_id: Uuid, request_id: String) -> CommandContext {
-    CommandContext {
-        customer_id,
-        actor: caller.actor(),
-        request_id,
-        source: Source::Api,
-    }
-}
-
-fn location(id: Uuid) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(&format!("{CAMPAIGNS}/{id}")) {
-        headers.insert(header::LOCATION, value);
-    }
-    headers
-}
-
 async fn view(state: &AppState, row: campaign_rows::CampaignRow) -> Result<CampaignView, ApiError> {
     let carriers = campaign_rows::carriers(&state.pool, &[row.campaign_id]).await?;
     Ok(CampaignView::new(row, carriers))
@@ -97,7 +79,12 @@ async fn answer(
     match outcome {
         CampaignOutcome::Done(row) => {
             let id = row.campaign_id;
-            Ok((success, location(id), Json(view(state, *row).await?)).into_response())
+            Ok((
+                success,
+                location(&format!("{CAMPAIGNS}/{id}")),
+                Json(view(state, *row).await?),
+            )
+                .into_response())
         }
         CampaignOutcome::Failed { campaign_id, error } => {
             let recorded = if error.retryable() && what == "registration" {
@@ -105,23 +92,36 @@ async fn answer(
             } else {
                 format!("The {what} is recorded on campaign {campaign_id}; nothing changed at TCR.")
             };
-            Ok((location(campaign_id), ApiError::from_tcr(&error, &recorded)).into_response())
+            Ok((
+                location(&format!("{CAMPAIGNS}/{campaign_id}")),
+                ApiError::from_tcr(&error, &recorded),
+            )
+                .into_response())
         }
     }
 }
 
-/// The caller's campaign, or not found (another customer's looks missing).
-async fn owned(
-    state: &AppState,
-    customer_id: Uuid,
-    id: &str,
-) -> Result<tendlc_domain::campaign::Campaign, ApiError> {
-    let id = path_id(id, "campaign")?;
-    let (campaign, _) = state.campaigns.load(id).await?;
+/// The acting customer's campaign, looked up before anything else so another customer's is
+/// simply not found.
+async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, ApiError> {
+    let customer_id = caller.acting_customer()?;
+    let campaign_id = path_id(id, "campaign")?;
+    let (campaign, _) = state.campaigns.load(campaign_id).await?;
     if campaign.customer_id.as_deref() != Some(customer_id.to_string().as_str()) {
         return Err(ApiError::not_found("campaign"));
     }
-    Ok(campaign)
+    Ok(Owned {
+        customer_id,
+        campaign_id,
+        campaign,
+    })
+}
+
+/// A campaign the caller may act on, as its events say.
+struct Owned {
+    customer_id: Uuid,
+    campaign_id: Uuid,
+    campaign: Campaign,
 }
 
 #[utoipa::path(post, operation_id = "registerCampaign", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
@@ -162,7 +162,11 @@ async fn register(
         .ok_or_else(|| ApiError::not_found("brand"))?;
     let outcome = state
         .campaigns
-        .register(&context(&caller, customer_id, request_id), &brand, profile)
+        .register(
+            &CommandContext::api(&caller, customer_id, request_id),
+            &brand,
+            profile,
+        )
         .await?;
     answer(&state, outcome, StatusCode::CREATED, "registration").await
 }
@@ -301,8 +305,8 @@ async fn run_action<T, F, Fut>(
     state: &AppState,
     caller: &Caller,
     request_id: String,
-    id: &str,
-    prepare: impl FnOnce(&tendlc_domain::campaign::Campaign) -> Result<(CampaignCommand, T), ApiError>,
+    owned: Owned,
+    prepare: impl FnOnce(&Campaign) -> Result<(CampaignCommand, T), ApiError>,
     what: &str,
     call: F,
 ) -> Result<Response, ApiError>
@@ -310,15 +314,18 @@ where
     F: FnOnce(String, T) -> Fut,
     Fut: std::future::Future<Output = TcrReply<ActionAnswer>>,
 {
-    let customer_id = caller.acting_customer()?;
-    let campaign = owned(state, customer_id, id).await?;
+    let Owned {
+        customer_id,
+        campaign_id,
+        campaign,
+    } = owned;
     let (command, input) = prepare(&campaign)?;
-    let campaign_id = path_id(id, "campaign")?;
     let outcome = state
         .campaigns
         .act(
-            &context(caller, customer_id, request_id),
+            &CommandContext::api(caller, customer_id, request_id),
             campaign_id,
+            &campaign,
             command,
             |tcr_campaign_id| call(tcr_campaign_id, input),
         )
@@ -350,14 +357,14 @@ async fn update(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    owned(&state, caller.acting_customer()?, &id).await?;
+    let owned = owned(&state, &caller, &id).await?;
     let patch = json_body(body)?;
     let tcr = state.tcr.clone();
     run_action(
         &state,
         &caller,
         request_id,
-        &id,
+        owned,
         |campaign| {
             let current = campaign
                 .profile
@@ -388,12 +395,13 @@ async fn deactivate(
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
     let tcr = state.tcr.clone();
     run_action(
         &state,
         &caller,
         request_id,
-        &id,
+        owned,
         |_| Ok((CampaignCommand::RequestDeactivation, ())),
         "deactivation",
         |tcr_campaign_id, ()| async move { unit(tcr.deactivate_campaign(&tcr_campaign_id).await) },
@@ -420,7 +428,7 @@ async fn resubmit(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    owned(&state, caller.acting_customer()?, &id).await?;
+    let owned = owned(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let requested = match body.get("mnoIds") {
         None | Some(Value::Null) => None,
@@ -462,7 +470,7 @@ async fn resubmit(
         &state,
         &caller,
         request_id,
-        &id,
+        owned,
         |campaign| {
             let mnos = requested.unwrap_or_else(|| {
                 campaign
@@ -513,7 +521,7 @@ async fn nudge(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    owned(&state, caller.acting_customer()?, &id).await?;
+    let owned = owned(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let mut errors = tendlc_domain::validation::ValidationErrors::new();
     let intent = match body.get("nudgeIntent").and_then(Value::as_str) {
@@ -547,7 +555,7 @@ async fn nudge(
         &state,
         &caller,
         request_id,
-        &id,
+        owned,
         |_| {
             Ok((
                 CampaignCommand::RequestNudge {
@@ -581,7 +589,7 @@ async fn share(
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    owned(&state, caller.acting_customer()?, &id).await?;
+    let owned = owned(&state, &caller, &id).await?;
     let body = json_body(body)?;
     let cnp = body
         .get("upstreamCnpId")
@@ -601,7 +609,7 @@ async fn share(
         &state,
         &caller,
         request_id,
-        &id,
+        owned,
         |_| {
             Ok((
                 CampaignCommand::RequestSharing {

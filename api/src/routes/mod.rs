@@ -290,6 +290,15 @@ fn nul_fields(
     }
 }
 
+/// A `Location` header naming `path`.
+pub fn location(path: &str) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Ok(value) = axum::http::HeaderValue::from_str(path) {
+        headers.insert(axum::http::header::LOCATION, value);
+    }
+    headers
+}
+
 /// Parses a path id as a UUID; anything else is simply not found.
 pub fn path_id(text: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(text).map_err(|_| ApiError::not_found(what))
