@@ -87,6 +87,17 @@ impl TcrHttpClient {
         })
     }
 
+    /// A call whose answer body (none, or a message) tendlc does not need.
+    async fn call_for_status(
+        &self,
+        method: Method,
+        endpoint: &str,
+        body: Option<&dyn erased::Body>,
+    ) -> TcrReply<()> {
+        let reply: TcrReply<serde_json::Value> = self.call(method, endpoint, &[], body).await;
+        map_reply(reply, |_| ())
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -338,10 +349,8 @@ impl TcrPort for TcrHttpClient {
     }
 
     async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()> {
-        let reply: TcrReply<serde_json::Value> = self
-            .call(Method::DELETE, &format!("/brand/{tcr_brand_id}"), &[], None)
-            .await;
-        map_reply(reply, |_| ())
+        self.call_for_status(Method::DELETE, &format!("/brand/{tcr_brand_id}"), None)
+            .await
     }
 
     async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<Option<TcrBrand>> {
@@ -410,15 +419,12 @@ impl TcrPort for TcrHttpClient {
     }
 
     async fn appeal_brand(&self, tcr_brand_id: &str, appeal: &TcrAppealRequest) -> TcrReply<()> {
-        let reply: TcrReply<serde_json::Value> = self
-            .call(
-                Method::POST,
-                &format!("/brand/{tcr_brand_id}/appeal"),
-                &[],
-                Some(appeal),
-            )
-            .await;
-        map_reply(reply, |_| ())
+        self.call_for_status(
+            Method::POST,
+            &format!("/brand/{tcr_brand_id}/appeal"),
+            Some(appeal),
+        )
+        .await
     }
 
     async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>> {
@@ -449,15 +455,12 @@ impl TcrPort for TcrHttpClient {
 
     async fn verify_otp(&self, tcr_brand_id: &str, otp_pin: &str) -> TcrReply<()> {
         let body = serde_json::json!({"otpPin": otp_pin});
-        let reply: TcrReply<serde_json::Value> = self
-            .call(
-                Method::PUT,
-                &format!("/brand/{tcr_brand_id}/smsOtp"),
-                &[],
-                Some(&body),
-            )
-            .await;
-        map_reply(reply, |_| ())
+        self.call_for_status(
+            Method::PUT,
+            &format!("/brand/{tcr_brand_id}/smsOtp"),
+            Some(&body),
+        )
+        .await
     }
 
     async fn otp_status(&self, reference_id: &str) -> TcrReply<TcrOtpStatus> {
@@ -535,15 +538,12 @@ impl TcrPort for TcrHttpClient {
     }
 
     async fn deactivate_campaign(&self, tcr_campaign_id: &str) -> TcrReply<()> {
-        let reply: TcrReply<serde_json::Value> = self
-            .call(
-                Method::DELETE,
-                &format!("/campaign/{tcr_campaign_id}"),
-                &[],
-                None,
-            )
-            .await;
-        map_reply(reply, |_| ())
+        self.call_for_status(
+            Method::DELETE,
+            &format!("/campaign/{tcr_campaign_id}"),
+            None,
+        )
+        .await
     }
 
     async fn operation_status(&self, tcr_campaign_id: &str) -> TcrReply<OperationStatuses> {
@@ -596,15 +596,12 @@ impl TcrPort for TcrHttpClient {
     }
 
     async fn nudge_campaign(&self, tcr_campaign_id: &str, nudge: &TcrNudge) -> TcrReply<()> {
-        let reply: TcrReply<serde_json::Value> = self
-            .call(
-                Method::POST,
-                &format!("/campaign/{tcr_campaign_id}/nudge"),
-                &[],
-                Some(nudge),
-            )
-            .await;
-        map_reply(reply, |_| ())
+        self.call_for_status(
+            Method::POST,
+            &format!("/campaign/{tcr_campaign_id}/nudge"),
+            Some(nudge),
+        )
+        .await
     }
 
     async fn share_campaign(
