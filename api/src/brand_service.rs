@@ -2,12 +2,10 @@
 //! crash or a TCR failure never loses an acknowledged request.
 use std::sync::Arc;
 
-use cqrs_es::AggregateError;
 use postgres_es::PostgresCqrs;
 use sqlx::PgPool;
-use tendlc_adapters::event_store;
 use tendlc_domain::brand::{
-    Brand, BrandActionAnswer, BrandCommand, BrandError, BrandProfile, RegistrationStatus,
+    Brand, BrandActionAnswer, BrandCommand, BrandProfile, RegistrationStatus,
 };
 use tendlc_domain::metadata::{EventMetadata, Source};
 use tendlc_domain::tcr::{TcrError, TcrPort, TcrReply};
@@ -17,6 +15,7 @@ use tendlc_projections::Wake;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::recorder::Recorder;
 
 /// Who asked, for event metadata.
 #[derive(Debug, Clone)]
@@ -58,30 +57,8 @@ pub enum Outcome {
 
 pub struct BrandService {
     pool: PgPool,
-    cqrs: Arc<PostgresCqrs<Brand>>,
+    events: Recorder<Brand>,
     tcr: Arc<dyn TcrPort>,
-    wake: Wake,
-}
-
-fn command_error(error: AggregateError<BrandError>) -> ApiError {
-    match error {
-        AggregateError::UserError(BrandError::NotFound) => ApiError::not_found("brand"),
-        AggregateError::UserError(error @ BrandError::NotRegistered(_)) => {
-            ApiError::conflict("brand_not_registered", error.to_string())
-        }
-        AggregateError::UserError(error @ BrandError::ActionPending(_)) => {
-            ApiError::conflict("action_pending", error.to_string())
-        }
-        AggregateError::UserError(error @ BrandError::NotApplicable(_)) => {
-            ApiError::conflict("not_applicable", error.to_string())
-        }
-        AggregateError::UserError(error) => ApiError::conflict("brand_conflict", error.to_string()),
-        AggregateError::AggregateConflict => ApiError::conflict(
-            "concurrent_change",
-            "the brand was changed by another request at the same time; retry",
-        ),
-        other => ApiError::internal("recording a brand event failed", other),
-    }
 }
 
 /// Our unique reference at TCR (≤ 50 characters, as TCR allows).
@@ -97,10 +74,9 @@ impl BrandService {
         wake: Wake,
     ) -> Self {
         Self {
+            events: Recorder::new(pool.clone(), cqrs, wake, "brand"),
             pool,
-            cqrs,
             tcr,
-            wake,
         }
     }
 
@@ -111,23 +87,12 @@ impl BrandService {
         command: BrandCommand,
         metadata: EventMetadata,
     ) -> Result<(), ApiError> {
-        let result = tendlc_adapters::event_store::execute(
-            &self.cqrs,
-            &brand_id.to_string(),
-            command,
-            metadata.to_map(),
-        )
-        .await
-        .map_err(command_error);
-        self.wake.poke();
-        result
+        self.events.execute(brand_id, command, metadata).await
     }
 
     /// The brand's current state from its events (the truth, not the read model).
     pub async fn load(&self, brand_id: Uuid) -> Result<(Brand, usize), ApiError> {
-        event_store::load::<Brand>(&self.pool, &brand_id.to_string())
-            .await
-            .map_err(command_error)
+        self.events.load(brand_id).await
     }
 
     pub async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, ApiError> {

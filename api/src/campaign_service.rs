@@ -4,13 +4,10 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use cqrs_es::AggregateError;
 use postgres_es::PostgresCqrs;
 use sqlx::PgPool;
-use tendlc_adapters::event_store;
 use tendlc_domain::campaign::{
-    ActionAnswer, Campaign, CampaignCommand, CampaignError, CampaignProfile, CarrierReason, Mno,
-    Observation,
+    ActionAnswer, Campaign, CampaignCommand, CampaignProfile, CarrierReason, Mno, Observation,
 };
 use tendlc_domain::metadata::{EventMetadata, Source};
 use tendlc_domain::tcr::{TcrError, TcrPort, TcrReply, UsecaseQualification};
@@ -22,6 +19,7 @@ use uuid::Uuid;
 
 use crate::brand_service::CommandContext;
 use crate::error::ApiError;
+use crate::recorder::Recorder;
 
 /// What became of a request that reached TCR (or tried to).
 pub enum CampaignOutcome {
@@ -31,35 +29,8 @@ pub enum CampaignOutcome {
 
 pub struct CampaignService {
     pool: PgPool,
-    cqrs: Arc<PostgresCqrs<Campaign>>,
+    events: Recorder<Campaign>,
     tcr: Arc<dyn TcrPort>,
-    wake: Wake,
-}
-
-fn command_error(error: AggregateError<CampaignError>) -> ApiError {
-    match error {
-        AggregateError::UserError(CampaignError::NotFound) => ApiError::not_found("campaign"),
-        AggregateError::UserError(error @ CampaignError::NotRegistered(_)) => {
-            ApiError::conflict("campaign_not_registered", error.to_string())
-        }
-        AggregateError::UserError(error @ CampaignError::Expired) => {
-            ApiError::conflict("campaign_expired", error.to_string())
-        }
-        AggregateError::UserError(error @ CampaignError::ActionPending(_)) => {
-            ApiError::conflict("action_pending", error.to_string())
-        }
-        AggregateError::UserError(error @ CampaignError::NotApplicable(_)) => {
-            ApiError::conflict("not_applicable", error.to_string())
-        }
-        AggregateError::UserError(error) => {
-            ApiError::conflict("campaign_conflict", error.to_string())
-        }
-        AggregateError::AggregateConflict => ApiError::conflict(
-            "concurrent_change",
-            "the campaign was changed by another request at the same time; retry",
-        ),
-        other => ApiError::internal("recording a campaign event failed", other),
-    }
 }
 
 /// Our unique reference at TCR (≤ 50 characters).
@@ -122,10 +93,9 @@ impl CampaignService {
         wake: Wake,
     ) -> Self {
         Self {
+            events: Recorder::new(pool.clone(), cqrs, wake, "campaign"),
             pool,
-            cqrs,
             tcr,
-            wake,
         }
     }
 
@@ -140,23 +110,12 @@ impl CampaignService {
         command: CampaignCommand,
         metadata: EventMetadata,
     ) -> Result<(), ApiError> {
-        let result = event_store::execute(
-            &self.cqrs,
-            &campaign_id.to_string(),
-            command,
-            metadata.to_map(),
-        )
-        .await
-        .map_err(command_error);
-        self.wake.poke();
-        result
+        self.events.execute(campaign_id, command, metadata).await
     }
 
     /// The campaign's current state from its events.
     pub async fn load(&self, campaign_id: Uuid) -> Result<(Campaign, usize), ApiError> {
-        event_store::load::<Campaign>(&self.pool, &campaign_id.to_string())
-            .await
-            .map_err(command_error)
+        self.events.load(campaign_id).await
     }
 
     /// The read model once it shows everything recorded so far.

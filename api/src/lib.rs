@@ -6,6 +6,7 @@ pub mod campaign_service;
 pub mod config;
 pub mod consistency;
 pub mod error;
+pub mod recorder;
 pub mod routes;
 pub mod sync;
 pub mod telemetry;
