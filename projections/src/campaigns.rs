@@ -281,8 +281,8 @@ const COLUMNS: &str = "campaign_id, customer_id, brand_id, tcr_brand_id, referen
     last_synced_at, sync_source, created_at, updated_at, last_sequence";
 
 /// One campaign; `customer` restricts the answer to that tenant.
-pub async fn get(
-    pool: &PgPool,
+pub async fn get<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     campaign_id: Uuid,
     customer: Option<Uuid>,
 ) -> Result<Option<CampaignRow>, sqlx::Error> {
@@ -291,13 +291,13 @@ pub async fn get(
     ))
     .bind(campaign_id)
     .bind(customer)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
 /// The carriers of some campaigns, in network-id order.
-pub async fn carriers(
-    pool: &PgPool,
+async fn carriers<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     campaign_ids: &[Uuid],
 ) -> Result<Vec<CarrierRow>, sqlx::Error> {
     sqlx::query_as(
@@ -306,8 +306,34 @@ pub async fn carriers(
            FROM campaign_mno_status WHERE campaign_id = ANY($1) ORDER BY campaign_id, mno_id",
     )
     .bind(campaign_ids)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
+}
+
+/// A read-only transaction that sees one snapshot, so a campaign and its carriers agree.
+async fn snapshot(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// One campaign with its carriers, as of one moment; `customer` restricts it to that tenant.
+pub async fn get_with_carriers(
+    pool: &PgPool,
+    campaign_id: Uuid,
+    customer: Option<Uuid>,
+) -> Result<Option<(CampaignRow, Vec<CarrierRow>)>, sqlx::Error> {
+    let mut tx = snapshot(pool).await?;
+    let Some(row) = get(&mut *tx, campaign_id, customer).await? else {
+        return Ok(None);
+    };
+    let carriers = carriers(&mut *tx, &[campaign_id]).await?;
+    tx.commit().await?;
+    Ok(Some((row, carriers)))
 }
 
 /// Filters for the campaign list.
@@ -323,12 +349,15 @@ pub struct CampaignFilter {
 }
 
 /// One page of campaigns, newest first; `total` counts every match.
+/// One page of campaigns with their carriers, newest first, as of one moment; `total` counts
+/// every match.
 pub async fn list(
     pool: &PgPool,
     filter: &CampaignFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<CampaignRow>, i64), sqlx::Error> {
+) -> Result<(Vec<(CampaignRow, Vec<CarrierRow>)>, i64), sqlx::Error> {
+    let mut tx = snapshot(pool).await?;
     const WHERE: &str = "($1::uuid IS NULL OR c.customer_id = $1)
           AND ($2::uuid IS NULL OR c.brand_id = $2)
           AND ($3::text IS NULL OR c.status = $3)
@@ -343,7 +372,7 @@ pub async fn list(
         .map(|c| format!("c.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ");
-    let rows = sqlx::query_as(&format!(
+    let rows: Vec<CampaignRow> = sqlx::query_as(&format!(
         "SELECT {columns} FROM campaigns_10dlc c WHERE {WHERE}
           ORDER BY c.created_at DESC, c.campaign_id LIMIT $7 OFFSET $8"
     ))
@@ -355,7 +384,7 @@ pub async fn list(
     .bind(filter.carrier)
     .bind(limit)
     .bind(offset)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let total = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM campaigns_10dlc c WHERE {WHERE}"
@@ -366,9 +395,26 @@ pub async fn list(
     .bind(&filter.tcr_status)
     .bind(&filter.carrier_status)
     .bind(filter.carrier)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok((rows, total))
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.campaign_id).collect();
+    let mut by_campaign: std::collections::HashMap<Uuid, Vec<CarrierRow>> =
+        std::collections::HashMap::new();
+    for carrier in carriers(&mut *tx, &ids).await? {
+        by_campaign
+            .entry(carrier.campaign_id)
+            .or_default()
+            .push(carrier);
+    }
+    tx.commit().await?;
+    let page = rows
+        .into_iter()
+        .map(|row| {
+            let carriers = by_campaign.remove(&row.campaign_id).unwrap_or_default();
+            (row, carriers)
+        })
+        .collect();
+    Ok((page, total))
 }
 
 /// The campaign TCR knows as `tcr_campaign_id`.

@@ -65,8 +65,15 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-async fn view(state: &AppState, row: campaign_rows::CampaignRow) -> Result<CampaignView, ApiError> {
-    let carriers = campaign_rows::carriers(&state.pool, &[row.campaign_id]).await?;
+/// The campaign as the read tables show it now (row and carriers from one snapshot).
+async fn view(
+    state: &AppState,
+    campaign_id: Uuid,
+    customer: Option<Uuid>,
+) -> Result<CampaignView, ApiError> {
+    let (row, carriers) = campaign_rows::get_with_carriers(&state.pool, campaign_id, customer)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
     Ok(CampaignView::new(row, carriers))
 }
 
@@ -82,7 +89,7 @@ async fn answer(
             Ok((
                 success,
                 location(&format!("{CAMPAIGNS}/{id}")),
-                Json(view(state, *row).await?),
+                Json(view(state, id, None).await?),
             )
                 .into_response())
         }
@@ -251,21 +258,10 @@ async fn list(
         carrier,
     };
     let (rows, total) = campaign_rows::list(&state.pool, &filter, per_page, offset).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.campaign_id).collect();
-    let mut carriers: std::collections::HashMap<Uuid, Vec<_>> = std::collections::HashMap::new();
-    for carrier in campaign_rows::carriers(&state.pool, &ids).await? {
-        carriers
-            .entry(carrier.campaign_id)
-            .or_default()
-            .push(carrier);
-    }
     Ok(Json(Page {
         items: rows
             .into_iter()
-            .map(|row| {
-                let own = carriers.remove(&row.campaign_id).unwrap_or_default();
-                CampaignView::new(row, own)
-            })
+            .map(|(row, carriers)| CampaignView::new(row, carriers))
             .collect(),
         page,
         per_page,
@@ -293,10 +289,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<CampaignView>, ApiError> {
     let id = path_id(&id, "campaign")?;
-    let row = campaign_rows::get(&state.pool, id, caller.read_scope())
-        .await?
-        .ok_or_else(|| ApiError::not_found("campaign"))?;
-    Ok(Json(view(&state, row).await?))
+    Ok(Json(view(&state, id, caller.read_scope()).await?))
 }
 
 /// Runs an action and answers with the campaign as it now stands. `prepare` turns the current
@@ -333,8 +326,8 @@ where
     match outcome {
         Some(outcome) => answer(state, outcome, StatusCode::OK, what).await,
         None => {
-            let row = state.campaigns.settled_row(campaign_id).await?;
-            Ok((StatusCode::OK, Json(view(state, row).await?)).into_response())
+            state.campaigns.settled_row(campaign_id).await?;
+            Ok((StatusCode::OK, Json(view(state, campaign_id, None).await?)).into_response())
         }
     }
 }
