@@ -1,18 +1,67 @@
-//! cqrs-es over postgres-es: executing commands and loading aggregates.
-use std::sync::Arc;
+//! The event store (postgres-es): deciding a command against an aggregate's events and
+//! appending what it decided, and loading an aggregate's current state.
+//!
+//! No cqrs-es queries are registered: their dispatch is after-commit and lost on a crash, so
+//! read models are built by the projection runners from the ordered event stream instead.
+use std::collections::HashMap;
 
+use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, EventStore};
-use postgres_es::{PostgresCqrs, PostgresEventRepository};
+use cqrs_es::{Aggregate, AggregateError, EventStore};
+use postgres_es::PostgresEventRepository;
 use sqlx::PgPool;
 
-/// A command bus for one aggregate type. No cqrs-es queries: its dispatch is after-commit and
-/// lost on a crash, so read models are built by the projection runners instead.
-pub fn cqrs<A>(pool: PgPool) -> Arc<PostgresCqrs<A>>
+/// What one command left behind: the aggregate's state after it, the sequence of its last
+/// event, and how many events the command appended (0: it changed nothing).
+#[derive(Debug, Clone)]
+pub struct Recorded<A> {
+    pub state: A,
+    pub sequence: usize,
+    pub appended: usize,
+}
+
+impl<A> Recorded<A> {
+    pub fn changed(&self) -> bool {
+        self.appended > 0
+    }
+}
+
+fn store<A: Aggregate>(pool: &PgPool) -> PersistedEventStore<PostgresEventRepository, A> {
+    PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
+}
+
+/// Loads the aggregate once, decides `command` against it and appends the events it decided
+/// (optimistically: `AggregateConflict` when another writer appended first; decide again).
+pub async fn execute<A>(
+    pool: &PgPool,
+    aggregate_id: &str,
+    command: A::Command,
+    metadata: HashMap<String, String>,
+) -> Result<Recorded<A>, AggregateError<A::Error>>
 where
-    A: Aggregate<Services = ()>,
+    A: Aggregate<Services = ()> + Clone,
 {
-    Arc::new(postgres_es::postgres_cqrs(pool, vec![], ()))
+    let store = store::<A>(pool);
+    let mut context = store.load_aggregate(aggregate_id).await?;
+    let sink = EventSink::default();
+    context
+        .aggregate
+        .handle(command, &(), &sink)
+        .await
+        .map_err(AggregateError::UserError)?;
+    // `handle` applied what it decided: this is the state after the command.
+    let state = context.aggregate.clone();
+    let before = context.current_sequence;
+    let events = sink.collect().await;
+    let appended = events.len();
+    if appended > 0 {
+        store.commit(events, context, metadata).await?;
+    }
+    Ok(Recorded {
+        state,
+        sequence: before + appended,
+        appended,
+    })
 }
 
 /// The current state of one aggregate, rebuilt from its events, with its last sequence number
@@ -20,40 +69,10 @@ where
 pub async fn load<A>(
     pool: &PgPool,
     aggregate_id: &str,
-) -> Result<(A, usize), cqrs_es::AggregateError<A::Error>>
+) -> Result<(A, usize), AggregateError<A::Error>>
 where
     A: Aggregate,
 {
-    let store: PersistedEventStore<PostgresEventRepository, A> =
-        PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()));
-    let context = store.load_aggregate(aggregate_id).await?;
+    let context = store::<A>(pool).load_aggregate(aggregate_id).await?;
     Ok((context.aggregate, context.current_sequence))
-}
-
-/// Executes a command, retrying when another writer appended to the same aggregate first
-/// (optimistic concurrency): the command is decided again against the newer state.
-pub async fn execute<A>(
-    cqrs: &PostgresCqrs<A>,
-    aggregate_id: &str,
-    command: A::Command,
-    metadata: std::collections::HashMap<String, String>,
-) -> Result<(), cqrs_es::AggregateError<A::Error>>
-where
-    A: Aggregate,
-    A::Command: Clone,
-{
-    const ATTEMPTS: u32 = 5;
-    let mut attempt = 1;
-    loop {
-        match cqrs
-            .execute_with_metadata(aggregate_id, command.clone(), metadata.clone())
-            .await
-        {
-            Err(cqrs_es::AggregateError::AggregateConflict) if attempt < ATTEMPTS => {
-                attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt))).await;
-            }
-            other => return other,
-        }
-    }
 }

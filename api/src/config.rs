@@ -30,7 +30,7 @@ pub struct Config {
     pub database_statement_timeout: Duration,
     pub listen: SocketAddr,
     /// How bearer tokens are checked.
-    pub tokens: crate::auth::TokenKeys,
+    pub tokens: crate::http::auth::TokenKeys,
     pub tcr_base_url: String,
     pub tcr_api_key: SecretString,
     pub tcr_api_secret: SecretString,
@@ -45,7 +45,7 @@ pub struct Config {
     /// Submissions (registrations, updates) one customer may make per minute; 0 = unlimited.
     pub submissions_per_minute: u32,
     /// Terminate TLS here (certificate and key files); `None` serves plain HTTP (behind an ingress).
-    pub tls: Option<crate::tls::TlsConfig>,
+    pub tls: Option<crate::http::tls::TlsConfig>,
     /// Time and size bounds on every inbound request.
     pub inbound: InboundLimits,
 }
@@ -199,10 +199,10 @@ fn read_file(name: &'static str) -> Result<Option<String>, ConfigError> {
 
 /// Token checking: HS256 with `TENDLC_JWT_SECRET` and/or RS256 with `TENDLC_JWT_PUBLIC_KEY_FILE`
 /// or `TENDLC_JWT_JWKS_FILE`; optional issuer and audience; bounded clock skew.
-pub fn token_keys() -> Result<crate::auth::TokenKeys, ConfigError> {
+pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
     let mut keys = match var("TENDLC_JWT_SECRET") {
-        Some(_) => crate::auth::TokenKeys::hs256(&jwt_secret()?),
-        None => crate::auth::TokenKeys::none(),
+        Some(_) => crate::http::auth::TokenKeys::hs256(&jwt_secret()?),
+        None => crate::http::auth::TokenKeys::none(),
     };
     if let Some(pem) = read_file("TENDLC_JWT_PUBLIC_KEY_FILE")? {
         keys = keys
@@ -228,14 +228,14 @@ pub fn token_keys() -> Result<crate::auth::TokenKeys, ConfigError> {
     }
     let leeway: u64 = parsed(
         "TENDLC_JWT_LEEWAY_SECS",
-        crate::auth::DEFAULT_LEEWAY_SECONDS,
+        crate::http::auth::DEFAULT_LEEWAY_SECONDS,
     )?;
-    if leeway > crate::auth::MAX_LEEWAY_SECONDS {
+    if leeway > crate::http::auth::MAX_LEEWAY_SECONDS {
         return Err(ConfigError::Invalid {
             name: "TENDLC_JWT_LEEWAY_SECS",
             reason: format!(
                 "at most {} seconds of clock skew are tolerated",
-                crate::auth::MAX_LEEWAY_SECONDS
+                crate::http::auth::MAX_LEEWAY_SECONDS
             ),
         });
     }
@@ -386,7 +386,7 @@ impl Config {
             submissions_per_minute: parsed("TENDLC_SUBMISSIONS_PER_MINUTE", 30)?,
             tls: match (var("TENDLC_TLS_CERT_FILE"), var("TENDLC_TLS_KEY_FILE")) {
                 (None, None) => None,
-                (Some(cert), Some(key)) => Some(crate::tls::TlsConfig {
+                (Some(cert), Some(key)) => Some(crate::http::tls::TlsConfig {
                     cert_path: cert.into(),
                     key_path: key.into(),
                     reload_every: Duration::from_secs(parsed("TENDLC_TLS_RELOAD_SECS", 30)?),

@@ -1,14 +1,8 @@
-//! tendlc's HTTP API, its auth and the commands behind it.
-pub mod app;
-pub mod auth;
-pub mod brand_service;
-pub mod campaign_service;
+//! tendlc's service: the HTTP edge, the application behind it, the background workers, and the
+//! `tendlc` binary's configuration.
+pub mod application;
 pub mod config;
-pub mod consistency;
-pub mod error;
-pub mod recorder;
-pub mod routes;
-pub mod sync;
+pub mod http;
+pub mod serve;
 pub mod telemetry;
-pub mod tls;
-pub mod views;
+pub mod workers;

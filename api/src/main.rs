@@ -3,8 +3,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
-use tendlc_api::auth::{Claims, Role, TokenKeys};
-use tendlc_api::{app, config, telemetry};
+use tendlc_api::http::auth::{Claims, Role, TokenKeys};
+use tendlc_api::{config, serve, telemetry};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -158,7 +158,7 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
-            app::run(config, listener, shutdown_signal()).await
+            serve::run(config, listener, shutdown_signal()).await
         }
         Command::Migrate => {
             telemetry::init();

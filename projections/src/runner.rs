@@ -51,7 +51,8 @@ pub trait Projection: Send + Sync {
 }
 
 /// Wakes local runners: on NOTIFY from any replica, or when this process recorded events.
-/// Also tells whoever waits on read models that a batch has been applied.
+/// Also tells whoever waits on read models that a batch has been applied, by a runner of this
+/// process or (through NOTIFY) of any other.
 #[derive(Clone, Default)]
 pub struct Wake(Arc<Notify>, Arc<Notify>);
 
@@ -64,7 +65,7 @@ impl Wake {
         self.0.notify_waiters();
     }
 
-    /// A read model moved forward (a batch was committed in this process).
+    /// A read model moved forward (a batch was committed, here or on another replica).
     pub fn applied(&self) {
         self.1.notify_waiters();
     }
@@ -79,7 +80,8 @@ impl Wake {
         self.0.notified()
     }
 
-    /// Forwards Postgres `NOTIFY tendlc_events` to local runners until shutdown.
+    /// Forwards Postgres notifications until shutdown: `tendlc_events` (new events) to local
+    /// runners, `tendlc_applied` (a runner committed a batch) to whoever waits on read models.
     pub async fn listen(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
         loop {
             let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
@@ -92,13 +94,14 @@ impl Wake {
                     }
                 }
             };
-            if let Err(error) = listener.listen("tendlc_events").await {
-                tracing::warn!(%error, "LISTEN tendlc_events failed; retrying");
+            if let Err(error) = listener.listen_all([EVENTS_CHANNEL, APPLIED_CHANNEL]).await {
+                tracing::warn!(%error, "LISTEN failed; retrying");
                 continue;
             }
             loop {
                 tokio::select! {
                     received = listener.recv() => match received {
+                        Ok(notification) if notification.channel() == APPLIED_CHANNEL => self.applied(),
                         Ok(_) => self.poke(),
                         Err(error) => {
                             tracing::warn!(%error, "event notifications interrupted; reconnecting");
@@ -111,6 +114,11 @@ impl Wake {
         }
     }
 }
+
+/// Notified (by a trigger) when events are appended.
+const EVENTS_CHANNEL: &str = "tendlc_events";
+/// Notified by a runner when it commits a batch (the payload names the projection).
+const APPLIED_CHANNEL: &str = "tendlc_applied";
 
 /// What one batch did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +207,12 @@ impl ProjectionRunner {
         .bind(events.len() as i64)
         .execute(&mut *tx)
         .await?;
+        // Delivered at commit, to every replica waiting to read its own writes.
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(APPLIED_CHANNEL)
+            .bind(self.projection.name())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(Batch::Applied(events.len()))
     }

@@ -1,5 +1,6 @@
 //! `tcr_webhook_events`: the webhook audit log — every delivery as received (accepted,
-//! duplicate or rejected) and what processing made of it.
+//! duplicate or rejected) and what processing made of it. Only this projection writes it (the
+//! work still to do is the workers' queue, `webhook_work`), so it can be rebuilt at any time.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -32,8 +33,8 @@ async fn insert(conn: &mut PgConnection, row: NewRow<'_>) -> Result<(), sqlx::Er
     sqlx::query(
         "INSERT INTO tcr_webhook_events (id, delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
              payload, raw_body_base64, body_sha256, headers, remote_addr, signature, disposition,
-             rejection_reason, duplicate_of, next_attempt_at, received_at, last_sequence)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+             rejection_reason, duplicate_of, received_at, last_sequence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(id)
@@ -132,7 +133,7 @@ impl Projection for WebhookEventsProjection {
                 sqlx::query(
                     "UPDATE tcr_webhook_events
                         SET processed = true, processed_at = $2, processing_outcome = $3, processing_detail = $4,
-                            processing_error = NULL, next_attempt_at = NULL, leased_until = NULL, last_sequence = $5
+                            processing_error = NULL, last_sequence = $5
                       WHERE id = $1 AND last_sequence < $5",
                 )
                 .bind(delivery_id)
@@ -143,20 +144,14 @@ impl Projection for WebhookEventsProjection {
                 .execute(&mut *conn)
                 .await?;
             }
-            WebhookEvent::WebhookDeferred {
-                reason,
-                retry_after_secs,
-            } => {
+            WebhookEvent::WebhookDeferred { reason, .. } => {
                 sqlx::query(
                     "UPDATE tcr_webhook_events
-                        SET attempts = attempts + 1, processing_error = $2, leased_until = NULL,
-                            next_attempt_at = $3 + make_interval(secs => $4), last_sequence = $5
-                      WHERE id = $1 AND last_sequence < $5",
+                        SET attempts = attempts + 1, processing_error = $2, last_sequence = $3
+                      WHERE id = $1 AND last_sequence < $3",
                 )
                 .bind(delivery_id)
                 .bind(reason)
-                .bind(event.recorded_at)
-                .bind(retry_after_secs)
                 .bind(seq)
                 .execute(&mut *conn)
                 .await?;
@@ -245,50 +240,4 @@ pub async fn list(
     .fetch_one(pool)
     .await?;
     Ok((rows, total))
-}
-
-/// An accepted delivery waiting to be applied.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PendingDelivery {
-    pub id: String,
-    pub category: String,
-    pub event_type: Option<String>,
-    pub tcr_brand_id: Option<String>,
-    pub tcr_campaign_id: Option<String>,
-    pub payload: Option<Value>,
-    pub attempts: i32,
-    pub received_at: DateTime<Utc>,
-}
-
-/// Leases up to `limit` accepted, unprocessed, due deliveries to the caller for `lease_secs`,
-/// in one short statement, so no other replica works on them meanwhile and no transaction is
-/// held open while they are processed.
-pub async fn lease_due(
-    pool: &PgPool,
-    limit: i64,
-    lease_secs: f64,
-) -> Result<Vec<PendingDelivery>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE tcr_webhook_events SET leased_until = now() + make_interval(secs => $2)
-          WHERE id IN (SELECT id FROM tcr_webhook_events
-                        WHERE disposition = 'ACCEPTED' AND NOT processed AND next_attempt_at <= now()
-                          AND (leased_until IS NULL OR leased_until < now())
-                        ORDER BY received_at
-                        LIMIT $1
-                        FOR UPDATE SKIP LOCKED)
-          RETURNING id, category, event_type, tcr_brand_id, tcr_campaign_id, payload, attempts, received_at",
-    )
-    .bind(limit)
-    .bind(lease_secs)
-    .fetch_all(pool)
-    .await
-}
-
-/// Hands a leased delivery back at once (its processing failed before anything was recorded).
-pub async fn release(pool: &PgPool, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE tcr_webhook_events SET leased_until = NULL WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
 }

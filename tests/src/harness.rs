@@ -10,8 +10,8 @@ use reqwest::{Method, RequestBuilder, Response};
 use secrecy::SecretString;
 use serde_json::Value;
 use tendlc_adapters::tcr_sim::{self, SimConfig, SimFaults, SimHandle};
-use tendlc_api::auth::{Claims, Role, TokenKeys};
 use tendlc_api::config::Config;
+use tendlc_api::http::auth::{Claims, Role, TokenKeys};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -123,7 +123,7 @@ pub struct AppOptions {
     pub sim_faults: SimFaults,
     pub cors_origins: Vec<String>,
     /// Serve over TLS with these files; `tls_trust` is the PEM certificate the client trusts.
-    pub tls: Option<tendlc_api::tls::TlsConfig>,
+    pub tls: Option<tendlc_api::http::tls::TlsConfig>,
     pub tls_trust: Option<Vec<u8>>,
     /// Token checking other than HS256 with the test's secret.
     pub tokens: Option<TokenKeys>,
@@ -253,7 +253,7 @@ impl TestApp {
             inbound: options.inbound.clone(),
         };
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(tendlc_api::app::run(config.clone(), listener, stopped));
+        let task = tokio::spawn(tendlc_api::serve::run(config.clone(), listener, stopped));
         let mut http = reqwest::Client::builder().timeout(Duration::from_secs(30));
         if let Some(pem) = &options.tls_trust {
             http = http.add_root_certificate(
@@ -301,7 +301,11 @@ impl TestApp {
             .expect("bind replica");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(tendlc_api::app::run(self.config.clone(), listener, stopped));
+        let task = tokio::spawn(tendlc_api::serve::run(
+            self.config.clone(),
+            listener,
+            stopped,
+        ));
         wait_until_healthy(&self.http, &base_url).await;
         Replica {
             base_url,

@@ -1,7 +1,7 @@
 //! Limits at the edge: per-customer submission rate, body size, CORS.
 use reqwest::Method;
 use serde_json::Value;
-use tendlc_api::auth::Role;
+use tendlc_api::http::auth::Role;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::AppOptions;
 use tendlc_tests::TestApp;

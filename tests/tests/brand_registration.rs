@@ -1,7 +1,7 @@
 //! Registering brands end to end: tendlc ↔ Postgres ↔ the TCR simulator over real HTTP.
 use reqwest::Method;
 use serde_json::json;
-use tendlc_api::auth::Role;
+use tendlc_api::http::auth::Role;
 use tendlc_tests::fixtures::{private_brand, sole_proprietor_brand};
 use tendlc_tests::harness::json_of;
 use tendlc_tests::TestApp;

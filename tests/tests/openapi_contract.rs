@@ -2,8 +2,8 @@
 //! real answers validate against the schemas the document gives for them.
 use reqwest::Method;
 use serde_json::{json, Value};
-use tendlc_api::auth::Role;
-use tendlc_api::routes::endpoints;
+use tendlc_api::http::auth::Role;
+use tendlc_api::http::routes::endpoints;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::TestApp;
 

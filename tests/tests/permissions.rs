@@ -2,8 +2,8 @@
 //! cannot exist without an access entry, and this test checks each entry's answers.
 use reqwest::Method;
 use serde_json::{json, Value};
-use tendlc_api::auth::{allowed, Role};
-use tendlc_api::routes::{endpoints, Access};
+use tendlc_api::http::auth::{allowed, Role};
+use tendlc_api::http::routes::{endpoints, Access};
 use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
 use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;

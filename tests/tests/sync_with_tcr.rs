@@ -382,7 +382,7 @@ async fn the_webhook_log_is_scoped_to_each_customer_and_filterable() {
     })
     .await;
 
-    let token = app.token(tendlc_api::auth::Role::CustomerUser, Some(alpha));
+    let token = app.token(tendlc_api::http::auth::Role::CustomerUser, Some(alpha));
     let own: Value = app
         .request(reqwest::Method::GET, "/v1/messaging/webhook-events", &token)
         .send()

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::Value;
-use tendlc_api::auth::Role;
+use tendlc_api::http::auth::Role;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::json_of;
 use tendlc_tests::harness::AppOptions;

@@ -1,7 +1,7 @@
 //! Tokens, roles and tenant isolation on every route.
 use reqwest::Method;
 use serde_json::{json, Value};
-use tendlc_api::auth::Role;
+use tendlc_api::http::auth::Role;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::mint;
 use tendlc_tests::harness::status_and_body;
@@ -37,7 +37,7 @@ async fn every_v1_route_needs_a_valid_bearer_token() {
         (Method::GET, "/v1/messaging/verticals"),
     ];
     let expired = {
-        use tendlc_api::auth::{Claims, TokenKeys};
+        use tendlc_api::http::auth::{Claims, TokenKeys};
         TokenKeys::hs256(&secrecy::SecretString::from(app.jwt_secret.clone()))
             .mint(&Claims::new("x", Role::Superadmin, None, 1_000_000))
             .unwrap()

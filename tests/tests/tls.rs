@@ -1,7 +1,7 @@
 //! `serve` terminating TLS itself, and picking up a renewed certificate without a restart.
 use std::time::Duration;
 
-use tendlc_api::tls::TlsConfig;
+use tendlc_api::http::tls::TlsConfig;
 use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;
 

@@ -8,7 +8,7 @@ use reqwest::Method;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
-use tendlc_api::auth::TokenKeys;
+use tendlc_api::http::auth::TokenKeys;
 use tendlc_tests::harness::AppOptions;
 use tendlc_tests::TestApp;
 

@@ -1,11 +1,13 @@
 //! The Brand aggregate: what was asked of TCR for one brand, and what TCR answered.
 mod aggregate;
+mod campaigns_allowed;
 mod commands;
 mod events;
 mod identity;
 pub mod profile;
 
 pub use aggregate::{Brand, BrandError, RegistrationStatus};
+pub use campaigns_allowed::NotReadyForCampaigns;
 pub use commands::BrandCommand;
 pub use events::BrandEvent;
 pub use identity::{BrandAction, BrandActionAnswer, VettingRecord};

@@ -1,0 +1,196 @@
+//! What a customer asks of a registered brand's identity — external vetting (order, import),
+//! revet, appeal, sole-proprietor OTP — and its deletion: each recorded, sent to TCR, and its
+//! outcome recorded.
+use tendlc_domain::brand::{BrandAction, BrandActionAnswer};
+use tendlc_domain::tcr::{TcrAppealRequest, TcrPort, TcrReply, TcrVettingImport, TcrVettingOrder};
+use tendlc_domain::values::{AppealCategory, VettingClass, VettingProvider};
+use tendlc_projections::brands::BrandRow;
+use tendlc_projections::campaigns as campaign_rows;
+use uuid::Uuid;
+
+use super::brands::Brands;
+use super::context::CommandContext;
+use super::error::AppError;
+use super::Outcome;
+
+/// One request about a brand, with everything TCR needs (some of which, like a vetting token
+/// or an OTP PIN, is sent but never recorded).
+#[derive(Debug, Clone)]
+pub enum BrandRequest {
+    OrderVetting {
+        provider: VettingProvider,
+        vetting_class: VettingClass,
+    },
+    ImportVetting {
+        provider: VettingProvider,
+        vetting_id: String,
+        vetting_token: Option<String>,
+    },
+    Revet,
+    Appeal {
+        categories: Vec<AppealCategory>,
+        explanation: Option<String>,
+        attachment_uuids: Vec<String>,
+    },
+    SendOtp {
+        pin_sms: String,
+        success_sms: Option<String>,
+    },
+    VerifyOtp {
+        pin: String,
+    },
+    Delete,
+}
+
+impl BrandRequest {
+    /// How the request is named in answers.
+    pub fn action_name(&self) -> &'static str {
+        self.action().name()
+    }
+
+    /// What is recorded of it.
+    fn action(&self) -> BrandAction {
+        match self {
+            BrandRequest::OrderVetting {
+                provider,
+                vetting_class,
+            } => BrandAction::OrderVetting {
+                provider: *provider,
+                vetting_class: *vetting_class,
+            },
+            BrandRequest::ImportVetting {
+                provider,
+                vetting_id,
+                ..
+            } => BrandAction::ImportVetting {
+                provider: *provider,
+                vetting_id: vetting_id.clone(),
+            },
+            BrandRequest::Revet => BrandAction::Revet,
+            BrandRequest::Appeal {
+                categories,
+                explanation,
+                ..
+            } => BrandAction::Appeal {
+                categories: categories.clone(),
+                explanation: explanation.clone(),
+            },
+            BrandRequest::SendOtp { .. } => BrandAction::SendOtp,
+            BrandRequest::VerifyOtp { .. } => BrandAction::VerifyOtp,
+            BrandRequest::Delete => BrandAction::Delete,
+        }
+    }
+
+    /// Sends it to TCR for the brand TCR knows as `tcr_brand_id`.
+    async fn send(self, tcr: &dyn TcrPort, tcr_brand_id: &str) -> TcrReply<BrandActionAnswer> {
+        fn answered<T>(
+            reply: TcrReply<T>,
+            f: impl FnOnce(T) -> BrandActionAnswer,
+        ) -> TcrReply<BrandActionAnswer> {
+            TcrReply {
+                call: reply.call,
+                result: reply.result.map(f),
+            }
+        }
+        let none = |()| BrandActionAnswer::None;
+        match self {
+            BrandRequest::OrderVetting {
+                provider,
+                vetting_class,
+            } => {
+                let order = TcrVettingOrder {
+                    evp_id: provider.as_str().to_string(),
+                    vetting_class,
+                    additional_request_payload: None,
+                };
+                answered(
+                    tcr.order_vetting(tcr_brand_id, &order).await,
+                    BrandActionAnswer::Vetting,
+                )
+            }
+            BrandRequest::ImportVetting {
+                provider,
+                vetting_id,
+                vetting_token,
+            } => {
+                let import = TcrVettingImport {
+                    evp_id: provider.as_str().to_string(),
+                    vetting_id,
+                    vetting_token,
+                };
+                answered(
+                    tcr.import_vetting(tcr_brand_id, &import).await,
+                    BrandActionAnswer::Vetting,
+                )
+            }
+            BrandRequest::Revet => answered(tcr.revet_brand(tcr_brand_id).await, |brand| {
+                brand.map_or(BrandActionAnswer::None, BrandActionAnswer::Brand)
+            }),
+            BrandRequest::Appeal {
+                categories,
+                explanation,
+                attachment_uuids,
+            } => {
+                let appeal = TcrAppealRequest {
+                    appeal_categories: categories,
+                    attachment_uuids,
+                    explanation,
+                };
+                answered(tcr.appeal_brand(tcr_brand_id, &appeal).await, none)
+            }
+            BrandRequest::SendOtp {
+                pin_sms,
+                success_sms,
+            } => answered(
+                tcr.send_otp(tcr_brand_id, &pin_sms, success_sms.as_deref())
+                    .await,
+                BrandActionAnswer::OtpSent,
+            ),
+            BrandRequest::VerifyOtp { pin } => {
+                answered(tcr.verify_otp(tcr_brand_id, &pin).await, none)
+            }
+            BrandRequest::Delete => answered(tcr.delete_brand(tcr_brand_id).await, none),
+        }
+    }
+}
+
+impl Brands {
+    /// Records the request, sends it to TCR and records the outcome; answers with the brand as
+    /// it then stands.
+    #[tracing::instrument(skip_all, fields(brand = %brand_id))]
+    pub async fn request(
+        &self,
+        context: &CommandContext,
+        brand_id: Uuid,
+        request: BrandRequest,
+    ) -> Result<Outcome<BrandRow>, AppError> {
+        if matches!(request, BrandRequest::Delete) {
+            let active = campaign_rows::active_for_brand(self.pool(), brand_id).await?;
+            if active > 0 {
+                return Err(AppError::conflict(
+                    "brand_has_active_campaigns",
+                    format!("the brand has {active} active campaign(s); deactivate them first (TCR refuses with 542)"),
+                ));
+            }
+        }
+        let verifies = matches!(request, BrandRequest::VerifyOtp { .. });
+        let tcr = self.tcr().clone();
+        let outcome = self
+            .act(
+                context,
+                brand_id,
+                request.action(),
+                |tcr_brand_id| async move { request.send(tcr.as_ref(), &tcr_brand_id).await },
+            )
+            .await?;
+        if verifies && matches!(outcome, Outcome::Done(_)) {
+            // TCR verifies the brand at once; read it so the answer shows VERIFIED.
+            if let Ok(observed) = self.observe(brand_id, context, false).await {
+                return Ok(Outcome::Done(Box::new(
+                    self.row_at(brand_id, observed.sequence).await?,
+                )));
+            }
+        }
+        Ok(outcome)
+    }
+}

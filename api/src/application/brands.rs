@@ -1,0 +1,388 @@
+//! Brand use cases: register, change, act on (vetting, appeal, OTP, deletion), read TCR's state
+//! back, and complete registrations TCR never confirmed.
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use tendlc_domain::brand::{
+    Brand, BrandAction, BrandActionAnswer, BrandCommand, BrandProfile, RegistrationStatus,
+};
+use tendlc_domain::tcr::{TcrFeedback, TcrOtpStatus, TcrPort, TcrReply};
+use tendlc_domain::values::{AppealStatus, BrandRelationship, VettingStatus};
+use tendlc_projections::brands::{self as brand_rows, BrandRow};
+use tendlc_projections::Wake;
+use uuid::Uuid;
+
+use super::context::CommandContext;
+use super::error::AppError;
+use super::read_back::read_back;
+use super::recorder::Recorder;
+use super::tcr_call::{adopt_or_create, Called};
+use super::Outcome;
+
+/// Our unique reference at TCR (≤ 50 characters, as TCR allows).
+pub fn reference_for(brand_id: Uuid) -> String {
+    format!("tendlc-{}", brand_id.simple())
+}
+
+pub struct Brands {
+    pool: PgPool,
+    events: Recorder<Brand>,
+    tcr: Arc<dyn TcrPort>,
+    wake: Wake,
+}
+
+/// What reading TCR's state of a brand did.
+#[derive(Debug, Clone, Copy)]
+pub struct Observed {
+    pub changed: bool,
+    /// The brand's last event after recording what was read.
+    pub sequence: usize,
+}
+
+impl Brands {
+    pub fn new(pool: PgPool, tcr: Arc<dyn TcrPort>, wake: Wake) -> Self {
+        Self {
+            events: Recorder::new(pool.clone(), wake.clone(), "brand"),
+            pool,
+            tcr,
+            wake,
+        }
+    }
+
+    pub(super) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(super) fn tcr(&self) -> &Arc<dyn TcrPort> {
+        &self.tcr
+    }
+
+    /// Records a brand command (for the API and the workers alike).
+    pub async fn execute(
+        &self,
+        brand_id: Uuid,
+        command: BrandCommand,
+        context: &CommandContext,
+    ) -> Result<usize, AppError> {
+        Ok(self
+            .events
+            .execute(brand_id, command, &context.metadata())
+            .await?
+            .sequence)
+    }
+
+    /// The brand's state from its events (the truth, not the read model).
+    pub async fn load(&self, brand_id: Uuid) -> Result<(Brand, usize), AppError> {
+        self.events.load(brand_id).await
+    }
+
+    /// The brand if it belongs to `customer_id`; another customer's is simply not found.
+    pub async fn owned(&self, brand_id: Uuid, customer_id: Uuid) -> Result<Brand, AppError> {
+        let (brand, _) = self.load(brand_id).await?;
+        if brand.customer_id.as_deref() != Some(customer_id.to_string().as_str()) {
+            return Err(AppError::NotFound("brand"));
+        }
+        Ok(brand)
+    }
+
+    /// The read model once it shows event `sequence`.
+    pub async fn row_at(&self, brand_id: Uuid, sequence: usize) -> Result<BrandRow, AppError> {
+        read_back(&self.wake, "brand", sequence, || {
+            brand_rows::get(&self.pool, brand_id, None)
+        })
+        .await
+    }
+
+    /// The read model once it shows everything recorded so far.
+    pub async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, AppError> {
+        let (_, sequence) = self.load(brand_id).await?;
+        self.row_at(brand_id, sequence).await
+    }
+
+    /// The answer to a call that went through TCR: the brand as the read model shows it, or
+    /// TCR's failure (recorded too).
+    async fn outcome(
+        &self,
+        brand_id: Uuid,
+        called: Called<Brand>,
+    ) -> Result<Outcome<BrandRow>, AppError> {
+        let row = self.row_at(brand_id, called.recorded.sequence).await?;
+        Ok(match called.failure {
+            None => Outcome::Done(Box::new(row)),
+            Some(error) => Outcome::Failed {
+                id: brand_id,
+                error,
+            },
+        })
+    }
+
+    /// Registers a new brand with TCR.
+    #[tracing::instrument(skip_all, fields(customer = ?context.customer_id))]
+    pub async fn register(
+        &self,
+        context: &CommandContext,
+        customer_id: Uuid,
+        relationship: BrandRelationship,
+        profile: BrandProfile,
+    ) -> Result<Outcome<BrandRow>, AppError> {
+        let brand_id = Uuid::new_v4();
+        let reference_id = reference_for(brand_id);
+        let request = profile.to_tcr_request(relationship, Some(&reference_id));
+        let intent = BrandCommand::RequestRegistration {
+            brand_id: brand_id.to_string(),
+            customer_id: customer_id.to_string(),
+            reference_id,
+            brand_relationship: relationship,
+            profile,
+        };
+        let called = self
+            .events
+            .through_tcr(
+                brand_id,
+                context,
+                intent,
+                |_| self.tcr.create_brand(&request),
+                |result| match result {
+                    Ok(tcr) => BrandCommand::RecordSubmissionAccepted {
+                        tcr,
+                        adopted: false,
+                    },
+                    Err(error) => BrandCommand::RecordSubmissionFailed { error },
+                },
+            )
+            .await?
+            .ok_or_else(|| AppError::internal("brand registration", "recorded nothing"))?;
+        self.outcome(brand_id, called).await
+    }
+
+    /// Sends a changed profile to TCR. `None` when nothing changed (nothing is recorded or sent).
+    #[tracing::instrument(skip_all, fields(brand = %brand_id))]
+    pub async fn update(
+        &self,
+        context: &CommandContext,
+        brand_id: Uuid,
+        brand: &Brand,
+        profile: BrandProfile,
+    ) -> Result<Option<Outcome<BrandRow>>, AppError> {
+        let (Some(current), Some(tcr_brand_id), Some(relationship)) = (
+            &brand.profile,
+            &brand.tcr_brand_id,
+            brand.brand_relationship,
+        ) else {
+            let status = brand
+                .status
+                .map(RegistrationStatus::as_str)
+                .unwrap_or("unknown");
+            return Err(AppError::conflict(
+                "brand_not_registered",
+                format!("the brand is not registered with TCR (status {status}), so it cannot be updated yet"),
+            ));
+        };
+        if current == &profile {
+            return Ok(None);
+        }
+        let request = profile.to_tcr_request(relationship, brand.reference_id.as_deref());
+        let called = self
+            .events
+            .through_tcr(
+                brand_id,
+                context,
+                BrandCommand::RequestUpdate {
+                    profile: profile.clone(),
+                },
+                |_| self.tcr.update_brand(tcr_brand_id, &request),
+                |result| match result {
+                    Ok(tcr) => BrandCommand::RecordUpdateAccepted { profile, tcr },
+                    Err(error) => BrandCommand::RecordUpdateFailed { error },
+                },
+            )
+            .await?;
+        match called {
+            Some(called) => Ok(Some(self.outcome(brand_id, called).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records a vetting, revet, appeal, OTP step or deletion, performs it at TCR with `call`
+    /// (given TCR's brand id) and records the outcome.
+    #[tracing::instrument(skip_all, fields(brand = %brand_id, action = action.name()))]
+    pub(super) async fn act<F, Fut>(
+        &self,
+        context: &CommandContext,
+        brand_id: Uuid,
+        action: BrandAction,
+        call: F,
+    ) -> Result<Outcome<BrandRow>, AppError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = TcrReply<BrandActionAnswer>>,
+    {
+        let called = self
+            .events
+            .through_tcr(
+                brand_id,
+                context,
+                BrandCommand::RequestAction { action },
+                |brand| call(brand.tcr_brand_id.clone().unwrap_or_default()),
+                |result| match result {
+                    Ok(answer) => BrandCommand::RecordActionAccepted { answer },
+                    Err(error) => BrandCommand::RecordActionFailed { error },
+                },
+            )
+            .await?
+            .ok_or_else(|| AppError::internal("brand action", "recorded nothing"))?;
+        self.outcome(brand_id, called).await
+    }
+
+    /// Why TCR could not verify the brand (read from TCR; nothing is recorded).
+    pub async fn feedback(&self, tcr_brand_id: &str) -> Result<TcrFeedback, AppError> {
+        self.tcr
+            .brand_feedback(tcr_brand_id)
+            .await
+            .result
+            .map_err(|error| AppError::tcr(error, "Nothing was changed."))
+    }
+
+    /// Where a sole proprietor's OTP stands at TCR (nothing is recorded).
+    pub async fn otp_status(&self, otp_reference_id: &str) -> Result<TcrOtpStatus, AppError> {
+        self.tcr
+            .otp_status(otp_reference_id)
+            .await
+            .result
+            .map_err(|error| AppError::tcr(error, "Nothing was changed."))
+    }
+
+    /// Reads the brand from TCR and records what TCR holds (a change, or a confirmation);
+    /// with `identity_records`, or when a vetting or appeal is under way, also its vettings and
+    /// appeals.
+    #[tracing::instrument(skip_all, fields(brand = %brand_id, source = context.source.as_str()))]
+    pub async fn observe(
+        &self,
+        brand_id: Uuid,
+        context: &CommandContext,
+        identity_records: bool,
+    ) -> Result<Observed, AppError> {
+        let (before, sequence) = self.load(brand_id).await?;
+        let Some(tcr_brand_id) = before.tcr_brand_id.clone() else {
+            return Ok(Observed {
+                changed: false,
+                sequence,
+            });
+        };
+        let observed_at = chrono::Utc::now();
+        let source = context.source;
+        let reply = self.tcr.get_brand(&tcr_brand_id).await;
+        let tcr = reply
+            .result
+            .map_err(|error| AppError::tcr(error, "TCR's state of the brand could not be read."))?;
+        let mut after = self
+            .events
+            .execute(
+                brand_id,
+                BrandCommand::ObserveTcrState {
+                    identity_status: tcr.identity_status,
+                    tcr_status: tcr.status,
+                    source,
+                    observed_at,
+                },
+                &context.metadata().with_tcr_call(reply.call),
+            )
+            .await?;
+        let under_way = before.vettings.iter().any(|v| {
+            !matches!(
+                v.status,
+                Some(VettingStatus::Active | VettingStatus::Failed | VettingStatus::Expired)
+            )
+        }) || before.appeal_status == Some(AppealStatus::Pending);
+        if identity_records || under_way {
+            let vettings = self.tcr.vettings(&tcr_brand_id).await;
+            let appeals = self.tcr.brand_appeals(&tcr_brand_id).await;
+            let call = vettings.call.clone();
+            let vettings = vettings.result.map_err(|error| {
+                AppError::tcr(error, "TCR's vettings of the brand could not be read.")
+            })?;
+            let appeal = appeals.result.ok().and_then(|mut all| all.pop());
+            after = self
+                .events
+                .execute(
+                    brand_id,
+                    BrandCommand::ObserveIdentityRecords {
+                        vettings,
+                        appeal,
+                        source,
+                        observed_at,
+                    },
+                    &context.metadata().with_tcr_call(call),
+                )
+                .await?;
+        }
+        let now = &after.state;
+        Ok(Observed {
+            changed: now.identity_status != before.identity_status
+                || now.tcr_status != before.tcr_status
+                || now.vettings != before.vettings
+                || now.appeal_status != before.appeal_status,
+            sequence: after.sequence,
+        })
+    }
+
+    /// Completes a registration TCR never confirmed, never creating it twice (adopted by its
+    /// reference when TCR holds it), or gives up after `max_attempts` and says why. Decided on
+    /// the brand's events, not on the read model, which may lag behind them; `seen_attempts` is
+    /// what the caller saw, so a registration another worker just handled is left alone.
+    #[tracing::instrument(skip_all, fields(brand = %brand_id))]
+    pub async fn retry_registration(
+        &self,
+        brand_id: Uuid,
+        seen_attempts: u32,
+        max_attempts: u32,
+        last_error: Option<&str>,
+        context: &CommandContext,
+    ) -> Result<(), AppError> {
+        let (brand, _) = self.load(brand_id).await?;
+        let attempts = brand.submission_attempts;
+        if brand.status != Some(RegistrationStatus::Pending) || attempts != seen_attempts {
+            return Ok(());
+        }
+        if attempts >= max_attempts {
+            let last = last_error.unwrap_or("no answer recorded");
+            tracing::warn!(brand = %brand_id, attempts, "giving up on a registration TCR never took");
+            self.execute(
+                brand_id,
+                BrandCommand::AbandonSubmission {
+                    reason: format!(
+                        "TCR did not take the brand after {attempts} attempts; last error: {last}"
+                    ),
+                },
+                context,
+            )
+            .await?;
+            return Ok(());
+        }
+        let Brand {
+            profile: Some(profile),
+            brand_relationship: Some(relationship),
+            reference_id: Some(reference_id),
+            ..
+        } = brand
+        else {
+            return Ok(());
+        };
+        let request = profile.to_tcr_request(relationship, Some(&reference_id));
+        let adoption = adopt_or_create(
+            || self.tcr.find_brand_by_reference(&reference_id),
+            || self.tcr.create_brand(&request),
+        )
+        .await;
+        let metadata = context.metadata().with_tcr_call(adoption.call);
+        let command = match adoption.result {
+            Ok((tcr, adopted)) => {
+                tracing::info!(brand = %brand_id, tcr_brand = %tcr.brand_id, adopted, "registration completed by retry");
+                BrandCommand::RecordSubmissionAccepted { tcr, adopted }
+            }
+            Err(error) => BrandCommand::RecordSubmissionFailed { error },
+        };
+        self.events.execute(brand_id, command, &metadata).await?;
+        Ok(())
+    }
+}

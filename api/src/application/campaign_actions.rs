@@ -1,0 +1,177 @@
+//! What a customer asks of a registered campaign — change it, deactivate it, resubmit it to
+//! carriers, nudge them, share it with an upstream partner: each recorded, sent to TCR, its
+//! outcome recorded, and TCR's state read back.
+use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignCommand, Mno};
+use tendlc_domain::tcr::{TcrCampaignUpdate, TcrNudge, TcrPort, TcrReply};
+use tendlc_domain::values::{NudgeIntent, OperationStatus};
+use tendlc_projections::campaigns::CampaignRow;
+use uuid::Uuid;
+
+use super::campaigns::Campaigns;
+use super::context::CommandContext;
+use super::error::AppError;
+use super::Outcome;
+
+/// One request about a campaign.
+#[derive(Debug, Clone)]
+pub enum CampaignRequest {
+    /// Change what TCR lets change; `changes` holds only the fields to change.
+    Update {
+        changes: serde_json::Value,
+    },
+    /// Deactivate (EXPIRED at TCR; irreversible).
+    Deactivate,
+    /// Send it back to these carriers (default: those that rejected it).
+    Resubmit {
+        mno_ids: Option<Vec<Mno>>,
+    },
+    Nudge {
+        intent: NudgeIntent,
+        description: String,
+    },
+    Share {
+        upstream_cnp_id: String,
+    },
+}
+
+/// What TCR is sent for a request, prepared from the campaign as it stands.
+enum Send {
+    Update(Box<TcrCampaignUpdate>),
+    Deactivate,
+    Resubmit(Vec<u32>),
+    Nudge(TcrNudge),
+    Share(String),
+}
+
+impl Send {
+    async fn to(self, tcr: &dyn TcrPort, tcr_campaign_id: &str) -> TcrReply<ActionAnswer> {
+        fn answered<T>(
+            reply: TcrReply<T>,
+            f: impl FnOnce(T) -> ActionAnswer,
+        ) -> TcrReply<ActionAnswer> {
+            TcrReply {
+                call: reply.call,
+                result: reply.result.map(f),
+            }
+        }
+        match self {
+            Send::Update(update) => {
+                answered(tcr.update_campaign(tcr_campaign_id, &update).await, |_| {
+                    ActionAnswer::None
+                })
+            }
+            Send::Deactivate => answered(tcr.deactivate_campaign(tcr_campaign_id).await, |()| {
+                ActionAnswer::None
+            }),
+            Send::Resubmit(ids) => answered(
+                tcr.resubmit_campaign(tcr_campaign_id, &ids).await,
+                ActionAnswer::Resubmitted,
+            ),
+            Send::Nudge(nudge) => {
+                answered(tcr.nudge_campaign(tcr_campaign_id, &nudge).await, |()| {
+                    ActionAnswer::None
+                })
+            }
+            Send::Share(partner) => answered(
+                tcr.share_campaign(tcr_campaign_id, &partner).await,
+                ActionAnswer::Shared,
+            ),
+        }
+    }
+}
+
+impl CampaignRequest {
+    /// How the request is named in answers.
+    pub fn action_name(&self) -> &'static str {
+        match self {
+            CampaignRequest::Update { .. } => "update",
+            CampaignRequest::Deactivate => "deactivation",
+            CampaignRequest::Resubmit { .. } => "resubmission",
+            CampaignRequest::Nudge { .. } => "nudge",
+            CampaignRequest::Share { .. } => "sharing",
+        }
+    }
+
+    /// The command to record and what to send TCR, given the campaign as it stands.
+    fn prepare(self, campaign: &Campaign) -> Result<(CampaignCommand, Send), AppError> {
+        Ok(match self {
+            CampaignRequest::Update { changes } => {
+                let current = campaign
+                    .profile
+                    .as_ref()
+                    .ok_or(AppError::NotFound("campaign"))?;
+                let profile = current.with_changes(&changes)?;
+                let update = profile.to_tcr_update();
+                (
+                    CampaignCommand::RequestUpdate { profile },
+                    Send::Update(Box::new(update)),
+                )
+            }
+            CampaignRequest::Deactivate => (CampaignCommand::RequestDeactivation, Send::Deactivate),
+            CampaignRequest::Resubmit { mno_ids } => {
+                let mnos = mno_ids.unwrap_or_else(|| {
+                    campaign
+                        .carriers
+                        .iter()
+                        .filter(|(_, c)| c.status == OperationStatus::Rejected)
+                        .map(|(m, _)| *m)
+                        .collect()
+                });
+                if mnos.is_empty() {
+                    return Err(AppError::field(
+                        "mnoIds",
+                        "no carrier rejected this campaign; name the carriers to resubmit to",
+                    ));
+                }
+                let ids = mnos.iter().map(|m| m.0).collect();
+                (
+                    CampaignCommand::RequestResubmission { mno_ids: mnos },
+                    Send::Resubmit(ids),
+                )
+            }
+            CampaignRequest::Nudge {
+                intent,
+                description,
+            } => (
+                CampaignCommand::RequestNudge {
+                    intent,
+                    description: description.clone(),
+                },
+                Send::Nudge(TcrNudge {
+                    nudge_intent: intent,
+                    description,
+                }),
+            ),
+            CampaignRequest::Share { upstream_cnp_id } => (
+                CampaignCommand::RequestSharing {
+                    upstream_cnp_id: upstream_cnp_id.clone(),
+                },
+                Send::Share(upstream_cnp_id),
+            ),
+        })
+    }
+}
+
+impl Campaigns {
+    /// Records the request against `campaign` (the caller's, as its events say), sends it to
+    /// TCR, records the outcome and reads TCR's state back. `None` when it changes nothing
+    /// (nothing is recorded or sent).
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id, action = request.action_name()))]
+    pub async fn request(
+        &self,
+        context: &CommandContext,
+        campaign_id: Uuid,
+        campaign: &Campaign,
+        request: CampaignRequest,
+    ) -> Result<Option<Outcome<CampaignRow>>, AppError> {
+        let (command, send) = request.prepare(campaign)?;
+        let tcr = self.tcr().clone();
+        self.act(
+            context,
+            campaign_id,
+            command,
+            |tcr_campaign_id| async move { send.to(tcr.as_ref(), &tcr_campaign_id).await },
+        )
+        .await
+    }
+}

@@ -1,0 +1,350 @@
+//! Campaign use cases: qualify, register, act on (change, deactivate, resubmit, nudge, share),
+//! read what TCR and the carriers say, and complete registrations TCR never confirmed.
+use std::sync::Arc;
+
+use chrono::Utc;
+use sqlx::PgPool;
+use tendlc_domain::brand::{Brand, RegistrationStatus};
+use tendlc_domain::campaign::{
+    ActionAnswer, Campaign, CampaignCommand, CampaignProfile, CarrierReason, Mno, Observation,
+};
+use tendlc_domain::tcr::{TcrCampaignSubmission, TcrPort, TcrReply, UsecaseQualification};
+use tendlc_domain::values::OperationStatus;
+use tendlc_projections::campaigns::{self as campaign_rows, CampaignRow};
+use tendlc_projections::Wake;
+use uuid::Uuid;
+
+use super::context::CommandContext;
+use super::error::AppError;
+use super::read_back::read_back;
+use super::recorder::Recorder;
+use super::tcr_call::{adopt_or_create, Called};
+use super::Outcome;
+
+/// Our unique reference at TCR (≤ 50 characters).
+pub fn reference_for(campaign_id: Uuid) -> String {
+    format!("tendlc-c-{}", campaign_id.simple())
+}
+
+pub struct Campaigns {
+    pool: PgPool,
+    events: Recorder<Campaign>,
+    tcr: Arc<dyn TcrPort>,
+    wake: Wake,
+}
+
+/// TCR's brand id when the brand may register campaigns; the domain's refusal otherwise.
+pub fn campaigns_allowed(brand: &Brand) -> Result<&str, AppError> {
+    brand
+        .campaigns_allowed()
+        .map_err(|refusal| AppError::conflict(refusal.code(), refusal.to_string()))
+}
+
+impl Campaigns {
+    pub fn new(pool: PgPool, tcr: Arc<dyn TcrPort>, wake: Wake) -> Self {
+        Self {
+            events: Recorder::new(pool.clone(), wake.clone(), "campaign"),
+            pool,
+            tcr,
+            wake,
+        }
+    }
+
+    pub(super) fn tcr(&self) -> &Arc<dyn TcrPort> {
+        &self.tcr
+    }
+
+    /// Records a campaign command (for the API and the workers alike).
+    pub async fn execute(
+        &self,
+        campaign_id: Uuid,
+        command: CampaignCommand,
+        context: &CommandContext,
+    ) -> Result<usize, AppError> {
+        Ok(self
+            .events
+            .execute(campaign_id, command, &context.metadata())
+            .await?
+            .sequence)
+    }
+
+    /// The campaign's state from its events.
+    pub async fn load(&self, campaign_id: Uuid) -> Result<(Campaign, usize), AppError> {
+        self.events.load(campaign_id).await
+    }
+
+    /// The campaign if it belongs to `customer_id`; another customer's is simply not found.
+    pub async fn owned(&self, campaign_id: Uuid, customer_id: Uuid) -> Result<Campaign, AppError> {
+        let (campaign, _) = self.load(campaign_id).await?;
+        if campaign.customer_id.as_deref() != Some(customer_id.to_string().as_str()) {
+            return Err(AppError::NotFound("campaign"));
+        }
+        Ok(campaign)
+    }
+
+    /// The read model once it shows event `sequence`.
+    pub async fn row_at(
+        &self,
+        campaign_id: Uuid,
+        sequence: usize,
+    ) -> Result<CampaignRow, AppError> {
+        read_back(&self.wake, "campaign", sequence, || {
+            campaign_rows::get(&self.pool, campaign_id, None)
+        })
+        .await
+    }
+
+    /// The read model once it shows everything recorded so far.
+    pub async fn settled_row(&self, campaign_id: Uuid) -> Result<CampaignRow, AppError> {
+        let (_, sequence) = self.load(campaign_id).await?;
+        self.row_at(campaign_id, sequence).await
+    }
+
+    /// Asks TCR's campaign builder whether the brand qualifies for the use case (not billed).
+    #[tracing::instrument(skip(self))]
+    pub async fn qualify(
+        &self,
+        tcr_brand_id: &str,
+        usecase: &str,
+    ) -> Result<UsecaseQualification, AppError> {
+        self.tcr
+            .qualify(tcr_brand_id, usecase)
+            .await
+            .result
+            .map_err(|error| {
+                AppError::tcr(
+                    error,
+                    "TCR did not qualify the brand for this use case; nothing was registered or billed.",
+                )
+            })
+    }
+
+    /// The answer to a call that went through TCR; when TCR accepted, what TCR and the
+    /// carriers now say is read and recorded first, so the answer shows it.
+    async fn outcome(
+        &self,
+        campaign_id: Uuid,
+        called: Called<Campaign>,
+        context: &CommandContext,
+    ) -> Result<Outcome<CampaignRow>, AppError> {
+        let mut sequence = called.recorded.sequence;
+        if let Some(error) = called.failure {
+            self.row_at(campaign_id, sequence).await?;
+            return Ok(Outcome::Failed {
+                id: campaign_id,
+                error,
+            });
+        }
+        if let Some(tcr_campaign_id) = called.recorded.state.tcr_campaign_id.as_deref() {
+            match self
+                .observe(campaign_id, tcr_campaign_id, vec![], context)
+                .await
+            {
+                Ok(observed) => sequence = observed.sequence,
+                Err(error) => {
+                    tracing::info!(campaign = %campaign_id, %error, "could not read TCR back after a change; the poller will")
+                }
+            }
+        }
+        Ok(Outcome::Done(Box::new(
+            self.row_at(campaign_id, sequence).await?,
+        )))
+    }
+
+    /// Registers a new campaign for `brand` (the caller's, read from its events): the brand must
+    /// be ready and the carriers' demands met before anything is recorded or billed.
+    #[tracing::instrument(skip_all, fields(brand = ?brand.brand_id))]
+    pub async fn register(
+        &self,
+        context: &CommandContext,
+        customer_id: Uuid,
+        brand: &Brand,
+        profile: CampaignProfile,
+    ) -> Result<Outcome<CampaignRow>, AppError> {
+        let tcr_brand_id = campaigns_allowed(brand)?.to_string();
+        let qualification = self.qualify(&tcr_brand_id, &profile.usecase).await?;
+        profile.check_qualification(&qualification)?;
+
+        let campaign_id = Uuid::new_v4();
+        let reference_id = reference_for(campaign_id);
+        let request = profile.to_tcr_request(&tcr_brand_id, &reference_id);
+        let intent = CampaignCommand::RequestRegistration {
+            campaign_id: campaign_id.to_string(),
+            customer_id: customer_id.to_string(),
+            brand_id: brand.brand_id.clone().unwrap_or_default(),
+            tcr_brand_id,
+            reference_id,
+            profile,
+            qualification,
+        };
+        let called = self
+            .events
+            .through_tcr(
+                campaign_id,
+                context,
+                intent,
+                |_| self.tcr.create_campaign(&request),
+                |result| match result {
+                    Ok(submission) => CampaignCommand::RecordSubmissionAccepted {
+                        submission,
+                        adopted: false,
+                    },
+                    Err(error) => CampaignCommand::RecordSubmissionFailed { error },
+                },
+            )
+            .await?
+            .ok_or_else(|| AppError::internal("campaign registration", "recorded nothing"))?;
+        self.outcome(campaign_id, called, context).await
+    }
+
+    /// Records an action, performs it at TCR with `call` (given TCR's campaign id), records the
+    /// outcome and reads TCR's state back. `None` when the action changes nothing (nothing is
+    /// recorded or sent).
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
+    pub(super) async fn act<F, Fut>(
+        &self,
+        context: &CommandContext,
+        campaign_id: Uuid,
+        request: CampaignCommand,
+        call: F,
+    ) -> Result<Option<Outcome<CampaignRow>>, AppError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = TcrReply<ActionAnswer>>,
+    {
+        let called = self
+            .events
+            .through_tcr(
+                campaign_id,
+                context,
+                request,
+                |campaign| call(campaign.tcr_campaign_id.clone().unwrap_or_default()),
+                |result| match result {
+                    Ok(answer) => CampaignCommand::RecordActionAccepted { answer },
+                    Err(error) => CampaignCommand::RecordActionFailed { error },
+                },
+            )
+            .await?;
+        match called {
+            Some(called) => Ok(Some(self.outcome(campaign_id, called, context).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads the campaign, its carriers and its sharing from TCR and records what changed (or
+    /// a confirmation). `reasons` are carriers' explanations from webhooks.
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id, source = context.source.as_str()))]
+    pub async fn observe(
+        &self,
+        campaign_id: Uuid,
+        tcr_campaign_id: &str,
+        reasons: Vec<(Mno, OperationStatus, CarrierReason)>,
+        context: &CommandContext,
+    ) -> Result<super::brands::Observed, AppError> {
+        let observed_at = Utc::now();
+        let campaign = self.tcr.get_campaign(tcr_campaign_id).await;
+        let statuses = self.tcr.operation_status(tcr_campaign_id).await;
+        let sharing = self.tcr.campaign_sharing(tcr_campaign_id).await;
+        let unread = |error| AppError::tcr(error, "TCR's state of the campaign could not be read.");
+        // The carriers' answer is the one that matters most for the record.
+        let metadata = context.metadata().with_tcr_call(statuses.call.clone());
+        let campaign = campaign.result.map_err(unread)?;
+        let statuses = statuses.result.map_err(unread)?;
+        let sharing = sharing.result.unwrap_or(None);
+        let (before, _) = self.load(campaign_id).await?;
+        let after = self
+            .events
+            .execute(
+                campaign_id,
+                CampaignCommand::ObserveTcrState(Box::new(Observation {
+                    campaign: Some(campaign),
+                    operation_status: Some(statuses),
+                    reasons,
+                    sharing,
+                    source: context.source,
+                    observed_at,
+                })),
+                &metadata,
+            )
+            .await?;
+        let now = &after.state;
+        Ok(super::brands::Observed {
+            changed: now.carriers != before.carriers
+                || now.tcr_status != before.tcr_status
+                || now.sharing != before.sharing
+                || now.billing != before.billing,
+            sequence: after.sequence,
+        })
+    }
+
+    /// Completes a registration TCR never confirmed, never creating (and billing) it twice, or
+    /// gives up after `max_attempts`. As for brands, decided on the campaign's events.
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
+    pub async fn retry_registration(
+        &self,
+        campaign_id: Uuid,
+        seen_attempts: u32,
+        max_attempts: u32,
+        context: &CommandContext,
+    ) -> Result<(), AppError> {
+        let (campaign, _) = self.load(campaign_id).await?;
+        if campaign.status != Some(RegistrationStatus::Pending)
+            || campaign.submission_attempts != seen_attempts
+        {
+            return Ok(());
+        }
+        if campaign.submission_attempts >= max_attempts {
+            self.execute(
+                campaign_id,
+                CampaignCommand::AbandonSubmission {
+                    reason: format!(
+                        "TCR did not take the campaign after {} attempts",
+                        campaign.submission_attempts
+                    ),
+                },
+                context,
+            )
+            .await?;
+            return Ok(());
+        }
+        let Campaign {
+            profile: Some(profile),
+            tcr_brand_id: Some(tcr_brand_id),
+            reference_id: Some(reference_id),
+            ..
+        } = campaign
+        else {
+            return Ok(());
+        };
+        let request = profile.to_tcr_request(&tcr_brand_id, &reference_id);
+        let found = |reply: TcrReply<Option<_>>| TcrReply {
+            call: reply.call,
+            result: reply
+                .result
+                .map(|found: Option<tendlc_domain::tcr::TcrCampaign>| {
+                    found.map(|found| TcrCampaignSubmission {
+                        campaign_id: found.campaign_id,
+                        mno_metadata: Default::default(),
+                    })
+                }),
+        };
+        let adoption = adopt_or_create(
+            || async { found(self.tcr.find_campaign_by_reference(&reference_id).await) },
+            || self.tcr.create_campaign(&request),
+        )
+        .await;
+        let metadata = context.metadata().with_tcr_call(adoption.call);
+        let command = match adoption.result {
+            Ok((submission, adopted)) => {
+                tracing::info!(campaign = %campaign_id, tcr_campaign = %submission.campaign_id, adopted, "campaign registration completed by retry");
+                CampaignCommand::RecordSubmissionAccepted {
+                    submission,
+                    adopted,
+                }
+            }
+            Err(error) => CampaignCommand::RecordSubmissionFailed { error },
+        };
+        self.events.execute(campaign_id, command, &metadata).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,156 @@
+//! The one way a command is recorded, for every aggregate: decide it against the aggregate's
+//! events and append — deciding again when another writer appended first — then wake the
+//! projection runners and say what was recorded; with one mapping of the store's errors.
+use std::fmt::Display;
+
+use cqrs_es::{Aggregate, AggregateError};
+use sqlx::PgPool;
+use tendlc_adapters::event_store;
+use tendlc_domain::brand::BrandError;
+use tendlc_domain::campaign::CampaignError;
+use tendlc_domain::customer::CustomerError;
+use tendlc_domain::metadata::EventMetadata;
+use tendlc_domain::webhook::WebhookError;
+use tendlc_projections::Wake;
+
+use super::error::AppError;
+pub use tendlc_adapters::event_store::Recorded;
+
+/// How an aggregate's refusal is told: `None` means "no such thing", otherwise the stable code
+/// of a conflict whose message is the refusal's own words.
+pub trait Refusal: std::error::Error {
+    fn conflict_code(&self) -> Option<&'static str>;
+}
+
+impl Refusal for BrandError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            BrandError::NotFound => None,
+            BrandError::NotRegistered(_) => Some("brand_not_registered"),
+            BrandError::ActionPending(_) => Some("action_pending"),
+            BrandError::NotApplicable(_) => Some("not_applicable"),
+            _ => Some("brand_conflict"),
+        }
+    }
+}
+
+impl Refusal for CampaignError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            CampaignError::NotFound => None,
+            CampaignError::NotRegistered(_) => Some("campaign_not_registered"),
+            CampaignError::Expired => Some("campaign_expired"),
+            CampaignError::ActionPending(_) => Some("action_pending"),
+            CampaignError::NotApplicable(_) => Some("not_applicable"),
+            _ => Some("campaign_conflict"),
+        }
+    }
+}
+
+impl Refusal for CustomerError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            CustomerError::NotFound => None,
+            CustomerError::AlreadyExists => Some("customer_exists"),
+        }
+    }
+}
+
+impl Refusal for WebhookError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            WebhookError::NotFound => None,
+            WebhookError::AlreadyRecorded => Some("delivery_recorded"),
+        }
+    }
+}
+
+/// Records the commands of one aggregate type, named `what` in answers ("brand", "campaign").
+pub struct Recorder<A> {
+    pool: PgPool,
+    wake: Wake,
+    what: &'static str,
+    _aggregate: std::marker::PhantomData<fn() -> A>,
+}
+
+/// Attempts at a command while other writers keep appending to the same aggregate first.
+const CONFLICT_ATTEMPTS: u32 = 5;
+
+impl<A> Recorder<A>
+where
+    A: Aggregate<Services = ()> + Clone,
+    A::Command: Clone,
+    A::Error: Refusal,
+{
+    pub fn new(pool: PgPool, wake: Wake, what: &'static str) -> Self {
+        Self {
+            pool,
+            wake,
+            what,
+            _aggregate: std::marker::PhantomData,
+        }
+    }
+
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The one mapping from the event store's errors to the application's.
+    fn error(&self, error: AggregateError<A::Error>) -> AppError {
+        match error {
+            AggregateError::UserError(refusal) => match refusal.conflict_code() {
+                None => AppError::NotFound(self.what),
+                Some(code) => AppError::conflict(code, refusal.to_string()),
+            },
+            AggregateError::AggregateConflict => AppError::conflict(
+                "concurrent_change",
+                format!(
+                    "the {} was changed by another request at the same time; retry",
+                    self.what
+                ),
+            ),
+            other => AppError::internal("event store", format!("{}: {other}", self.what)),
+        }
+    }
+
+    /// Decides `command` against the aggregate's events (loaded once per attempt) and appends
+    /// what it decided, then wakes the projection runners. When another writer appended first,
+    /// the command is decided again against the newer state.
+    #[tracing::instrument(name = "record", skip_all, fields(what = self.what, id = %id))]
+    pub async fn execute(
+        &self,
+        id: impl Display,
+        command: A::Command,
+        metadata: &EventMetadata,
+    ) -> Result<Recorded<A>, AppError> {
+        let id = id.to_string();
+        let mut attempt = 1;
+        loop {
+            let result =
+                event_store::execute::<A>(&self.pool, &id, command.clone(), metadata.to_map())
+                    .await;
+            match result {
+                Err(AggregateError::AggregateConflict) if attempt < CONFLICT_ATTEMPTS => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt)))
+                        .await;
+                }
+                Err(error) => return Err(self.error(error)),
+                Ok(recorded) => {
+                    if recorded.changed() {
+                        self.wake.poke();
+                    }
+                    return Ok(recorded);
+                }
+            }
+        }
+    }
+
+    /// The current state from its events (the truth, not a read model), with its sequence
+    /// (0 when it has no events).
+    pub async fn load(&self, id: impl Display) -> Result<(A, usize), AppError> {
+        event_store::load::<A>(&self.pool, &id.to_string())
+            .await
+            .map_err(|e| self.error(e))
+    }
+}

@@ -1,0 +1,228 @@
+//! The one error type at the HTTP edge: `{code, message, fields?, tcr?}`.
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use tendlc_domain::tcr::{TcrApiError, TcrError};
+use tendlc_domain::validation::{FieldError, ValidationErrors};
+
+use crate::application::AppError;
+
+/// Every error: a stable machine code, a human message, the fields at fault, TCR's own errors.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcr: Option<Vec<TcrApiError>>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                code: code.into(),
+                message: message.into(),
+                fields: None,
+                tcr: None,
+            },
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn validation(errors: ValidationErrors) -> Self {
+        let names = errors.fields().join(", ");
+        let mut error = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            format!("the request has invalid fields: {names}"),
+        );
+        error.body.fields = Some(errors.0);
+        error
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = ValidationErrors::new();
+        errors.add(field, message);
+        Self::validation(errors)
+    }
+
+    /// An internal failure: logged in full, answered with a generic message.
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "{context}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "an internal error occurred; it has been logged",
+        )
+    }
+
+    /// What the caller is told when TCR did not do what was asked.
+    /// `recorded` says what tendlc kept, so a failure never reads as "nothing happened".
+    pub fn from_tcr(error: &TcrError, recorded: &str) -> Self {
+        let (status, code, message) = match error {
+            TcrError::Rejected(_) if !error.retryable() => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "tcr_rejected",
+                format!("TCR refused the request: {}. {recorded}", describe(error.tcr_errors())),
+            ),
+            TcrError::Rejected(_) => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_unavailable",
+                format!("TCR answered with a temporary error ({}). {recorded}", describe(error.tcr_errors())),
+            ),
+            TcrError::Timeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "tcr_timeout",
+                format!("TCR did not answer in time. {recorded}"),
+            ),
+            TcrError::Unauthorized => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_credentials_refused",
+                format!("TCR refused tendlc's API credentials; an operator must fix TCR_API_KEY/TCR_API_SECRET. {recorded}"),
+            ),
+            TcrError::RateLimited => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_rate_limited",
+                format!("TCR's rate limit was reached. {recorded}"),
+            ),
+            TcrError::ServerError { status } => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_unavailable",
+                format!("TCR failed with HTTP {status}. {recorded}"),
+            ),
+            TcrError::Unreachable(_) => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_unreachable",
+                format!("TCR could not be reached. {recorded}"),
+            ),
+            TcrError::UnexpectedResponse { status, .. } => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_unexpected_response",
+                format!("TCR sent a response tendlc cannot read (HTTP {status}). {recorded}"),
+            ),
+        };
+        let mut api_error = Self::new(status, code, message);
+        if !error.tcr_errors().is_empty() {
+            api_error.body.tcr = Some(error.tcr_errors().to_vec());
+        }
+        api_error
+    }
+}
+
+fn describe(errors: &[TcrApiError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            if e.fields.is_empty() {
+                format!("{} {}", e.code, e.description)
+            } else {
+                format!("{} {} ({})", e.code, e.description, e.fields.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Error answers made below the handlers (the server's timeouts, axum's own rejections) come
+/// without our JSON body; this gives them the one shape every error has, keeping their status
+/// and headers.
+pub async fn one_shape(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::REQUEST_TIMEOUT => (
+            "request_timeout",
+            "the request did not arrive in time (TENDLC_BODY_READ_TIMEOUT_MS)",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "request_timeout",
+            "the request did not finish in time (TENDLC_REQUEST_TIMEOUT_MS); anything it recorded stays recorded",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "the request body is too large"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this path does not answer this method"),
+        StatusCode::NOT_FOUND => ("not_found", "route not found"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        _ if status.is_server_error() => (
+            "internal_error",
+            "an internal error occurred; it has been logged",
+        ),
+        _ => ("bad_request", "the request could not be read"),
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut shaped = ApiError::new(status, code, message).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE {
+            shaped.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    shaped
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::internal("database error", error)
+    }
+}
+
+/// The one mapping from the application's errors to answers.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Conflict { code, message } => ApiError::conflict(code, message),
+            AppError::Invalid(errors) => ApiError::validation(errors),
+            AppError::Tcr { error, recorded } => ApiError::from_tcr(&error, &recorded),
+            AppError::Internal { context, detail } => ApiError::internal(context, detail),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Reading requests: the request id, paging, query strings, JSON bodies and path ids, each
+//! turned into our error shape when it cannot be read.
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::Deserialize;
+
+use super::error::ApiError;
+
+/// The request id the request-id layer assigned (or the caller sent).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestId(
+            parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_string(),
+        ))
+    }
+}
+
+pub const MAX_PER_PAGE: i64 = 500;
+
+/// `?page=&perPage=`, checked.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paging {
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl Paging {
+    /// (page, per_page, offset)
+    pub fn resolve(&self) -> Result<(i64, i64, i64), ApiError> {
+        let number =
+            |name: &str, text: &Option<String>, default: i64, max: i64| -> Result<i64, ApiError> {
+                match text {
+                    None => Ok(default),
+                    Some(t) => match t.parse::<i64>() {
+                        Ok(n) if (1..=max).contains(&n) => Ok(n),
+                        _ => Err(ApiError::field(
+                            name,
+                            format!("must be a whole number from 1 to {max}"),
+                        )),
+                    },
+                }
+            };
+        let page = number("page", &self.page, 1, 1_000_000)?;
+        let per_page = number("perPage", &self.per_page, 50, MAX_PER_PAGE)?;
+        Ok((page, per_page, (page - 1) * per_page))
+    }
+}
+
+/// Query string rejections become our error shape.
+pub fn query<T>(
+    result: Result<Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
+    result.map(|Query(q)| q).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("the query string is not valid: {}", e.body_text()),
+        )
+    })
+}
+
+/// JSON bodies are read as values first, so every problem can be named by field. A NUL
+/// character (`\u0000`) anywhere is refused by field: Postgres cannot store it in JSON or text.
+pub fn json_body(
+    result: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<serde_json::Value, ApiError> {
+    let value = result.map(|axum::Json(v)| v).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("the request body is not valid JSON: {}", e.body_text()),
+        )
+    })?;
+    let mut errors = tendlc_domain::validation::ValidationErrors::new();
+    nul_fields(&value, "", &mut errors);
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// Names every place in `value` holding a NUL character (`a.b[2]`, or `body` for the whole).
+fn nul_fields(
+    value: &serde_json::Value,
+    at: &str,
+    errors: &mut tendlc_domain::validation::ValidationErrors,
+) {
+    use serde_json::Value;
+    const MESSAGE: &str = "must not contain a NUL character (\\u0000)";
+    let name = |at: &str| {
+        if at.is_empty() {
+            "body".to_string()
+        } else {
+            at.to_string()
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => errors.add(name(at), MESSAGE),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_fields(item, &format!("{}[{i}]", name(at)), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let key_text = key.replace('\0', "\\u0000");
+                let path = if at.is_empty() {
+                    key_text
+                } else {
+                    format!("{at}.{key_text}")
+                };
+                if key.contains('\0') {
+                    errors.add(path.clone(), MESSAGE);
+                }
+                nul_fields(item, &path, errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `Location` header naming `path`.
+pub fn location(path: &str) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Ok(value) = axum::http::HeaderValue::from_str(path) {
+        headers.insert(axum::http::header::LOCATION, value);
+    }
+    headers
+}
+
+/// Parses a path id as a UUID; anything else is simply not found.
+pub fn path_id(text: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(text).map_err(|_| ApiError::not_found(what))
+}

@@ -1,0 +1,562 @@
+//! `/v1/messaging/campaigns`: register campaigns, follow each carrier, change, deactivate,
+//! resubmit, nudge and share them; and `GET /brands/{id}/qualify`. Scoped to one customer,
+//! exactly like brands.
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+use tendlc_domain::campaign::profile::USE_CASES;
+use tendlc_domain::campaign::{Campaign, CampaignProfile, Mno};
+use tendlc_domain::tcr::UsecaseQualification;
+use tendlc_domain::values::{NudgeIntent, OperationStatus, TcrCampaignStatus};
+use tendlc_projections::brands as brand_rows;
+use tendlc_projections::campaigns::{self as campaign_rows, CampaignFilter, CampaignRow};
+use uuid::Uuid;
+
+use super::responses::{ReadErrors, SubmitErrors};
+use super::{json_body, location, path_id, query, Access, Endpoint, Paging, RequestId};
+use crate::application::campaign_actions::CampaignRequest;
+use crate::application::campaigns::campaigns_allowed;
+use crate::application::Outcome;
+use crate::http::auth::{Action, Caller};
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+use crate::http::views::{CampaignView, Page};
+
+const CAMPAIGNS: &str = "/v1/messaging/campaigns";
+const CAMPAIGN: &str = "/v1/messaging/campaigns/{id}";
+
+pub fn endpoints() -> Vec<Endpoint> {
+    let read = || Access::Role(Action::ReadRegistrations);
+    let submit = || Access::Role(Action::SubmitRegistrations);
+    vec![
+        Endpoint::new(Method::GET, CAMPAIGNS, read(), get(list)),
+        Endpoint::new(Method::POST, CAMPAIGNS, submit(), post(register)),
+        Endpoint::new(Method::GET, CAMPAIGN, read(), get(show)),
+        Endpoint::new(Method::PATCH, CAMPAIGN, submit(), patch(update)),
+        Endpoint::new(Method::DELETE, CAMPAIGN, submit(), delete(deactivate)),
+        Endpoint::new(
+            Method::POST,
+            "/v1/messaging/campaigns/{id}/resubmit",
+            submit(),
+            post(resubmit),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/messaging/campaigns/{id}/nudge",
+            submit(),
+            post(nudge),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/messaging/campaigns/{id}/sharing",
+            submit(),
+            post(share),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/messaging/brands/{id}/qualify",
+            read(),
+            get(qualify),
+        ),
+    ]
+}
+
+/// The campaign as the read tables show it now (row and carriers from one snapshot).
+async fn view(
+    state: &AppState,
+    campaign_id: Uuid,
+    customer: Option<Uuid>,
+) -> Result<CampaignView, ApiError> {
+    let (row, carriers) = campaign_rows::get_with_carriers(&state.pool, campaign_id, customer)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    Ok(CampaignView::new(row, carriers))
+}
+
+async fn answer(
+    state: &AppState,
+    outcome: Outcome<CampaignRow>,
+    success: StatusCode,
+    what: &str,
+) -> Result<Response, ApiError> {
+    match outcome {
+        Outcome::Done(row) => {
+            let id = row.campaign_id;
+            Ok((
+                success,
+                location(&format!("{CAMPAIGNS}/{id}")),
+                Json(view(state, id, None).await?),
+            )
+                .into_response())
+        }
+        Outcome::Failed {
+            id: campaign_id,
+            error,
+        } => {
+            let recorded = if error.retryable() && what == "registration" {
+                format!("The registration is recorded as pending as campaign {campaign_id} and nothing was lost.")
+            } else {
+                format!("The {what} is recorded on campaign {campaign_id}; nothing changed at TCR.")
+            };
+            Ok((
+                location(&format!("{CAMPAIGNS}/{campaign_id}")),
+                ApiError::from_tcr(&error, &recorded),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// The acting customer's campaign, looked up before anything else so another customer's is
+/// simply not found.
+async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, ApiError> {
+    let customer_id = caller.acting_customer()?;
+    let campaign_id = path_id(id, "campaign")?;
+    let campaign = state.app.campaigns.owned(campaign_id, customer_id).await?;
+    Ok(Owned {
+        customer_id,
+        campaign_id,
+        campaign,
+    })
+}
+
+/// A campaign the caller may act on, as its events say.
+struct Owned {
+    customer_id: Uuid,
+    campaign_id: Uuid,
+    campaign: Campaign,
+}
+
+#[utoipa::path(post, operation_id = "registerCampaign", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
+    params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = super::campaign_schema::CampaignRequestBody,
+    responses((status = 201, description = "Registered with TCR (billed); each carrier's review follows", body = CampaignView), SubmitErrors))]
+async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let customer_id = caller.acting_customer()?;
+    let body = json_body(body)?;
+    // Every field rule first, so a bad campaign never reaches TCR.
+    let brand_field = body.get("brandId").cloned();
+    let parsed = CampaignProfile::parse(&body, &["brandId"]);
+    let brand_id = match brand_field.as_ref().and_then(Value::as_str) {
+        Some(text) => Uuid::parse_str(text).ok(),
+        None => None,
+    };
+    if brand_id.is_none() || parsed.is_err() {
+        let mut errors = parsed.err().unwrap_or_default();
+        if brand_id.is_none() {
+            errors.0.insert(
+                0,
+                tendlc_domain::validation::FieldError {
+                    field: "brandId".into(),
+                    message: "is required: the id of one of your registered brands".into(),
+                },
+            );
+        }
+        return Err(ApiError::validation(errors));
+    }
+    let profile = parsed.map_err(ApiError::validation)?;
+    let brand = state
+        .app
+        .brands
+        .owned(brand_id.unwrap_or_default(), customer_id)
+        .await?;
+    let outcome = state
+        .app
+        .campaigns
+        .register(
+            &caller.context(customer_id, request_id),
+            customer_id,
+            &brand,
+            profile,
+        )
+        .await?;
+    answer(&state, outcome, StatusCode::CREATED, "registration").await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    #[serde(flatten)]
+    paging: Paging,
+    brand_id: Option<String>,
+    status: Option<String>,
+    tcr_status: Option<String>,
+    carrier_status: Option<String>,
+    carrier: Option<String>,
+}
+
+#[utoipa::path(get, operation_id = "listCampaigns", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
+    params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin looks at (all without it)"),
+        ("brandId" = Option<String>, Query, description = "Only this brand's campaigns"),
+        ("status" = Option<String>, Query, description = "PENDING | REGISTERED | REJECTED | ABANDONED"),
+        ("tcrStatus" = Option<String>, Query, description = "ACTIVE | EXPIRED"),
+        ("carrierStatus" = Option<String>, Query, description = "Campaigns with a carrier in REVIEW | REGISTERED | REJECTED | SUSPENDED"),
+        ("carrier" = Option<String>, Query, description = "TCR network id (e.g. 10035): restricts carrierStatus to that carrier"),
+        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    responses((status = 200, description = "One page of campaigns", body = Page<CampaignView>), ReadErrors))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Result<axum::extract::Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<CampaignView>>, ApiError> {
+    let params = query(params)?;
+    let (page, per_page, offset) = params.paging.resolve()?;
+    let upper = |text: &Option<String>| text.as_deref().map(str::to_ascii_uppercase);
+    let status = match upper(&params.status) {
+        Some(s) if !["PENDING", "REGISTERED", "REJECTED", "ABANDONED"].contains(&s.as_str()) => {
+            return Err(ApiError::field(
+                "status",
+                "must be one of PENDING, REGISTERED, REJECTED, ABANDONED",
+            ))
+        }
+        other => other,
+    };
+    let tcr_status = match upper(&params.tcr_status) {
+        Some(s) if TcrCampaignStatus::parse(&s).is_none() => {
+            return Err(ApiError::field(
+                "tcrStatus",
+                format!("must be one of {}", TcrCampaignStatus::choices()),
+            ))
+        }
+        other => other,
+    };
+    let carrier_status = match upper(&params.carrier_status) {
+        Some(s) if OperationStatus::parse(&s).is_none() => {
+            return Err(ApiError::field(
+                "carrierStatus",
+                format!("must be one of {}", OperationStatus::choices()),
+            ))
+        }
+        other => other,
+    };
+    let carrier = match &params.carrier {
+        None => None,
+        Some(text) => Some(
+            Mno::parse(text)
+                .map(|m| m.0 as i32)
+                .ok_or_else(|| ApiError::field("carrier", carrier_choices()))?,
+        ),
+    };
+    let brand = match &params.brand_id {
+        None => None,
+        Some(text) => Some(
+            Uuid::parse_str(text)
+                .map_err(|_| ApiError::field("brandId", "must be a brand id (UUID)"))?,
+        ),
+    };
+    let filter = CampaignFilter {
+        customer: caller.read_scope(),
+        brand,
+        status,
+        tcr_status,
+        carrier_status,
+        carrier,
+    };
+    let (rows, total) = campaign_rows::list(&state.pool, &filter, per_page, offset).await?;
+    Ok(Json(Page {
+        items: rows
+            .into_iter()
+            .map(|(row, carriers)| CampaignView::new(row, carriers))
+            .collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+fn carrier_choices() -> String {
+    format!(
+        "must be a TCR network id, one of {}",
+        Mno::all()
+            .iter()
+            .map(|m| format!("{} ({})", m.0, m.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+#[utoipa::path(get, operation_id = "getCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    responses((status = 200, description = "The campaign, each carrier's status and what it means for sending, and its fees", body = CampaignView), ReadErrors))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CampaignView>, ApiError> {
+    let id = path_id(&id, "campaign")?;
+    Ok(Json(view(&state, id, caller.read_scope()).await?))
+}
+
+/// Runs a request on the caller's campaign and answers with the campaign as it now stands.
+async fn run(
+    state: &AppState,
+    caller: &Caller,
+    request_id: String,
+    owned: Owned,
+    request: CampaignRequest,
+) -> Result<Response, ApiError> {
+    let Owned {
+        customer_id,
+        campaign_id,
+        campaign,
+    } = owned;
+    let what = request.action_name();
+    let context = caller.context(customer_id, request_id);
+    match state
+        .app
+        .campaigns
+        .request(&context, campaign_id, &campaign, request)
+        .await?
+    {
+        Some(outcome) => answer(state, outcome, StatusCode::OK, what).await,
+        None => {
+            state.app.campaigns.settled_row(campaign_id).await?;
+            Ok((StatusCode::OK, Json(view(state, campaign_id, None).await?)).into_response())
+        }
+    }
+}
+
+#[utoipa::path(patch, operation_id = "updateCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = super::campaign_schema::CampaignUpdateBody,
+    responses((status = 200, description = "The campaign after TCR accepted the change (or unchanged)", body = CampaignView), SubmitErrors))]
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    let changes = json_body(body)?;
+    run(
+        &state,
+        &caller,
+        request_id,
+        owned,
+        CampaignRequest::Update { changes },
+    )
+    .await
+}
+
+#[utoipa::path(delete, path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    responses((status = 200, description = "Deactivated at TCR (EXPIRED; irreversible). Deactivating again changes nothing.", body = CampaignView), SubmitErrors))]
+async fn deactivate(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    run(
+        &state,
+        &caller,
+        request_id,
+        owned,
+        CampaignRequest::Deactivate,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResubmitBody {
+    /// TCR network ids to send the campaign to again (default: every carrier that rejected it).
+    #[serde(default)]
+    pub mno_ids: Option<Vec<Value>>,
+}
+
+#[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/resubmit", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = ResubmitBody,
+    responses((status = 200, description = "TCR sent the campaign back to the carriers for review", body = CampaignView), SubmitErrors))]
+async fn resubmit(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    let body = json_body(body)?;
+    let requested = match body.get("mnoIds") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => {
+            let mut mnos = Vec::new();
+            for (index, item) in items.iter().enumerate() {
+                let mno = item
+                    .as_u64()
+                    .or_else(|| item.as_str().and_then(|t| t.parse().ok()))
+                    .and_then(|n| u32::try_from(n).ok())
+                    .and_then(Mno::known)
+                    .ok_or_else(|| {
+                        ApiError::field(&format!("mnoIds[{index}]"), carrier_choices())
+                    })?;
+                if !mnos.contains(&mno) {
+                    mnos.push(mno);
+                }
+            }
+            Some(mnos)
+        }
+        Some(_) => {
+            return Err(ApiError::field(
+                "mnoIds",
+                "must be a list of TCR network ids",
+            ))
+        }
+    };
+    if let Some(unknown) = body
+        .as_object()
+        .and_then(|o| o.keys().find(|k| k.as_str() != "mnoIds"))
+    {
+        return Err(ApiError::field(
+            unknown,
+            "is not a resubmission field (only mnoIds)",
+        ));
+    }
+    let request = CampaignRequest::Resubmit { mno_ids: requested };
+    run(&state, &caller, request_id, owned, request).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NudgeBody {
+    /// REVIEW (ask carriers to look at a campaign in review) or APPEAL_REJECTION.
+    pub nudge_intent: String,
+    /// Up to 1024 characters for the reviewer.
+    pub description: String,
+}
+
+#[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/nudge", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = NudgeBody,
+    responses((status = 200, description = "TCR passed the nudge on", body = CampaignView), SubmitErrors))]
+async fn nudge(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    let body = json_body(body)?;
+    let mut errors = tendlc_domain::validation::ValidationErrors::new();
+    let intent = match body.get("nudgeIntent").and_then(Value::as_str) {
+        Some(text) => NudgeIntent::parse(&text.to_ascii_uppercase()),
+        None => None,
+    };
+    if intent.is_none() {
+        errors.add(
+            "nudgeIntent",
+            format!("is required, one of {}", NudgeIntent::choices()),
+        );
+    }
+    let description = body
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
+    if description.is_empty() || description.chars().count() > 1024 {
+        errors.add("description", "is required, at most 1024 characters");
+    }
+    let (Some(intent), true) = (intent, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let request = CampaignRequest::Nudge {
+        intent,
+        description,
+    };
+    run(&state, &caller, request_id, owned, request).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareBody {
+    /// The upstream connectivity partner's TCR id (CNP / DCA).
+    pub upstream_cnp_id: String,
+}
+
+#[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/sharing", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = ShareBody,
+    responses((status = 200, description = "Shared; the partner's acceptance or decline follows", body = CampaignView), SubmitErrors))]
+async fn share(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    let body = json_body(body)?;
+    let cnp = body
+        .get("upstreamCnpId")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 20 && t.chars().all(|c| c.is_ascii_alphanumeric()))
+        .ok_or_else(|| {
+            ApiError::field(
+                "upstreamCnpId",
+                "is required: the partner's TCR id (letters and digits, up to 20)",
+            )
+        })?
+        .to_string();
+    let request = CampaignRequest::Share {
+        upstream_cnp_id: cnp,
+    };
+    run(&state, &caller, request_id, owned, request).await
+}
+
+#[derive(Debug, Deserialize)]
+struct QualifyQuery {
+    usecase: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/messaging/brands/{id}/qualify", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for"),
+        ("usecase" = String, Query, description = "A TCR use case, e.g. 2FA, MARKETING, MIXED")),
+    responses((status = 200, description = "TCR's terms for the brand and use case: fees, sub-use-case counts, and per carrier whether it qualifies, samples needed, opt-in/out/help demands, AT&T class and TPM, T-Mobile tier and cap", body = UsecaseQualification),
+        (status = 409, description = "The brand cannot have campaigns yet (not registered or not verified)", body = crate::http::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached", body = crate::http::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time", body = crate::http::error::ErrorBody),
+        ReadErrors))]
+async fn qualify(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    params: Result<axum::extract::Query<QualifyQuery>, QueryRejection>,
+) -> Result<Json<UsecaseQualification>, ApiError> {
+    let id = path_id(&id, "brand")?;
+    // Any brand the caller may read: a super admin without X-Customer-ID reads them all.
+    brand_rows::get(&state.pool, id, caller.read_scope())
+        .await?
+        .ok_or_else(|| ApiError::not_found("brand"))?;
+    let (brand, _) = state.app.brands.load(id).await?;
+    let params = query(params)?;
+    let usecase = params
+        .usecase
+        .map(|u| u.trim().to_ascii_uppercase())
+        .filter(|u| USE_CASES.contains(&u.as_str()))
+        .ok_or_else(|| {
+            ApiError::field(
+                "usecase",
+                format!("is required, one of {}", USE_CASES.join(", ")),
+            )
+        })?;
+    let tcr_brand_id = campaigns_allowed(&brand)?;
+    Ok(Json(
+        state.app.campaigns.qualify(tcr_brand_id, &usecase).await?,
+    ))
+}

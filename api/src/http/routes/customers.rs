@@ -1,0 +1,185 @@
+//! `/v1/customers`: tenants, managed by super admins.
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use axum::Json;
+use tendlc_domain::customer::CustomerInput;
+use tendlc_projections::customers as customer_rows;
+use uuid::Uuid;
+
+use super::{json_body, path_id, query, Access, Endpoint, Paging, RequestId};
+use crate::application::CommandContext;
+use crate::http::auth::{Action, Caller};
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+use crate::http::views::{CustomerView, Page};
+
+pub fn endpoints() -> Vec<Endpoint> {
+    const CUSTOMERS: &str = "/v1/customers";
+    const CUSTOMER: &str = "/v1/customers/{id}";
+    vec![
+        Endpoint::new(
+            Method::GET,
+            CUSTOMERS,
+            Access::Role(Action::ManageCustomers),
+            get(list),
+        ),
+        Endpoint::new(
+            Method::POST,
+            CUSTOMERS,
+            Access::Role(Action::ManageCustomers),
+            post(create),
+        ),
+        Endpoint::new(
+            Method::GET,
+            CUSTOMER,
+            Access::Role(Action::ReadCustomer),
+            get(show),
+        ),
+        Endpoint::new(
+            Method::PATCH,
+            CUSTOMER,
+            Access::Role(Action::ManageCustomers),
+            patch(update),
+        ),
+    ]
+}
+
+fn input(body: serde_json::Value) -> Result<CustomerInput, ApiError> {
+    if let Some(map) = body.as_object() {
+        let known = ["ban", "name", "serviceTier", "notificationEmails"];
+        let mut errors = tendlc_domain::validation::ValidationErrors::new();
+        for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
+            errors.add(key.clone(), "is not a customer field");
+        }
+        for key in ["ban", "name", "serviceTier"] {
+            if map.get(key).is_some_and(|v| !v.is_string() && !v.is_null()) {
+                errors.add(key, "must be a string");
+            }
+        }
+        if let Some(emails) = map.get("notificationEmails") {
+            if !emails.is_null()
+                && !emails
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(|e| e.is_string()))
+            {
+                errors.add("notificationEmails", "must be a list of e-mail addresses");
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+    } else {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
+    serde_json::from_value(body).map_err(|e| ApiError::field("body", e.to_string()))
+}
+
+#[utoipa::path(post, operation_id = "createCustomer", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
+    request_body = tendlc_domain::customer::CustomerInput,
+    responses((status = 201, description = "Created", body = CustomerView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::http::error::ErrorBody),
+        (status = 429, description = "Too many submissions", body = crate::http::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
+    let details = input(json_body(body)?)?
+        .into_details()
+        .map_err(ApiError::validation)?;
+    let row = state
+        .app
+        .customers
+        .register(&CommandContext::api(caller.actor(), request_id), details)
+        .await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+#[utoipa::path(get, operation_id = "listCustomers", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
+    params(("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    responses((status = 200, description = "One page of customers", body = Page<CustomerView>),
+        (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::http::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    paging: Result<axum::extract::Query<Paging>, QueryRejection>,
+) -> Result<Json<Page<CustomerView>>, ApiError> {
+    let (page, per_page, offset) = query(paging)?.resolve()?;
+    let (rows, total) = customer_rows::list(&state.pool, per_page, offset).await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// A customer the caller may see: super admins see all, others only their own (404 otherwise).
+fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
+    if caller.role == crate::http::auth::Role::Superadmin || caller.customer == Some(id) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("customer"))
+    }
+}
+
+#[utoipa::path(get, operation_id = "getCustomer", path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses((status = 200, description = "The customer", body = CustomerView),
+        (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::http::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody)))]
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerView>, ApiError> {
+    let id = path_id(&id, "customer")?;
+    visible(&caller, id)?;
+    let row = customer_rows::get(&state.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("customer"))?;
+    Ok(Json(row.into()))
+}
+
+#[utoipa::path(patch, operation_id = "updateCustomer", path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    request_body = tendlc_domain::customer::CustomerInput,
+    responses((status = 200, description = "The customer after the change", body = CustomerView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::http::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::http::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody)))]
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<Json<CustomerView>, ApiError> {
+    let id = path_id(&id, "customer")?;
+    let changes = input(json_body(body)?)?
+        .into_changes()
+        .map_err(ApiError::validation)?;
+    let row = state
+        .app
+        .customers
+        .update(&caller.context(id, request_id), id, changes)
+        .await?;
+    Ok(Json(row.into()))
+}

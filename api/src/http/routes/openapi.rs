@@ -1,0 +1,254 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document, generated from the handlers' annotations.
+use axum::http::Method;
+use axum::routing::get;
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{Access, Endpoint};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "tendlc",
+        description = "Register US 10DLC brands with The Campaign Registry, keep them in sync, prove what happened. \
+Every error body is `{code, message, fields?, tcr?}`.",
+    ),
+    paths(
+        super::health::health,
+        super::health::ready,
+        document,
+        super::customers::create,
+        super::customers::list,
+        super::customers::show,
+        super::customers::update,
+        super::brands::register,
+        super::brands::list,
+        super::brands::show,
+        super::brands::update,
+        super::brand_identity::delete_brand,
+        super::brand_identity::vettings,
+        super::brand_identity::order_vetting,
+        super::brand_identity::import_vetting,
+        super::brand_identity::revet,
+        super::brand_identity::feedback,
+        super::brand_identity::appeal,
+        super::brand_identity::send_otp,
+        super::brand_identity::otp_status,
+        super::brand_identity::verify_otp,
+        super::campaigns::qualify,
+        super::campaigns::register,
+        super::campaigns::list,
+        super::campaigns::show,
+        super::campaigns::update,
+        super::campaigns::deactivate,
+        super::campaigns::resubmit,
+        super::campaigns::nudge,
+        super::campaigns::share,
+        super::reference::use_cases,
+        super::reference::entity_types,
+        super::reference::verticals,
+        super::webhooks::receive,
+        super::webhook_events::list,
+    ),
+    components(schemas(crate::http::error::ErrorBody, super::webhooks::ReceiverPath, tendlc_domain::validation::FieldError, tendlc_domain::tcr::TcrApiError)),
+    modifiers(&BearerAuth, &EdgeResponses, &CreatedLinks),
+)]
+pub struct ApiDoc;
+
+/// The answers the layers around every handler can give (token checks, `X-Customer-ID`, query
+/// and body reading, the request deadline), added to each operation they apply to unless the
+/// operation documents that status itself. Keeps the document true for every route, including
+/// ones added later, without repeating these on each.
+struct EdgeResponses;
+
+impl EdgeResponses {
+    fn error(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+            .into()
+    }
+
+    fn complete(operation: &mut utoipa::openapi::path::Operation) {
+        let guarded = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+        let has_body = operation.request_body.is_some();
+        let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+        let mut add = |status: &str, description: &str| {
+            operation
+                .responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| Self::error(description));
+        };
+        if guarded || has_body || has_params {
+            add("400", "Bad request (malformed JSON, query or header)");
+        }
+        if guarded {
+            add("401", "No valid bearer token");
+            add("403", "The role may not do this");
+        }
+        if has_body {
+            add(
+                "408",
+                "The body did not arrive within TENDLC_BODY_READ_TIMEOUT_MS",
+            );
+            add("413", "Body too large");
+        }
+        if guarded || has_body {
+            add("500", "Internal error (logged)");
+            add(
+                "503",
+                "Not answered within TENDLC_REQUEST_TIMEOUT_MS; anything recorded stays recorded",
+            );
+        }
+    }
+}
+
+/// Links from what a `POST /things` creates (201 with an `id`) to the operations on
+/// `/things/{id}`, for every collection that has both: clients (and the API fuzzing run's
+/// stateful phase) can follow a created resource to reading and changing it.
+struct CreatedLinks;
+
+impl Modify for CreatedLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::link::LinkBuilder;
+        let paths = &mut openapi.paths.paths;
+        let mut found = vec![];
+        for (path, item) in paths.iter() {
+            let member = format!("{path}/{{id}}");
+            let Some(target) = paths.get(&member) else {
+                continue;
+            };
+            if item.post.is_none() {
+                continue;
+            }
+            let pointer = member.replace('~', "~0").replace('/', "~1");
+            let mut links = vec![];
+            for (method, operation) in [
+                ("get", &target.get),
+                ("patch", &target.patch),
+                ("put", &target.put),
+                ("delete", &target.delete),
+            ] {
+                if operation.is_some() {
+                    links.push((
+                        format!("{}Created", method[..1].to_uppercase() + &method[1..]),
+                        LinkBuilder::new()
+                            .operation_ref(format!("#/paths/{pointer}/{method}"))
+                            .parameter("id", "$response.body#/id")
+                            .description(format!("{} the created resource", method.to_uppercase()))
+                            .build(),
+                    ));
+                }
+            }
+            found.push((path.clone(), links));
+        }
+        for (path, links) in found {
+            let Some(created) = paths
+                .get_mut(&path)
+                .and_then(|item| item.post.as_mut())
+                .and_then(|post| post.responses.responses.get_mut("201"))
+            else {
+                continue;
+            };
+            if let utoipa::openapi::RefOr::T(response) = created {
+                for (name, link) in links {
+                    response.links.entry(name).or_insert(link.into());
+                }
+            }
+        }
+    }
+}
+
+impl Modify for EdgeResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::complete(operation);
+            }
+        }
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::new(
+        Method::GET,
+        "/openapi.json",
+        Access::Public,
+        get(document),
+    )]
+}
+
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "This document", body = Object)))]
+async fn document() -> Json<serde_json::Value> {
+    Json(document_json())
+}
+
+/// The document as served. utoipa 5 writes a link's `operationRef` as `operation_ref`; OpenAPI
+/// (and every client) reads `operationRef`, so links are put right here.
+pub fn document_json() -> serde_json::Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(paths) = document["paths"].as_object_mut() {
+        for operation in paths.values_mut().filter_map(|item| item.as_object_mut()) {
+            for responses in operation
+                .values_mut()
+                .filter_map(|op| op.get_mut("responses"))
+                .filter_map(|r| r.as_object_mut())
+            {
+                for links in responses
+                    .values_mut()
+                    .filter_map(|r| r.get_mut("links"))
+                    .filter_map(|l| l.as_object_mut())
+                {
+                    for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                        for (from, to) in [
+                            ("operation_ref", "operationRef"),
+                            ("operation_id", "operationId"),
+                            ("request_body", "requestBody"),
+                        ] {
+                            if let Some(value) = link.remove(from) {
+                                link.insert(to.to_string(), value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    document
+}

@@ -1,0 +1,28 @@
+//! What every handler shares.
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use sqlx::PgPool;
+
+use super::auth::TokenKeys;
+use crate::application::Application;
+use crate::config::WebhookConfig;
+
+/// Shared by every handler. Handlers read the read models through `pool` and do everything
+/// else through `app`.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub tokens: TokenKeys,
+    pub app: Arc<Application>,
+    pub webhooks: Arc<WebhookConfig>,
+    /// The key webhook signatures are checked with (TCR signs with the API secret).
+    pub tcr_api_secret: SecretString,
+    /// This process, recorded with what it does on its own initiative.
+    pub instance: Arc<str>,
+    /// Per-customer brake on submissions (billing accidents are expensive).
+    pub submissions: Option<Arc<SubmissionLimiter>>,
+}
+
+/// Submissions allowed per customer.
+pub type SubmissionLimiter = governor::DefaultKeyedRateLimiter<uuid::Uuid>;

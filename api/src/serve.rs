@@ -1,0 +1,118 @@
+//! `tendlc serve`: migrations, the projection runners, the workers and the API, until shutdown.
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use tendlc_adapters::db;
+use tendlc_adapters::tcr_client::{TcrClientConfig, TcrHttpClient};
+use tendlc_domain::tcr::TcrPort;
+use tendlc_projections::{ProjectionRunner, Wake};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::application::Application;
+use crate::config::Config;
+use crate::http::AppState;
+use crate::workers::{subscription, Workers};
+
+/// Names this process in event metadata: host, process id and a random suffix.
+fn instance_name() -> Arc<str> {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
+    format!("{host}:{}:{suffix}", std::process::id()).into()
+}
+
+/// Runs `serve` until `shutdown` turns true: migrations, projection runners and the API.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    // Migrations run on their own short-lived pool without the statement timeout: a migration
+    // on a large table may rightly take long.
+    let migrations = db::connect(config.database_url.expose_secret(), 1)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+    db::migrate(&migrations)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot apply migrations: {e}"))?;
+    migrations.close().await;
+    let pool = db::connect_bounded(
+        config.database_url.expose_secret(),
+        config.database_max_connections,
+        Some(config.database_statement_timeout),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+
+    let tcr: Arc<dyn TcrPort> = Arc::new(
+        TcrHttpClient::new(TcrClientConfig {
+            base_url: config.tcr_base_url.clone(),
+            api_key: config.tcr_api_key.clone(),
+            api_secret: config.tcr_api_secret.clone(),
+            timeout: config.tcr_timeout,
+            connect_timeout: Duration::from_secs(3),
+            read_rate_per_sec: config.tcr_read_rate_per_sec,
+            write_rate_per_10s: config.tcr_write_rate_per_10s,
+        })
+        .map_err(|e| anyhow::anyhow!("cannot build the TCR client: {e}"))?,
+    );
+    let wake = Wake::new();
+    let app = Arc::new(Application::new(pool.clone(), tcr.clone(), wake.clone()));
+    let instance = instance_name();
+    let state = AppState {
+        pool: pool.clone(),
+        tokens: config.tokens.clone(),
+        app: app.clone(),
+        webhooks: Arc::new(config.webhooks.clone()),
+        tcr_api_secret: config.tcr_api_secret.clone(),
+        instance: instance.clone(),
+        submissions: std::num::NonZeroU32::new(config.submissions_per_minute)
+            .map(|n| Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))),
+    };
+    let sync = Arc::new(Workers {
+        pool: pool.clone(),
+        app,
+        config: config.sync.clone(),
+        instance,
+        wake: wake.clone(),
+    });
+
+    let mut workers = tokio::task::JoinSet::new();
+    workers.spawn(wake.clone().listen(pool.clone(), shutdown.clone()));
+    for projection in tendlc_projections::all() {
+        let runner = ProjectionRunner::new(pool.clone(), projection);
+        workers.spawn(runner.run(wake.clone(), shutdown.clone()));
+    }
+    workers.spawn(sync.clone().run_webhook_queue(shutdown.clone()));
+    workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
+    if config.sync.leader_eligible {
+        workers.spawn(sync.clone().run_leader(shutdown.clone()));
+    }
+    if config.webhooks.subscribe {
+        let webhooks = config.webhooks.clone();
+        let tcr = tcr.clone();
+        // Not awaited: start-up does not wait on TCR.
+        tokio::spawn(async move { subscription::subscribe(tcr.as_ref(), &webhooks).await });
+    }
+
+    let address: SocketAddr = listener.local_addr()?;
+    tracing::info!(%address, tls = config.tls.is_some(), tcr = %config.tcr_base_url, "tendlc is serving");
+    let app = crate::http::router(state, &config.cors_origins, &config.inbound)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    crate::http::tls::serve(
+        config.tls.clone(),
+        &config.inbound,
+        listener,
+        app,
+        shutdown.clone(),
+    )
+    .await?;
+    tracing::info!("API stopped; waiting for background workers");
+    while workers.join_next().await.is_some() {}
+    pool.close().await;
+    Ok(())
+}

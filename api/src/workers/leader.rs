@@ -1,0 +1,82 @@
+//! One poller/retrier across all replicas: whoever holds a Postgres advisory lock. The lock
+//! belongs to a session, so when its process dies the lock goes with it and another takes over.
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::Postgres;
+use tokio::sync::watch;
+
+use super::Workers;
+
+/// `pg_advisory_lock` key for the sync leader ("tendlc sync").
+const LEADER_LOCK: i64 = 0x7465_6e64_6c63_5359;
+
+impl Workers {
+    async fn try_lead(&self) -> Option<PoolConnection<Postgres>> {
+        let mut conn = self.pool.acquire().await.ok()?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(LEADER_LOCK)
+            .fetch_one(&mut *conn)
+            .await
+            .ok()?;
+        if locked {
+            Some(conn)
+        } else {
+            None
+        }
+    }
+
+    /// One round of the leader's passes; each failing pass is logged and tried next round.
+    pub async fn lead_once(&self) {
+        if let Err(error) = self.retry_brands().await {
+            tracing::warn!(%error, "retry pass failed");
+        }
+        if let Err(error) = self.poll_brands().await {
+            tracing::warn!(%error, "poll pass failed");
+        }
+        if let Err(error) = self.retry_campaigns().await {
+            tracing::warn!(%error, "campaign retry pass failed");
+        }
+        if let Err(error) = self.poll_campaigns().await {
+            tracing::warn!(%error, "campaign poll pass failed");
+        }
+        if let Err(error) = self.heal_interrupted_actions().await {
+            tracing::warn!(%error, "healing interrupted actions failed");
+        }
+    }
+
+    /// Runs the poller and retrier while this replica leads; stands by otherwise.
+    pub async fn run_leader(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let Some(mut lock) = self.try_lead().await else {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.tick) => continue,
+                    _ = shutdown.changed() => return,
+                }
+            };
+            tracing::info!(instance = %self.instance, "this replica now polls TCR and retries submissions");
+            loop {
+                self.lead_once().await;
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.tick) => {}
+                    _ = shutdown.changed() => {
+                        let _ = sqlx::query("SELECT pg_advisory_unlock($1)").bind(LEADER_LOCK).execute(&mut *lock).await;
+                        return;
+                    }
+                }
+                // Still holding the session (and so the lock)?
+                if sqlx::query("SELECT 1").execute(&mut *lock).await.is_err() {
+                    tracing::warn!("lost the leader connection; standing by");
+                    break;
+                }
+            }
+            // Never reuse a connection whose lock state is unknown.
+            let _ = lock.detach();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

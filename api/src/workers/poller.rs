@@ -1,0 +1,75 @@
+//! Re-reads what TCR holds on a schedule, so a lost webhook never leaves a registration stale:
+//! brands not yet verified and campaigns in carrier review often, everything active daily. It
+//! issues the same observation commands as webhooks.
+use std::time::Duration;
+
+use tendlc_domain::metadata::Source;
+use tendlc_projections::brands as brand_rows;
+use tendlc_projections::campaigns as campaign_rows;
+
+use super::Workers;
+use crate::application::AppError;
+
+const ACTOR: &str = "system:poller";
+
+/// Spreads the reads a little (the rate limiter keeps the hard limit).
+async fn pause() {
+    tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 50)).await;
+}
+
+impl Workers {
+    /// One poll pass over brands; returns how many were read from TCR.
+    pub async fn poll_brands(&self) -> Result<usize, AppError> {
+        let due = brand_rows::due_for_poll(
+            &self.pool,
+            self.config.poll_unverified,
+            self.config.poll_active,
+            100,
+        )
+        .await?;
+        for row in &due {
+            let request_id = format!("poll-{}", uuid::Uuid::new_v4());
+            let context = self.context(ACTOR, request_id, Source::Poll, row.customer_id);
+            match self.app.brands.observe(row.brand_id, &context, false).await {
+                Ok(observed) if observed.changed => {
+                    tracing::info!(brand = %row.brand_id, "TCR state of a brand changed")
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(brand = %row.brand_id, %error, "polling a brand failed; will try again")
+                }
+            }
+            pause().await;
+        }
+        Ok(due.len())
+    }
+
+    /// One poll pass over campaigns: those with carriers in review every
+    /// `poll_campaign_review`, active ones every `poll_active`.
+    pub async fn poll_campaigns(&self) -> Result<usize, AppError> {
+        let due = campaign_rows::due_for_poll(
+            &self.pool,
+            self.config.poll_campaign_review,
+            self.config.poll_active,
+            100,
+        )
+        .await?;
+        for row in &due {
+            let Some(tcr_campaign_id) = row.tcr_campaign_id.as_deref() else {
+                continue;
+            };
+            let request_id = format!("poll-{}", uuid::Uuid::new_v4());
+            let context = self.context(ACTOR, request_id, Source::Poll, row.customer_id);
+            if let Err(error) = self
+                .app
+                .campaigns
+                .observe(row.campaign_id, tcr_campaign_id, vec![], &context)
+                .await
+            {
+                tracing::warn!(campaign = %row.campaign_id, %error, "polling a campaign failed; will try again");
+            }
+            pause().await;
+        }
+        Ok(due.len())
+    }
+}

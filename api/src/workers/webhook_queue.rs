@@ -1,0 +1,150 @@
+//! The webhook work queue: the deliveries still to apply, owned by the workers (not by the audit
+//! log, which can then be rebuilt without touching work in progress). A checkpointed consumer of
+//! the event stream keeps it: a received delivery is queued, a deferred one rescheduled, a
+//! processed one done. Workers lease items from it, so each is worked on once at a time.
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use tendlc_domain::webhook::WebhookEvent;
+use tendlc_projections::{Projection, ProjectionError, ProjectionRunner, StoredEvent};
+use tokio::sync::watch;
+
+use super::Workers;
+
+/// The queue's consumer of the event stream (checkpoint `webhook_work`). Not a read model:
+/// it is never rebuilt, and the leases beside it are the workers' own.
+pub struct WebhookQueue;
+
+#[async_trait]
+impl Projection for WebhookQueue {
+    fn name(&self) -> &'static str {
+        "webhook_work"
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        event: &StoredEvent,
+    ) -> Result<(), ProjectionError> {
+        if event.aggregate_type != "WebhookDelivery" {
+            return Ok(());
+        }
+        let id = event.aggregate_id.as_str();
+        let sequence = event.sequence;
+        match event
+            .decode::<WebhookEvent>()
+            .map_err(|e| ProjectionError::undecodable(event, e))?
+        {
+            WebhookEvent::WebhookReceived(delivery) => {
+                sqlx::query(
+                    "INSERT INTO webhook_work (delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
+                         payload, next_attempt_at, received_at, last_sequence)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
+                     ON CONFLICT (delivery_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(delivery.category.as_str())
+                .bind(&delivery.event_type)
+                .bind(&delivery.tcr_brand_id)
+                .bind(&delivery.tcr_campaign_id)
+                .bind(&delivery.body)
+                .bind(delivery.received_at)
+                .bind(sequence)
+                .execute(conn)
+                .await?;
+            }
+            WebhookEvent::WebhookDeferred {
+                reason,
+                retry_after_secs,
+            } => {
+                sqlx::query(
+                    "UPDATE webhook_work
+                        SET attempts = attempts + 1, last_error = $2, leased_until = NULL,
+                            next_attempt_at = $3 + make_interval(secs => $4), last_sequence = $5
+                      WHERE delivery_id = $1 AND last_sequence < $5",
+                )
+                .bind(id)
+                .bind(reason)
+                .bind(event.recorded_at)
+                .bind(retry_after_secs)
+                .bind(sequence)
+                .execute(conn)
+                .await?;
+            }
+            WebhookEvent::WebhookProcessed { .. } => {
+                sqlx::query(
+                    "UPDATE webhook_work SET done_at = $2, leased_until = NULL, last_sequence = $3
+                      WHERE delivery_id = $1 AND last_sequence < $3",
+                )
+                .bind(id)
+                .bind(event.recorded_at)
+                .bind(sequence)
+                .execute(conn)
+                .await?;
+            }
+            // Duplicates are acknowledged, never applied again; refusals are never work.
+            WebhookEvent::WebhookDuplicateReceived { .. }
+            | WebhookEvent::WebhookRejected { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+/// An accepted delivery waiting to be applied.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingDelivery {
+    pub id: String,
+    pub category: String,
+    pub event_type: Option<String>,
+    pub tcr_brand_id: Option<String>,
+    pub tcr_campaign_id: Option<String>,
+    pub payload: Option<Value>,
+    pub attempts: i32,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Leases up to `limit` due deliveries to the caller for `lease_secs`, in one short statement,
+/// so no other replica works on them meanwhile and no transaction is held open while they are
+/// processed.
+pub async fn lease_due(
+    pool: &PgPool,
+    limit: i64,
+    lease_secs: f64,
+) -> Result<Vec<PendingDelivery>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE webhook_work SET leased_until = now() + make_interval(secs => $2)
+          WHERE delivery_id IN (SELECT delivery_id FROM webhook_work
+                        WHERE done_at IS NULL AND next_attempt_at <= now()
+                          AND (leased_until IS NULL OR leased_until < now())
+                        ORDER BY received_at
+                        LIMIT $1
+                        FOR UPDATE SKIP LOCKED)
+          RETURNING delivery_id AS id, category, event_type, tcr_brand_id, tcr_campaign_id, payload,
+                    attempts, received_at",
+    )
+    .bind(limit)
+    .bind(lease_secs)
+    .fetch_all(pool)
+    .await
+}
+
+/// Hands a leased delivery back at once (its processing failed before anything was recorded).
+pub async fn release(pool: &PgPool, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE webhook_work SET leased_until = NULL WHERE delivery_id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+impl Workers {
+    /// Keeps the queue in step with the event stream (one consumer across all replicas).
+    pub async fn run_webhook_queue(self: Arc<Self>, shutdown: watch::Receiver<bool>) {
+        ProjectionRunner::new(self.pool.clone(), Arc::new(WebhookQueue))
+            .run(self.wake.clone(), shutdown)
+            .await
+    }
+}

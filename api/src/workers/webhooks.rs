@@ -1,0 +1,236 @@
+//! Applies recorded webhook deliveries: confirm with TCR, then record on the brand or campaign.
+use std::sync::Arc;
+
+use chrono::Utc;
+use tendlc_domain::campaign::{CarrierReason, Mno};
+use tendlc_domain::metadata::Source;
+use tendlc_domain::values::OperationStatus;
+use tendlc_domain::webhook::ProcessingOutcome;
+use tendlc_projections::brands as brand_rows;
+use tendlc_projections::campaigns as campaign_rows;
+use tokio::sync::watch;
+
+use super::webhook_queue::{self, PendingDelivery};
+use super::Workers;
+use crate::application::{AppError, CommandContext};
+
+const ACTOR: &str = "system:webhook";
+
+/// How long a worker holds a delivery it took.
+const LEASE_SECS: f64 = 60.0;
+/// A delivery for a brand that never appears is given up after this long.
+const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
+
+impl Workers {
+    /// Seconds until a deferred delivery is tried again: the base, doubled per attempt, ≤ 1 h.
+    fn webhook_retry_after(&self, attempts: i32) -> f64 {
+        let base = self.config.webhook_retry_base.as_secs_f64();
+        (base * 2f64.powi(attempts.clamp(0, 16))).min(3600.0)
+    }
+
+    fn delivery_context(&self, delivery: &PendingDelivery) -> CommandContext {
+        CommandContext::system(ACTOR, &delivery.id, Source::Webhook, &self.instance)
+    }
+
+    async fn defer(&self, delivery: &PendingDelivery, reason: String) -> Result<(), AppError> {
+        let context = self.delivery_context(delivery);
+        if Utc::now() - delivery.received_at > GIVE_UP_AFTER {
+            let detail = format!("given up after {} attempts: {reason}", delivery.attempts);
+            return self
+                .app
+                .deliveries
+                .record_outcome(&delivery.id, ProcessingOutcome::Ignored, detail, &context)
+                .await;
+        }
+        let after = self.webhook_retry_after(delivery.attempts);
+        self.app
+            .deliveries
+            .defer(&delivery.id, reason, after, &context)
+            .await
+    }
+
+    /// Applies one delivery, or defers it with the reason.
+    async fn apply_delivery(&self, delivery: &PendingDelivery) -> Result<(), AppError> {
+        let event_type = delivery.event_type.as_deref().unwrap_or_default();
+        let applied = match (
+            delivery.category.as_str(),
+            delivery.tcr_campaign_id.as_deref(),
+            delivery.tcr_brand_id.as_deref(),
+        ) {
+            // Campaign events, and campaign sharing / carrier events whatever their category.
+            (_, Some(tcr_campaign_id), _) => {
+                self.apply_to_campaign(delivery, tcr_campaign_id).await?
+            }
+            ("BRAND" | "VETTING", None, Some(tcr_brand_id)) => {
+                // Vetting, appeal and OTP outcomes live in the brand's identity records.
+                let records = delivery.category == "VETTING"
+                    || event_type.contains("APPEAL")
+                    || event_type.contains("OTP")
+                    || event_type.contains("VET");
+                self.apply_to_brand(delivery, tcr_brand_id, records).await?
+            }
+            (category, None, None) => Some((
+                ProcessingOutcome::Ignored,
+                format!("the {category} delivery names no brand or campaign"),
+            )),
+            (category, None, Some(_)) => Some((
+                ProcessingOutcome::Ignored,
+                format!("{category} deliveries are kept for the audit log; nothing to apply"),
+            )),
+        };
+        match applied {
+            Some((outcome, detail)) => {
+                let context = self.delivery_context(delivery);
+                self.app
+                    .deliveries
+                    .record_outcome(&delivery.id, outcome, detail, &context)
+                    .await
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// `None` when the delivery was deferred (already recorded).
+    async fn apply_to_brand(
+        &self,
+        delivery: &PendingDelivery,
+        tcr_brand_id: &str,
+        records: bool,
+    ) -> Result<Option<(ProcessingOutcome, String)>, AppError> {
+        let Some(brand) = brand_rows::find_by_tcr_id(&self.pool, tcr_brand_id).await? else {
+            self.defer(delivery, format!("no brand {tcr_brand_id} is known yet"))
+                .await?;
+            return Ok(None);
+        };
+        let context = self
+            .delivery_context(delivery)
+            .for_customer(brand.customer_id);
+        match self
+            .app
+            .brands
+            .observe(brand.brand_id, &context, records)
+            .await
+        {
+            Ok(observed) if observed.changed => Ok(Some((
+                ProcessingOutcome::Applied,
+                format!("brand {} updated from TCR", brand.brand_id),
+            ))),
+            Ok(_) => Ok(Some((
+                ProcessingOutcome::NoChange,
+                format!("brand {} already matched TCR", brand.brand_id),
+            ))),
+            Err(error) => {
+                self.defer(delivery, format!("could not confirm with TCR: {error}"))
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// `None` when the delivery was deferred (already recorded).
+    async fn apply_to_campaign(
+        &self,
+        delivery: &PendingDelivery,
+        tcr_campaign_id: &str,
+    ) -> Result<Option<(ProcessingOutcome, String)>, AppError> {
+        let Some(campaign) = campaign_rows::find_by_tcr_id(&self.pool, tcr_campaign_id).await?
+        else {
+            self.defer(
+                delivery,
+                format!("no campaign {tcr_campaign_id} is known yet"),
+            )
+            .await?;
+            return Ok(None);
+        };
+        let context = self
+            .delivery_context(delivery)
+            .for_customer(campaign.customer_id);
+        match self
+            .app
+            .campaigns
+            .observe(
+                campaign.campaign_id,
+                tcr_campaign_id,
+                carrier_reasons(delivery),
+                &context,
+            )
+            .await
+        {
+            Ok(observed) if observed.changed => Ok(Some((
+                ProcessingOutcome::Applied,
+                format!("campaign {} updated from TCR", campaign.campaign_id),
+            ))),
+            Ok(_) => Ok(Some((
+                ProcessingOutcome::NoChange,
+                format!("campaign {} already matched TCR", campaign.campaign_id),
+            ))),
+            Err(error) => {
+                self.defer(delivery, format!("could not confirm with TCR: {error}"))
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Applies what is due; returns how many deliveries were taken.
+    pub async fn process_webhooks(&self) -> Result<usize, AppError> {
+        let due = webhook_queue::lease_due(&self.pool, 20, LEASE_SECS).await?;
+        for delivery in &due {
+            if let Err(error) = self.apply_delivery(delivery).await {
+                tracing::warn!(delivery = %delivery.id, %error, "webhook delivery not applied; it stays pending");
+                webhook_queue::release(&self.pool, &delivery.id).await?;
+            }
+        }
+        Ok(due.len())
+    }
+
+    /// Runs on every replica (deliveries are leased, so each is worked on once at a time).
+    pub async fn run_webhooks(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let work = self.wake.notified_applied();
+            tokio::pin!(work);
+            work.as_mut().enable();
+            match self.process_webhooks().await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "webhook worker: could not look for work"),
+            }
+            tokio::select! {
+                _ = &mut work => {}
+                _ = tokio::time::sleep(self.config.tick) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+}
+
+/// A carrier's reason, when the delivery is a carrier rejecting or suspending the campaign: the
+/// reason applies only if TCR, asked afterwards, confirms that status.
+fn carrier_reasons(delivery: &PendingDelivery) -> Vec<(Mno, OperationStatus, CarrierReason)> {
+    let Some(payload) = &delivery.payload else {
+        return vec![];
+    };
+    let status = match delivery.event_type.as_deref() {
+        Some("MNO_CAMPAIGN_OPERATION_REJECTED") => OperationStatus::Rejected,
+        Some("MNO_CAMPAIGN_OPERATION_SUSPENDED") => OperationStatus::Suspended,
+        _ => return vec![],
+    };
+    let mno = payload
+        .get("mnoId")
+        .and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|t| t.parse().ok()))
+        })
+        .and_then(|id| u32::try_from(id).ok())
+        .and_then(Mno::known);
+    let text = payload.get("description").and_then(|d| d.as_str());
+    match (mno, text) {
+        (Some(mno), Some(text)) if !text.trim().is_empty() => {
+            vec![(mno, status, CarrierReason::from_text(text))]
+        }
+        _ => vec![],
+    }
+}
