@@ -1,6 +1,7 @@
 //! Country codes, US states and ZIP codes.
 
 use super::*;
+use crate::brand::profile::formats::{country_code, ISO_3166_ALPHA_2};
 
 #[test]
 fn it_should_know_all_249_iso_3166_country_codes() {

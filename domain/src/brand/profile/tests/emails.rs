@@ -1,6 +1,7 @@
 //! E-mail addresses, and the public-profit business contact Authentication+ needs.
 
 use super::*;
+use crate::brand::profile::formats::{FREE_MAIL_DOMAINS, ROLE_MAILBOXES};
 
 #[test]
 fn it_should_accept_well_formed_e_mail_addresses() {

@@ -1,7 +1,9 @@
 //! Tests of the brand profile rules, one file per area; the drafts and assertions they share.
 
-use super::*;
 use serde_json::json;
+
+use super::*;
+use crate::validation::ValidationErrors;
 
 mod addresses;
 mod alt_business_ids;
