@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::tcr::MnoTerms;
+use crate::tcr::{MnoTerms, UsecaseQualification};
 
 fn terms(min_samples: u32, require_help: bool) -> UsecaseQualification {
     let carrier = MnoTerms {
