@@ -3,6 +3,7 @@
 use cqrs_es::test::TestFramework;
 
 use super::*;
+use crate::validation::ValidationErrors;
 
 type CustomerTest = TestFramework<Customer>;
 
