@@ -1,4 +1,5 @@
 //! Field formats. Each rule takes trimmed, non-empty text and returns the normalised value.
+use crate::values::{is_domain_name, is_email};
 
 pub(super) const US: &str = "US";
 
@@ -109,39 +110,6 @@ pub(super) fn email_address(text: &str, max: usize) -> Result<String, String> {
         Ok(text)
     } else {
         Err("must be an e-mail address such as support@example.com".to_string())
-    }
-}
-
-/// One `@`, a local part without spaces, and a domain name.
-fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !local.chars().any(|c| c.is_whitespace() || c.is_control())
-        && !domain.contains('@')
-        && is_domain_name(domain)
-}
-
-/// Dot-separated labels of letters, digits and inner hyphens, ending in a TLD of 2+ letters.
-fn is_domain_name(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    let label_ok = |label: &&str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    match labels.last() {
-        Some(tld) if labels.len() >= 2 => {
-            labels.iter().all(label_ok)
-                && tld.len() >= 2
-                && tld.bytes().all(|b| b.is_ascii_alphabetic())
-        }
-        _ => false,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::brand::profile::formats::{FREE_MAIL_DOMAINS, ROLE_MAILBOXES};
+use crate::values::is_email;
 
 #[test]
 fn it_should_accept_well_formed_e_mail_addresses() {
@@ -45,6 +46,28 @@ fn it_should_refuse_malformed_e_mail_addresses() {
         };
         // when / then
         assert_refused_only_for(&draft, "email", "must be an e-mail address");
+    }
+}
+
+#[test]
+fn it_should_judge_a_brand_e_mail_by_the_one_rule_every_address_follows() {
+    for email in [
+        "support@acmeflowers.com".to_string(),
+        "support@example".to_string(),
+        "sup port@example.com".to_string(),
+        format!("{}@acmeflowers.com", "a".repeat(70)),
+        format!("ops@{}.com", "a".repeat(63)),
+        format!("ops@{}.com", "a".repeat(64)),
+    ] {
+        // given
+        let draft = BrandDraft {
+            email: Some(email.clone()),
+            ..private_profit()
+        };
+        // when
+        let accepted = BrandProfile::parse(&draft).is_ok();
+        // then
+        assert_eq!(accepted, is_email(&email), "{email}");
     }
 }
 
