@@ -171,7 +171,7 @@ tcr_enum!(
     }
 );
 
-/// An e-mail address in the common `local@domain.tld` form, at most 254 characters.
+/// An e-mail address ([`is_email`]), at most 254 characters (SMTP's limit for a path).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Email(String);
@@ -191,31 +191,40 @@ impl Email {
     }
 }
 
-/// Plain structural check: one `@`, a local part without spaces, a dotted domain of
-/// letter/digit/hyphen labels and a top-level domain of at least two letters.
+/// The one e-mail rule, for TCR's brand fields and every other address: one `@`, a local part
+/// without spaces or control characters, and a domain name. TCR limits only each field's whole
+/// length, so the local part's length is not checked here.
 pub fn is_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };
-    if local.is_empty()
-        || local.len() > 64
-        || domain.contains('@')
-        || local.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return false;
-    }
+    !local.is_empty()
+        && !local.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+        && is_domain_name(domain)
+}
+
+/// Dot-separated DNS labels (1–63 letters, digits and inner hyphens), ending in a top-level
+/// domain of 2+ letters.
+pub fn is_domain_name(domain: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
-    }
     let label_ok = |label: &&str| {
         !label.is_empty()
+            && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
-    let tld = labels[labels.len() - 1];
-    labels.iter().all(label_ok) && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+    match labels.last() {
+        Some(tld) if labels.len() >= 2 => {
+            labels.iter().all(label_ok)
+                && tld.len() >= 2
+                && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        }
+        _ => false,
+    }
 }
 
 tcr_enum!(
@@ -318,3 +327,29 @@ tcr_enum!(
         Complete => "COMPLETE",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn it_should_refuse_an_e_mail_domain_label_longer_than_63_characters() {
+        // given
+        let longest = format!("ops@{}.com", "a".repeat(63));
+        let too_long = format!("ops@{}.com", "a".repeat(64));
+        // when / then
+        assert!(Email::parse(&longest).is_ok(), "{longest}");
+        assert!(Email::parse(&too_long).is_err(), "{too_long}");
+    }
+
+    #[test]
+    fn it_should_limit_only_the_whole_length_of_an_e_mail_address_as_tcr_does() {
+        // given
+        let long_local_part = format!("{}@acmeflowers.com", "a".repeat(65));
+        let too_long = format!("{}@acmeflowers.com", "a".repeat(254 - 16 + 1));
+        // when / then
+        assert!(Email::parse(&long_local_part).is_ok(), "{long_local_part}");
+        assert_eq!(too_long.len(), 255);
+        assert!(Email::parse(&too_long).is_err());
+    }
+}

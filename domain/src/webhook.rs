@@ -10,6 +10,8 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
+use crate::tcr::TcrEventType;
+
 /// Which TCR webhook endpoint received the delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -61,7 +63,8 @@ pub enum SignatureVerdict {
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     pub category: WebhookCategory,
-    pub event_type: Option<String>,
+    /// Recorded as TCR's string, so deliveries recorded before this was typed read back alike.
+    pub event_type: Option<TcrEventType>,
     pub tcr_brand_id: Option<String>,
     pub tcr_campaign_id: Option<String>,
     /// The exact bytes received, base64.
@@ -86,7 +89,7 @@ impl Delivery {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
-        self.event_type = text("eventType");
+        self.event_type = text("eventType").map(TcrEventType::from);
         self.tcr_brand_id = text("brandId");
         self.tcr_campaign_id = text("campaignId");
         self
@@ -287,7 +290,7 @@ mod tests {
     #[test]
     fn it_should_read_the_event_type_and_ids_from_the_body() {
         let d = first();
-        assert_eq!(d.event_type.as_deref(), Some("BRAND_ADD"));
+        assert_eq!(d.event_type, Some(TcrEventType::BrandAdd));
         assert_eq!(d.tcr_brand_id.as_deref(), Some("B123ABC"));
         assert_eq!(d.tcr_campaign_id, None);
     }
@@ -367,5 +370,36 @@ mod tests {
                 reason: "x".into(),
             })
             .then_expect_error(WebhookError::AlreadyRecorded);
+    }
+
+    #[test]
+    fn it_should_read_a_delivery_recorded_with_the_event_type_as_a_string_and_write_it_back_alike()
+    {
+        for (recorded, event_type) in [
+            (
+                r#"{"WebhookReceived":{"category":"BRAND","eventType":"BRAND_REVET","tcrBrandId":"B123ABC","tcrCampaignId":null,"rawBodyBase64":"eyJldmVudFR5cGUiOiJCUkFORF9SRVZFVCIsImJyYW5kSWQiOiJCMTIzQUJDIn0=","body":{"brandId":"B123ABC","eventType":"BRAND_REVET"},"bodySha256":"00","headers":{"content-type":"application/json"},"remoteAddr":"52.44.59.112","signature":"VALID","receivedAt":"2023-11-14T22:13:20Z"}}"#,
+                Some(TcrEventType::BrandRevet),
+            ),
+            (
+                r#"{"WebhookReceived":{"category":"BRAND","eventType":"BRAND_NEW_IN_2027","tcrBrandId":"B123ABC","tcrCampaignId":null,"rawBodyBase64":"","body":{"brandId":"B123ABC","eventType":"BRAND_NEW_IN_2027"},"bodySha256":"00","headers":{},"remoteAddr":null,"signature":"VALID","receivedAt":"2023-11-14T22:13:20Z"}}"#,
+                Some(TcrEventType::Other("BRAND_NEW_IN_2027".into())),
+            ),
+            (
+                r#"{"WebhookRejected":{"delivery":{"category":"VETTING","eventType":null,"tcrBrandId":null,"tcrCampaignId":null,"rawBodyBase64":"bm9wZQ==","body":null,"bodySha256":"00","headers":{},"remoteAddr":null,"signature":"MISSING","receivedAt":"2023-11-14T22:13:20Z"},"reason":"not JSON"}}"#,
+                None,
+            ),
+        ] {
+            // given an event as recorded while the event type was a plain string
+            // when
+            let event: WebhookEvent = serde_json::from_str(recorded).expect("reads back");
+            // then
+            let delivery = match &event {
+                WebhookEvent::WebhookReceived(delivery) => delivery,
+                WebhookEvent::WebhookRejected { delivery, .. } => delivery,
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!(delivery.event_type, event_type);
+            assert_eq!(serde_json::to_string(&event).unwrap(), recorded);
+        }
     }
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
+use tendlc_domain::tcr::TcrEventType;
 use tendlc_domain::webhook::{Delivery, WebhookEvent};
 use uuid::Uuid;
 
@@ -40,7 +41,7 @@ async fn insert(conn: &mut PgConnection, row: NewRow<'_>) -> Result<(), sqlx::Er
     .bind(id)
     .bind(id)
     .bind(delivery.category.as_str())
-    .bind(&delivery.event_type)
+    .bind(delivery.event_type.as_ref().map(TcrEventType::as_str))
     .bind(&delivery.tcr_brand_id)
     .bind(&delivery.tcr_campaign_id)
     .bind(&delivery.body)

@@ -47,7 +47,7 @@ impl Projection for WebhookQueue {
                 )
                 .bind(id)
                 .bind(delivery.category.as_str())
-                .bind(&delivery.event_type)
+                .bind(delivery.event_type.as_ref().map(|t| t.as_str()))
                 .bind(&delivery.tcr_brand_id)
                 .bind(&delivery.tcr_campaign_id)
                 .bind(&delivery.body)

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use tendlc_domain::campaign::{CarrierReason, Mno};
 use tendlc_domain::metadata::Source;
+use tendlc_domain::tcr::TcrEventType;
 use tendlc_domain::values::OperationStatus;
 use tendlc_domain::webhook::ProcessingOutcome;
 use tendlc_projections::brands as brand_rows;
@@ -51,7 +52,7 @@ impl Workers {
 
     /// Applies one delivery, or defers it with the reason.
     async fn apply_delivery(&self, delivery: &PendingDelivery) -> Result<(), AppError> {
-        let event_type = delivery.event_type.as_deref().unwrap_or_default();
+        let event_type = delivery.event_type.as_deref().map(TcrEventType::from);
         let applied = match (
             delivery.category.as_str(),
             delivery.tcr_campaign_id.as_deref(),
@@ -62,11 +63,12 @@ impl Workers {
                 self.apply_to_campaign(delivery, tcr_campaign_id).await?
             }
             ("BRAND" | "VETTING", None, Some(tcr_brand_id)) => {
-                // Vetting, appeal and OTP outcomes live in the brand's identity records.
+                // Vetting, appeal, OTP and Auth+ outcomes live in the brand's identity records.
                 let records = delivery.category == "VETTING"
-                    || event_type.contains("APPEAL")
-                    || event_type.contains("OTP")
-                    || event_type.contains("VET");
+                    || event_type
+                        .as_ref()
+                        .and_then(TcrEventType::identity_record)
+                        .is_some();
                 self.apply_to_brand(delivery, tcr_brand_id, records).await?
             }
             (category, None, None) => Some((
@@ -213,9 +215,13 @@ fn carrier_reasons(delivery: &PendingDelivery) -> Vec<(Mno, OperationStatus, Car
     let Some(payload) = &delivery.payload else {
         return vec![];
     };
-    let status = match delivery.event_type.as_deref() {
-        Some("MNO_CAMPAIGN_OPERATION_REJECTED") => OperationStatus::Rejected,
-        Some("MNO_CAMPAIGN_OPERATION_SUSPENDED") => OperationStatus::Suspended,
+    let reported = delivery
+        .event_type
+        .as_deref()
+        .map(TcrEventType::from)
+        .and_then(|event_type| event_type.carrier_status());
+    let status = match reported {
+        Some(status @ (OperationStatus::Rejected | OperationStatus::Suspended)) => status,
         _ => return vec![],
     };
     let mno = payload

@@ -1,6 +1,7 @@
 //! The TCR port: what the domain needs from The Campaign Registry, with no notion of HTTP.
 mod campaigns;
 mod dates;
+mod event_type;
 mod vetting;
 
 use async_trait::async_trait;
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use campaigns::*;
 pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
+pub use event_type::{IdentityRecord, TcrEventType};
 pub use vetting::*;
 
 use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};

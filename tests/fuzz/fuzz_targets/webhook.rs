@@ -32,6 +32,7 @@ use base64::Engine;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use tendlc_domain::tcr::TcrEventType;
 use tendlc_domain::webhook::{SignatureVerdict, WebhookCategory, WebhookEvent};
 use webhook_intake::{Arrival, Policy, Refusal, SignatureMode};
 use webhook_signature::{canonical, sign, verify, Verdict};
@@ -174,7 +175,10 @@ fn receiving_what_arrived(
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    assert_eq!(delivery.event_type, text("eventType"));
+    assert_eq!(
+        delivery.event_type.as_ref().map(TcrEventType::as_str),
+        text("eventType").as_deref()
+    );
     assert_eq!(delivery.tcr_brand_id, text("brandId"));
     assert_eq!(delivery.tcr_campaign_id, text("campaignId"));
     assert_eq!(

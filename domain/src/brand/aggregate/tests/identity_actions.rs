@@ -1,0 +1,272 @@
+//! Beyond registration: vetting, revet, appeals, sole-proprietor OTP and deletion.
+
+use super::*;
+use crate::brand::BrandActionAnswer;
+use crate::tcr::{TcrOtpSent, TcrVetting};
+use crate::values::{AppealCategory, VettingClass, VettingProvider, VettingStatus};
+
+fn profile_of(entity_type: &str, website: Option<&str>) -> BrandProfile {
+    let draft = if entity_type == "SOLE_PROPRIETOR" {
+        BrandDraft {
+            entity_type: Some(entity_type.into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Doe".into()),
+            display_name: Some("Jane's Cakes".into()),
+            phone: Some("+12025550123".into()),
+            mobile_phone: Some("+12025550124".into()),
+            street: Some("1 Main St".into()),
+            city: Some("Austin".into()),
+            state: Some("TX".into()),
+            postal_code: Some("73301".into()),
+            country: Some("US".into()),
+            email: Some("jane@janescakes.com".into()),
+            vertical: Some("RETAIL".into()),
+            ..BrandDraft::default()
+        }
+    } else {
+        BrandDraft {
+            entity_type: Some(entity_type.into()),
+            website: website.map(str::to_string),
+            ..draft()
+        }
+    };
+    parse(&draft)
+}
+
+fn registered_with(profile: BrandProfile, identity: IdentityStatus) -> Vec<BrandEvent> {
+    vec![
+        BrandEvent::BrandRegistrationRequested {
+            brand_id: "brand-1".into(),
+            customer_id: "customer-1".into(),
+            reference_id: "tendlc-brand-1".into(),
+            brand_relationship: BrandRelationship::BasicAccount,
+            profile,
+        },
+        BrandEvent::BrandSubmittedToTcr {
+            tcr_brand_id: "BXYZ123".into(),
+            reference_id: "tendlc-brand-1".into(),
+            tcr_status: Some(TcrBrandStatus::Active),
+            identity_status: Some(identity),
+            adopted: false,
+        },
+    ]
+}
+
+fn company(identity: IdentityStatus) -> Vec<BrandEvent> {
+    registered_with(
+        profile_of("PRIVATE_PROFIT", Some("https://acmeflowers.com")),
+        identity,
+    )
+}
+
+fn order() -> BrandAction {
+    BrandAction::OrderVetting {
+        provider: VettingProvider::Aegis,
+        vetting_class: VettingClass::Standard,
+    }
+}
+
+fn vetting(status: VettingStatus, score: Option<i64>) -> TcrVetting {
+    TcrVetting {
+        evp_id: "AEGIS".into(),
+        vetting_id: "V123".into(),
+        vetting_class: Some(VettingClass::Standard),
+        vetting_status: Some(status),
+        vetting_score: score,
+        vetted_date: None,
+        create_date: None,
+    }
+}
+
+fn refusal(events: Vec<BrandEvent>, action: BrandAction) -> String {
+    match decide(events, BrandCommand::RequestAction { action }) {
+        Err(BrandError::NotApplicable(why)) => why,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn it_should_order_a_vetting_then_record_tcr_s_answer_and_its_score() {
+    BrandTest::with(())
+        .given(company(IdentityStatus::Verified))
+        .when(BrandCommand::RequestAction { action: order() })
+        .then_expect_events(vec![BrandEvent::BrandActionRequested { action: order() }]);
+    let mut given = company(IdentityStatus::Verified);
+    given.push(BrandEvent::BrandActionRequested { action: order() });
+    let pending = VettingRecord::from_tcr(&vetting(VettingStatus::Pending, None));
+    BrandTest::with(())
+        .given(given.clone())
+        .when(BrandCommand::RecordActionAccepted {
+            answer: BrandActionAnswer::Vetting(vetting(VettingStatus::Pending, None)),
+        })
+        .then_expect_events(vec![BrandEvent::BrandVettingRecorded {
+            vetting: pending.clone(),
+            imported: false,
+        }]);
+    given.push(BrandEvent::BrandVettingRecorded {
+        vetting: pending,
+        imported: false,
+    });
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+        .unwrap()
+        .to_utc();
+    BrandTest::with(())
+        .given(given)
+        .when(BrandCommand::ObserveIdentityRecords {
+            vettings: vec![vetting(VettingStatus::Active, Some(85))],
+            appeal: None,
+            source: Source::Webhook,
+            observed_at: at,
+        })
+        .then_expect_events(vec![BrandEvent::BrandVettingStatusChanged {
+            vetting_id: "V123".into(),
+            provider: "AEGIS".into(),
+            from: Some(VettingStatus::Pending),
+            to: VettingStatus::Active,
+            score: Some(85),
+            source: Source::Webhook,
+            observed_at: at,
+        }]);
+}
+
+#[test]
+fn it_should_refuse_vettings_tcr_would_refuse() {
+    let no_website = registered_with(profile_of("PRIVATE_PROFIT", None), IdentityStatus::Verified);
+    assert!(refusal(no_website, order()).contains("website"));
+    let cv = BrandAction::OrderVetting {
+        provider: VettingProvider::CampaignVerify,
+        vetting_class: VettingClass::Political,
+    };
+    assert!(refusal(company(IdentityStatus::Verified), cv).contains("only imported"));
+    let wmc_enhanced = BrandAction::OrderVetting {
+        provider: VettingProvider::Wmc,
+        vetting_class: VettingClass::Enhanced,
+    };
+    assert!(refusal(company(IdentityStatus::Verified), wmc_enhanced).contains("does not offer"));
+    let sole = registered_with(
+        profile_of("SOLE_PROPRIETOR", None),
+        IdentityStatus::SelfDeclared,
+    );
+    assert!(refusal(sole, order()).contains("sole proprietors"));
+}
+
+#[test]
+fn it_should_allow_one_action_at_a_time() {
+    let mut given = company(IdentityStatus::Verified);
+    given.push(BrandEvent::BrandActionRequested { action: order() });
+    assert_eq!(
+        decide(
+            given,
+            BrandCommand::RequestAction {
+                action: BrandAction::Revet
+            }
+        ),
+        Err(BrandError::ActionPending("order vetting"))
+    );
+}
+
+#[test]
+fn it_should_appeal_only_an_unverified_brand() {
+    let appeal = BrandAction::Appeal {
+        categories: vec![AppealCategory::VerifyTaxId],
+        explanation: Some("EIN letter attached".into()),
+    };
+    assert!(refusal(company(IdentityStatus::Verified), appeal.clone()).contains("UNVERIFIED"));
+    let mut given = company(IdentityStatus::Unverified);
+    given.push(BrandEvent::BrandActionRequested {
+        action: appeal.clone(),
+    });
+    BrandTest::with(())
+        .given(given)
+        .when(BrandCommand::RecordActionAccepted {
+            answer: BrandActionAnswer::None,
+        })
+        .then_expect_events(vec![BrandEvent::BrandAppealFiled {
+            categories: vec![AppealCategory::VerifyTaxId],
+            explanation: Some("EIN letter attached".into()),
+        }]);
+}
+
+#[test]
+fn it_should_run_the_otp_steps_for_sole_proprietors_only() {
+    assert!(
+        refusal(company(IdentityStatus::Unverified), BrandAction::SendOtp)
+            .contains("sole proprietor")
+    );
+    let sole = registered_with(
+        profile_of("SOLE_PROPRIETOR", None),
+        IdentityStatus::SelfDeclared,
+    );
+    assert!(refusal(sole.clone(), BrandAction::VerifyOtp).contains("send the OTP first"));
+    let mut given = sole;
+    given.push(BrandEvent::BrandActionRequested {
+        action: BrandAction::SendOtp,
+    });
+    BrandTest::with(())
+        .given(given)
+        .when(BrandCommand::RecordActionAccepted {
+            answer: BrandActionAnswer::OtpSent(TcrOtpSent {
+                reference_id: "OTP1".into(),
+            }),
+        })
+        .then_expect_events(vec![BrandEvent::BrandOtpSent {
+            reference_id: "OTP1".into(),
+        }]);
+}
+
+#[test]
+fn it_should_record_a_failed_action_and_free_the_brand_for_the_next() {
+    let mut given = company(IdentityStatus::Verified);
+    given.push(BrandEvent::BrandActionRequested {
+        action: BrandAction::Delete,
+    });
+    let error = TcrError::Rejected(vec![crate::tcr::TcrApiError {
+        code: 542,
+        description: "brand has active campaigns".into(),
+        fields: vec![],
+    }]);
+    let events = decide(given.clone(), BrandCommand::RecordActionFailed { error }).unwrap();
+    assert!(
+        matches!(&events[0], BrandEvent::BrandActionFailed { action, retryable: false, .. } if action == "delete")
+    );
+    given.extend(events);
+    assert!(decide(
+        given,
+        BrandCommand::RequestAction {
+            action: BrandAction::Revet
+        }
+    )
+    .is_ok());
+}
+
+#[test]
+fn it_should_free_a_brand_whose_action_was_interrupted() {
+    let mut given = company(IdentityStatus::Verified);
+    given.push(BrandEvent::BrandActionRequested {
+        action: BrandAction::Revet,
+    });
+    BrandTest::with(())
+        .given(given)
+        .when(BrandCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+        })
+        .then_expect_events(vec![BrandEvent::BrandActionFailed {
+            action: "revet".into(),
+            reason: "interrupted".into(),
+            message: "no answer was recorded".into(),
+            tcr_errors: vec![],
+            retryable: true,
+        }]);
+}
+
+#[test]
+fn it_should_refuse_everything_once_deleted() {
+    let mut given = company(IdentityStatus::Verified);
+    given.push(BrandEvent::BrandActionRequested {
+        action: BrandAction::Delete,
+    });
+    given.push(BrandEvent::BrandDeleted {
+        source: Source::Api,
+    });
+    assert!(refusal(given, BrandAction::Revet).contains("deleted"));
+}

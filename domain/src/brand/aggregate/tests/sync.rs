@@ -1,0 +1,142 @@
+//! What TCR is observed to hold (webhook or poll): identity and TCR status changes, once.
+
+use super::*;
+
+#[test]
+fn it_should_record_an_identity_status_change_with_its_source() {
+    BrandTest::with(())
+        .given(registered(Some(IdentityStatus::Unverified)))
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::VettedVerified),
+            tcr_status: None,
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        })
+        .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+            from: Some(IdentityStatus::Unverified),
+            to: IdentityStatus::VettedVerified,
+            source: Source::Webhook,
+            observed_at: Some(observed_at()),
+        }]);
+}
+
+#[test]
+fn it_should_record_the_first_identity_status_tcr_reports() {
+    BrandTest::with(())
+        .given(registered(None))
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Verified),
+            tcr_status: None,
+            source: Source::Poll,
+            observed_at: observed_at(),
+        })
+        .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+            from: None,
+            to: IdentityStatus::Verified,
+            source: Source::Poll,
+            observed_at: Some(observed_at()),
+        }]);
+}
+
+#[test]
+fn it_should_record_only_a_sync_confirmation_when_tcr_reports_the_identity_status_we_already_have()
+{
+    BrandTest::with(())
+        .given(registered(Some(IdentityStatus::Verified)))
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Verified),
+            tcr_status: None,
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        })
+        .then_expect_events(vec![BrandEvent::BrandSyncConfirmed {
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        }]);
+}
+
+#[test]
+fn it_should_refuse_an_identity_status_for_a_brand_tcr_does_not_hold_yet() {
+    BrandTest::with(())
+        .given(vec![registration_requested()])
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Verified),
+            tcr_status: None,
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        })
+        .then_expect_error(BrandError::NotRegistered("PENDING"));
+}
+
+#[test]
+fn it_should_refuse_an_identity_status_for_an_unknown_brand() {
+    BrandTest::with(())
+        .given_no_previous_events()
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Verified),
+            tcr_status: None,
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        })
+        .then_expect_error(BrandError::NotFound);
+}
+
+fn observed_at() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+}
+
+#[test]
+fn it_should_ignore_an_observation_older_than_one_already_recorded() {
+    let mut history = registered(Some(IdentityStatus::Unverified));
+    history.push(BrandEvent::BrandIdentityStatusChanged {
+        from: Some(IdentityStatus::Unverified),
+        to: IdentityStatus::Verified,
+        source: Source::Webhook,
+        observed_at: Some(observed_at()),
+    });
+    BrandTest::with(())
+        .given(history)
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Unverified),
+            tcr_status: None,
+            source: Source::Poll,
+            observed_at: observed_at() - chrono::Duration::seconds(5),
+        })
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn it_should_ignore_an_older_observation_even_after_a_confirmation_without_change() {
+    let mut history = registered(Some(IdentityStatus::Verified));
+    history.push(BrandEvent::BrandSyncConfirmed {
+        source: Source::Webhook,
+        observed_at: observed_at(),
+    });
+    BrandTest::with(())
+        .given(history)
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Unverified),
+            tcr_status: None,
+            source: Source::Poll,
+            observed_at: observed_at() - chrono::Duration::milliseconds(1),
+        })
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn it_should_record_a_tcr_status_change_as_its_own_event() {
+    BrandTest::with(())
+        .given(registered(Some(IdentityStatus::Verified)))
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Verified),
+            tcr_status: Some(TcrBrandStatus::Deleted),
+            source: Source::Poll,
+            observed_at: observed_at(),
+        })
+        .then_expect_events(vec![BrandEvent::BrandTcrStatusChanged {
+            from: Some(TcrBrandStatus::Active),
+            to: TcrBrandStatus::Deleted,
+            source: Source::Poll,
+            observed_at: observed_at(),
+        }]);
+}

@@ -1,0 +1,109 @@
+//! Reading a JSON body into a draft, and merging a partial update into one.
+use serde_json::Value;
+
+use super::BrandDraft;
+use crate::validation::ValidationErrors;
+
+impl BrandDraft {
+    /// Reads a JSON object into a draft, naming every field that is unknown or of the wrong type.
+    pub fn from_json(value: &serde_json::Value) -> Result<BrandDraft, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let Some(object) = value.as_object() else {
+            errors.add("body", "must be a JSON object of brand fields");
+            return Err(errors);
+        };
+        let mut draft = BrandDraft::default();
+        for (key, value) in object {
+            if key == "mock" {
+                match value {
+                    Value::Bool(mock) => draft.mock = Some(*mock),
+                    Value::Null => draft.mock = None,
+                    _ => errors.add(key.as_str(), "must be a boolean"),
+                }
+                continue;
+            }
+            match draft.text_field(key) {
+                Some(slot) => match value {
+                    Value::String(text) => *slot = Some(text.clone()),
+                    Value::Null => *slot = None,
+                    _ => errors.add(key.as_str(), "must be a string"),
+                },
+                None => errors.add(key.as_str(), unknown_field_message(key)),
+            }
+        }
+        errors.into_result(draft)
+    }
+
+    /// This draft with every field the patch sets replaced by the patch's value.
+    pub fn merged_with(&self, patch: &BrandDraft) -> BrandDraft {
+        fn pick<T: Clone>(mine: &Option<T>, patch: &Option<T>) -> Option<T> {
+            patch.as_ref().or(mine.as_ref()).cloned()
+        }
+        BrandDraft {
+            entity_type: pick(&self.entity_type, &patch.entity_type),
+            display_name: pick(&self.display_name, &patch.display_name),
+            company_name: pick(&self.company_name, &patch.company_name),
+            ein: pick(&self.ein, &patch.ein),
+            ein_issuing_country: pick(&self.ein_issuing_country, &patch.ein_issuing_country),
+            first_name: pick(&self.first_name, &patch.first_name),
+            last_name: pick(&self.last_name, &patch.last_name),
+            phone: pick(&self.phone, &patch.phone),
+            mobile_phone: pick(&self.mobile_phone, &patch.mobile_phone),
+            street: pick(&self.street, &patch.street),
+            city: pick(&self.city, &patch.city),
+            state: pick(&self.state, &patch.state),
+            postal_code: pick(&self.postal_code, &patch.postal_code),
+            country: pick(&self.country, &patch.country),
+            email: pick(&self.email, &patch.email),
+            website: pick(&self.website, &patch.website),
+            vertical: pick(&self.vertical, &patch.vertical),
+            stock_symbol: pick(&self.stock_symbol, &patch.stock_symbol),
+            stock_exchange: pick(&self.stock_exchange, &patch.stock_exchange),
+            alt_business_id: pick(&self.alt_business_id, &patch.alt_business_id),
+            alt_business_id_type: pick(&self.alt_business_id_type, &patch.alt_business_id_type),
+            business_contact_email: pick(
+                &self.business_contact_email,
+                &patch.business_contact_email,
+            ),
+            mock: pick(&self.mock, &patch.mock),
+        }
+    }
+
+    /// The text field the API calls `name`, if there is one.
+    fn text_field(&mut self, name: &str) -> Option<&mut Option<String>> {
+        let slot = match name {
+            "entityType" => &mut self.entity_type,
+            "displayName" => &mut self.display_name,
+            "companyName" => &mut self.company_name,
+            "ein" => &mut self.ein,
+            "einIssuingCountry" => &mut self.ein_issuing_country,
+            "firstName" => &mut self.first_name,
+            "lastName" => &mut self.last_name,
+            "phone" => &mut self.phone,
+            "mobilePhone" => &mut self.mobile_phone,
+            "street" => &mut self.street,
+            "city" => &mut self.city,
+            "state" => &mut self.state,
+            "postalCode" => &mut self.postal_code,
+            "country" => &mut self.country,
+            "email" => &mut self.email,
+            "website" => &mut self.website,
+            "vertical" => &mut self.vertical,
+            "stockSymbol" => &mut self.stock_symbol,
+            "stockExchange" => &mut self.stock_exchange,
+            "altBusinessId" => &mut self.alt_business_id,
+            "altBusinessIdType" => &mut self.alt_business_id_type,
+            "businessContactEmail" => &mut self.business_contact_email,
+            _ => return None,
+        };
+        Some(slot)
+    }
+}
+
+fn unknown_field_message(name: &str) -> &'static str {
+    match name {
+        "brandRelationship" => "is decided by the customer's service tier and cannot be set",
+        "referenceId" => "is generated by tendlc",
+        _ => "is not a brand field",
+    }
+}

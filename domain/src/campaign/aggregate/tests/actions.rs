@@ -1,0 +1,187 @@
+//! Actions on a registered campaign (update, deactivate, resubmit, nudge, share): recorded before TCR is called, their outcome after.
+
+use super::*;
+
+#[test]
+fn it_should_record_an_action_before_tcr_and_its_outcome_after() {
+    let action = CampaignAction::Resubmit {
+        mno_ids: vec![Mno::T_MOBILE],
+    };
+    CampaignTest::with(())
+        .given(rejected_by_t_mobile())
+        .when(CampaignCommand::RequestResubmission {
+            mno_ids: vec![Mno::T_MOBILE],
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+            action: action.clone(),
+        }]);
+    let mut given = rejected_by_t_mobile();
+    given.push(CampaignEvent::CampaignActionRequested {
+        action: action.clone(),
+    });
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::RecordActionAccepted {
+            answer: ActionAnswer::None,
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignResubmitted {
+            mno_ids: vec![Mno::T_MOBILE],
+            mno_terms: BTreeMap::new(),
+        }]);
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::RequestDeactivation)
+        .then_expect_error(CampaignError::ActionPending("resubmit"));
+    CampaignTest::with(())
+        .given(given)
+        .when(CampaignCommand::RecordActionFailed {
+            error: TcrError::ServerError { status: 503 },
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionFailed {
+            action: "resubmit".into(),
+            reason: TcrError::ServerError { status: 503 }.kind().into(),
+            message: TcrError::ServerError { status: 503 }.to_string(),
+            tcr_errors: vec![],
+            retryable: true,
+        }]);
+}
+
+#[test]
+fn it_should_free_a_campaign_whose_action_was_interrupted() {
+    let mut given = registered();
+    given.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::Deactivate,
+    });
+    CampaignTest::with(())
+        .given(given)
+        .when(CampaignCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionFailed {
+            action: "deactivate".into(),
+            reason: "interrupted".into(),
+            message: "no answer was recorded".into(),
+            tcr_errors: vec![],
+            retryable: true,
+        }]);
+    CampaignTest::with(())
+        .given(registered())
+        .when(CampaignCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+        })
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn it_should_refuse_a_nudge_that_makes_no_sense() {
+    CampaignTest::with(())
+        .given(registered())
+        .when(CampaignCommand::RequestNudge {
+            intent: NudgeIntent::AppealRejection,
+            description: "please look again".into(),
+        })
+        .then_expect_error(CampaignError::NotApplicable(
+            "a APPEAL_REJECTION nudge needs a carrier in REJECTED; none is".into(),
+        ));
+    CampaignTest::with(())
+        .given(rejected_by_t_mobile())
+        .when(CampaignCommand::RequestNudge {
+            intent: NudgeIntent::AppealRejection,
+            description: "samples fixed".into(),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::Nudge {
+                intent: NudgeIntent::AppealRejection,
+                description: "samples fixed".into(),
+            },
+        }]);
+}
+
+#[test]
+fn it_should_refuse_everything_but_deactivation_once_expired() {
+    let mut given = registered();
+    given.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::Deactivate,
+    });
+    given.push(CampaignEvent::CampaignDeactivated {
+        source: Source::Api,
+    });
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::RequestResubmission {
+            mno_ids: vec![Mno::ATT],
+        })
+        .then_expect_error(CampaignError::Expired);
+    CampaignTest::with(())
+        .given(given)
+        .when(CampaignCommand::RequestDeactivation)
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn it_should_share_once_until_the_partner_declines() {
+    let mut given = registered();
+    given.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::Share {
+            upstream_cnp_id: "CNP0001".into(),
+        },
+    });
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::RecordActionAccepted {
+            answer: ActionAnswer::Shared(TcrSharing {
+                upstream_cnp_id: Some("CNP0001".into()),
+                sharing_status: SharingStatus::Pending,
+                explanation: None,
+            }),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignSharingChanged {
+            upstream_cnp_id: Some("CNP0001".into()),
+            from: None,
+            to: SharingStatus::Pending,
+            explanation: None,
+            source: Source::Api,
+        }]);
+    given.push(CampaignEvent::CampaignSharingChanged {
+        upstream_cnp_id: Some("CNP0001".into()),
+        from: None,
+        to: SharingStatus::Pending,
+        explanation: None,
+        source: Source::Api,
+    });
+    let mut campaign = Campaign::default();
+    for event in given.clone() {
+        campaign.apply(event);
+    }
+    assert!(matches!(
+        campaign.decide(CampaignCommand::RequestSharing {
+            upstream_cnp_id: "CNP0002".into()
+        }),
+        Err(CampaignError::NotApplicable(_))
+    ));
+    given.push(CampaignEvent::CampaignSharingChanged {
+        upstream_cnp_id: Some("CNP0001".into()),
+        from: Some(SharingStatus::Pending),
+        to: SharingStatus::Declined,
+        explanation: Some("call to action unclear".into()),
+        source: Source::Webhook,
+    });
+    CampaignTest::with(())
+        .given(given)
+        .when(CampaignCommand::RequestSharing {
+            upstream_cnp_id: "CNP0002".into(),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::Share {
+                upstream_cnp_id: "CNP0002".into(),
+            },
+        }]);
+}
+
+#[test]
+fn it_should_record_nothing_for_an_update_that_changes_nothing() {
+    CampaignTest::with(())
+        .given(registered())
+        .when(CampaignCommand::RequestUpdate { profile: profile() })
+        .then_expect_events(vec![]);
+}
