@@ -32,7 +32,81 @@ macro_rules! tcr_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl TcrValue for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+
+            fn parse(text: &str) -> Option<Self> {
+                $name::parse(text)
+            }
+        }
     };
+}
+
+/// A value spelled as TCR spells it.
+pub trait TcrValue: Copy + PartialEq {
+    fn as_str(self) -> &'static str;
+    fn parse(text: &str) -> Option<Self>;
+}
+
+/// A value as TCR (or a stored row) gave it: one we know, or one TCR added later, kept exactly
+/// as it came rather than refused. Reads and writes as TCR's string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reported<T> {
+    Known(T),
+    Other(String),
+}
+
+impl<T: TcrValue> Reported<T> {
+    pub fn parse(text: &str) -> Self {
+        T::parse(text).map_or_else(|| Reported::Other(text.to_string()), Reported::Known)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Reported::Known(value) => value.as_str(),
+            Reported::Other(text) => text,
+        }
+    }
+
+    /// The value, when it is one this build knows.
+    pub fn known(&self) -> Option<T> {
+        match self {
+            Reported::Known(value) => Some(*value),
+            Reported::Other(_) => None,
+        }
+    }
+
+    pub fn is(&self, value: T) -> bool {
+        self.known() == Some(value)
+    }
+}
+
+impl<T: TcrValue> From<T> for Reported<T> {
+    fn from(value: T) -> Self {
+        Reported::Known(value)
+    }
+}
+
+impl<T: TcrValue> std::fmt::Display for Reported<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<T: TcrValue> Serialize for Reported<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de, T: TcrValue> Deserialize<'de> for Reported<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Reported::parse(&text))
+    }
 }
 
 tcr_enum!(
@@ -351,5 +425,29 @@ mod tests {
         assert!(Email::parse(&long_local_part).is_ok(), "{long_local_part}");
         assert_eq!(too_long.len(), 255);
         assert!(Email::parse(&too_long).is_err());
+    }
+}
+
+#[cfg(test)]
+mod reported_tests {
+    use super::*;
+
+    #[test]
+    fn it_should_keep_a_value_tcr_added_later_exactly_as_it_came() {
+        let added: Reported<IdentityStatus> =
+            serde_json::from_str("\"PROVISIONALLY_VERIFIED\"").unwrap();
+        assert_eq!(added, Reported::Other("PROVISIONALLY_VERIFIED".into()));
+        assert_eq!(added.known(), None);
+        assert_eq!(
+            serde_json::to_string(&added).unwrap(),
+            "\"PROVISIONALLY_VERIFIED\""
+        );
+    }
+
+    #[test]
+    fn it_should_read_a_known_value_as_itself() {
+        let known: Reported<IdentityStatus> = serde_json::from_str("\"VERIFIED\"").unwrap();
+        assert!(known.is(IdentityStatus::Verified));
+        assert_eq!(known.to_string(), "VERIFIED");
     }
 }
