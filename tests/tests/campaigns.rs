@@ -190,11 +190,14 @@ async fn a_campaign_goes_through_every_carrier_outcome() {
         &app,
         customer,
         &id,
-        "T-Mobile to reject and AT&T to suspend",
+        "T-Mobile to reject and AT&T to suspend, each with its reason",
         |c| {
+            // A poll may record a status a moment before the webhook that explains it.
             carrier(c, T_MOBILE)["status"] == "REJECTED"
                 && carrier(c, AT_T)["status"] == "SUSPENDED"
                 && carrier(c, VERIZON)["status"] == "REGISTERED"
+                && !carrier(c, T_MOBILE)["reason"].is_null()
+                && !carrier(c, AT_T)["reason"].is_null()
         },
     )
     .await;
