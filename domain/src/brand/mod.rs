@@ -11,4 +11,4 @@ pub use campaigns_allowed::NotReadyForCampaigns;
 pub use commands::BrandCommand;
 pub use events::BrandEvent;
 pub use identity::{BrandAction, BrandActionAnswer, VettingRecord};
-pub use profile::{BrandDraft, BrandProfile};
+pub use profile::{BrandBody, BrandDraft, BrandProfile};

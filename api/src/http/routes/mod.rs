@@ -166,4 +166,4 @@ pub async fn no_route() -> ApiError {
     ApiError::not_found("route")
 }
 
-pub use super::extract::{json_body, location, path_id, query, Paging, RequestId};
+pub use super::extract::{json_body, location, path_id, query, Body, Paging, RequestId};
