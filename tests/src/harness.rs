@@ -9,9 +9,9 @@ use rand::distributions::{Alphanumeric, DistString};
 use reqwest::{Method, RequestBuilder, Response};
 use secrecy::SecretString;
 use serde_json::Value;
-use tendlc_adapters::tcr_sim::{self, SimConfig, SimFaults, SimHandle};
 use tendlc_api::auth::{Claims, Role, TokenKeys};
 use tendlc_api::config::Config;
+use tendlc_tcr_sim::{self as tcr_sim, SimConfig, SimFaults, SimHandle};
 use tokio::sync::watch;
 use uuid::Uuid;
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tendlc_adapters::tcr_sim::{SimHandleError, MOCK_PIN};
+use tendlc_tcr_sim::{SimHandleError, MOCK_PIN};
 
 const REVIEW: Duration = Duration::from_millis(300);
 

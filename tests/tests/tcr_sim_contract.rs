@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tendlc_adapters::tcr_sim::MOCK_PIN;
+use tendlc_tcr_sim::MOCK_PIN;
 
 const ENTITY_TYPES: [&str; 5] = [
     "PRIVATE_PROFIT",

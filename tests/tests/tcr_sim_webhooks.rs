@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tendlc_adapters::tcr_sim::{
+use tendlc_adapters::webhook_signature::Verdict;
+use tendlc_tcr_sim::{
     ApiFailure, Corruption, DeliveryRecord, SimConfig, SimFaults, SimHandleError, FAULT_HEADER,
 };
-use tendlc_adapters::webhook_signature::Verdict;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tendlc_adapters::tcr_sim::{self, SimConfig, SimHandle};
+use tendlc_tcr_sim::{self as tcr_sim, SimConfig, SimHandle};
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
