@@ -11,7 +11,8 @@ use secrecy::SecretString;
 use serde_json::Value;
 use tendlc_api::auth::{Claims, Role, TokenKeys};
 use tendlc_api::config::Config;
-use tendlc_tcr_sim::{self as tcr_sim, SimConfig, SimFaults, SimHandle};
+use tendlc_tcr_sim::testing::SimServer;
+use tendlc_tcr_sim::{SimConfig, SimFaults, SimHandle};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -29,8 +30,9 @@ pub struct Sim {
     pub base_url: String,
     pub api_key: String,
     pub api_secret: String,
-    stop: watch::Sender<bool>,
     http: reqwest::Client,
+    /// Serves until the `Sim` is dropped.
+    server: SimServer,
 }
 
 impl Sim {
@@ -45,34 +47,22 @@ impl Sim {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut SimConfig)) -> Sim {
-        let mut config = SimConfig {
-            api_key: random_secret(24),
-            api_secret: random_secret(40),
-            scoring_delay: Duration::from_secs(60),
-            ..SimConfig::default()
-        };
-        // Tests fire many calls in a burst; TCR's real limits are exercised by the simulator's own tests.
-        config.read_rate_per_sec = 10_000;
-        config.write_rate_per_10s = 10_000;
-        adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind simulator");
-        let address = listener.local_addr().expect("simulator address");
-        let (stop, mut stopped) = watch::channel(false);
-        let (api_key, api_secret) = (config.api_key.clone(), config.api_secret.clone());
-        let (handle, server) = tcr_sim::serve_with_handle(listener, config, async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        });
-        tokio::spawn(server);
+        let server = SimServer::start(|config| {
+            config.scoring_delay = Duration::from_secs(60);
+            // Tests fire many calls in a burst; TCR's real limits are exercised by the simulator's own tests.
+            config.read_rate_per_sec = 10_000;
+            config.write_rate_per_10s = 10_000;
+            adjust(config);
+        })
+        .await;
         Sim {
-            handle,
-            address,
-            base_url: format!("http://{address}/v2"),
-            api_key,
-            api_secret,
-            stop,
+            handle: server.handle.clone(),
+            address: server.address,
+            base_url: server.base_url.clone(),
+            api_key: server.api_key.clone(),
+            api_secret: server.api_secret.clone(),
             http: reqwest::Client::new(),
+            server,
         }
     }
 
@@ -96,13 +86,7 @@ impl Sim {
     }
 
     pub fn stop(&self) {
-        let _ = self.stop.send(true);
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        self.stop();
+        self.server.stop();
     }
 }
 

@@ -321,6 +321,8 @@
 //! - [`serve_with_handle`]`(listener, config, shutdown) -> (SimHandle, server)`: `server` is a
 //!   future to spawn or await; it ends after `shutdown` completes and in-flight calls finish
 //!   (an injected timeout gives up at shutdown).
+//! - `testing::SimServer::start(adjust)` (feature `testing`): on a random local port with random
+//!   credentials, for tests; it stops when dropped.
 //!
 //! [`SimHandle`] (cheap to clone) offers `set_faults`, `faults`, `deliveries` (every
 //! [`DeliveryRecord`]: endpoint, event, body and signature sent, attempt, status or error,
@@ -369,6 +371,9 @@ mod state;
 mod validate;
 mod vetting;
 mod webhooks;
+
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tendlc_tcr_sim::{self as tcr_sim, SimConfig, SimHandle};
+use tendlc_tcr_sim::testing::SimServer;
+use tendlc_tcr_sim::{SimConfig, SimHandle};
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ pub struct TestSim {
     pub http: reqwest::Client,
     /// Reaches into the running simulator: faults, webhook deliveries, brands.
     pub handle: SimHandle,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _server: SimServer,
 }
 
 /// One HTTP answer, read completely.
@@ -65,42 +66,21 @@ impl Answer {
 
 /// Starts a simulator: 300 ms scoring and no rate limits unless `tune` says otherwise.
 pub async fn spawn_sim(tune: impl FnOnce(&mut SimConfig)) -> TestSim {
-    let mut config = SimConfig {
-        api_key: format!("key-{}", Uuid::new_v4()),
-        api_secret: format!("secret-{}", Uuid::new_v4()),
-        scoring_delay: Duration::from_millis(300),
-        read_rate_per_sec: 0,
-        write_rate_per_10s: 0,
-        ..SimConfig::default()
-    };
-    tune(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding 127.0.0.1:0 for the simulator failed");
-    let addr = listener.local_addr().expect("the listener has no address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (key, secret, csp_id) = (
-        config.api_key.clone(),
-        config.api_secret.clone(),
-        config.csp_id.clone(),
-    );
-    let shutdown = async {
-        let _ = stopped.await;
-    };
-    let (handle, server) = tcr_sim::serve_with_handle(listener, config, shutdown);
-    tokio::spawn(async move {
-        if let Err(e) = server.await {
-            panic!("the simulator stopped with an error: {e}");
-        }
-    });
+    let server = SimServer::start(|config| {
+        config.scoring_delay = Duration::from_millis(300);
+        config.read_rate_per_sec = 0;
+        config.write_rate_per_10s = 0;
+        tune(config);
+    })
+    .await;
     TestSim {
-        base: format!("http://{addr}/v2"),
-        key,
-        secret,
-        csp_id,
+        base: server.base_url.clone(),
+        key: server.api_key.clone(),
+        secret: server.api_secret.clone(),
+        csp_id: server.csp_id.clone(),
         http: reqwest::Client::new(),
-        handle,
-        _stop: stop,
+        handle: server.handle.clone(),
+        _server: server,
     }
 }
 
