@@ -11,8 +11,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use tendlc_api::auth::{Claims, Role, TokenKeys};
 use tendlc_api::config::Config;
-use tendlc_tcr_sim::testing::SimServer;
-use tendlc_tcr_sim::{SimConfig, SimFaults, SimHandle};
+use tendlc_tcr_sim::{SimConfig, SimFaults};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -22,73 +21,9 @@ fn random_secret(len: usize) -> String {
     Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
-/// The TCR simulator on a random port, in this process.
-pub struct Sim {
-    /// Inspect and steer the simulator (faults, deliveries, out-of-band changes).
-    pub handle: SimHandle,
-    pub address: SocketAddr,
-    pub base_url: String,
-    pub api_key: String,
-    pub api_secret: String,
-    http: reqwest::Client,
-    /// Serves until the `Sim` is dropped.
-    server: SimServer,
-}
-
-impl Sim {
-    pub async fn start(scoring_delay: Duration, faults: SimFaults) -> Sim {
-        Self::start_with(|config| {
-            config.scoring_delay = scoring_delay;
-            config.faults = faults;
-            // Deliveries that fail are retried quickly in tests.
-            config.webhook_retry_backoff = Duration::from_millis(200);
-        })
-        .await
-    }
-
-    pub async fn start_with(adjust: impl FnOnce(&mut SimConfig)) -> Sim {
-        let server = SimServer::start(|config| {
-            config.scoring_delay = Duration::from_secs(60);
-            // Tests fire many calls in a burst; TCR's real limits are exercised by the simulator's own tests.
-            config.read_rate_per_sec = 10_000;
-            config.write_rate_per_10s = 10_000;
-            adjust(config);
-        })
-        .await;
-        Sim {
-            handle: server.handle.clone(),
-            address: server.address,
-            base_url: server.base_url.clone(),
-            api_key: server.api_key.clone(),
-            api_secret: server.api_secret.clone(),
-            http: reqwest::Client::new(),
-            server,
-        }
-    }
-
-    /// Every ACTIVE brand the simulator holds (TCR's own view, via its API).
-    pub async fn brands(&self) -> Vec<Value> {
-        let response = self
-            .http
-            .get(format!("{}/brand", self.base_url))
-            .query(&[("recordsPerPage", "500")])
-            .basic_auth(&self.api_key, Some(&self.api_secret))
-            .send()
-            .await
-            .expect("simulator brand search");
-        assert!(
-            response.status().is_success(),
-            "simulator brand search failed: {}",
-            response.status()
-        );
-        let body: Value = response.json().await.expect("simulator brand search body");
-        body["records"].as_array().cloned().unwrap_or_default()
-    }
-
-    pub fn stop(&self) {
-        self.server.stop();
-    }
-}
+/// The TCR simulator on a random port, in this process: `handle` steers it, `base_url`,
+/// `api_key` and `api_secret` reach it, `brands()` lists what it holds; it stops when dropped.
+pub use tendlc_tcr_sim::testing::SimServer as Sim;
 
 /// Options for one test app.
 pub struct AppOptions {
@@ -181,7 +116,7 @@ impl TestApp {
                 options.sim_faults.clone(),
                 options.sim.clone(),
             );
-            Sim::start_with(move |config| {
+            Sim::start(move |config| {
                 config.scoring_delay = scoring_delay;
                 config.faults = faults;
                 config.webhook_retry_backoff = Duration::from_millis(200);

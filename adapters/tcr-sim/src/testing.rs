@@ -1,9 +1,11 @@
 //! The simulator inside a test: on `127.0.0.1` and a port the system picks, with fresh random
-//! credentials, serving in the background until stopped or dropped. Built with the `testing`
-//! feature; the simulator's own tests and tendlc's black-box harness both start it this way.
+//! credentials and no rate limits, serving in the background until stopped or dropped. Built with
+//! the `testing` feature; the simulator's own tests and tendlc's black-box harness both start it
+//! this way.
 use std::net::SocketAddr;
 
 use rand::distributions::{Alphanumeric, DistString};
+use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::{serve_with_handle, SimConfig, SimHandle};
@@ -21,15 +23,19 @@ pub struct SimServer {
     pub api_secret: String,
     pub csp_id: String,
     stop: watch::Sender<bool>,
+    http: reqwest::Client,
 }
 
 impl SimServer {
-    /// Starts a simulator configured as [`SimConfig::default`] with random credentials, then as
-    /// `adjust` says.
+    /// Starts a simulator configured as [`SimConfig::default`] with random credentials and no
+    /// rate limits (tests fire calls in bursts; a test of the limits sets them), then as `adjust`
+    /// says.
     pub async fn start(adjust: impl FnOnce(&mut SimConfig)) -> SimServer {
         let mut config = SimConfig {
             api_key: random_secret(24),
             api_secret: random_secret(40),
+            read_rate_per_sec: 0,
+            write_rate_per_10s: 0,
             ..SimConfig::default()
         };
         adjust(&mut config);
@@ -61,7 +67,27 @@ impl SimServer {
             api_secret,
             csp_id,
             stop,
+            http: reqwest::Client::new(),
         }
+    }
+
+    /// Every ACTIVE brand the simulator holds, as `GET /brand` lists them (TCR's own view).
+    pub async fn brands(&self) -> Vec<Value> {
+        let response = self
+            .http
+            .get(format!("{}/brand", self.base_url))
+            .query(&[("recordsPerPage", "500")])
+            .basic_auth(&self.api_key, Some(&self.api_secret))
+            .send()
+            .await
+            .expect("simulator brand search");
+        assert!(
+            response.status().is_success(),
+            "simulator brand search failed: {}",
+            response.status()
+        );
+        let body: Value = response.json().await.expect("simulator brand search body");
+        body["records"].as_array().cloned().unwrap_or_default()
     }
 
     /// Stops serving; calls in flight are finished.

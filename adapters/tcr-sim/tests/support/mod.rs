@@ -69,8 +69,6 @@ impl Answer {
 pub async fn spawn_sim(tune: impl FnOnce(&mut SimConfig)) -> TestSim {
     let server = SimServer::start(|config| {
         config.scoring_delay = Duration::from_millis(300);
-        config.read_rate_per_sec = 0;
-        config.write_rate_per_10s = 0;
         tune(config);
     })
     .await;
