@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::validation::ValidationErrors;
+use crate::values::TcrValue;
 
 /// One field of a body as it was sent.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,10 +78,29 @@ impl Field<String> {
             .map(|text| text.trim().to_string())
             .filter(|text| !text.is_empty())
     }
+
+    /// One of TCR's values (any case, spaces trimmed), required: anything else is named with
+    /// the choices.
+    pub fn choice<T: TcrValue>(self, name: &str, errors: &mut ValidationErrors) -> Option<T> {
+        let value = match self {
+            Field::Given(text) => T::parse(&text.trim().to_ascii_uppercase()),
+            _ => None,
+        };
+        if value.is_none() {
+            errors.add(name, format!("is required, one of {}", T::choices()));
+        }
+        value
+    }
 }
 
 /// The fields of a body that its type does not know (`#[serde(flatten)]`).
 pub type Unknown = BTreeMap<String, Value>;
+
+/// The message for a field a body with only the `known` fields does not have.
+pub fn expected(known: &[&str]) -> impl Fn(&str) -> String {
+    let known = known.join(", ");
+    move |_| format!("is not a field here (expected {known})")
+}
 
 /// Names every unknown field, with `message` saying what is known instead.
 pub fn refuse_unknown(

@@ -114,7 +114,7 @@ pub fn query<T>(
 
 /// JSON bodies are read as values first, so every problem can be named by field. A NUL
 /// character (`\u0000`) anywhere is refused by field: Postgres cannot store it in JSON or text.
-pub fn json_body(
+fn json_body(
     result: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<serde_json::Value, ApiError> {
     let value = result.map(|axum::Json(v)| v).map_err(|e| {

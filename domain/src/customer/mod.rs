@@ -5,7 +5,9 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-pub use details::{customer_id_for_ban, Ban, CustomerChanges, CustomerDetails, CustomerInput};
+pub use details::{
+    customer_id_for_ban, Ban, CustomerBody, CustomerChanges, CustomerDetails, CustomerInput,
+};
 
 use crate::values::{Email, ServiceTier};
 

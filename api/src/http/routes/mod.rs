@@ -15,7 +15,6 @@ use crate::http::state::AppState;
 
 pub mod brand_identity;
 pub mod brands;
-mod campaign_schema;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
@@ -166,4 +165,4 @@ pub async fn no_route() -> ApiError {
     ApiError::not_found("route")
 }
 
-pub use super::extract::{json_body, location, path_id, query, Body, Paging, RequestId};
+pub use super::extract::{location, path_id, query, Body, Paging, RequestId};
