@@ -98,6 +98,9 @@ impl TcrHttpClient {
         map_reply(reply, |_| ())
     }
 
+    /// Every call to TCR goes through here, so each shows in a request's trace as one `tcr`
+    /// span with its method, endpoint, status and latency (never credentials or bodies).
+    #[tracing::instrument(name = "tcr", skip(self, query, body), fields(status, latency_ms))]
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -147,6 +150,9 @@ impl TcrHttpClient {
             http_status,
             latency_ms: started.elapsed().as_millis() as u64,
         };
+        let span = tracing::Span::current();
+        span.record("status", call.http_status);
+        span.record("latency_ms", call.latency_ms);
         match &result {
             Ok(_) => {
                 tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, "TCR call")
