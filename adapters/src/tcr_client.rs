@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use tendlc_domain::values::VettingStatus;
 
+use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
@@ -261,14 +262,14 @@ impl TcrPort for TcrHttpClient {
             .await
     }
 
-    async fn get_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand> {
+    async fn get_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<TcrBrand> {
         self.call(Method::GET, &format!("/brand/{tcr_brand_id}"), &[], None)
             .await
     }
 
     async fn update_brand(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         brand: &TcrBrandRequest,
     ) -> TcrReply<TcrBrand> {
         self.call(
@@ -354,12 +355,12 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()> {
+    async fn delete_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<()> {
         self.call_for_status(Method::DELETE, &format!("/brand/{tcr_brand_id}"), None)
             .await
     }
 
-    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<Option<TcrBrand>> {
+    async fn revet_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Option<TcrBrand>> {
         let reply: TcrReply<serde_json::Value> = self
             .call(
                 Method::PUT,
@@ -371,7 +372,7 @@ impl TcrPort for TcrHttpClient {
         map_reply(reply, |value| serde_json::from_value(value).ok())
     }
 
-    async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback> {
+    async fn brand_feedback(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<TcrFeedback> {
         self.call(
             Method::GET,
             &format!("/brand/feedback/{tcr_brand_id}"),
@@ -383,7 +384,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn order_vetting(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         order: &TcrVettingOrder,
     ) -> TcrReply<TcrVetting> {
         self.call(
@@ -397,7 +398,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn import_vetting(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         import: &TcrVettingImport,
     ) -> TcrReply<TcrVetting> {
         self.call(
@@ -409,7 +410,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>> {
+    async fn vettings(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVetting>> {
         // TCR requires the statuses wanted: all of them.
         let statuses: Vec<(&str, &str)> = VettingStatus::ALL
             .iter()
@@ -424,7 +425,11 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn appeal_brand(&self, tcr_brand_id: &str, appeal: &TcrAppealRequest) -> TcrReply<()> {
+    async fn appeal_brand(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        appeal: &TcrAppealRequest,
+    ) -> TcrReply<()> {
         self.call_for_status(
             Method::POST,
             &format!("/brand/{tcr_brand_id}/appeal"),
@@ -433,7 +438,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>> {
+    async fn brand_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrAppeal>> {
         self.call(
             Method::GET,
             &format!("/brand/{tcr_brand_id}/appeal"),
@@ -445,7 +450,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn send_otp(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         pin_sms: &str,
         success_sms: Option<&str>,
     ) -> TcrReply<TcrOtpSent> {
@@ -459,7 +464,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn verify_otp(&self, tcr_brand_id: &str, otp_pin: &str) -> TcrReply<()> {
+    async fn verify_otp(&self, tcr_brand_id: &TcrBrandId, otp_pin: &str) -> TcrReply<()> {
         let body = serde_json::json!({"otpPin": otp_pin});
         self.call_for_status(
             Method::PUT,
@@ -479,7 +484,11 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn qualify(&self, tcr_brand_id: &str, usecase: &str) -> TcrReply<UsecaseQualification> {
+    async fn qualify(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        usecase: &str,
+    ) -> TcrReply<UsecaseQualification> {
         self.call(
             Method::GET,
             &format!("/campaignBuilder/brand/{tcr_brand_id}/usecase/{usecase}"),
@@ -497,7 +506,7 @@ impl TcrPort for TcrHttpClient {
             .await
     }
 
-    async fn get_campaign(&self, tcr_campaign_id: &str) -> TcrReply<TcrCampaign> {
+    async fn get_campaign(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<TcrCampaign> {
         self.call(
             Method::GET,
             &format!("/campaign/{tcr_campaign_id}"),
@@ -531,7 +540,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn update_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         update: &TcrCampaignUpdate,
     ) -> TcrReply<TcrCampaign> {
         self.call(
@@ -543,7 +552,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn deactivate_campaign(&self, tcr_campaign_id: &str) -> TcrReply<()> {
+    async fn deactivate_campaign(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<()> {
         self.call_for_status(
             Method::DELETE,
             &format!("/campaign/{tcr_campaign_id}"),
@@ -552,7 +561,10 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn operation_status(&self, tcr_campaign_id: &str) -> TcrReply<OperationStatuses> {
+    async fn operation_status(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<OperationStatuses> {
         self.call(
             Method::GET,
             &format!("/campaign/{tcr_campaign_id}/operationStatus"),
@@ -564,7 +576,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn campaign_mno_metadata(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
     ) -> TcrReply<BTreeMap<String, MnoTerms>> {
         let reply: TcrReply<serde_json::Value> = self
             .call(
@@ -588,7 +600,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn resubmit_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         mno_ids: &[u32],
     ) -> TcrReply<TcrCampaignSubmission> {
         let body = serde_json::json!({ "mnoIds": mno_ids });
@@ -601,7 +613,11 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn nudge_campaign(&self, tcr_campaign_id: &str, nudge: &TcrNudge) -> TcrReply<()> {
+    async fn nudge_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        nudge: &TcrNudge,
+    ) -> TcrReply<()> {
         self.call_for_status(
             Method::POST,
             &format!("/campaign/{tcr_campaign_id}/nudge"),
@@ -612,7 +628,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn share_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         upstream_cnp_id: &str,
     ) -> TcrReply<TcrSharing> {
         self.call(
@@ -624,7 +640,10 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn campaign_sharing(&self, tcr_campaign_id: &str) -> TcrReply<Option<TcrSharing>> {
+    async fn campaign_sharing(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<Option<TcrSharing>> {
         let reply: TcrReply<SharingView> = self
             .call(
                 Method::GET,
@@ -660,7 +679,7 @@ mod tests {
             r#"{"brandId":"B123ABC","status":"ACTIVE","identityStatus":"VERIFIED","extra":1}"#,
         )
         .unwrap();
-        assert_eq!(brand.brand_id, "B123ABC");
+        assert_eq!(brand.brand_id.as_str(), "B123ABC");
     }
 
     #[test]
@@ -724,7 +743,7 @@ mod tests {
             write_rate_per_10s: 0,
         })
         .unwrap();
-        let reply = client.get_brand("B123ABC").await;
+        let reply = client.get_brand(&TcrBrandId::from_tcr("B123ABC")).await;
         assert_eq!(reply.result.unwrap_err(), TcrError::Timeout);
         assert_eq!(reply.call.http_status, None);
         assert_eq!(reply.call.endpoint, "/brand/B123ABC");

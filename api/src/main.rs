@@ -226,7 +226,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(ban) => {
                     let ban = tendlc_domain::customer::Ban::parse(&ban)
                         .map_err(|e| anyhow::anyhow!("--ban {e}"))?;
-                    Some(tendlc_domain::customer::customer_id_for_ban(&ban))
+                    Some(tendlc_domain::customer::customer_id_for_ban(&ban).as_uuid())
                 }
                 None => customer,
             };

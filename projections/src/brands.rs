@@ -123,8 +123,7 @@ impl Projection for BrandsProjection {
                 profile,
                 ..
             } => {
-                let customer = Uuid::parse_str(&customer_id)
-                    .map_err(|e| ProjectionError::undecodable(event, e))?;
+                let customer = customer_id.as_uuid();
                 let [entity_type, display_name, company_name, ein, country, state, email, website] =
                     profile_columns(&profile);
                 sqlx::query(
@@ -168,7 +167,7 @@ impl Projection for BrandsProjection {
                       WHERE brand_id = $1 AND last_sequence < $7",
                 )
                 .bind(id)
-                .bind(tcr_brand_id)
+                .bind(tcr_brand_id.as_str())
                 .bind(tcr_status.map(|s| s.as_str()))
                 .bind(identity_status.map(|s| s.as_str()))
                 .bind(at)

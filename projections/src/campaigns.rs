@@ -131,8 +131,8 @@ impl Projection for CampaignsProjection {
                 "a campaign event before its registration request",
             ));
         };
-        let customer = parse_uuid(event, state.customer_id.as_deref())?;
-        let brand = parse_uuid(event, state.brand_id.as_deref())?;
+        let customer = parse_uuid(event, state.customer_id.map(Into::into))?;
+        let brand = parse_uuid(event, state.brand_id.map(Into::into))?;
         let (sync_source, synced_at) = sync.unzip();
         let sharing = state.sharing.clone();
         sqlx::query(
@@ -159,9 +159,9 @@ impl Projection for CampaignsProjection {
         .bind(id)
         .bind(customer)
         .bind(brand)
-        .bind(state.tcr_brand_id.clone().unwrap_or_default())
+        .bind(state.tcr_brand_id.as_ref().map(|t| t.as_str()).unwrap_or_default())
         .bind(state.reference_id.clone().unwrap_or_default())
-        .bind(&state.tcr_campaign_id)
+        .bind(state.tcr_campaign_id.as_ref().map(|t| t.as_str()))
         .bind(state.status.map(|s| s.as_str()).unwrap_or("PENDING"))
         .bind(state.tcr_status.map(|s| s.as_str()))
         .bind(&profile.usecase)
@@ -225,8 +225,8 @@ impl Projection for CampaignsProjection {
     }
 }
 
-fn parse_uuid(event: &StoredEvent, text: Option<&str>) -> Result<Uuid, ProjectionError> {
-    Uuid::parse_str(text.unwrap_or_default()).map_err(|e| ProjectionError::undecodable(event, e))
+fn parse_uuid(event: &StoredEvent, id: Option<Uuid>) -> Result<Uuid, ProjectionError> {
+    id.ok_or_else(|| ProjectionError::undecodable(event, "an id is missing"))
 }
 
 /// A campaign as the read side holds it.

@@ -2,10 +2,10 @@
 //! carriers, nudge them, share it with an upstream partner: each recorded, sent to TCR, its
 //! outcome recorded, and TCR's state read back.
 use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignBody, CampaignCommand, Mno};
+use tendlc_domain::ids::{CampaignId, TcrCampaignId};
 use tendlc_domain::tcr::{TcrCampaignUpdate, TcrNudge, TcrPort, TcrReply};
 use tendlc_domain::values::{NudgeIntent, OperationStatus};
 use tendlc_projections::campaigns::CampaignRow;
-use uuid::Uuid;
 
 use super::campaigns::Campaigns;
 use super::context::CommandContext;
@@ -44,7 +44,11 @@ enum Send {
 }
 
 impl Send {
-    async fn to(self, tcr: &dyn TcrPort, tcr_campaign_id: &str) -> TcrReply<ActionAnswer> {
+    async fn to(
+        self,
+        tcr: &dyn TcrPort,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<ActionAnswer> {
         fn answered<T>(
             reply: TcrReply<T>,
             f: impl FnOnce(T) -> ActionAnswer,
@@ -160,7 +164,7 @@ impl Campaigns {
     pub async fn request(
         &self,
         context: &CommandContext,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         campaign: &Campaign,
         request: CampaignRequest,
     ) -> Result<Option<Outcome<CampaignRow>>, AppError> {

@@ -181,7 +181,7 @@ pub fn location(path: &str) -> axum::http::HeaderMap {
     headers
 }
 
-/// Parses a path id as a UUID; anything else is simply not found.
-pub fn path_id(text: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::parse_str(text).map_err(|_| ApiError::not_found(what))
+/// Parses a path id (a UUID) as the id type `T`; anything else is simply not found.
+pub fn path_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found(what))
 }

@@ -2,6 +2,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::ids::CustomerId;
 use crate::input::{refuse_unknown, BodyOf, Field, Unknown};
 use crate::validation::ValidationErrors;
 use crate::values::{Email, ServiceTier};
@@ -11,8 +12,8 @@ use crate::values::{Email, ServiceTier};
 const CUSTOMER_NAMESPACE: Uuid = Uuid::from_u128(0x6d1f_0c3e_8a4b_4f2a_9c1d_2b7e_5a60_c0de);
 
 /// The customer id that belongs to a billing account number.
-pub fn customer_id_for_ban(ban: &Ban) -> Uuid {
-    Uuid::new_v5(&CUSTOMER_NAMESPACE, ban.as_str().as_bytes())
+pub fn customer_id_for_ban(ban: &Ban) -> CustomerId {
+    Uuid::new_v5(&CUSTOMER_NAMESPACE, ban.as_str().as_bytes()).into()
 }
 
 /// Billing account number: 1–32 letters, digits or hyphens.

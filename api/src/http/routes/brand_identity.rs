@@ -5,6 +5,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Json;
+use tendlc_domain::ids::TcrBrandId;
 use tendlc_domain::tcr::{TcrFeedback, TcrOtpStatus};
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
 
@@ -103,7 +104,7 @@ fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
 async fn own_brand(state: &AppState, caller: &Caller, id: &str) -> Result<BrandRow, ApiError> {
     let customer_id = caller.acting_customer()?;
     let id = path_id(id, "brand")?;
-    brand_rows::get(&state.pool, id, Some(customer_id))
+    brand_rows::get(&state.pool, id, Some(customer_id.into()))
         .await?
         .ok_or_else(|| ApiError::not_found("brand"))
 }
@@ -117,12 +118,12 @@ async fn run(
     brand: &BrandRow,
     request: BrandRequest,
 ) -> Result<Response, ApiError> {
-    let context = caller.context(brand.customer_id, request_id);
+    let context = caller.context(brand.customer_id.into(), request_id);
     let what = request.action_name();
     match state
         .app
         .brands
-        .request(&context, brand.brand_id, request)
+        .request(&context, brand.brand_id.into(), request)
         .await?
     {
         Outcome::Done(row) => Ok((StatusCode::OK, Json(BrandView::from(*row))).into_response()),
@@ -205,7 +206,8 @@ async fn feedback(
     Path(id): Path<String>,
 ) -> Result<Json<TcrFeedback>, ApiError> {
     let row = readable(&state, &caller, &id).await?;
-    Ok(Json(state.app.brands.feedback(registered_id(&row)?).await?))
+    let tcr_brand_id = TcrBrandId::from_tcr(registered_id(&row)?);
+    Ok(Json(state.app.brands.feedback(&tcr_brand_id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/messaging/brands/{id}/appeal", tag = "vetting", security(("bearer" = [])),

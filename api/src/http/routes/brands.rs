@@ -104,7 +104,7 @@ async fn register(
 ) -> Result<Response, ApiError> {
     let customer_id = caller.acting_customer()?;
     let profile = BrandProfile::try_from(body).map_err(ApiError::validation)?;
-    let customer = customer_rows::get(&state.pool, customer_id)
+    let customer = customer_rows::get(&state.pool, customer_id.into())
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
     let tier = ServiceTier::parse(&customer.service_tier)
@@ -254,7 +254,7 @@ async fn update(
     {
         Some(outcome) => Ok(answer(outcome, StatusCode::OK, "update")),
         None => {
-            let row = brand_rows::get(&state.pool, id, Some(customer_id))
+            let row = brand_rows::get(&state.pool, id.into(), Some(customer_id.into()))
                 .await?
                 .ok_or_else(|| ApiError::not_found("brand"))?;
             Ok((StatusCode::OK, Json(BrandView::from(row))).into_response())

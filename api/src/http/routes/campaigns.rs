@@ -10,6 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use tendlc_domain::campaign::profile::USE_CASES;
 use tendlc_domain::campaign::{Campaign, CampaignBody, Mno};
+use tendlc_domain::ids::{CampaignId, CustomerId};
 use tendlc_domain::tcr::UsecaseQualification;
 use tendlc_domain::values::{OperationStatus, TcrCampaignStatus};
 use tendlc_projections::brands as brand_rows;
@@ -127,8 +128,8 @@ async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, Api
 
 /// A campaign the caller may act on, as its events say.
 struct Owned {
-    customer_id: Uuid,
-    campaign_id: Uuid,
+    customer_id: CustomerId,
+    campaign_id: CampaignId,
     campaign: Campaign,
 }
 
@@ -145,7 +146,7 @@ async fn register(
     let customer_id = caller.acting_customer()?;
     // Every field rule first, so a bad campaign never reaches TCR.
     let (brand_id, profile) = body.parse().map_err(ApiError::validation)?;
-    let brand = state.app.brands.owned(brand_id, customer_id).await?;
+    let brand = state.app.brands.owned(brand_id.into(), customer_id).await?;
     let outcome = state
         .app
         .campaigns
@@ -286,7 +287,8 @@ async fn run(
         Some(outcome) => answer(state, outcome, StatusCode::OK, what).await,
         None => {
             state.app.campaigns.settled_row(campaign_id).await?;
-            Ok((StatusCode::OK, Json(view(state, campaign_id, None).await?)).into_response())
+            let view = view(state, campaign_id.into(), None).await?;
+            Ok((StatusCode::OK, Json(view)).into_response())
         }
     }
 }
@@ -408,7 +410,7 @@ async fn qualify(
     brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
         .ok_or_else(|| ApiError::not_found("brand"))?;
-    let (brand, _) = state.app.brands.load(id).await?;
+    let (brand, _) = state.app.brands.load(id.into()).await?;
     let params = query(params)?;
     let usecase = params
         .usecase

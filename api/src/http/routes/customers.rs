@@ -95,7 +95,7 @@ async fn list(
 
 /// A customer the caller may see: super admins see all, others only their own (404 otherwise).
 fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
-    if caller.role == crate::http::auth::Role::Superadmin || caller.customer == Some(id) {
+    if caller.role == crate::http::auth::Role::Superadmin || caller.customer == Some(id.into()) {
         Ok(())
     } else {
         Err(ApiError::not_found("customer"))

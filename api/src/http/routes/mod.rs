@@ -119,7 +119,7 @@ async fn enforce_access(
         caller.require(action)?;
         if action == Action::SubmitRegistrations {
             if let (Some(limiter), Some(customer)) = (&state.submissions, caller.customer) {
-                if limiter.check_key(&customer).is_err() {
+                if limiter.check_key(&customer.into()).is_err() {
                     return Err(ApiError::new(
                         axum::http::StatusCode::TOO_MANY_REQUESTS,
                         "submission_rate_limited",
