@@ -251,6 +251,150 @@ tcr_enum!(
     }
 );
 
+/// A text value type whose only ways in are its checked constructors (and reading back what
+/// was recorded); it reads and writes as the plain string.
+macro_rules! text_value {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        text_reads_as_str!($name);
+    };
+}
+
+/// A checked text value reads as the text it holds (never the other way round).
+macro_rules! text_reads_as_str {
+    ($name:ident) => {
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+text_value!(
+    /// A phone number in E.164 form: `+`, then 2–15 digits not starting with 0; `+1` numbers
+    /// have exactly 10 more digits.
+    E164
+);
+
+const E164_HINT: &str = "must be an E.164 number such as +12025550123";
+
+impl E164 {
+    pub fn parse(text: &str) -> Result<E164, String> {
+        let digits = text.strip_prefix('+').ok_or(E164_HINT)?;
+        let well_formed = (2..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0');
+        if !well_formed || text.len() > 20 {
+            return Err(E164_HINT.to_string());
+        }
+        if let Some(national) = digits.strip_prefix('1') {
+            if national.len() != 10 {
+                return Err(
+                    "must have 10 digits after +1 for a US or Canadian number, such as +12025550123"
+                        .to_string(),
+                );
+            }
+        }
+        Ok(E164(text.to_string()))
+    }
+
+    /// A US or Canadian number.
+    pub fn is_north_american(&self) -> bool {
+        self.0.starts_with("+1")
+    }
+}
+
+text_value!(
+    /// A tax id: a US EIN as its 9 digits, or a foreign one as given.
+    Ein
+);
+
+impl Ein {
+    /// `123456789` or `12-3456789`, kept as the 9 digits.
+    pub fn us(text: &str) -> Result<Ein, String> {
+        let digits = match text.split_once('-') {
+            None => text.to_string(),
+            Some((prefix, rest)) if prefix.len() == 2 => format!("{prefix}{rest}"),
+            Some(_) => String::new(),
+        };
+        if digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Ein(digits))
+        } else {
+            Err("must be 9 digits for a US EIN, such as 123456789 or 12-3456789".to_string())
+        }
+    }
+
+    /// Another country's tax id: letters, digits and hyphens, at most 21.
+    pub fn foreign(text: &str) -> Result<Ein, String> {
+        if text.chars().count() > 21 {
+            Err("must be at most 21 characters".to_string())
+        } else if text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            Ok(Ein(text.to_string()))
+        } else {
+            Err("must contain only letters, digits and hyphens".to_string())
+        }
+    }
+}
+
+text_value!(
+    /// A postal code: a US ZIP (or ZIP+4), or another country's code as given.
+    PostalCode
+);
+
+impl PostalCode {
+    /// `12345` or ZIP+4 `12345-6789`.
+    pub fn us(text: &str) -> Result<PostalCode, String> {
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        let valid = match text.split_once('-') {
+            None => digits(text, 5),
+            Some((zip, plus4)) => digits(zip, 5) && digits(plus4, 4),
+        };
+        if valid {
+            Ok(PostalCode(text.to_string()))
+        } else {
+            Err(
+                "must be a 5-digit US ZIP code such as 10001, or ZIP+4 such as 10001-1234"
+                    .to_string(),
+            )
+        }
+    }
+
+    /// Another country's postal code, at most 10 characters.
+    pub fn other(text: &str) -> Result<PostalCode, String> {
+        if text.chars().count() > 10 {
+            Err("must be at most 10 characters".to_string())
+        } else {
+            Ok(PostalCode(text.to_string()))
+        }
+    }
+}
+
 /// An e-mail address ([`is_email`]), at most 254 characters (SMTP's limit for a path).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -270,6 +414,14 @@ impl Email {
         &self.0
     }
 }
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+text_reads_as_str!(Email);
 
 /// The one e-mail rule, for TCR's brand fields and every other address: one `@`, a local part
 /// without spaces or control characters, and a domain name. TCR limits only each field's whole

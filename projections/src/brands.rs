@@ -16,10 +16,10 @@ fn profile_columns(profile: &BrandProfile) -> [Option<String>; 8] {
         Some(profile.entity_type.as_str().to_string()),
         Some(profile.display_name.clone()),
         profile.company_name.clone(),
-        profile.ein.clone(),
+        profile.ein.as_ref().map(|ein| ein.to_string()),
         Some(profile.country.clone()),
         Some(profile.state.clone()),
-        Some(profile.email.clone()),
+        Some(profile.email.to_string()),
         profile.website.clone(),
     ]
 }

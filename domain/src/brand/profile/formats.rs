@@ -1,5 +1,5 @@
 //! Field formats. Each rule takes trimmed, non-empty text and returns the normalised value.
-use crate::values::{is_domain_name, is_email};
+use crate::values::{is_domain_name, is_email, Email};
 
 pub(super) const US: &str = "US";
 
@@ -12,28 +12,6 @@ pub(super) fn bounded(text: &str, max: usize) -> Result<String, String> {
     } else {
         Ok(text.to_string())
     }
-}
-
-const E164_HINT: &str = "must be an E.164 number such as +12025550123";
-
-/// `+`, then 2–15 digits not starting with 0; `+1` numbers have exactly 10 more digits.
-pub(super) fn e164(text: &str) -> Result<String, String> {
-    let digits = text.strip_prefix('+').ok_or(E164_HINT)?;
-    let well_formed = (2..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0');
-    if !well_formed || text.len() > 20 {
-        return Err(E164_HINT.to_string());
-    }
-    if let Some(national) = digits.strip_prefix('1') {
-        if national.len() != 10 {
-            return Err(
-                "must have 10 digits after +1 for a US or Canadian number, such as +12025550123"
-                    .to_string(),
-            );
-        }
-    }
-    Ok(text.to_string())
 }
 
 pub(super) fn country_code(text: &str) -> Result<String, String> {
@@ -54,44 +32,6 @@ pub(super) fn us_state(text: &str) -> Result<String, String> {
     }
 }
 
-/// `12345` or ZIP+4 `12345-6789`.
-pub(super) fn us_zip(text: &str) -> Result<String, String> {
-    let digits =
-        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
-    let valid = match text.split_once('-') {
-        None => digits(text, 5),
-        Some((zip, plus4)) => digits(zip, 5) && digits(plus4, 4),
-    };
-    if valid {
-        Ok(text.to_string())
-    } else {
-        Err("must be a 5-digit US ZIP code such as 10001, or ZIP+4 such as 10001-1234".to_string())
-    }
-}
-
-/// `123456789` or `12-3456789`, stored as the 9 digits.
-pub(super) fn us_ein(text: &str) -> Result<String, String> {
-    let digits = match text.split_once('-') {
-        None => text.to_string(),
-        Some((prefix, rest)) if prefix.len() == 2 => format!("{prefix}{rest}"),
-        Some(_) => String::new(),
-    };
-    if digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(digits)
-    } else {
-        Err("must be 9 digits for a US EIN, such as 123456789 or 12-3456789".to_string())
-    }
-}
-
-pub(super) fn foreign_ein(text: &str) -> Result<String, String> {
-    let text = bounded(text, 21)?;
-    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        Ok(text)
-    } else {
-        Err("must contain only letters, digits and hyphens".to_string())
-    }
-}
-
 pub(super) fn stock_symbol_text(text: &str) -> Result<String, String> {
     let text = bounded(text, 10)?;
     if text
@@ -104,12 +44,13 @@ pub(super) fn stock_symbol_text(text: &str) -> Result<String, String> {
     }
 }
 
-pub(super) fn email_address(text: &str, max: usize) -> Result<String, String> {
+pub(super) fn email_address(text: &str, max: usize) -> Result<Email, String> {
     let text = bounded(text, max)?;
+    let wrong = || "must be an e-mail address such as support@example.com".to_string();
     if is_email(&text) {
-        Ok(text)
+        Email::parse(&text).map_err(|_| wrong())
     } else {
-        Err("must be an e-mail address such as support@example.com".to_string())
+        Err(wrong())
     }
 }
 

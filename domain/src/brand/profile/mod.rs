@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 use formats::US;
 
 use crate::tcr::TcrBrandRequest;
-use crate::values::{AltBusinessIdType, BrandRelationship, EntityType, StockExchange, Vertical};
+use crate::values::{
+    AltBusinessIdType, BrandRelationship, Ein, Email, EntityType, PostalCode, StockExchange,
+    Vertical, E164,
+};
 
 /// A brand's fields as text, before any rule was applied (TCR's field names): what a body
 /// sent, or a profile written back out (as brands are shown).
@@ -83,25 +86,25 @@ pub struct BrandProfile {
     pub display_name: String,
     pub company_name: Option<String>,
     /// Normalised: digits only for US EINs.
-    pub ein: Option<String>,
+    pub ein: Option<Ein>,
     pub ein_issuing_country: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub phone: String,
-    pub mobile_phone: Option<String>,
+    pub phone: E164,
+    pub mobile_phone: Option<E164>,
     pub street: String,
     pub city: String,
     pub state: String,
-    pub postal_code: String,
+    pub postal_code: PostalCode,
     pub country: String,
-    pub email: String,
+    pub email: Email,
     pub website: Option<String>,
     pub vertical: Option<Vertical>,
     pub stock_symbol: Option<String>,
     pub stock_exchange: Option<StockExchange>,
     pub alt_business_id: Option<String>,
     pub alt_business_id_type: Option<AltBusinessIdType>,
-    pub business_contact_email: Option<String>,
+    pub business_contact_email: Option<Email>,
     pub mock: bool,
 }
 
@@ -112,18 +115,18 @@ impl BrandProfile {
             entity_type: Some(self.entity_type.as_str().to_string()),
             display_name: Some(self.display_name.clone()),
             company_name: self.company_name.clone(),
-            ein: self.ein.clone(),
+            ein: self.ein.as_ref().map(|v| v.to_string()),
             ein_issuing_country: self.ein_issuing_country.clone(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
-            phone: Some(self.phone.clone()),
-            mobile_phone: self.mobile_phone.clone(),
+            phone: Some(self.phone.to_string()),
+            mobile_phone: self.mobile_phone.as_ref().map(|v| v.to_string()),
             street: Some(self.street.clone()),
             city: Some(self.city.clone()),
             state: Some(self.state.clone()),
-            postal_code: Some(self.postal_code.clone()),
+            postal_code: Some(self.postal_code.to_string()),
             country: Some(self.country.clone()),
-            email: Some(self.email.clone()),
+            email: Some(self.email.to_string()),
             website: self.website.clone(),
             vertical: self.vertical.map(|vertical| vertical.as_str().to_string()),
             stock_symbol: self.stock_symbol.clone(),
@@ -134,7 +137,7 @@ impl BrandProfile {
             alt_business_id_type: self
                 .alt_business_id_type
                 .map(|id_type| id_type.as_str().to_string()),
-            business_contact_email: self.business_contact_email.clone(),
+            business_contact_email: self.business_contact_email.as_ref().map(|v| v.to_string()),
             mock: Some(self.mock),
         }
     }
@@ -152,7 +155,7 @@ impl BrandProfile {
             last_name: self.last_name.clone(),
             display_name: self.display_name.clone(),
             company_name: self.company_name.clone(),
-            ein: self.ein.clone(),
+            ein: self.ein.as_ref().map(|v| v.to_string()),
             // TCR reads an absent issuing country as US; say so explicitly for organisations.
             ein_issuing_country: if sole_proprietor {
                 None
@@ -167,14 +170,14 @@ impl BrandProfile {
             alt_business_id_type: self
                 .alt_business_id_type
                 .map(|id_type| id_type.as_str().to_string()),
-            phone: self.phone.clone(),
-            mobile_phone: self.mobile_phone.clone(),
+            phone: self.phone.to_string(),
+            mobile_phone: self.mobile_phone.as_ref().map(|v| v.to_string()),
             street: Some(self.street.clone()),
             city: Some(self.city.clone()),
             state: Some(self.state.clone()),
-            postal_code: Some(self.postal_code.clone()),
+            postal_code: Some(self.postal_code.to_string()),
             country: self.country.clone(),
-            email: self.email.clone(),
+            email: self.email.to_string(),
             stock_symbol: self.stock_symbol.clone(),
             stock_exchange: self
                 .stock_exchange
@@ -188,7 +191,7 @@ impl BrandProfile {
             },
             vertical: self.vertical.map(|vertical| vertical.as_str().to_string()),
             reference_id: reference_id.map(str::to_string),
-            business_contact_email: self.business_contact_email.clone(),
+            business_contact_email: self.business_contact_email.as_ref().map(|v| v.to_string()),
             mock: self.mock.then_some(true),
         }
     }

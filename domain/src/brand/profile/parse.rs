@@ -1,7 +1,7 @@
 //! Every rule TCR applies to a brand, field by field, collecting every broken one.
 use super::formats::{
-    bounded, country_code, e164, email_address, foreign_ein, personal_business_address,
-    stock_symbol_text, us_ein, us_state, us_zip, website_url, ID_TYPES, US,
+    bounded, country_code, email_address, personal_business_address, stock_symbol_text, us_state,
+    website_url, ID_TYPES, US,
 };
 use super::rules::{
     business_contact_need, organisations_may, organisations_only, present, public_profit_only,
@@ -9,7 +9,9 @@ use super::rules::{
 };
 use super::{BrandDraft, BrandProfile};
 use crate::validation::ValidationErrors;
-use crate::values::{AltBusinessIdType, EntityType, StockExchange, Vertical};
+use crate::values::{
+    AltBusinessIdType, Ein, EntityType, PostalCode, StockExchange, Vertical, E164,
+};
 
 impl BrandProfile {
     /// Applies every rule and returns the profile, or every field that breaks a rule.
@@ -59,9 +61,9 @@ impl BrandProfile {
         };
         let value = check.presence("ein", &draft.ein, organisations_only);
         let ein = if issuing.as_deref() == Some(US) {
-            check.valid("ein", value, us_ein)
+            check.valid("ein", value, Ein::us)
         } else {
-            check.valid("ein", value, foreign_ein)
+            check.valid("ein", value, Ein::foreign)
         };
         let ein_issuing_country = if sole_proprietor { None } else { issuing };
 
@@ -71,11 +73,11 @@ impl BrandProfile {
         let last_name = check.valid("lastName", value, |text| bounded(text, 100));
 
         let value = check.required("phone", &draft.phone);
-        let phone = check.valid("phone", value, e164);
+        let phone = check.valid("phone", value, E164::parse);
         let value = check.presence("mobilePhone", &draft.mobile_phone, sole_proprietors_only);
         let mobile_phone = check.valid("mobilePhone", value, |text| {
-            let number = e164(text)?;
-            if sole_proprietor && !number.starts_with("+1") {
+            let number = E164::parse(text)?;
+            if sole_proprietor && !number.is_north_american() {
                 return Err("must be a US or Canadian mobile number (+1...) for \
                             SOLE_PROPRIETOR brands"
                     .to_string());
@@ -111,9 +113,9 @@ impl BrandProfile {
         };
         let value = check.required("postalCode", &draft.postal_code);
         let postal_code = if in_us {
-            check.valid("postalCode", value, us_zip)
+            check.valid("postalCode", value, PostalCode::us)
         } else {
-            check.valid("postalCode", value, |text| bounded(text, 10))
+            check.valid("postalCode", value, PostalCode::other)
         };
 
         let value = check.required("email", &draft.email);
@@ -180,7 +182,7 @@ impl BrandProfile {
         let business_contact_email = check.valid("businessContactEmail", value, |text| {
             let address = email_address(text, 255)?;
             if public_profit {
-                personal_business_address(&address)?;
+                personal_business_address(address.as_str())?;
             }
             Ok(address)
         });
