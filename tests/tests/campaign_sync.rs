@@ -145,13 +145,17 @@ async fn carriers_verdicts_arrive_by_polling_when_no_webhook_does() {
     assert!(app.webhook_log().await.is_empty(), "no delivery arrived");
 }
 
-#[tokio::test]
-async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
+/// A registered campaign, and a change of its description sent through a second replica (a
+/// real process) that dies while TCR is slow to answer; returns the app, customer and ids.
+async fn change_cut_off_by_a_crash(
+    ban: &str,
+    description: &str,
+) -> (TestApp, uuid::Uuid, String, String) {
     let mut options = options(SimFaults::default());
     // Longer than the request below is given before the crash, so a live call is never freed.
     options.sync.retry_grace = Duration::from_secs(3);
     let app = TestApp::spawn_with(options).await;
-    let customer = app.create_customer("BAN-CSYNC-3", "BASIC").await;
+    let customer = app.create_customer(ban, "BASIC").await;
     let brand = app
         .scored_brand(customer, &private_brand("Acme Crash"), "VERIFIED")
         .await;
@@ -165,15 +169,15 @@ async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
         .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
+    let tcr_id = created["tcrCampaignId"].as_str().unwrap().to_string();
 
-    // A second replica, a real process, takes a change TCR is slow to answer, and dies.
     let mut process = ProcessApp::start(&app.db.url, &app.sim, &app.jwt_secret).await;
     let change = {
         let request = reqwest::Client::new()
             .patch(format!("{}/v1/messaging/campaigns/{id}", process.base_url))
             .bearer_auth(app.superadmin())
             .header("X-Customer-ID", customer.to_string())
-            .json(&json!({"description": "One-time passcodes for Acme Widgets sign-in. [sim:slow-5]"}));
+            .json(&json!({ "description": description }));
         tokio::spawn(request.send())
     };
     tokio::time::sleep(Duration::from_millis(1000)).await;
@@ -194,9 +198,12 @@ async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
         stuck["pendingAction"].is_object(),
         "the change was recorded before TCR was called: {stuck}"
     );
+    (app, customer, id, tcr_id)
+}
 
-    // The leader reads TCR again and frees the campaign; the customer can act on it again.
-    let freed = eventually(
+/// The campaign once the leader has read TCR again and freed it.
+async fn freed(app: &TestApp, customer: uuid::Uuid, id: &str) -> serde_json::Value {
+    eventually(
         Duration::from_secs(20),
         "the interrupted change to be freed",
         || async {
@@ -211,9 +218,20 @@ async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
             campaign.get("pendingAction").is_none().then_some(campaign)
         },
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
+    // TCR refuses this change (late): it never held it.
+    let refused = "One-time passcodes for Acme Widgets sign-in. [sim:slow-5] [sim:error-501]";
+    let (app, customer, id, _) = change_cut_off_by_a_crash("BAN-CSYNC-3", refused).await;
+
+    // The leader reads TCR again and frees the campaign; the customer can act on it again.
+    let freed = freed(&app, customer, &id).await;
     assert_eq!(freed["lastError"]["reason"], "interrupted", "{freed}");
     assert_eq!(freed["lastError"]["retryable"], true, "{freed}");
+    assert_ne!(freed["campaign"]["description"], refused, "{freed}");
     let (status, expired) = app
         .call_for(
             customer,
@@ -224,4 +242,41 @@ async fn an_action_cut_off_by_a_crash_is_freed_after_tcr_is_read_again() {
         .await;
     assert_eq!(status, 200, "{expired}");
     assert_eq!(expired["tcrStatus"], "EXPIRED", "{expired}");
+}
+
+#[tokio::test]
+async fn a_change_cut_off_by_a_crash_that_tcr_applied_is_recorded_as_applied() {
+    // TCR takes this change at once and answers late: it holds it when the process dies.
+    let applied = "One-time passcodes for Acme Widgets sign-in. [sim:slow-5]";
+    let (app, customer, id, tcr_id) = change_cut_off_by_a_crash("BAN-CSYNC-4", applied).await;
+    let at_tcr = app
+        .sim
+        .handle
+        .campaign(&tcr_id)
+        .expect("the campaign at TCR");
+    assert_eq!(at_tcr["description"], applied, "{at_tcr}");
+
+    let freed = freed(&app, customer, &id).await;
+    assert_eq!(
+        freed["campaign"]["description"], applied,
+        "the change TCR holds is ours too: {freed}"
+    );
+    assert!(
+        freed["lastError"].is_null(),
+        "an applied change is no error: {freed}"
+    );
+    let events: Vec<String> = app
+        .events_of(&id)
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert!(
+        events.iter().any(|t| t == "CampaignUpdated"),
+        "recorded as updated: {events:?}"
+    );
+    assert!(
+        !events.iter().any(|t| t == "CampaignActionFailed"),
+        "never as interrupted: {events:?}"
+    );
 }

@@ -41,7 +41,8 @@ async fn a_change_that_changes_nothing_never_answers_for_the_pending_one() {
     let unchanged = two_factor_campaign(&brand)["description"].clone();
 
     // A change TCR takes three seconds to answer.
-    let slow = "One-time passcodes for Acme Widgets customers signing in, now with backups. [sim:slow-3]";
+    let slow =
+        "One-time passcodes for Acme Widgets customers signing in, now with backups. [sim:slow-3]";
     let first = tokio::spawn(status_and_body(
         app.as_operator_for(Method::PATCH, &path, customer)
             .json(&json!({ "description": slow })),
@@ -66,9 +67,16 @@ async fn a_change_that_changes_nothing_never_answers_for_the_pending_one() {
     );
 
     let (status, changed) = first.await.unwrap();
-    assert_eq!(status, 200, "the first change is TCR's to answer: {changed}");
+    assert_eq!(
+        status, 200,
+        "the first change is TCR's to answer: {changed}"
+    );
     assert_eq!(changed["campaign"]["description"], slow, "{changed}");
-    let at_tcr = app.sim.handle.campaign(&tcr_id).expect("the campaign at TCR");
+    let at_tcr = app
+        .sim
+        .handle
+        .campaign(&tcr_id)
+        .expect("the campaign at TCR");
     assert_eq!(
         at_tcr["description"], slow,
         "TCR holds the first change, not one sent for the empty request: {at_tcr}"

@@ -7,7 +7,7 @@ use tendlc_domain::brand::{
     Brand, BrandAction, BrandActionAnswer, BrandCommand, BrandProfile, RegistrationStatus,
 };
 use tendlc_domain::ids::{BrandId, CustomerId, TcrBrandId};
-use tendlc_domain::tcr::{TcrFeedback, TcrOtpStatus, TcrPort, TcrReply};
+use tendlc_domain::tcr::{TcrBrand, TcrFeedback, TcrOtpStatus, TcrPort, TcrReply};
 use tendlc_domain::values::{AppealStatus, BrandRelationship, VettingStatus};
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
 use tendlc_projections::Wake;
@@ -31,13 +31,18 @@ pub struct Brands {
     wake: Wake,
 }
 
-/// What reading TCR's state of a brand did.
-#[derive(Debug, Clone, Copy)]
-pub struct Observed {
+/// What reading TCR's state of a brand or campaign did.
+#[derive(Debug, Clone)]
+pub struct Observed<T> {
     pub changed: bool,
-    /// The brand's last event after recording what was read.
+    /// The last event after recording what was read.
     pub sequence: usize,
+    /// What TCR answered (none when there was nothing to read yet).
+    pub tcr: Option<T>,
 }
+
+/// Why an action whose answer was never recorded is freed.
+pub(super) const INTERRUPTED: &str = "no answer from TCR was recorded (the request was interrupted); TCR's state was read again, so ask again if it is still wanted";
 
 impl Brands {
     pub fn new(pool: PgPool, tcr: Arc<dyn TcrPort>, wake: Wake) -> Self {
@@ -265,12 +270,13 @@ impl Brands {
         brand_id: BrandId,
         context: &CommandContext,
         identity_records: bool,
-    ) -> Result<Observed, AppError> {
+    ) -> Result<Observed<TcrBrand>, AppError> {
         let (before, sequence) = self.load(brand_id).await?;
         let Some(tcr_brand_id) = before.tcr_brand_id.clone() else {
             return Ok(Observed {
                 changed: false,
                 sequence,
+                tcr: None,
             });
         };
         let observed_at = chrono::Utc::now();
@@ -327,7 +333,25 @@ impl Brands {
                 || now.vettings != before.vettings
                 || now.appeal_status != before.appeal_status,
             sequence: after.sequence,
+            tcr: Some(tcr),
         })
+    }
+
+    /// Frees a brand whose action or update was sent to TCR by a process that died before it
+    /// recorded the answer: TCR's state is read again and recorded first, so an update TCR
+    /// applied is recorded as applied; anything else is marked interrupted.
+    #[tracing::instrument(skip_all, fields(brand = %brand_id))]
+    pub async fn heal_interrupted(
+        &self,
+        brand_id: BrandId,
+        context: &CommandContext,
+    ) -> Result<(), AppError> {
+        let observed = self.observe(brand_id, context, true).await?;
+        let abandon = BrandCommand::AbandonAction {
+            reason: INTERRUPTED.into(),
+            tcr: observed.tcr,
+        };
+        self.execute(brand_id, abandon, context).await.map(|_| ())
     }
 
     /// Completes a registration TCR never confirmed, never creating it twice (adopted by its

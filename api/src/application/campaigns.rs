@@ -9,11 +9,14 @@ use tendlc_domain::campaign::{
     ActionAnswer, Campaign, CampaignCommand, CampaignProfile, CarrierReason, Mno, Observation,
 };
 use tendlc_domain::ids::{CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
-use tendlc_domain::tcr::{TcrCampaignSubmission, TcrPort, TcrReply, UsecaseQualification};
+use tendlc_domain::tcr::{
+    TcrCampaign, TcrCampaignSubmission, TcrPort, TcrReply, UsecaseQualification,
+};
 use tendlc_domain::values::OperationStatus;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignRow};
 use tendlc_projections::Wake;
 
+use super::brands::{Observed, INTERRUPTED};
 use super::context::CommandContext;
 use super::error::AppError;
 use super::read_back::read_back;
@@ -244,7 +247,7 @@ impl Campaigns {
         tcr_campaign_id: &TcrCampaignId,
         reasons: Vec<(Mno, OperationStatus, CarrierReason)>,
         context: &CommandContext,
-    ) -> Result<super::brands::Observed, AppError> {
+    ) -> Result<Observed<TcrCampaign>, AppError> {
         let observed_at = Utc::now();
         let campaign = self.tcr.get_campaign(tcr_campaign_id).await;
         let statuses = self.tcr.operation_status(tcr_campaign_id).await;
@@ -261,7 +264,7 @@ impl Campaigns {
             .execute(
                 campaign_id,
                 CampaignCommand::ObserveTcrState(Box::new(Observation {
-                    campaign: Some(campaign),
+                    campaign: Some(campaign.clone()),
                     operation_status: Some(statuses),
                     reasons,
                     sharing,
@@ -272,13 +275,41 @@ impl Campaigns {
             )
             .await?;
         let now = &after.state;
-        Ok(super::brands::Observed {
+        Ok(Observed {
             changed: now.carriers != before.carriers
                 || now.tcr_status != before.tcr_status
                 || now.sharing != before.sharing
                 || now.billing != before.billing,
             sequence: after.sequence,
+            tcr: Some(campaign),
         })
+    }
+
+    /// Frees a campaign whose action was sent to TCR by a process that died before it
+    /// recorded the answer: TCR's state is read again and recorded first, so a change TCR
+    /// applied is recorded as applied; anything else is marked interrupted.
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
+    pub async fn heal_interrupted(
+        &self,
+        campaign_id: CampaignId,
+        tcr_campaign_id: Option<&TcrCampaignId>,
+        context: &CommandContext,
+    ) -> Result<(), AppError> {
+        let tcr = match tcr_campaign_id {
+            Some(tcr_campaign_id) => {
+                self.observe(campaign_id, tcr_campaign_id, vec![], context)
+                    .await?
+                    .tcr
+            }
+            None => None,
+        };
+        let abandon = CampaignCommand::AbandonAction {
+            reason: INTERRUPTED.into(),
+            tcr,
+        };
+        self.execute(campaign_id, abandon, context)
+            .await
+            .map(|_| ())
     }
 
     /// Completes a registration TCR never confirmed, never creating (and billing) it twice, or

@@ -1,9 +1,7 @@
 //! Frees brands and campaigns whose action was sent to TCR by a process that died before it
-//! recorded the answer: TCR's state is read again (so whatever TCR did is recorded), then the
-//! action is marked interrupted, and the customer may ask again. Actions are never re-sent on
-//! their own: a deactivation or a billed vetting is the customer's call.
-use tendlc_domain::brand::BrandCommand;
-use tendlc_domain::campaign::CampaignCommand;
+//! recorded the answer (see the application's `heal_interrupted`): a change TCR applied is
+//! recorded as applied, anything else as interrupted, and the customer may ask again. Actions
+//! are never re-sent on their own: a deactivation or a billed vetting is the customer's call.
 use tendlc_domain::ids::TcrCampaignId;
 use tendlc_domain::metadata::Source;
 use tendlc_projections::brands as brand_rows;
@@ -13,7 +11,6 @@ use super::Workers;
 use crate::application::AppError;
 
 const ACTOR: &str = "system:retry";
-const REASON: &str = "no answer from TCR was recorded (the request was interrupted); TCR's state was read again, so ask again if it is still wanted";
 
 impl Workers {
     /// One pass; returns how many actions were freed.
@@ -23,49 +20,33 @@ impl Workers {
         for row in campaign_rows::stale_actions(&self.pool, older_than, 50).await? {
             let request_id = format!("heal-{}", uuid::Uuid::new_v4());
             let context = self.context(ACTOR, request_id, Source::Retry, row.customer_id);
-            if let Some(tcr_campaign_id) = row.tcr_campaign_id.clone().map(TcrCampaignId::from_tcr)
+            let tcr_campaign_id = row.tcr_campaign_id.clone().map(TcrCampaignId::from_tcr);
+            match self
+                .app
+                .campaigns
+                .heal_interrupted(row.campaign_id.into(), tcr_campaign_id.as_ref(), &context)
+                .await
             {
-                if let Err(error) = self
-                    .app
-                    .campaigns
-                    .observe(row.campaign_id.into(), &tcr_campaign_id, vec![], &context)
-                    .await
-                {
-                    tracing::warn!(campaign = %row.campaign_id, %error, "cannot read TCR to heal an interrupted action; will try again");
-                    continue;
+                Ok(()) => healed += 1,
+                Err(error) => {
+                    tracing::warn!(campaign = %row.campaign_id, %error, "cannot heal an interrupted campaign action; will try again")
                 }
             }
-            tracing::warn!(campaign = %row.campaign_id, "freeing an interrupted campaign action");
-            let abandon = CampaignCommand::AbandonAction {
-                reason: REASON.into(),
-            };
-            self.app
-                .campaigns
-                .execute(row.campaign_id.into(), abandon, &context)
-                .await?;
-            healed += 1;
         }
         for row in brand_rows::stale_actions(&self.pool, older_than, 50).await? {
             let request_id = format!("heal-{}", uuid::Uuid::new_v4());
             let context = self.context(ACTOR, request_id, Source::Retry, row.customer_id);
-            if let Err(error) = self
+            match self
                 .app
                 .brands
-                .observe(row.brand_id.into(), &context, true)
+                .heal_interrupted(row.brand_id.into(), &context)
                 .await
             {
-                tracing::warn!(brand = %row.brand_id, %error, "cannot read TCR to heal an interrupted action; will try again");
-                continue;
+                Ok(()) => healed += 1,
+                Err(error) => {
+                    tracing::warn!(brand = %row.brand_id, %error, "cannot heal an interrupted brand action; will try again")
+                }
             }
-            tracing::warn!(brand = %row.brand_id, "freeing an interrupted brand action");
-            let abandon = BrandCommand::AbandonAction {
-                reason: REASON.into(),
-            };
-            self.app
-                .brands
-                .execute(row.brand_id.into(), abandon, &context)
-                .await?;
-            healed += 1;
         }
         Ok(healed)
     }

@@ -48,9 +48,13 @@ pub enum BrandCommand {
     RecordActionAccepted { answer: BrandActionAnswer },
     /// TCR refused or failed the pending action.
     RecordActionFailed { error: TcrError },
-    /// No answer was ever recorded for the pending action (the process that sent it died);
-    /// TCR's state has been read again, and the customer may ask again.
-    AbandonAction { reason: String },
+    /// No answer was ever recorded for the pending action or update (the process that sent it
+    /// died); TCR's state has been read again (`tcr`), so an update TCR applied is recorded as
+    /// applied, anything else as interrupted, and the customer may ask again.
+    AbandonAction {
+        reason: String,
+        tcr: Option<TcrBrand>,
+    },
     /// TCR's vettings of the brand and its latest appeal, read at `observed_at`.
     ObserveIdentityRecords {
         vettings: Vec<TcrVetting>,

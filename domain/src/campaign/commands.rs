@@ -54,8 +54,12 @@ pub enum CampaignCommand {
     /// TCR refused or failed the pending action.
     RecordActionFailed { error: TcrError },
     /// No answer was ever recorded for the pending action (the process that sent it died);
-    /// TCR's state has been read again, and the customer may ask again.
-    AbandonAction { reason: String },
+    /// TCR's state has been read again (`tcr`), so a change TCR applied is recorded as applied,
+    /// anything else as interrupted, and the customer may ask again.
+    AbandonAction {
+        reason: String,
+        tcr: Option<TcrCampaign>,
+    },
 
     /// What TCR holds for the campaign, read at `observed_at`. Older observations than one
     /// already recorded change nothing; absent parts are not compared.

@@ -185,6 +185,9 @@ pub struct TcrCampaign {
     pub next_renewal_or_expiration_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "tcr_day")]
     pub expiration_date: Option<NaiveDate>,
+    /// Every other field TCR answered, as it spelled it: what it holds of the campaign.
+    #[serde(flatten)]
+    pub held: BTreeMap<String, serde_json::Value>,
 }
 
 /// Per carrier (TCR network id as text), what it says of the campaign.

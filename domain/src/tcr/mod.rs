@@ -6,6 +6,7 @@ mod vetting;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub use campaigns::*;
 pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
@@ -195,6 +196,20 @@ pub struct TcrBrand {
     pub display_name: Option<String>,
     #[serde(default)]
     pub entity_type: Option<String>,
+    /// Every other field TCR answered, as it spelled it: what it holds of the profile.
+    #[serde(flatten)]
+    pub held: BTreeMap<String, serde_json::Value>,
+}
+
+impl TcrBrand {
+    /// The field TCR answered under `name` (its own spelling), if it did.
+    pub fn field(&self, name: &str) -> Option<serde_json::Value> {
+        match name {
+            "displayName" => self.display_name.clone().map(Into::into),
+            "entityType" => self.entity_type.clone().map(Into::into),
+            _ => self.held.get(name).cloned(),
+        }
+    }
 }
 
 /// One TCR vertical (`GET /enum/vertical`).

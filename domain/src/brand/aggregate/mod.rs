@@ -231,16 +231,27 @@ impl Brand {
             BrandCommand::RequestAction { action } => self.request_action(action),
             BrandCommand::RecordActionAccepted { answer } => self.action_accepted(answer),
             BrandCommand::RecordActionFailed { error } => self.action_failed(&error),
-            BrandCommand::AbandonAction { reason } => {
-                let update = self
-                    .pending_update
-                    .iter()
-                    .map(|_| BrandEvent::BrandUpdateFailed {
-                        reason: "interrupted".to_string(),
-                        message: reason.clone(),
-                        tcr_errors: vec![],
-                        retryable: true,
-                    });
+            BrandCommand::AbandonAction { reason, tcr } => {
+                let update = self.pending_update.iter().map(|pending| {
+                    let applied = match (&self.profile, self.brand_relationship, &tcr) {
+                        (Some(before), Some(relationship), Some(tcr)) => {
+                            pending.held_by(before, relationship, tcr)
+                        }
+                        _ => false,
+                    };
+                    match &self.profile {
+                        Some(before) if applied => BrandEvent::BrandUpdated {
+                            changed_fields: before.changed_fields(pending),
+                            profile: pending.clone(),
+                        },
+                        _ => BrandEvent::BrandUpdateFailed {
+                            reason: "interrupted".to_string(),
+                            message: reason.clone(),
+                            tcr_errors: vec![],
+                            retryable: true,
+                        },
+                    }
+                });
                 let action =
                     self.pending_action
                         .iter()

@@ -196,6 +196,22 @@ impl BrandProfile {
         }
     }
 
+    /// Whether TCR's answer holds every field in which this profile differs from `before`, as
+    /// this profile would send it: TCR applied the change.
+    pub fn held_by(
+        &self,
+        before: &BrandProfile,
+        relationship: BrandRelationship,
+        tcr: &crate::tcr::TcrBrand,
+    ) -> bool {
+        let sent = serde_json::to_value(self.to_tcr_request(relationship, None))
+            .unwrap_or(serde_json::Value::Null);
+        before.changed_fields(self).iter().all(|name| {
+            let ours = sent.get(name).filter(|v| !v.is_null());
+            ours.cloned() == tcr.field(name).filter(|v| !v.is_null())
+        })
+    }
+
     /// The API names (camelCase) of the fields whose value differs in `other`, in API order.
     pub fn changed_fields(&self, other: &BrandProfile) -> Vec<String> {
         let mut changed = Vec::new();

@@ -227,17 +227,29 @@ impl Campaign {
                     retryable,
                 }])
             }
-            CampaignCommand::AbandonAction { reason } => Ok(self
-                .pending_action
-                .iter()
-                .map(|action| CampaignEvent::CampaignActionFailed {
+            CampaignCommand::AbandonAction { reason, tcr } => Ok(match &self.pending_action {
+                None => vec![],
+                // TCR applied the change before the process died: it is what TCR holds.
+                Some(CampaignAction::Update {
+                    profile,
+                    changed_fields,
+                }) if tcr
+                    .as_ref()
+                    .is_some_and(|tcr| profile.held_by(changed_fields, tcr)) =>
+                {
+                    vec![CampaignEvent::CampaignUpdated {
+                        profile: (**profile).clone(),
+                        changed_fields: changed_fields.clone(),
+                    }]
+                }
+                Some(action) => vec![CampaignEvent::CampaignActionFailed {
                     action: action.name().to_string(),
                     reason: "interrupted".to_string(),
                     message: reason.clone(),
                     tcr_errors: vec![],
                     retryable: true,
-                })
-                .collect()),
+                }],
+            }),
             CampaignCommand::ObserveTcrState(observation) => {
                 self.require_registered()?;
                 Ok(self.observe(*observation))

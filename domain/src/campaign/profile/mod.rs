@@ -200,6 +200,16 @@ impl CampaignProfile {
         }
     }
 
+    /// Whether TCR's answer holds each of `changed_fields` as this profile has it: TCR applied
+    /// the change.
+    pub fn held_by(&self, changed_fields: &[String], tcr: &crate::tcr::TcrCampaign) -> bool {
+        let ours = self.to_json();
+        changed_fields.iter().all(|name| {
+            let held = tcr.held.get(name).filter(|v| !v.is_null());
+            ours.get(name).filter(|v| !v.is_null()) == held
+        })
+    }
+
     /// The names of the fields that differ from `other`.
     pub fn changed_fields(&self, other: &CampaignProfile) -> Vec<String> {
         let (mine, theirs) = (self.to_json(), other.to_json());

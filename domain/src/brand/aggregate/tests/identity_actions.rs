@@ -249,6 +249,7 @@ fn it_should_free_a_brand_whose_action_was_interrupted() {
         .given(given)
         .when(BrandCommand::AbandonAction {
             reason: "no answer was recorded".into(),
+            tcr: None,
         })
         .then_expect_events(vec![BrandEvent::BrandActionFailed {
             action: "revet".into(),

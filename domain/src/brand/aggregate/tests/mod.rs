@@ -68,6 +68,7 @@ fn tcr_brand(brand_id: &str, identity_status: Option<IdentityStatus>) -> TcrBran
         reference_id: Some(REFERENCE_ID.to_string()),
         display_name: Some("Acme Flowers".to_string()),
         entity_type: Some("PRIVATE_PROFIT".to_string()),
+        held: Default::default(),
     }
 }
 

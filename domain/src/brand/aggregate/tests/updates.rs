@@ -120,11 +120,54 @@ fn it_should_refuse_a_second_update_while_one_waits_for_tcr() {
 }
 
 #[test]
+fn it_should_record_an_update_a_crash_cut_off_as_applied_when_tcr_holds_it() {
+    // given an update of the display name, sent to TCR, whose answer was never recorded
+    let given = update_pending();
+    let pending = match given.last() {
+        Some(BrandEvent::BrandUpdateRequested { profile, .. }) => profile.clone(),
+        other => panic!("fixture ends with the update request, not {other:?}"),
+    };
+    // when TCR, read again, holds the new name and website
+    let mut tcr = tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified));
+    tcr.display_name = Some(pending.display_name.clone());
+    tcr.held
+        .insert("website".into(), pending.website.clone().into());
+    BrandTest::with(())
+        .given(given)
+        .when(BrandCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+            tcr: Some(tcr),
+        })
+        // then the update is recorded as what TCR holds
+        .then_expect_events(vec![BrandEvent::BrandUpdated {
+            changed_fields: profile().changed_fields(&pending),
+            profile: pending,
+        }]);
+}
+
+#[test]
+fn it_should_free_an_update_tcr_does_not_hold_as_interrupted() {
+    BrandTest::with(())
+        .given(update_pending())
+        .when(BrandCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+            tcr: Some(tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified))),
+        })
+        .then_expect_events(vec![BrandEvent::BrandUpdateFailed {
+            reason: "interrupted".into(),
+            message: "no answer was recorded".into(),
+            tcr_errors: vec![],
+            retryable: true,
+        }]);
+}
+
+#[test]
 fn it_should_free_an_update_that_a_crash_cut_off() {
     BrandTest::with(())
         .given(update_pending())
         .when(BrandCommand::AbandonAction {
             reason: "no answer was recorded".into(),
+            tcr: None,
         })
         .then_expect_events(vec![BrandEvent::BrandUpdateFailed {
             reason: "interrupted".into(),

@@ -56,6 +56,7 @@ fn it_should_free_a_campaign_whose_action_was_interrupted() {
         .given(given)
         .when(CampaignCommand::AbandonAction {
             reason: "no answer was recorded".into(),
+            tcr: None,
         })
         .then_expect_events(vec![CampaignEvent::CampaignActionFailed {
             action: "deactivate".into(),
@@ -68,6 +69,7 @@ fn it_should_free_a_campaign_whose_action_was_interrupted() {
         .given(registered())
         .when(CampaignCommand::AbandonAction {
             reason: "no answer was recorded".into(),
+            tcr: None,
         })
         .then_expect_events(vec![]);
 }
@@ -184,4 +186,50 @@ fn it_should_record_nothing_for_an_update_that_changes_nothing() {
         .given(registered())
         .when(CampaignCommand::RequestUpdate { profile: profile() })
         .then_expect_events(vec![]);
+}
+
+#[test]
+fn it_should_record_a_change_a_crash_cut_off_as_applied_when_tcr_holds_it() {
+    // given a change of the description, sent to TCR, whose answer was never recorded
+    let mut changed = profile();
+    changed.description =
+        "One-time passcodes for Acme Flowers customers signing in and out.".into();
+    let changed_fields = profile().changed_fields(&changed);
+    let mut given = registered();
+    given.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::Update {
+            profile: Box::new(changed.clone()),
+            changed_fields: changed_fields.clone(),
+        },
+    });
+    let read_again = |description: &str| TcrCampaign {
+        campaign_id: TCR_CAMPAIGN_ID.into(),
+        held: [("description".to_string(), json!(description))].into(),
+        ..TcrCampaign::default()
+    };
+    // when TCR, read again, holds the new description: it is recorded as applied
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+            tcr: Some(read_again(&changed.description)),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignUpdated {
+            profile: changed,
+            changed_fields,
+        }]);
+    // and when TCR still holds the old one, the change was interrupted
+    CampaignTest::with(())
+        .given(given)
+        .when(CampaignCommand::AbandonAction {
+            reason: "no answer was recorded".into(),
+            tcr: Some(read_again(&profile().description)),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionFailed {
+            action: "update".into(),
+            reason: "interrupted".into(),
+            message: "no answer was recorded".into(),
+            tcr_errors: vec![],
+            retryable: true,
+        }]);
 }
