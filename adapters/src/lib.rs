@@ -1,7 +1,6 @@
-//! tendlc's outside world: Postgres, TCR's HTTP API and the TCR simulator.
+//! tendlc's outside world: Postgres, TCR's HTTP API and TCR's webhooks.
 pub mod db;
 pub mod event_store;
 pub mod tcr_client;
-pub mod tcr_sim;
 pub mod webhook_intake;
 pub mod webhook_signature;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use tendlc_domain::values::VettingStatus;
 
+use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
@@ -98,6 +99,9 @@ impl TcrHttpClient {
         map_reply(reply, |_| ())
     }
 
+    /// Every call to TCR goes through here, so each shows in a request's trace as one `tcr`
+    /// span with its method, endpoint, status and latency (never credentials or bodies).
+    #[tracing::instrument(name = "tcr", skip(self, query, body), fields(status, latency_ms))]
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -147,6 +151,9 @@ impl TcrHttpClient {
             http_status,
             latency_ms: started.elapsed().as_millis() as u64,
         };
+        let span = tracing::Span::current();
+        span.record("status", call.http_status);
+        span.record("latency_ms", call.latency_ms);
         match &result {
             Ok(_) => {
                 tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, "TCR call")
@@ -255,14 +262,14 @@ impl TcrPort for TcrHttpClient {
             .await
     }
 
-    async fn get_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand> {
+    async fn get_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<TcrBrand> {
         self.call(Method::GET, &format!("/brand/{tcr_brand_id}"), &[], None)
             .await
     }
 
     async fn update_brand(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         brand: &TcrBrandRequest,
     ) -> TcrReply<TcrBrand> {
         self.call(
@@ -348,12 +355,12 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()> {
+    async fn delete_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<()> {
         self.call_for_status(Method::DELETE, &format!("/brand/{tcr_brand_id}"), None)
             .await
     }
 
-    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<Option<TcrBrand>> {
+    async fn revet_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Option<TcrBrand>> {
         let reply: TcrReply<serde_json::Value> = self
             .call(
                 Method::PUT,
@@ -365,7 +372,7 @@ impl TcrPort for TcrHttpClient {
         map_reply(reply, |value| serde_json::from_value(value).ok())
     }
 
-    async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback> {
+    async fn brand_feedback(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<TcrFeedback> {
         self.call(
             Method::GET,
             &format!("/brand/feedback/{tcr_brand_id}"),
@@ -377,7 +384,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn order_vetting(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         order: &TcrVettingOrder,
     ) -> TcrReply<TcrVetting> {
         self.call(
@@ -391,7 +398,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn import_vetting(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         import: &TcrVettingImport,
     ) -> TcrReply<TcrVetting> {
         self.call(
@@ -403,7 +410,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>> {
+    async fn vettings(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVetting>> {
         // TCR requires the statuses wanted: all of them.
         let statuses: Vec<(&str, &str)> = VettingStatus::ALL
             .iter()
@@ -418,7 +425,11 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn appeal_brand(&self, tcr_brand_id: &str, appeal: &TcrAppealRequest) -> TcrReply<()> {
+    async fn appeal_brand(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        appeal: &TcrAppealRequest,
+    ) -> TcrReply<()> {
         self.call_for_status(
             Method::POST,
             &format!("/brand/{tcr_brand_id}/appeal"),
@@ -427,7 +438,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>> {
+    async fn brand_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrAppeal>> {
         self.call(
             Method::GET,
             &format!("/brand/{tcr_brand_id}/appeal"),
@@ -439,7 +450,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn send_otp(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         pin_sms: &str,
         success_sms: Option<&str>,
     ) -> TcrReply<TcrOtpSent> {
@@ -453,7 +464,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn verify_otp(&self, tcr_brand_id: &str, otp_pin: &str) -> TcrReply<()> {
+    async fn verify_otp(&self, tcr_brand_id: &TcrBrandId, otp_pin: &str) -> TcrReply<()> {
         let body = serde_json::json!({"otpPin": otp_pin});
         self.call_for_status(
             Method::PUT,
@@ -473,7 +484,11 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn qualify(&self, tcr_brand_id: &str, usecase: &str) -> TcrReply<UsecaseQualification> {
+    async fn qualify(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        usecase: &str,
+    ) -> TcrReply<UsecaseQualification> {
         self.call(
             Method::GET,
             &format!("/campaignBuilder/brand/{tcr_brand_id}/usecase/{usecase}"),
@@ -491,7 +506,7 @@ impl TcrPort for TcrHttpClient {
             .await
     }
 
-    async fn get_campaign(&self, tcr_campaign_id: &str) -> TcrReply<TcrCampaign> {
+    async fn get_campaign(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<TcrCampaign> {
         self.call(
             Method::GET,
             &format!("/campaign/{tcr_campaign_id}"),
@@ -525,7 +540,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn update_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         update: &TcrCampaignUpdate,
     ) -> TcrReply<TcrCampaign> {
         self.call(
@@ -537,7 +552,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn deactivate_campaign(&self, tcr_campaign_id: &str) -> TcrReply<()> {
+    async fn deactivate_campaign(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<()> {
         self.call_for_status(
             Method::DELETE,
             &format!("/campaign/{tcr_campaign_id}"),
@@ -546,7 +561,10 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn operation_status(&self, tcr_campaign_id: &str) -> TcrReply<OperationStatuses> {
+    async fn operation_status(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<OperationStatuses> {
         self.call(
             Method::GET,
             &format!("/campaign/{tcr_campaign_id}/operationStatus"),
@@ -558,7 +576,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn campaign_mno_metadata(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
     ) -> TcrReply<BTreeMap<String, MnoTerms>> {
         let reply: TcrReply<serde_json::Value> = self
             .call(
@@ -582,7 +600,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn resubmit_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         mno_ids: &[u32],
     ) -> TcrReply<TcrCampaignSubmission> {
         let body = serde_json::json!({ "mnoIds": mno_ids });
@@ -595,7 +613,11 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn nudge_campaign(&self, tcr_campaign_id: &str, nudge: &TcrNudge) -> TcrReply<()> {
+    async fn nudge_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        nudge: &TcrNudge,
+    ) -> TcrReply<()> {
         self.call_for_status(
             Method::POST,
             &format!("/campaign/{tcr_campaign_id}/nudge"),
@@ -606,7 +628,7 @@ impl TcrPort for TcrHttpClient {
 
     async fn share_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         upstream_cnp_id: &str,
     ) -> TcrReply<TcrSharing> {
         self.call(
@@ -618,7 +640,10 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn campaign_sharing(&self, tcr_campaign_id: &str) -> TcrReply<Option<TcrSharing>> {
+    async fn campaign_sharing(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<Option<TcrSharing>> {
         let reply: TcrReply<SharingView> = self
             .call(
                 Method::GET,
@@ -654,7 +679,7 @@ mod tests {
             r#"{"brandId":"B123ABC","status":"ACTIVE","identityStatus":"VERIFIED","extra":1}"#,
         )
         .unwrap();
-        assert_eq!(brand.brand_id, "B123ABC");
+        assert_eq!(brand.brand_id.as_str(), "B123ABC");
     }
 
     #[test]
@@ -718,7 +743,7 @@ mod tests {
             write_rate_per_10s: 0,
         })
         .unwrap();
-        let reply = client.get_brand("B123ABC").await;
+        let reply = client.get_brand(&TcrBrandId::from_tcr("B123ABC")).await;
         assert_eq!(reply.result.unwrap_err(), TcrError::Timeout);
         assert_eq!(reply.call.http_status, None);
         assert_eq!(reply.call.endpoint, "/brand/B123ABC");

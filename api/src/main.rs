@@ -26,7 +26,7 @@ enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Run the TCR CSP API v2 simulator.
-    #[command(after_long_help = tendlc_adapters::tcr_sim::MAGIC_INPUTS_HELP)]
+    #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
     /// Mint a bearer token for local use (signed with TENDLC_JWT_SECRET).
     Token {
@@ -89,10 +89,10 @@ struct SimArgs {
     #[arg(long, default_value_t = 10_000)]
     webhook_timeout_ms: u64,
     /// Fault: share (0..1) of webhook events never sent and never retried.
-    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_tcr_sim::parse_rate)]
     webhook_drop_rate: f64,
     /// Fault: share (0..1) of webhook events delivered twice (an identical extra copy).
-    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_tcr_sim::parse_rate)]
     webhook_duplicate_rate: f64,
     /// Fault: extra milliseconds between an event and its webhook delivery.
     #[arg(long, default_value_t = 0)]
@@ -106,15 +106,15 @@ struct SimArgs {
     webhook_reorder_window_ms: u64,
     /// Fault: share (0..1) of webhook events whose first attempt carries a wrong
     /// X-Registry-Signature or a truncated, non-JSON body (chosen at random).
-    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_tcr_sim::parse_rate)]
     webhook_corrupt_rate: f64,
     /// Fault: share (0..1) of API calls answered with an injected failure instead of being handled.
-    #[arg(long, default_value_t = 0.0, value_parser = tendlc_adapters::tcr_sim::parse_rate)]
+    #[arg(long, default_value_t = 0.0, value_parser = tendlc_tcr_sim::parse_rate)]
     api_failure_rate: f64,
     /// The failures --api-failure-rate injects, taking turns: comma-separated 500, 503, 429,
     /// timeout (no answer within 60 s).
     #[arg(long, value_delimiter = ',', default_value = "500,503,429,timeout")]
-    api_failure_kinds: Vec<tendlc_adapters::tcr_sim::ApiFailure>,
+    api_failure_kinds: Vec<tendlc_tcr_sim::ApiFailure>,
     /// Fault: extra milliseconds before every API answer.
     #[arg(long, default_value_t = 0)]
     api_latency_ms: u64,
@@ -171,7 +171,7 @@ async fn main() -> anyhow::Result<()> {
         Command::TcrSim(args) => {
             telemetry::init();
             let (key, secret) = config::tcr_credentials()?;
-            let sim = tendlc_adapters::tcr_sim::SimConfig {
+            let sim = tendlc_tcr_sim::SimConfig {
                 api_key: key.expose_secret().to_string(),
                 api_secret: secret.expose_secret().to_string(),
                 csp_id: args.csp_id,
@@ -188,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
                 webhook_retries: args.webhook_retries,
                 webhook_retry_backoff: Duration::from_millis(args.webhook_retry_backoff_ms),
                 webhook_timeout: Duration::from_millis(args.webhook_timeout_ms),
-                faults: tendlc_adapters::tcr_sim::SimFaults {
+                faults: tendlc_tcr_sim::SimFaults {
                     webhook_drop_rate: args.webhook_drop_rate,
                     webhook_duplicate_rate: args.webhook_duplicate_rate,
                     webhook_delay: Duration::from_millis(args.webhook_delay_ms),
@@ -206,7 +206,7 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
             tracing::info!(address = %args.listen, "TCR simulator serving under /v2");
             let mut stop = shutdown_signal();
-            tendlc_adapters::tcr_sim::serve(listener, sim, async move {
+            tendlc_tcr_sim::serve(listener, sim, async move {
                 let _ = stop.wait_for(|s| *s).await;
             })
             .await?;
@@ -226,7 +226,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(ban) => {
                     let ban = tendlc_domain::customer::Ban::parse(&ban)
                         .map_err(|e| anyhow::anyhow!("--ban {e}"))?;
-                    Some(tendlc_domain::customer::customer_id_for_ban(&ban))
+                    Some(tendlc_domain::customer::customer_id_for_ban(&ban).as_uuid())
                 }
                 None => customer,
             };

@@ -2,6 +2,8 @@
 pub mod brand;
 pub mod campaign;
 pub mod customer;
+pub mod ids;
+pub mod input;
 pub mod metadata;
 pub mod tcr;
 pub mod validation;

@@ -41,6 +41,10 @@ macro_rules! tcr_enum {
             fn parse(text: &str) -> Option<Self> {
                 $name::parse(text)
             }
+
+            fn choices() -> String {
+                $name::choices()
+            }
         }
     };
 }
@@ -49,6 +53,8 @@ macro_rules! tcr_enum {
 pub trait TcrValue: Copy + PartialEq {
     fn as_str(self) -> &'static str;
     fn parse(text: &str) -> Option<Self>;
+    /// Every spelling, comma separated, for error messages.
+    fn choices() -> String;
 }
 
 /// A value as TCR (or a stored row) gave it: one we know, or one TCR added later, kept exactly

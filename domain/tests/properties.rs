@@ -1,6 +1,6 @@
 //! Property tests: validation holds for whole families of inputs, not just the examples.
 use proptest::prelude::*;
-use tendlc_domain::brand::{BrandDraft, BrandProfile};
+use tendlc_domain::brand::{BrandBody, BrandDraft, BrandProfile};
 use tendlc_domain::customer::{Ban, CustomerInput};
 use tendlc_domain::values::EntityType;
 
@@ -97,7 +97,7 @@ proptest! {
     #[test]
     fn any_json_object_is_read_or_refused_by_field(value in proptest::collection::btree_map("[a-zA-Z]{1,12}", any::<Option<String>>(), 0..8)) {
         let json = serde_json::to_value(&value).unwrap();
-        if let Err(errors) = BrandDraft::from_json(&json) {
+        if let Err(errors) = tendlc_domain::input::read::<BrandBody>(json).and_then(BrandDraft::try_from) {
             for error in &errors.0 {
                 prop_assert!(value.contains_key(&error.field) || error.field == "body", "{} not in input", error.field);
             }

@@ -135,7 +135,7 @@ mod tests {
 
     fn registered() -> CustomerEvent {
         CustomerEvent::CustomerRegistered {
-            customer_id: Uuid::nil().to_string(),
+            customer_id: Uuid::nil().into(),
             details: CustomerDetails {
                 ban: Ban::parse("BAN-1").unwrap(),
                 name: "Acme".into(),

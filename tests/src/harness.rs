@@ -9,9 +9,9 @@ use rand::distributions::{Alphanumeric, DistString};
 use reqwest::{Method, RequestBuilder, Response};
 use secrecy::SecretString;
 use serde_json::Value;
-use tendlc_adapters::tcr_sim::{self, SimConfig, SimFaults, SimHandle};
 use tendlc_api::config::Config;
 use tendlc_api::http::auth::{Claims, Role, TokenKeys};
+use tendlc_tcr_sim::{SimConfig, SimFaults};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -21,90 +21,9 @@ fn random_secret(len: usize) -> String {
     Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
-/// The TCR simulator on a random port, in this process.
-pub struct Sim {
-    /// Inspect and steer the simulator (faults, deliveries, out-of-band changes).
-    pub handle: SimHandle,
-    pub address: SocketAddr,
-    pub base_url: String,
-    pub api_key: String,
-    pub api_secret: String,
-    stop: watch::Sender<bool>,
-    http: reqwest::Client,
-}
-
-impl Sim {
-    pub async fn start(scoring_delay: Duration, faults: SimFaults) -> Sim {
-        Self::start_with(|config| {
-            config.scoring_delay = scoring_delay;
-            config.faults = faults;
-            // Deliveries that fail are retried quickly in tests.
-            config.webhook_retry_backoff = Duration::from_millis(200);
-        })
-        .await
-    }
-
-    pub async fn start_with(adjust: impl FnOnce(&mut SimConfig)) -> Sim {
-        let mut config = SimConfig {
-            api_key: random_secret(24),
-            api_secret: random_secret(40),
-            scoring_delay: Duration::from_secs(60),
-            ..SimConfig::default()
-        };
-        // Tests fire many calls in a burst; TCR's real limits are exercised by the simulator's own tests.
-        config.read_rate_per_sec = 10_000;
-        config.write_rate_per_10s = 10_000;
-        adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind simulator");
-        let address = listener.local_addr().expect("simulator address");
-        let (stop, mut stopped) = watch::channel(false);
-        let (api_key, api_secret) = (config.api_key.clone(), config.api_secret.clone());
-        let (handle, server) = tcr_sim::serve_with_handle(listener, config, async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        });
-        tokio::spawn(server);
-        Sim {
-            handle,
-            address,
-            base_url: format!("http://{address}/v2"),
-            api_key,
-            api_secret,
-            stop,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    /// Every ACTIVE brand the simulator holds (TCR's own view, via its API).
-    pub async fn brands(&self) -> Vec<Value> {
-        let response = self
-            .http
-            .get(format!("{}/brand", self.base_url))
-            .query(&[("recordsPerPage", "500")])
-            .basic_auth(&self.api_key, Some(&self.api_secret))
-            .send()
-            .await
-            .expect("simulator brand search");
-        assert!(
-            response.status().is_success(),
-            "simulator brand search failed: {}",
-            response.status()
-        );
-        let body: Value = response.json().await.expect("simulator brand search body");
-        body["records"].as_array().cloned().unwrap_or_default()
-    }
-
-    pub fn stop(&self) {
-        let _ = self.stop.send(true);
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+/// The TCR simulator on a random port, in this process: `handle` steers it, `base_url`,
+/// `api_key` and `api_secret` reach it, `brands()` lists what it holds; it stops when dropped.
+pub use tendlc_tcr_sim::testing::SimServer as Sim;
 
 /// Options for one test app.
 pub struct AppOptions {
@@ -197,7 +116,7 @@ impl TestApp {
                 options.sim_faults.clone(),
                 options.sim.clone(),
             );
-            Sim::start_with(move |config| {
+            Sim::start(move |config| {
                 config.scoring_delay = scoring_delay;
                 config.faults = faults;
                 config.webhook_retry_backoff = Duration::from_millis(200);

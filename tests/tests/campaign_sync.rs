@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::json;
-use tendlc_adapters::tcr_sim::SimFaults;
 use tendlc_api::config::SyncConfig;
+use tendlc_tcr_sim::SimFaults;
 use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
 use tendlc_tests::harness::{eventually, AppOptions, ProcessApp};
 use tendlc_tests::TestApp;

@@ -2,11 +2,11 @@
 //! revet, appeal, sole-proprietor OTP — and its deletion: each recorded, sent to TCR, and its
 //! outcome recorded.
 use tendlc_domain::brand::{BrandAction, BrandActionAnswer};
+use tendlc_domain::ids::{BrandId, TcrBrandId};
 use tendlc_domain::tcr::{TcrAppealRequest, TcrPort, TcrReply, TcrVettingImport, TcrVettingOrder};
 use tendlc_domain::values::{AppealCategory, VettingClass, VettingProvider};
 use tendlc_projections::brands::BrandRow;
 use tendlc_projections::campaigns as campaign_rows;
-use uuid::Uuid;
 
 use super::brands::Brands;
 use super::context::CommandContext;
@@ -82,7 +82,11 @@ impl BrandRequest {
     }
 
     /// Sends it to TCR for the brand TCR knows as `tcr_brand_id`.
-    async fn send(self, tcr: &dyn TcrPort, tcr_brand_id: &str) -> TcrReply<BrandActionAnswer> {
+    async fn send(
+        self,
+        tcr: &dyn TcrPort,
+        tcr_brand_id: &TcrBrandId,
+    ) -> TcrReply<BrandActionAnswer> {
         fn answered<T>(
             reply: TcrReply<T>,
             f: impl FnOnce(T) -> BrandActionAnswer,
@@ -161,11 +165,11 @@ impl Brands {
     pub async fn request(
         &self,
         context: &CommandContext,
-        brand_id: Uuid,
+        brand_id: BrandId,
         request: BrandRequest,
     ) -> Result<Outcome<BrandRow>, AppError> {
         if matches!(request, BrandRequest::Delete) {
-            let active = campaign_rows::active_for_brand(self.pool(), brand_id).await?;
+            let active = campaign_rows::active_for_brand(self.pool(), brand_id.into()).await?;
             if active > 0 {
                 return Err(AppError::conflict(
                     "brand_has_active_campaigns",

@@ -6,11 +6,11 @@ use sqlx::PgPool;
 use tendlc_domain::brand::{
     Brand, BrandAction, BrandActionAnswer, BrandCommand, BrandProfile, RegistrationStatus,
 };
+use tendlc_domain::ids::{BrandId, CustomerId, TcrBrandId};
 use tendlc_domain::tcr::{TcrFeedback, TcrOtpStatus, TcrPort, TcrReply};
 use tendlc_domain::values::{AppealStatus, BrandRelationship, VettingStatus};
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
 use tendlc_projections::Wake;
-use uuid::Uuid;
 
 use super::context::CommandContext;
 use super::error::AppError;
@@ -20,8 +20,8 @@ use super::tcr_call::{adopt_or_create, Called};
 use super::Outcome;
 
 /// Our unique reference at TCR (≤ 50 characters, as TCR allows).
-pub fn reference_for(brand_id: Uuid) -> String {
-    format!("tendlc-{}", brand_id.simple())
+pub fn reference_for(brand_id: BrandId) -> String {
+    format!("tendlc-{}", brand_id.as_uuid().simple())
 }
 
 pub struct Brands {
@@ -60,7 +60,7 @@ impl Brands {
     /// Records a brand command (for the API and the workers alike).
     pub async fn execute(
         &self,
-        brand_id: Uuid,
+        brand_id: BrandId,
         command: BrandCommand,
         context: &CommandContext,
     ) -> Result<usize, AppError> {
@@ -72,29 +72,33 @@ impl Brands {
     }
 
     /// The brand's state from its events (the truth, not the read model).
-    pub async fn load(&self, brand_id: Uuid) -> Result<(Brand, usize), AppError> {
+    pub async fn load(&self, brand_id: BrandId) -> Result<(Brand, usize), AppError> {
         self.events.load(brand_id).await
     }
 
     /// The brand if it belongs to `customer_id`; another customer's is simply not found.
-    pub async fn owned(&self, brand_id: Uuid, customer_id: Uuid) -> Result<Brand, AppError> {
+    pub async fn owned(
+        &self,
+        brand_id: BrandId,
+        customer_id: CustomerId,
+    ) -> Result<Brand, AppError> {
         let (brand, _) = self.load(brand_id).await?;
-        if brand.customer_id.as_deref() != Some(customer_id.to_string().as_str()) {
+        if brand.customer_id != Some(customer_id) {
             return Err(AppError::NotFound("brand"));
         }
         Ok(brand)
     }
 
     /// The read model once it shows event `sequence`.
-    pub async fn row_at(&self, brand_id: Uuid, sequence: usize) -> Result<BrandRow, AppError> {
+    pub async fn row_at(&self, brand_id: BrandId, sequence: usize) -> Result<BrandRow, AppError> {
         read_back(&self.wake, "brand", sequence, || {
-            brand_rows::get(&self.pool, brand_id, None)
+            brand_rows::get(&self.pool, brand_id.into(), None)
         })
         .await
     }
 
     /// The read model once it shows everything recorded so far.
-    pub async fn settled_row(&self, brand_id: Uuid) -> Result<BrandRow, AppError> {
+    pub async fn settled_row(&self, brand_id: BrandId) -> Result<BrandRow, AppError> {
         let (_, sequence) = self.load(brand_id).await?;
         self.row_at(brand_id, sequence).await
     }
@@ -103,14 +107,14 @@ impl Brands {
     /// TCR's failure (recorded too).
     async fn outcome(
         &self,
-        brand_id: Uuid,
+        brand_id: BrandId,
         called: Called<Brand>,
     ) -> Result<Outcome<BrandRow>, AppError> {
         let row = self.row_at(brand_id, called.recorded.sequence).await?;
         Ok(match called.failure {
             None => Outcome::Done(Box::new(row)),
             Some(error) => Outcome::Failed {
-                id: brand_id,
+                id: brand_id.into(),
                 error,
             },
         })
@@ -121,16 +125,16 @@ impl Brands {
     pub async fn register(
         &self,
         context: &CommandContext,
-        customer_id: Uuid,
+        customer_id: CustomerId,
         relationship: BrandRelationship,
         profile: BrandProfile,
     ) -> Result<Outcome<BrandRow>, AppError> {
-        let brand_id = Uuid::new_v4();
+        let brand_id = BrandId::new();
         let reference_id = reference_for(brand_id);
         let request = profile.to_tcr_request(relationship, Some(&reference_id));
         let intent = BrandCommand::RequestRegistration {
-            brand_id: brand_id.to_string(),
-            customer_id: customer_id.to_string(),
+            brand_id,
+            customer_id,
             reference_id,
             brand_relationship: relationship,
             profile,
@@ -160,7 +164,7 @@ impl Brands {
     pub async fn update(
         &self,
         context: &CommandContext,
-        brand_id: Uuid,
+        brand_id: BrandId,
         brand: &Brand,
         profile: BrandProfile,
     ) -> Result<Option<Outcome<BrandRow>>, AppError> {
@@ -209,12 +213,12 @@ impl Brands {
     pub(super) async fn act<F, Fut>(
         &self,
         context: &CommandContext,
-        brand_id: Uuid,
+        brand_id: BrandId,
         action: BrandAction,
         call: F,
     ) -> Result<Outcome<BrandRow>, AppError>
     where
-        F: FnOnce(String) -> Fut,
+        F: FnOnce(TcrBrandId) -> Fut,
         Fut: std::future::Future<Output = TcrReply<BrandActionAnswer>>,
     {
         let called = self
@@ -235,7 +239,7 @@ impl Brands {
     }
 
     /// Why TCR could not verify the brand (read from TCR; nothing is recorded).
-    pub async fn feedback(&self, tcr_brand_id: &str) -> Result<TcrFeedback, AppError> {
+    pub async fn feedback(&self, tcr_brand_id: &TcrBrandId) -> Result<TcrFeedback, AppError> {
         self.tcr
             .brand_feedback(tcr_brand_id)
             .await
@@ -258,7 +262,7 @@ impl Brands {
     #[tracing::instrument(skip_all, fields(brand = %brand_id, source = context.source.as_str()))]
     pub async fn observe(
         &self,
-        brand_id: Uuid,
+        brand_id: BrandId,
         context: &CommandContext,
         identity_records: bool,
     ) -> Result<Observed, AppError> {
@@ -333,7 +337,7 @@ impl Brands {
     #[tracing::instrument(skip_all, fields(brand = %brand_id))]
     pub async fn retry_registration(
         &self,
-        brand_id: Uuid,
+        brand_id: BrandId,
         seen_attempts: u32,
         max_attempts: u32,
         last_error: Option<&str>,

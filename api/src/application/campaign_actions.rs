@@ -1,11 +1,11 @@
 //! What a customer asks of a registered campaign — change it, deactivate it, resubmit it to
 //! carriers, nudge them, share it with an upstream partner: each recorded, sent to TCR, its
 //! outcome recorded, and TCR's state read back.
-use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignCommand, Mno};
+use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignBody, CampaignCommand, Mno};
+use tendlc_domain::ids::{CampaignId, TcrCampaignId};
 use tendlc_domain::tcr::{TcrCampaignUpdate, TcrNudge, TcrPort, TcrReply};
 use tendlc_domain::values::{NudgeIntent, OperationStatus};
 use tendlc_projections::campaigns::CampaignRow;
-use uuid::Uuid;
 
 use super::campaigns::Campaigns;
 use super::context::CommandContext;
@@ -15,9 +15,9 @@ use super::Outcome;
 /// One request about a campaign.
 #[derive(Debug, Clone)]
 pub enum CampaignRequest {
-    /// Change what TCR lets change; `changes` holds only the fields to change.
+    /// Change what TCR lets change; `changes` sends only the fields to change.
     Update {
-        changes: serde_json::Value,
+        changes: Box<CampaignBody>,
     },
     /// Deactivate (EXPIRED at TCR; irreversible).
     Deactivate,
@@ -44,7 +44,11 @@ enum Send {
 }
 
 impl Send {
-    async fn to(self, tcr: &dyn TcrPort, tcr_campaign_id: &str) -> TcrReply<ActionAnswer> {
+    async fn to(
+        self,
+        tcr: &dyn TcrPort,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<ActionAnswer> {
         fn answered<T>(
             reply: TcrReply<T>,
             f: impl FnOnce(T) -> ActionAnswer,
@@ -100,7 +104,7 @@ impl CampaignRequest {
                     .profile
                     .as_ref()
                     .ok_or(AppError::NotFound("campaign"))?;
-                let profile = current.with_changes(&changes)?;
+                let profile = current.changed_by(*changes)?;
                 let update = profile.to_tcr_update();
                 (
                     CampaignCommand::RequestUpdate { profile },
@@ -160,7 +164,7 @@ impl Campaigns {
     pub async fn request(
         &self,
         context: &CommandContext,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         campaign: &Campaign,
         request: CampaignRequest,
     ) -> Result<Option<Outcome<CampaignRow>>, AppError> {

@@ -8,11 +8,11 @@ use tendlc_domain::brand::{Brand, RegistrationStatus};
 use tendlc_domain::campaign::{
     ActionAnswer, Campaign, CampaignCommand, CampaignProfile, CarrierReason, Mno, Observation,
 };
+use tendlc_domain::ids::{CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{TcrCampaignSubmission, TcrPort, TcrReply, UsecaseQualification};
 use tendlc_domain::values::OperationStatus;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignRow};
 use tendlc_projections::Wake;
-use uuid::Uuid;
 
 use super::context::CommandContext;
 use super::error::AppError;
@@ -22,8 +22,8 @@ use super::tcr_call::{adopt_or_create, Called};
 use super::Outcome;
 
 /// Our unique reference at TCR (≤ 50 characters).
-pub fn reference_for(campaign_id: Uuid) -> String {
-    format!("tendlc-c-{}", campaign_id.simple())
+pub fn reference_for(campaign_id: CampaignId) -> String {
+    format!("tendlc-c-{}", campaign_id.as_uuid().simple())
 }
 
 pub struct Campaigns {
@@ -34,7 +34,7 @@ pub struct Campaigns {
 }
 
 /// TCR's brand id when the brand may register campaigns; the domain's refusal otherwise.
-pub fn campaigns_allowed(brand: &Brand) -> Result<&str, AppError> {
+pub fn campaigns_allowed(brand: &Brand) -> Result<&TcrBrandId, AppError> {
     brand
         .campaigns_allowed()
         .map_err(|refusal| AppError::conflict(refusal.code(), refusal.to_string()))
@@ -57,7 +57,7 @@ impl Campaigns {
     /// Records a campaign command (for the API and the workers alike).
     pub async fn execute(
         &self,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         command: CampaignCommand,
         context: &CommandContext,
     ) -> Result<usize, AppError> {
@@ -69,14 +69,18 @@ impl Campaigns {
     }
 
     /// The campaign's state from its events.
-    pub async fn load(&self, campaign_id: Uuid) -> Result<(Campaign, usize), AppError> {
+    pub async fn load(&self, campaign_id: CampaignId) -> Result<(Campaign, usize), AppError> {
         self.events.load(campaign_id).await
     }
 
     /// The campaign if it belongs to `customer_id`; another customer's is simply not found.
-    pub async fn owned(&self, campaign_id: Uuid, customer_id: Uuid) -> Result<Campaign, AppError> {
+    pub async fn owned(
+        &self,
+        campaign_id: CampaignId,
+        customer_id: CustomerId,
+    ) -> Result<Campaign, AppError> {
         let (campaign, _) = self.load(campaign_id).await?;
-        if campaign.customer_id.as_deref() != Some(customer_id.to_string().as_str()) {
+        if campaign.customer_id != Some(customer_id) {
             return Err(AppError::NotFound("campaign"));
         }
         Ok(campaign)
@@ -85,17 +89,17 @@ impl Campaigns {
     /// The read model once it shows event `sequence`.
     pub async fn row_at(
         &self,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         sequence: usize,
     ) -> Result<CampaignRow, AppError> {
         read_back(&self.wake, "campaign", sequence, || {
-            campaign_rows::get(&self.pool, campaign_id, None)
+            campaign_rows::get(&self.pool, campaign_id.into(), None)
         })
         .await
     }
 
     /// The read model once it shows everything recorded so far.
-    pub async fn settled_row(&self, campaign_id: Uuid) -> Result<CampaignRow, AppError> {
+    pub async fn settled_row(&self, campaign_id: CampaignId) -> Result<CampaignRow, AppError> {
         let (_, sequence) = self.load(campaign_id).await?;
         self.row_at(campaign_id, sequence).await
     }
@@ -104,7 +108,7 @@ impl Campaigns {
     #[tracing::instrument(skip(self))]
     pub async fn qualify(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         usecase: &str,
     ) -> Result<UsecaseQualification, AppError> {
         self.tcr
@@ -123,7 +127,7 @@ impl Campaigns {
     /// carriers now say is read and recorded first, so the answer shows it.
     async fn outcome(
         &self,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         called: Called<Campaign>,
         context: &CommandContext,
     ) -> Result<Outcome<CampaignRow>, AppError> {
@@ -131,11 +135,11 @@ impl Campaigns {
         if let Some(error) = called.failure {
             self.row_at(campaign_id, sequence).await?;
             return Ok(Outcome::Failed {
-                id: campaign_id,
+                id: campaign_id.into(),
                 error,
             });
         }
-        if let Some(tcr_campaign_id) = called.recorded.state.tcr_campaign_id.as_deref() {
+        if let Some(tcr_campaign_id) = called.recorded.state.tcr_campaign_id.as_ref() {
             match self
                 .observe(campaign_id, tcr_campaign_id, vec![], context)
                 .await
@@ -157,21 +161,21 @@ impl Campaigns {
     pub async fn register(
         &self,
         context: &CommandContext,
-        customer_id: Uuid,
+        customer_id: CustomerId,
         brand: &Brand,
         profile: CampaignProfile,
     ) -> Result<Outcome<CampaignRow>, AppError> {
-        let tcr_brand_id = campaigns_allowed(brand)?.to_string();
+        let tcr_brand_id = campaigns_allowed(brand)?.clone();
         let qualification = self.qualify(&tcr_brand_id, &profile.usecase).await?;
         profile.check_qualification(&qualification)?;
 
-        let campaign_id = Uuid::new_v4();
+        let campaign_id = CampaignId::new();
         let reference_id = reference_for(campaign_id);
         let request = profile.to_tcr_request(&tcr_brand_id, &reference_id);
         let intent = CampaignCommand::RequestRegistration {
-            campaign_id: campaign_id.to_string(),
-            customer_id: customer_id.to_string(),
-            brand_id: brand.brand_id.clone().unwrap_or_default(),
+            campaign_id,
+            customer_id,
+            brand_id: brand.brand_id.ok_or(AppError::NotFound("brand"))?,
             tcr_brand_id,
             reference_id,
             profile,
@@ -204,12 +208,12 @@ impl Campaigns {
     pub(super) async fn act<F, Fut>(
         &self,
         context: &CommandContext,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         request: CampaignCommand,
         call: F,
     ) -> Result<Option<Outcome<CampaignRow>>, AppError>
     where
-        F: FnOnce(String) -> Fut,
+        F: FnOnce(TcrCampaignId) -> Fut,
         Fut: std::future::Future<Output = TcrReply<ActionAnswer>>,
     {
         let called = self
@@ -236,8 +240,8 @@ impl Campaigns {
     #[tracing::instrument(skip_all, fields(campaign = %campaign_id, source = context.source.as_str()))]
     pub async fn observe(
         &self,
-        campaign_id: Uuid,
-        tcr_campaign_id: &str,
+        campaign_id: CampaignId,
+        tcr_campaign_id: &TcrCampaignId,
         reasons: Vec<(Mno, OperationStatus, CarrierReason)>,
         context: &CommandContext,
     ) -> Result<super::brands::Observed, AppError> {
@@ -282,7 +286,7 @@ impl Campaigns {
     #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
     pub async fn retry_registration(
         &self,
-        campaign_id: Uuid,
+        campaign_id: CampaignId,
         seen_attempts: u32,
         max_attempts: u32,
         context: &CommandContext,

@@ -1,14 +1,14 @@
 //! Who asked for a command, for whom and through which door: the metadata every event carries.
 use std::sync::Arc;
 
+use tendlc_domain::ids::CustomerId;
 use tendlc_domain::metadata::{EventMetadata, Source};
-use uuid::Uuid;
 
 /// The origin of a command: a caller of the API, or a worker acting on its own initiative.
 #[derive(Debug, Clone)]
 pub struct CommandContext {
     /// The tenant the command concerns (none for deliveries not yet tied to one).
-    pub customer_id: Option<Uuid>,
+    pub customer_id: Option<CustomerId>,
     pub actor: String,
     pub request_id: String,
     pub source: Source,
@@ -45,7 +45,7 @@ impl CommandContext {
     }
 
     /// The same origin, acting for `customer_id`.
-    pub fn for_customer(mut self, customer_id: Uuid) -> Self {
+    pub fn for_customer(mut self, customer_id: CustomerId) -> Self {
         self.customer_id = Some(customer_id);
         self
     }

@@ -3,9 +3,9 @@ use sqlx::PgPool;
 use tendlc_domain::customer::{
     customer_id_for_ban, Customer, CustomerChanges, CustomerCommand, CustomerDetails,
 };
+use tendlc_domain::ids::CustomerId;
 use tendlc_projections::customers::{self as customer_rows, CustomerRow};
 use tendlc_projections::Wake;
-use uuid::Uuid;
 
 use super::context::CommandContext;
 use super::error::AppError;
@@ -30,7 +30,7 @@ impl Customers {
     /// Records the command and answers with the customer as the read model then shows it.
     async fn record(
         &self,
-        customer_id: Uuid,
+        customer_id: CustomerId,
         command: CustomerCommand,
         context: &CommandContext,
     ) -> Result<CustomerRow, AppError> {
@@ -41,7 +41,7 @@ impl Customers {
             .execute(customer_id, command, &context.metadata())
             .await?;
         read_back(&self.wake, "customer", recorded.sequence, || {
-            customer_rows::get(&self.pool, customer_id)
+            customer_rows::get(&self.pool, customer_id.into())
         })
         .await
     }
@@ -55,7 +55,7 @@ impl Customers {
     ) -> Result<CustomerRow, AppError> {
         let customer_id = customer_id_for_ban(&details.ban);
         let command = CustomerCommand::Register {
-            customer_id: customer_id.to_string(),
+            customer_id,
             details,
         };
         self.record(customer_id, command, context).await
@@ -65,7 +65,7 @@ impl Customers {
     pub async fn update(
         &self,
         context: &CommandContext,
-        customer_id: Uuid,
+        customer_id: CustomerId,
         changes: CustomerChanges,
     ) -> Result<CustomerRow, AppError> {
         self.record(customer_id, CustomerCommand::Update { changes }, context)

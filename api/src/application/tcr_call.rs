@@ -6,7 +6,6 @@ use std::future::Future;
 
 use cqrs_es::Aggregate;
 use tendlc_domain::tcr::{TcrCall, TcrError, TcrReply};
-use uuid::Uuid;
 
 use super::context::CommandContext;
 use super::error::AppError;
@@ -32,7 +31,7 @@ where
     #[tracing::instrument(name = "through_tcr", skip_all, fields(what = self.what(), id = %id))]
     pub async fn through_tcr<T, Fut>(
         &self,
-        id: Uuid,
+        id: impl std::fmt::Display + Copy,
         context: &CommandContext,
         intent: A::Command,
         call: impl FnOnce(&A) -> Fut,

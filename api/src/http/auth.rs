@@ -4,6 +4,7 @@ use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
+use tendlc_domain::ids::CustomerId;
 use uuid::Uuid;
 
 use crate::application::CommandContext;
@@ -256,7 +257,7 @@ pub struct Caller {
     pub subject: String,
     pub role: Role,
     /// Own customer for customer roles; the `X-Customer-ID` customer for a super admin, if sent.
-    pub customer: Option<Uuid>,
+    pub customer: Option<CustomerId>,
 }
 
 pub const CUSTOMER_HEADER: &str = "x-customer-id";
@@ -277,7 +278,7 @@ impl Caller {
     }
 
     /// The customer this request acts for; a super admin must name one.
-    pub fn acting_customer(&self) -> Result<Uuid, ApiError> {
+    pub fn acting_customer(&self) -> Result<CustomerId, ApiError> {
         self.customer.ok_or_else(|| {
             ApiError::bad_request(
                 "customer_required",
@@ -286,9 +287,10 @@ impl Caller {
         })
     }
 
-    /// Restriction for reads: `None` lets a super admin without `X-Customer-ID` see every customer.
+    /// Restriction for reads (read-model rows are keyed by UUID): `None` lets a super admin
+    /// without `X-Customer-ID` see every customer.
     pub fn read_scope(&self) -> Option<Uuid> {
-        self.customer
+        self.customer.map(Uuid::from)
     }
 
     /// The actor recorded in event metadata.
@@ -297,7 +299,7 @@ impl Caller {
     }
 
     /// This caller as the origin of commands, acting for `customer_id`.
-    pub fn context(&self, customer_id: Uuid, request_id: String) -> CommandContext {
+    pub fn context(&self, customer_id: CustomerId, request_id: String) -> CommandContext {
         CommandContext::api(self.actor(), request_id).for_customer(customer_id)
     }
 }
@@ -346,7 +348,7 @@ impl Caller {
                     value
                         .to_str()
                         .ok()
-                        .and_then(|v| Uuid::parse_str(v.trim()).ok())
+                        .and_then(|v| v.trim().parse::<CustomerId>().ok())
                         .ok_or_else(|| {
                             ApiError::bad_request(
                                 "invalid_customer_header",
@@ -356,7 +358,7 @@ impl Caller {
                 ),
             },
             // For everyone else the header is ignored: their own customer is used.
-            Role::CustomerAdmin | Role::CustomerUser => claims.customer_id,
+            Role::CustomerAdmin | Role::CustomerUser => claims.customer_id.map(CustomerId::from),
         };
         Ok(Caller {
             subject: claims.sub,

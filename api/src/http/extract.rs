@@ -1,10 +1,53 @@
 //! Reading requests: the request id, paging, query strings, JSON bodies and path ids, each
 //! turned into our error shape when it cannot be read.
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequest, Query, Request};
 use axum::http::request::Parts;
+use axum::Json;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde_json::Value;
+use tendlc_domain::input::BodyOf;
 
 use super::error::ApiError;
+
+/// A JSON request body read into its typed body struct (whose fields are
+/// `tendlc_domain::input::Field`s, so no field can make reading fail): malformed JSON is 400,
+/// a NUL character anywhere or a body that is not an object is 422 naming it. Turning the
+/// body into domain values (`TryFrom`) then names every bad field at once.
+pub struct Body<T>(pub T);
+
+fn typed<T: DeserializeOwned + BodyOf>(value: Value) -> Result<T, ApiError> {
+    tendlc_domain::input::read(value).map_err(ApiError::validation)
+}
+
+impl<S: Send + Sync, T: DeserializeOwned + BodyOf> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let value = json_body(<Json<Value> as FromRequest<S>>::from_request(request, state).await)?;
+        typed(value).map(Body)
+    }
+}
+
+/// An optional body: none when the request sends no `Content-Type` (and so no body).
+impl<S: Send + Sync, T: DeserializeOwned + BodyOf> OptionalFromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let sent = <Json<Value> as OptionalFromRequest<S>>::from_request(request, state)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_json",
+                    format!("the request body is not valid JSON: {}", e.body_text()),
+                )
+            })?;
+        match sent {
+            None => Ok(None),
+            Some(json) => typed(json_body(Ok(json))?).map(|body| Some(Body(body))),
+        }
+    }
+}
 
 /// The request id the request-id layer assigned (or the caller sent).
 #[derive(Debug, Clone)]
@@ -71,7 +114,7 @@ pub fn query<T>(
 
 /// JSON bodies are read as values first, so every problem can be named by field. A NUL
 /// character (`\u0000`) anywhere is refused by field: Postgres cannot store it in JSON or text.
-pub fn json_body(
+fn json_body(
     result: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<serde_json::Value, ApiError> {
     let value = result.map(|axum::Json(v)| v).map_err(|e| {
@@ -138,7 +181,7 @@ pub fn location(path: &str) -> axum::http::HeaderMap {
     headers
 }
 
-/// Parses a path id as a UUID; anything else is simply not found.
-pub fn path_id(text: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::parse_str(text).map_err(|_| ApiError::not_found(what))
+/// Parses a path id (a UUID) as the id type `T`; anything else is simply not found.
+pub fn path_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found(what))
 }

@@ -2,6 +2,7 @@
 //! the application for anything that records or reaches TCR and reads the read models directly;
 //! it never records events or calls TCR itself.
 pub mod auth;
+pub mod bodies;
 pub mod error;
 pub mod extract;
 mod middleware;

@@ -4,6 +4,7 @@
 //! their own: a deactivation or a billed vetting is the customer's call.
 use tendlc_domain::brand::BrandCommand;
 use tendlc_domain::campaign::CampaignCommand;
+use tendlc_domain::ids::TcrCampaignId;
 use tendlc_domain::metadata::Source;
 use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns as campaign_rows;
@@ -22,11 +23,12 @@ impl Workers {
         for row in campaign_rows::stale_actions(&self.pool, older_than, 50).await? {
             let request_id = format!("heal-{}", uuid::Uuid::new_v4());
             let context = self.context(ACTOR, request_id, Source::Retry, row.customer_id);
-            if let Some(tcr_campaign_id) = row.tcr_campaign_id.as_deref() {
+            if let Some(tcr_campaign_id) = row.tcr_campaign_id.clone().map(TcrCampaignId::from_tcr)
+            {
                 if let Err(error) = self
                     .app
                     .campaigns
-                    .observe(row.campaign_id, tcr_campaign_id, vec![], &context)
+                    .observe(row.campaign_id.into(), &tcr_campaign_id, vec![], &context)
                     .await
                 {
                     tracing::warn!(campaign = %row.campaign_id, %error, "cannot read TCR to heal an interrupted action; will try again");
@@ -39,14 +41,19 @@ impl Workers {
             };
             self.app
                 .campaigns
-                .execute(row.campaign_id, abandon, &context)
+                .execute(row.campaign_id.into(), abandon, &context)
                 .await?;
             healed += 1;
         }
         for row in brand_rows::stale_actions(&self.pool, older_than, 50).await? {
             let request_id = format!("heal-{}", uuid::Uuid::new_v4());
             let context = self.context(ACTOR, request_id, Source::Retry, row.customer_id);
-            if let Err(error) = self.app.brands.observe(row.brand_id, &context, true).await {
+            if let Err(error) = self
+                .app
+                .brands
+                .observe(row.brand_id.into(), &context, true)
+                .await
+            {
                 tracing::warn!(brand = %row.brand_id, %error, "cannot read TCR to heal an interrupted action; will try again");
                 continue;
             }
@@ -56,7 +63,7 @@ impl Workers {
             };
             self.app
                 .brands
-                .execute(row.brand_id, abandon, &context)
+                .execute(row.brand_id.into(), abandon, &context)
                 .await?;
             healed += 1;
         }

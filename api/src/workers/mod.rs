@@ -44,6 +44,7 @@ impl Workers {
         source: Source,
         customer_id: Uuid,
     ) -> CommandContext {
-        CommandContext::system(actor, request_id, source, &self.instance).for_customer(customer_id)
+        CommandContext::system(actor, request_id, source, &self.instance)
+            .for_customer(customer_id.into())
     }
 }

@@ -3,6 +3,7 @@
 //! issues the same observation commands as webhooks.
 use std::time::Duration;
 
+use tendlc_domain::ids::TcrCampaignId;
 use tendlc_domain::metadata::Source;
 use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns as campaign_rows;
@@ -30,7 +31,12 @@ impl Workers {
         for row in &due {
             let request_id = format!("poll-{}", uuid::Uuid::new_v4());
             let context = self.context(ACTOR, request_id, Source::Poll, row.customer_id);
-            match self.app.brands.observe(row.brand_id, &context, false).await {
+            match self
+                .app
+                .brands
+                .observe(row.brand_id.into(), &context, false)
+                .await
+            {
                 Ok(observed) if observed.changed => {
                     tracing::info!(brand = %row.brand_id, "TCR state of a brand changed")
                 }
@@ -55,7 +61,8 @@ impl Workers {
         )
         .await?;
         for row in &due {
-            let Some(tcr_campaign_id) = row.tcr_campaign_id.as_deref() else {
+            let Some(tcr_campaign_id) = row.tcr_campaign_id.clone().map(TcrCampaignId::from_tcr)
+            else {
                 continue;
             };
             let request_id = format!("poll-{}", uuid::Uuid::new_v4());
@@ -63,7 +70,7 @@ impl Workers {
             if let Err(error) = self
                 .app
                 .campaigns
-                .observe(row.campaign_id, tcr_campaign_id, vec![], &context)
+                .observe(row.campaign_id.into(), &tcr_campaign_id, vec![], &context)
                 .await
             {
                 tracing::warn!(campaign = %row.campaign_id, %error, "polling a campaign failed; will try again");

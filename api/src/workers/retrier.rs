@@ -55,7 +55,7 @@ impl Workers {
                 .app
                 .brands
                 .retry_registration(
-                    row.brand_id,
+                    row.brand_id.into(),
                     row.submission_attempts.max(0) as u32,
                     self.config.retry_max_attempts,
                     last_error,
@@ -88,7 +88,7 @@ impl Workers {
                 .app
                 .campaigns
                 .retry_registration(
-                    row.campaign_id,
+                    row.campaign_id.into(),
                     row.submission_attempts.max(0) as u32,
                     self.config.retry_max_attempts,
                     &context,

@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use tendlc_domain::campaign::{CarrierReason, Mno};
+use tendlc_domain::ids::TcrCampaignId;
 use tendlc_domain::metadata::Source;
 use tendlc_domain::tcr::TcrEventType;
 use tendlc_domain::values::OperationStatus;
@@ -106,11 +107,11 @@ impl Workers {
         };
         let context = self
             .delivery_context(delivery)
-            .for_customer(brand.customer_id);
+            .for_customer(brand.customer_id.into());
         match self
             .app
             .brands
-            .observe(brand.brand_id, &context, records)
+            .observe(brand.brand_id.into(), &context, records)
             .await
         {
             Ok(observed) if observed.changed => Ok(Some((
@@ -146,13 +147,13 @@ impl Workers {
         };
         let context = self
             .delivery_context(delivery)
-            .for_customer(campaign.customer_id);
+            .for_customer(campaign.customer_id.into());
         match self
             .app
             .campaigns
             .observe(
-                campaign.campaign_id,
-                tcr_campaign_id,
+                campaign.campaign_id.into(),
+                &TcrCampaignId::from_tcr(tcr_campaign_id),
                 carrier_reasons(delivery),
                 &context,
             )

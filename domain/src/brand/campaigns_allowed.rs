@@ -1,5 +1,6 @@
 //! The rule "may this brand register campaigns?", decided on the brand's own state.
 use super::aggregate::{Brand, RegistrationStatus};
+use crate::ids::TcrBrandId;
 use crate::values::{IdentityStatus, TcrBrandStatus};
 
 /// Why a brand may not register campaigns (yet).
@@ -38,8 +39,8 @@ impl Brand {
     /// TCR's brand id when TCR would let this brand register campaigns: it must hold the
     /// brand, not deleted, and have verified its identity. TCR's first answer at registration
     /// is provisional: until TCR's state has been read back, the brand is being scored.
-    pub fn campaigns_allowed(&self) -> Result<&str, NotReadyForCampaigns> {
-        let Some(tcr_brand_id) = self.tcr_brand_id.as_deref() else {
+    pub fn campaigns_allowed(&self) -> Result<&TcrBrandId, NotReadyForCampaigns> {
+        let Some(tcr_brand_id) = self.tcr_brand_id.as_ref() else {
             return Err(NotReadyForCampaigns::NotRegistered(self.status));
         };
         if self.tcr_status == Some(TcrBrandStatus::Deleted) {
@@ -81,7 +82,7 @@ mod tests {
     fn it_should_let_only_verified_brands_register_campaigns() {
         assert_eq!(
             brand(Some(IdentityStatus::Verified), true).campaigns_allowed(),
-            Ok("BXYZ123")
+            Ok(&"BXYZ123".into())
         );
         assert!(brand(Some(IdentityStatus::VettedVerified), true)
             .campaigns_allowed()

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{BrandAction, BrandActionAnswer};
 use super::profile::BrandProfile;
+use crate::ids::{BrandId, CustomerId};
 use crate::metadata::Source;
 use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrVetting};
 use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
@@ -12,8 +13,8 @@ use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
 pub enum BrandCommand {
     /// A customer asks for a new brand; everything needed is looked up before this is issued.
     RequestRegistration {
-        brand_id: String,
-        customer_id: String,
+        brand_id: BrandId,
+        customer_id: CustomerId,
         reference_id: String,
         brand_relationship: BrandRelationship,
         profile: BrandProfile,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
+use crate::ids::{BrandId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::TcrApiError;
 use crate::values::{
@@ -15,8 +16,8 @@ use crate::values::{
 pub enum BrandEvent {
     /// A customer asked for the brand; nothing was sent to TCR yet.
     BrandRegistrationRequested {
-        brand_id: String,
-        customer_id: String,
+        brand_id: BrandId,
+        customer_id: CustomerId,
         /// Our unique `referenceId` at TCR, so a retry can find a brand TCR created silently.
         reference_id: String,
         brand_relationship: BrandRelationship,
@@ -24,7 +25,7 @@ pub enum BrandEvent {
     },
     /// TCR holds the brand under `tcr_brand_id`.
     BrandSubmittedToTcr {
-        tcr_brand_id: String,
+        tcr_brand_id: TcrBrandId,
         reference_id: String,
         tcr_status: Option<TcrBrandStatus>,
         identity_status: Option<IdentityStatus>,

@@ -12,5 +12,5 @@ pub use campaigns_allowed::NotReadyForCampaigns;
 pub use commands::BrandCommand;
 pub use events::BrandEvent;
 pub use identity::{BrandAction, BrandActionAnswer, VettingRecord};
-pub use profile::{BrandDraft, BrandProfile};
+pub use profile::{BrandBody, BrandDraft, BrandProfile};
 pub use transitions::tcr_status_when_submitted;

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::carriers::{CarrierReason, Mno};
 use super::profile::CampaignProfile;
+use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::{
     OperationStatuses, TcrCampaign, TcrCampaignSubmission, TcrError, TcrSharing,
@@ -17,10 +18,10 @@ use crate::values::NudgeIntent;
 pub enum CampaignCommand {
     /// A customer asks for a new campaign; the brand was checked and qualified before.
     RequestRegistration {
-        campaign_id: String,
-        customer_id: String,
-        brand_id: String,
-        tcr_brand_id: String,
+        campaign_id: CampaignId,
+        customer_id: CustomerId,
+        brand_id: BrandId,
+        tcr_brand_id: TcrBrandId,
         reference_id: String,
         profile: CampaignProfile,
         qualification: UsecaseQualification,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::carriers::{CarrierReason, Mno};
 use super::profile::CampaignProfile;
+use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, TcrApiError, UsecaseQualification};
 use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
@@ -59,10 +60,10 @@ pub struct Billing {
 pub enum CampaignEvent {
     /// A customer asked for the campaign, and TCR qualified the brand for its use case.
     CampaignRegistrationRequested {
-        campaign_id: String,
-        customer_id: String,
-        brand_id: String,
-        tcr_brand_id: String,
+        campaign_id: CampaignId,
+        customer_id: CustomerId,
+        brand_id: BrandId,
+        tcr_brand_id: TcrBrandId,
         /// Our unique `referenceId` at TCR, so a retry can find a campaign TCR created silently.
         reference_id: String,
         profile: CampaignProfile,
@@ -71,7 +72,7 @@ pub enum CampaignEvent {
     },
     /// TCR holds the campaign under `tcr_campaign_id` (and has billed it).
     CampaignSubmittedToTcr {
-        tcr_campaign_id: String,
+        tcr_campaign_id: TcrCampaignId,
         reference_id: String,
         mno_terms: BTreeMap<String, MnoTerms>,
         /// True when found by reference rather than created by our call.

@@ -11,4 +11,4 @@ pub use aggregate::{Campaign, CampaignError, CarrierState, Sharing};
 pub use carriers::{CarrierReason, Mno, SendingVerdict, Throughput};
 pub use commands::{ActionAnswer, CampaignCommand, Observation};
 pub use events::{Billing, CampaignAction, CampaignEvent};
-pub use profile::CampaignProfile;
+pub use profile::{CampaignBody, CampaignProfile};

@@ -2,6 +2,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::ids::CustomerId;
+use crate::input::{refuse_unknown, BodyOf, Field, Unknown};
 use crate::validation::ValidationErrors;
 use crate::values::{Email, ServiceTier};
 
@@ -10,8 +12,8 @@ use crate::values::{Email, ServiceTier};
 const CUSTOMER_NAMESPACE: Uuid = Uuid::from_u128(0x6d1f_0c3e_8a4b_4f2a_9c1d_2b7e_5a60_c0de);
 
 /// The customer id that belongs to a billing account number.
-pub fn customer_id_for_ban(ban: &Ban) -> Uuid {
-    Uuid::new_v5(&CUSTOMER_NAMESPACE, ban.as_str().as_bytes())
+pub fn customer_id_for_ban(ban: &Ban) -> CustomerId {
+    Uuid::new_v5(&CUSTOMER_NAMESPACE, ban.as_str().as_bytes()).into()
 }
 
 /// Billing account number: 1–32 letters, digits or hyphens.
@@ -49,10 +51,79 @@ pub struct CustomerDetails {
     pub notification_emails: Vec<Email>,
 }
 
-/// Raw customer input (create or partial update), camelCase as the API spells it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// A customer as a request body sends it (create, or the fields to change).
+#[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+pub struct CustomerBody {
+    /// Billing account number: 1–32 letters, digits or hyphens; identifies the customer.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 32))]
+    pub ban: Field<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 255))]
+    pub name: Field<String>,
+    /// BASIC | SMALL | MEDIUM | LARGE | KEY (decides the brands' relationship at TCR).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub service_tier: Field<String>,
+    /// Where notifications go (at most 20).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>))]
+    pub notification_emails: Field<Vec<String>>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub unknown: Unknown,
+}
+
+impl BodyOf for CustomerBody {
+    const FIELDS: &'static str = "customer fields";
+}
+
+impl TryFrom<CustomerBody> for CustomerInput {
+    type Error = ValidationErrors;
+
+    fn try_from(body: CustomerBody) -> Result<CustomerInput, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let input = CustomerInput {
+            ban: body.ban.read("ban", "must be a string", &mut errors),
+            name: body.name.read("name", "must be a string", &mut errors),
+            service_tier: body
+                .service_tier
+                .read("serviceTier", "must be a string", &mut errors),
+            notification_emails: body.notification_emails.read(
+                "notificationEmails",
+                "must be a list of e-mail addresses",
+                &mut errors,
+            ),
+        };
+        refuse_unknown(&body.unknown, &mut errors, |_| {
+            "is not a customer field".into()
+        });
+        errors.into_result(input)
+    }
+}
+
+/// A new customer: what the body sends, then every rule.
+impl TryFrom<CustomerBody> for CustomerDetails {
+    type Error = ValidationErrors;
+
+    fn try_from(body: CustomerBody) -> Result<CustomerDetails, ValidationErrors> {
+        CustomerInput::try_from(body)?.into_details()
+    }
+}
+
+/// A change to a customer: what the body sends, then every rule.
+impl TryFrom<CustomerBody> for CustomerChanges {
+    type Error = ValidationErrors;
+
+    fn try_from(body: CustomerBody) -> Result<CustomerChanges, ValidationErrors> {
+        CustomerInput::try_from(body)?.into_changes()
+    }
+}
+
+/// A customer's fields as text, before any rule was applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerInput {
     pub ban: Option<String>,
     pub name: Option<String>,

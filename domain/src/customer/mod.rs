@@ -5,14 +5,17 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-pub use details::{customer_id_for_ban, Ban, CustomerChanges, CustomerDetails, CustomerInput};
+pub use details::{
+    customer_id_for_ban, Ban, CustomerBody, CustomerChanges, CustomerDetails, CustomerInput,
+};
 
+use crate::ids::CustomerId;
 use crate::values::{Email, ServiceTier};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerCommand {
     Register {
-        customer_id: String,
+        customer_id: CustomerId,
         details: CustomerDetails,
     },
     Update {
@@ -23,7 +26,7 @@ pub enum CustomerCommand {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum CustomerEvent {
     CustomerRegistered {
-        customer_id: String,
+        customer_id: CustomerId,
         details: CustomerDetails,
     },
     /// Only what changed is present.
@@ -58,7 +61,7 @@ pub enum CustomerError {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     pub details: Option<CustomerDetails>,
 }
 

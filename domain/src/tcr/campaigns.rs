@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dates::tcr_day;
+use crate::ids::{TcrBrandId, TcrCampaignId};
 use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
 
 /// One carrier's terms for a use case (TCR `Metadata`). Carrier-specific fields are `None`
@@ -85,7 +86,7 @@ pub struct UsecaseQualification {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TcrCampaignRequest {
-    pub brand_id: String,
+    pub brand_id: TcrBrandId,
     pub usecase: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sub_usecases: Vec<String>,
@@ -160,7 +161,7 @@ pub struct TcrCampaignUpdate {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TcrCampaignSubmission {
-    pub campaign_id: String,
+    pub campaign_id: TcrCampaignId,
     #[serde(default)]
     pub mno_metadata: BTreeMap<String, MnoTerms>,
 }
@@ -169,9 +170,9 @@ pub struct TcrCampaignSubmission {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TcrCampaign {
-    pub campaign_id: String,
+    pub campaign_id: TcrCampaignId,
     #[serde(default)]
-    pub brand_id: Option<String>,
+    pub brand_id: Option<TcrBrandId>,
     #[serde(default)]
     pub status: Option<TcrCampaignStatus>,
     #[serde(default)]

@@ -12,6 +12,7 @@ pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
 pub use event_type::{IdentityRecord, TcrEventType};
 pub use vetting::*;
 
+use crate::ids::{TcrBrandId, TcrCampaignId};
 use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
 
 /// One call made to TCR, kept with the event that records its outcome.
@@ -183,7 +184,7 @@ pub struct TcrBrandRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TcrBrand {
-    pub brand_id: String,
+    pub brand_id: TcrBrandId,
     #[serde(default)]
     pub status: Option<TcrBrandStatus>,
     #[serde(default)]
@@ -235,10 +236,13 @@ pub trait TcrPort: Send + Sync {
     /// `POST /brand/nonBlocking`.
     async fn create_brand(&self, brand: &TcrBrandRequest) -> TcrReply<TcrBrand>;
     /// `GET /brand/{brandId}`.
-    async fn get_brand(&self, tcr_brand_id: &str) -> TcrReply<TcrBrand>;
+    async fn get_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<TcrBrand>;
     /// `PUT /brand/{brandId}`.
-    async fn update_brand(&self, tcr_brand_id: &str, brand: &TcrBrandRequest)
-        -> TcrReply<TcrBrand>;
+    async fn update_brand(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        brand: &TcrBrandRequest,
+    ) -> TcrReply<TcrBrand>;
     /// `GET /brand?referenceId=`: the brand TCR holds for our reference, if any.
     async fn find_brand_by_reference(&self, reference_id: &str) -> TcrReply<Option<TcrBrand>>;
     /// `GET /enum/entityType`.
@@ -258,84 +262,102 @@ pub trait TcrPort: Send + Sync {
     // -- brand vetting and identity ------------------------------------------------------------
 
     /// `DELETE /brand/{brandId}`.
-    async fn delete_brand(&self, tcr_brand_id: &str) -> TcrReply<()>;
+    async fn delete_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<()>;
     /// `PUT /brand/{brandId}/revet`: the brand (200), or none while TCR works on it (202).
-    async fn revet_brand(&self, tcr_brand_id: &str) -> TcrReply<Option<TcrBrand>>;
+    async fn revet_brand(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Option<TcrBrand>>;
     /// `GET /brand/feedback/{brandId}`.
-    async fn brand_feedback(&self, tcr_brand_id: &str) -> TcrReply<TcrFeedback>;
+    async fn brand_feedback(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<TcrFeedback>;
     /// `POST /brand/{brandId}/externalVetting`.
     async fn order_vetting(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         order: &TcrVettingOrder,
     ) -> TcrReply<TcrVetting>;
     /// `PUT /brand/{brandId}/externalVetting`.
     async fn import_vetting(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         import: &TcrVettingImport,
     ) -> TcrReply<TcrVetting>;
     /// `GET /brand/{brandId}/externalVetting`.
-    async fn vettings(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrVetting>>;
+    async fn vettings(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVetting>>;
     /// `POST /brand/{brandId}/appeal` (TCR answers 204).
-    async fn appeal_brand(&self, tcr_brand_id: &str, appeal: &TcrAppealRequest) -> TcrReply<()>;
+    async fn appeal_brand(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        appeal: &TcrAppealRequest,
+    ) -> TcrReply<()>;
     /// `GET /brand/{brandId}/appeal`.
-    async fn brand_appeals(&self, tcr_brand_id: &str) -> TcrReply<Vec<TcrAppeal>>;
+    async fn brand_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrAppeal>>;
     /// `POST /brand/{brandId}/smsOtp`.
     async fn send_otp(
         &self,
-        tcr_brand_id: &str,
+        tcr_brand_id: &TcrBrandId,
         pin_sms: &str,
         success_sms: Option<&str>,
     ) -> TcrReply<TcrOtpSent>;
     /// `PUT /brand/{brandId}/smsOtp`.
-    async fn verify_otp(&self, tcr_brand_id: &str, otp_pin: &str) -> TcrReply<()>;
+    async fn verify_otp(&self, tcr_brand_id: &TcrBrandId, otp_pin: &str) -> TcrReply<()>;
     /// `GET /brand/smsOtp/{referenceId}`.
     async fn otp_status(&self, reference_id: &str) -> TcrReply<TcrOtpStatus>;
 
     // -- campaigns -----------------------------------------------------------------------------
 
     /// `GET /campaignBuilder/brand/{brandId}/usecase/{usecase}`.
-    async fn qualify(&self, tcr_brand_id: &str, usecase: &str) -> TcrReply<UsecaseQualification>;
+    async fn qualify(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        usecase: &str,
+    ) -> TcrReply<UsecaseQualification>;
     /// `POST /campaignBuilder`.
     async fn create_campaign(
         &self,
         campaign: &TcrCampaignRequest,
     ) -> TcrReply<TcrCampaignSubmission>;
     /// `GET /campaign/{campaignId}`.
-    async fn get_campaign(&self, tcr_campaign_id: &str) -> TcrReply<TcrCampaign>;
+    async fn get_campaign(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<TcrCampaign>;
     /// `GET /campaign?referenceId=`: the campaign TCR holds for our reference, if any.
     async fn find_campaign_by_reference(&self, reference_id: &str)
         -> TcrReply<Option<TcrCampaign>>;
     /// `PUT /campaign/{campaignId}`.
     async fn update_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         update: &TcrCampaignUpdate,
     ) -> TcrReply<TcrCampaign>;
     /// `DELETE /campaign/{campaignId}`.
-    async fn deactivate_campaign(&self, tcr_campaign_id: &str) -> TcrReply<()>;
+    async fn deactivate_campaign(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<()>;
     /// `GET /campaign/{campaignId}/operationStatus`.
-    async fn operation_status(&self, tcr_campaign_id: &str) -> TcrReply<OperationStatuses>;
+    async fn operation_status(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<OperationStatuses>;
     /// `GET /campaign/{campaignId}/mnoMetadata`.
     async fn campaign_mno_metadata(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
     ) -> TcrReply<std::collections::BTreeMap<String, MnoTerms>>;
     /// `PUT /campaign/{campaignId}/resubmit`.
     async fn resubmit_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         mno_ids: &[u32],
     ) -> TcrReply<TcrCampaignSubmission>;
     /// `POST /campaign/{campaignId}/nudge`.
-    async fn nudge_campaign(&self, tcr_campaign_id: &str, nudge: &TcrNudge) -> TcrReply<()>;
+    async fn nudge_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        nudge: &TcrNudge,
+    ) -> TcrReply<()>;
     /// `PUT /campaign/{campaignId}/sharing/{upstreamCnpId}`.
     async fn share_campaign(
         &self,
-        tcr_campaign_id: &str,
+        tcr_campaign_id: &TcrCampaignId,
         upstream_cnp_id: &str,
     ) -> TcrReply<TcrSharing>;
     /// `GET /campaign/{campaignId}/sharing`: how the campaign is shared upstream, if at all.
-    async fn campaign_sharing(&self, tcr_campaign_id: &str) -> TcrReply<Option<TcrSharing>>;
+    async fn campaign_sharing(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<Option<TcrSharing>>;
 }

@@ -36,10 +36,9 @@ impl Fold for BrandRows {
         else {
             return Err("a brand event before the brand was requested".into());
         };
-        let customer_id = Uuid::parse_str(customer_id).map_err(|e| format!("customer id: {e}"))?;
         let mut brand = BrandRow {
             brand_id: *id,
-            customer_id,
+            customer_id: customer_id.as_uuid(),
             reference_id: reference_id.clone(),
             tcr_brand_id: None,
             status: RegistrationStatus::Pending,
@@ -125,7 +124,7 @@ impl BrandRow {
                 ..
             } => {
                 self.status = RegistrationStatus::Registered;
-                self.tcr_brand_id = Some(tcr_brand_id.clone());
+                self.tcr_brand_id = Some(tcr_brand_id.as_str().to_string());
                 self.tcr_status = Some(tcr_status_when_submitted(*tcr_status).into());
                 self.identity_status = identity_status.map(Reported::from);
                 self.last_error = None;

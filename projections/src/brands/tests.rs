@@ -2,6 +2,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use tendlc_domain::brand::{BrandAction, BrandDraft, BrandEvent, BrandProfile, VettingRecord};
+use tendlc_domain::ids::TcrBrandId;
 use tendlc_domain::metadata::Source;
 use tendlc_domain::tcr::TcrApiError;
 use tendlc_domain::values::{
@@ -42,8 +43,8 @@ fn profile(display_name: &str) -> BrandProfile {
 
 fn requested() -> BrandEvent {
     BrandEvent::BrandRegistrationRequested {
-        brand_id: Uuid::nil().to_string(),
-        customer_id: CUSTOMER.into(),
+        brand_id: Uuid::nil().into(),
+        customer_id: CUSTOMER.parse().unwrap(),
         reference_id: "tendlc-ref".into(),
         brand_relationship: BrandRelationship::SmallAccount,
         profile: profile("Acme Flowers"),
@@ -52,7 +53,7 @@ fn requested() -> BrandEvent {
 
 fn submitted(tcr_status: Option<TcrBrandStatus>) -> BrandEvent {
     BrandEvent::BrandSubmittedToTcr {
-        tcr_brand_id: "BXYZ123".into(),
+        tcr_brand_id: TcrBrandId::from_tcr("BXYZ123"),
         reference_id: "tendlc-ref".into(),
         tcr_status,
         identity_status: Some(IdentityStatus::Unverified),

@@ -50,10 +50,6 @@ fn failure_of(event: &CampaignEvent, at: &EventContext) -> Option<Value> {
     .or_else(|| failed!(event, CampaignEvent::CampaignActionFailed, own action, at))
 }
 
-fn parse_id(what: &str, text: &str) -> Result<Uuid, String> {
-    Uuid::parse_str(text).map_err(|e| format!("{what}: {e}"))
-}
-
 impl Fold for CampaignRows {
     type Id = Uuid;
     type Event = CampaignEvent;
@@ -73,9 +69,9 @@ impl Fold for CampaignRows {
                 created_at: at.recorded_at,
                 updated_at: at.recorded_at,
                 last_sequence: at.sequence,
-                customer_id: parse_id("customer id", customer_id)?,
-                brand_id: parse_id("brand id", brand_id)?,
-                tcr_brand_id: tcr_brand_id.clone(),
+                customer_id: customer_id.as_uuid(),
+                brand_id: brand_id.as_uuid(),
+                tcr_brand_id: tcr_brand_id.as_str().to_string(),
                 reference_id: reference_id.clone(),
                 tcr_campaign_id: None,
                 status: RegistrationStatus::Pending,
@@ -154,7 +150,7 @@ impl CampaignRow {
                 ..
             } => {
                 self.status = RegistrationStatus::Registered;
-                self.tcr_campaign_id = Some(tcr_campaign_id.clone());
+                self.tcr_campaign_id = Some(tcr_campaign_id.as_str().to_string());
                 self.tcr_status = Some(TcrCampaignStatus::Active.into());
                 self.mno_terms = mno_terms.clone();
                 self.last_error = None;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use tendlc_domain::campaign::{Billing, CampaignAction, CampaignEvent, CarrierReason};
+use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::values::SharingStatus;
 
 use super::*;
@@ -25,10 +26,10 @@ fn requested() -> CampaignEvent {
     )
     .expect("the fixture profile is valid");
     CampaignEvent::CampaignRegistrationRequested {
-        campaign_id: Uuid::nil().to_string(),
-        customer_id: CUSTOMER.into(),
-        brand_id: BRAND.into(),
-        tcr_brand_id: "BXYZ123".into(),
+        campaign_id: Uuid::nil().into(),
+        customer_id: CUSTOMER.parse().unwrap(),
+        brand_id: BRAND.parse().unwrap(),
+        tcr_brand_id: TcrBrandId::from_tcr("BXYZ123"),
         reference_id: "tendlc-campaign".into(),
         profile,
         qualification: UsecaseQualification {
@@ -41,7 +42,7 @@ fn requested() -> CampaignEvent {
 
 fn submitted() -> CampaignEvent {
     CampaignEvent::CampaignSubmittedToTcr {
-        tcr_campaign_id: "C1A2B3C".into(),
+        tcr_campaign_id: TcrCampaignId::from_tcr("C1A2B3C"),
         reference_id: "tendlc-campaign".into(),
         mno_terms: BTreeMap::new(),
         adopted: false,

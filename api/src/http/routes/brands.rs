@@ -1,5 +1,5 @@
 //! `/v1/messaging/brands`: register, read and update 10DLC brands, scoped to one customer.
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::http::StatusCode;
@@ -7,12 +7,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Json;
 use serde::Deserialize;
-use tendlc_domain::brand::{BrandDraft, BrandProfile, RegistrationStatus};
+use tendlc_domain::brand::{BrandBody, BrandDraft, BrandProfile, RegistrationStatus};
 use tendlc_domain::values::IdentityStatus;
 use tendlc_projections::brands::{self as brand_rows, BrandFilter, BrandRow};
 use tendlc_projections::customers as customer_rows;
 
-use super::{json_body, location, path_id, query, Access, Endpoint, Paging, RequestId};
+use super::{location, path_id, query, Access, Body, Endpoint, Paging, RequestId};
 use crate::application::Outcome;
 use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
@@ -83,7 +83,7 @@ fn answer(outcome: Outcome<BrandRow>, success: StatusCode, what: &str) -> Respon
 
 #[utoipa::path(post, operation_id = "registerBrand", path = "/v1/messaging/brands", tag = "brands", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = tendlc_domain::brand::BrandDraft,
+    request_body = tendlc_domain::brand::BrandBody,
     responses((status = 201, description = "Registered with TCR", body = BrandView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
@@ -100,13 +100,11 @@ async fn register(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    Body(body): Body<BrandBody>,
 ) -> Result<Response, ApiError> {
     let customer_id = caller.acting_customer()?;
-    let body = json_body(body)?;
-    let draft = BrandDraft::from_json(&body).map_err(ApiError::validation)?;
-    let profile = BrandProfile::parse(&draft).map_err(ApiError::validation)?;
-    let customer = customer_rows::get(&state.pool, customer_id)
+    let profile = BrandProfile::try_from(body).map_err(ApiError::validation)?;
+    let customer = customer_rows::get(&state.pool, customer_id.into())
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
     let tier = customer.service_tier;
@@ -206,7 +204,7 @@ async fn show(
 
 #[utoipa::path(patch, operation_id = "updateBrand", path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
     params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = tendlc_domain::brand::BrandDraft,
+    request_body = tendlc_domain::brand::BrandBody,
     responses((status = 200, description = "The brand after TCR accepted the change (or unchanged)", body = BrandView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
@@ -224,12 +222,12 @@ async fn update(
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    Body(body): Body<BrandBody>,
 ) -> Result<Response, ApiError> {
     let customer_id = caller.acting_customer()?;
     let id = path_id(&id, "brand")?;
     let brand = state.app.brands.owned(id, customer_id).await?;
-    let patch = BrandDraft::from_json(&json_body(body)?).map_err(ApiError::validation)?;
+    let patch = BrandDraft::try_from(body).map_err(ApiError::validation)?;
     let current = brand
         .profile
         .clone()
@@ -249,7 +247,7 @@ async fn update(
     {
         Some(outcome) => Ok(answer(outcome, StatusCode::OK, "update")),
         None => {
-            let row = brand_rows::get(&state.pool, id, Some(customer_id))
+            let row = brand_rows::get(&state.pool, id.into(), Some(customer_id.into()))
                 .await?
                 .ok_or_else(|| ApiError::not_found("brand"))?;
             Ok((StatusCode::OK, Json(BrandView::from(row))).into_response())

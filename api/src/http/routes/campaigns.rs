@@ -1,29 +1,30 @@
 //! `/v1/messaging/campaigns`: register campaigns, follow each carrier, change, deactivate,
 //! resubmit, nudge and share them; and `GET /brands/{id}/qualify`. Scoped to one customer,
 //! exactly like brands.
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::Value;
 use tendlc_domain::brand::RegistrationStatus;
 use tendlc_domain::campaign::profile::USE_CASES;
-use tendlc_domain::campaign::{Campaign, CampaignProfile, Mno};
+use tendlc_domain::campaign::{Campaign, CampaignBody, Mno};
+use tendlc_domain::ids::{CampaignId, CustomerId};
 use tendlc_domain::tcr::UsecaseQualification;
-use tendlc_domain::values::{NudgeIntent, OperationStatus, TcrCampaignStatus};
+use tendlc_domain::values::{OperationStatus, TcrCampaignStatus};
 use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignFilter, CampaignRow};
 use uuid::Uuid;
 
 use super::responses::{ReadErrors, SubmitErrors};
-use super::{json_body, location, path_id, query, Access, Endpoint, Paging, RequestId};
+use super::{location, path_id, query, Access, Body, Endpoint, Paging, RequestId};
 use crate::application::campaign_actions::CampaignRequest;
 use crate::application::campaigns::campaigns_allowed;
 use crate::application::Outcome;
 use crate::http::auth::{Action, Caller};
+use crate::http::bodies::{carrier_choices, NewCampaignBody, NudgeBody, ResubmitBody, ShareBody};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::http::views::{CampaignView, Page};
@@ -128,49 +129,25 @@ async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, Api
 
 /// A campaign the caller may act on, as its events say.
 struct Owned {
-    customer_id: Uuid,
-    campaign_id: Uuid,
+    customer_id: CustomerId,
+    campaign_id: CampaignId,
     campaign: Campaign,
 }
 
 #[utoipa::path(post, operation_id = "registerCampaign", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = super::campaign_schema::CampaignRequestBody,
+    request_body = NewCampaignBody,
     responses((status = 201, description = "Registered with TCR (billed); each carrier's review follows", body = CampaignView), SubmitErrors))]
 async fn register(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
-    body: Result<Json<Value>, JsonRejection>,
+    Body(body): Body<NewCampaignBody>,
 ) -> Result<Response, ApiError> {
     let customer_id = caller.acting_customer()?;
-    let body = json_body(body)?;
     // Every field rule first, so a bad campaign never reaches TCR.
-    let brand_field = body.get("brandId").cloned();
-    let parsed = CampaignProfile::parse(&body, &["brandId"]);
-    let brand_id = match brand_field.as_ref().and_then(Value::as_str) {
-        Some(text) => Uuid::parse_str(text).ok(),
-        None => None,
-    };
-    if brand_id.is_none() || parsed.is_err() {
-        let mut errors = parsed.err().unwrap_or_default();
-        if brand_id.is_none() {
-            errors.0.insert(
-                0,
-                tendlc_domain::validation::FieldError {
-                    field: "brandId".into(),
-                    message: "is required: the id of one of your registered brands".into(),
-                },
-            );
-        }
-        return Err(ApiError::validation(errors));
-    }
-    let profile = parsed.map_err(ApiError::validation)?;
-    let brand = state
-        .app
-        .brands
-        .owned(brand_id.unwrap_or_default(), customer_id)
-        .await?;
+    let (brand_id, profile) = body.parse().map_err(ApiError::validation)?;
+    let brand = state.app.brands.owned(brand_id.into(), customer_id).await?;
     let outcome = state
         .app
         .campaigns
@@ -273,17 +250,6 @@ async fn list(
     }))
 }
 
-fn carrier_choices() -> String {
-    format!(
-        "must be a TCR network id, one of {}",
-        Mno::all()
-            .iter()
-            .map(|m| format!("{} ({})", m.0, m.name()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 #[utoipa::path(get, operation_id = "getCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     responses((status = 200, description = "The campaign, each carrier's status and what it means for sending, and its fees", body = CampaignView), ReadErrors))]
@@ -320,30 +286,32 @@ async fn run(
         Some(outcome) => answer(state, outcome, StatusCode::OK, what).await,
         None => {
             state.app.campaigns.settled_row(campaign_id).await?;
-            Ok((StatusCode::OK, Json(view(state, campaign_id, None).await?)).into_response())
+            let view = view(state, campaign_id.into(), None).await?;
+            Ok((StatusCode::OK, Json(view)).into_response())
         }
     }
 }
 
 #[utoipa::path(patch, operation_id = "updateCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = super::campaign_schema::CampaignUpdateBody,
+    request_body = CampaignBody,
     responses((status = 200, description = "The campaign after TCR accepted the change (or unchanged)", body = CampaignView), SubmitErrors))]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    Body(changes): Body<CampaignBody>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
-    let changes = json_body(body)?;
     run(
         &state,
         &caller,
         request_id,
         owned,
-        CampaignRequest::Update { changes },
+        CampaignRequest::Update {
+            changes: Box::new(changes),
+        },
     )
     .await
 }
@@ -368,14 +336,6 @@ async fn deactivate(
     .await
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ResubmitBody {
-    /// TCR network ids to send the campaign to again (default: every carrier that rejected it).
-    #[serde(default)]
-    pub mno_ids: Option<Vec<Value>>,
-}
-
 #[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/resubmit", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body = ResubmitBody,
@@ -385,56 +345,12 @@ async fn resubmit(
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Option<Body<ResubmitBody>>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
-    let body = json_body(body)?;
-    let requested = match body.get("mnoIds") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => {
-            let mut mnos = Vec::new();
-            for (index, item) in items.iter().enumerate() {
-                let mno = item
-                    .as_u64()
-                    .or_else(|| item.as_str().and_then(|t| t.parse().ok()))
-                    .and_then(|n| u32::try_from(n).ok())
-                    .and_then(Mno::known)
-                    .ok_or_else(|| {
-                        ApiError::field(&format!("mnoIds[{index}]"), carrier_choices())
-                    })?;
-                if !mnos.contains(&mno) {
-                    mnos.push(mno);
-                }
-            }
-            Some(mnos)
-        }
-        Some(_) => {
-            return Err(ApiError::field(
-                "mnoIds",
-                "must be a list of TCR network ids",
-            ))
-        }
-    };
-    if let Some(unknown) = body
-        .as_object()
-        .and_then(|o| o.keys().find(|k| k.as_str() != "mnoIds"))
-    {
-        return Err(ApiError::field(
-            unknown,
-            "is not a resubmission field (only mnoIds)",
-        ));
-    }
-    let request = CampaignRequest::Resubmit { mno_ids: requested };
+    let body = body.map(|Body(body)| body).unwrap_or_default();
+    let request = CampaignRequest::try_from(body).map_err(ApiError::validation)?;
     run(&state, &caller, request_id, owned, request).await
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NudgeBody {
-    /// REVIEW (ask carriers to look at a campaign in review) or APPEAL_REJECTION.
-    pub nudge_intent: String,
-    /// Up to 1024 characters for the reviewer.
-    pub description: String,
 }
 
 #[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/nudge", tag = "campaigns", security(("bearer" = [])),
@@ -446,45 +362,11 @@ async fn nudge(
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    Body(body): Body<NudgeBody>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
-    let body = json_body(body)?;
-    let mut errors = tendlc_domain::validation::ValidationErrors::new();
-    let intent = match body.get("nudgeIntent").and_then(Value::as_str) {
-        Some(text) => NudgeIntent::parse(&text.to_ascii_uppercase()),
-        None => None,
-    };
-    if intent.is_none() {
-        errors.add(
-            "nudgeIntent",
-            format!("is required, one of {}", NudgeIntent::choices()),
-        );
-    }
-    let description = body
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string();
-    if description.is_empty() || description.chars().count() > 1024 {
-        errors.add("description", "is required, at most 1024 characters");
-    }
-    let (Some(intent), true) = (intent, errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
-    };
-    let request = CampaignRequest::Nudge {
-        intent,
-        description,
-    };
+    let request = CampaignRequest::try_from(body).map_err(ApiError::validation)?;
     run(&state, &caller, request_id, owned, request).await
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareBody {
-    /// The upstream connectivity partner's TCR id (CNP / DCA).
-    pub upstream_cnp_id: String,
 }
 
 #[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/sharing", tag = "campaigns", security(("bearer" = [])),
@@ -496,25 +378,10 @@ async fn share(
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    Body(body): Body<ShareBody>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
-    let body = json_body(body)?;
-    let cnp = body
-        .get("upstreamCnpId")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 20 && t.chars().all(|c| c.is_ascii_alphanumeric()))
-        .ok_or_else(|| {
-            ApiError::field(
-                "upstreamCnpId",
-                "is required: the partner's TCR id (letters and digits, up to 20)",
-            )
-        })?
-        .to_string();
-    let request = CampaignRequest::Share {
-        upstream_cnp_id: cnp,
-    };
+    let request = CampaignRequest::try_from(body).map_err(ApiError::validation)?;
     run(&state, &caller, request_id, owned, request).await
 }
 
@@ -542,7 +409,7 @@ async fn qualify(
     brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
         .ok_or_else(|| ApiError::not_found("brand"))?;
-    let (brand, _) = state.app.brands.load(id).await?;
+    let (brand, _) = state.app.brands.load(id.into()).await?;
     let params = query(params)?;
     let usecase = params
         .usecase

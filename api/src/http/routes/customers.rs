@@ -1,15 +1,15 @@
 //! `/v1/customers`: tenants, managed by super admins.
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::Json;
-use tendlc_domain::customer::CustomerInput;
+use tendlc_domain::customer::{CustomerBody, CustomerChanges, CustomerDetails};
 use tendlc_projections::customers as customer_rows;
 use uuid::Uuid;
 
-use super::{json_body, path_id, query, Access, Endpoint, Paging, RequestId};
+use super::{path_id, query, Access, Body, Endpoint, Paging, RequestId};
 use crate::application::CommandContext;
 use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
@@ -47,38 +47,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn input(body: serde_json::Value) -> Result<CustomerInput, ApiError> {
-    if let Some(map) = body.as_object() {
-        let known = ["ban", "name", "serviceTier", "notificationEmails"];
-        let mut errors = tendlc_domain::validation::ValidationErrors::new();
-        for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
-            errors.add(key.clone(), "is not a customer field");
-        }
-        for key in ["ban", "name", "serviceTier"] {
-            if map.get(key).is_some_and(|v| !v.is_string() && !v.is_null()) {
-                errors.add(key, "must be a string");
-            }
-        }
-        if let Some(emails) = map.get("notificationEmails") {
-            if !emails.is_null()
-                && !emails
-                    .as_array()
-                    .is_some_and(|a| a.iter().all(|e| e.is_string()))
-            {
-                errors.add("notificationEmails", "must be a list of e-mail addresses");
-            }
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
-    } else {
-        return Err(ApiError::field("body", "must be a JSON object"));
-    }
-    serde_json::from_value(body).map_err(|e| ApiError::field("body", e.to_string()))
-}
-
 #[utoipa::path(post, operation_id = "createCustomer", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
-    request_body = tendlc_domain::customer::CustomerInput,
+    request_body = tendlc_domain::customer::CustomerBody,
     responses((status = 201, description = "Created", body = CustomerView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
@@ -91,11 +61,9 @@ async fn create(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    Body(body): Body<CustomerBody>,
 ) -> Result<(StatusCode, Json<CustomerView>), ApiError> {
-    let details = input(json_body(body)?)?
-        .into_details()
-        .map_err(ApiError::validation)?;
+    let details = CustomerDetails::try_from(body).map_err(ApiError::validation)?;
     let row = state
         .app
         .customers
@@ -127,7 +95,7 @@ async fn list(
 
 /// A customer the caller may see: super admins see all, others only their own (404 otherwise).
 fn visible(caller: &Caller, id: Uuid) -> Result<(), ApiError> {
-    if caller.role == crate::http::auth::Role::Superadmin || caller.customer == Some(id) {
+    if caller.role == crate::http::auth::Role::Superadmin || caller.customer == Some(id.into()) {
         Ok(())
     } else {
         Err(ApiError::not_found("customer"))
@@ -156,7 +124,7 @@ async fn show(
 
 #[utoipa::path(patch, operation_id = "updateCustomer", path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body = tendlc_domain::customer::CustomerInput,
+    request_body = tendlc_domain::customer::CustomerBody,
     responses((status = 200, description = "The customer after the change", body = CustomerView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
@@ -170,12 +138,10 @@ async fn update(
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    Body(body): Body<CustomerBody>,
 ) -> Result<Json<CustomerView>, ApiError> {
     let id = path_id(&id, "customer")?;
-    let changes = input(json_body(body)?)?
-        .into_changes()
-        .map_err(ApiError::validation)?;
+    let changes = CustomerChanges::try_from(body).map_err(ApiError::validation)?;
     let row = state
         .app
         .customers

@@ -15,7 +15,6 @@ use crate::http::state::AppState;
 
 pub mod brand_identity;
 pub mod brands;
-mod campaign_schema;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
@@ -120,7 +119,7 @@ async fn enforce_access(
         caller.require(action)?;
         if action == Action::SubmitRegistrations {
             if let (Some(limiter), Some(customer)) = (&state.submissions, caller.customer) {
-                if limiter.check_key(&customer).is_err() {
+                if limiter.check_key(&customer.into()).is_err() {
                     return Err(ApiError::new(
                         axum::http::StatusCode::TOO_MANY_REQUESTS,
                         "submission_rate_limited",
@@ -166,4 +165,4 @@ pub async fn no_route() -> ApiError {
     ApiError::not_found("route")
 }
 
-pub use super::extract::{json_body, location, path_id, query, Paging, RequestId};
+pub use super::extract::{location, path_id, query, Body, Paging, RequestId};

@@ -7,6 +7,7 @@ use super::commands::BrandCommand;
 use super::events::BrandEvent;
 use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
+use crate::ids::{BrandId, CustomerId, TcrBrandId};
 use crate::values::{AppealStatus, BrandRelationship, IdentityStatus, TcrBrandStatus};
 
 /// Where a brand's registration stands on our side.
@@ -44,7 +45,10 @@ pub enum BrandError {
     #[error("the brand is not registered with TCR yet (status {0})")]
     NotRegistered(&'static str),
     #[error("TCR already holds this brand as {existing}, not {reported}")]
-    ConflictingTcrBrand { existing: String, reported: String },
+    ConflictingTcrBrand {
+        existing: TcrBrandId,
+        reported: TcrBrandId,
+    },
     #[error("no update of this brand is waiting for TCR's answer")]
     NoUpdatePending,
     #[error("another {0} of this brand is waiting for TCR's answer; try again when it is done")]
@@ -58,13 +62,13 @@ pub enum BrandError {
 /// The state rebuilt from a brand's events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Brand {
-    pub brand_id: Option<String>,
-    pub customer_id: Option<String>,
+    pub brand_id: Option<BrandId>,
+    pub customer_id: Option<CustomerId>,
     pub reference_id: Option<String>,
     pub brand_relationship: Option<BrandRelationship>,
     pub profile: Option<BrandProfile>,
     pub status: Option<RegistrationStatus>,
-    pub tcr_brand_id: Option<String>,
+    pub tcr_brand_id: Option<TcrBrandId>,
     pub tcr_status: Option<TcrBrandStatus>,
     pub identity_status: Option<IdentityStatus>,
     /// The profile sent to TCR and not yet confirmed.

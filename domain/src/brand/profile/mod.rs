@@ -1,13 +1,16 @@
 //! A brand's identity as the customer describes it: raw draft in, validated profile out.
 //!
-//! `draft` reads a JSON body into a [`BrandDraft`]; `parse` applies every rule to make a
+//! `body` reads a request body into a [`BrandDraft`] (`draft` merges a partial update into
+//! one); `parse` applies every rule to make a
 //! [`BrandProfile`]: `rules` says which field applies to which entity type, `formats` what each
 //! field must look like.
+mod body;
 mod draft;
 mod formats;
 mod parse;
 mod rules;
 
+pub use body::BrandBody;
 use serde::{Deserialize, Serialize};
 
 use formats::US;
@@ -15,7 +18,8 @@ use formats::US;
 use crate::tcr::TcrBrandRequest;
 use crate::values::{AltBusinessIdType, BrandRelationship, EntityType, StockExchange, Vertical};
 
-/// What a caller sent, field by field, before any rule was applied (TCR's field names).
+/// A brand's fields as text, before any rule was applied (TCR's field names): what a body
+/// sent, or a profile written back out (as brands are shown).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -10,6 +10,7 @@ use super::commands::{ActionAnswer, CampaignCommand, Observation};
 use super::events::{Billing, CampaignAction, CampaignEvent};
 use super::profile::CampaignProfile;
 use crate::brand::RegistrationStatus;
+use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, UsecaseQualification};
 use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
@@ -26,7 +27,10 @@ pub enum CampaignError {
     #[error("the campaign is deactivated (EXPIRED) at TCR; nothing more can be asked of it")]
     Expired,
     #[error("TCR already holds this campaign as {existing}, not {reported}")]
-    ConflictingTcrCampaign { existing: String, reported: String },
+    ConflictingTcrCampaign {
+        existing: TcrCampaignId,
+        reported: TcrCampaignId,
+    },
     #[error("another {0} of this campaign is waiting for TCR's answer; try again when it is done")]
     ActionPending(&'static str),
     #[error("no action on this campaign is waiting for TCR's answer")]
@@ -53,15 +57,15 @@ pub struct Sharing {
 /// The state rebuilt from a campaign's events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Campaign {
-    pub campaign_id: Option<String>,
-    pub customer_id: Option<String>,
-    pub brand_id: Option<String>,
-    pub tcr_brand_id: Option<String>,
+    pub campaign_id: Option<CampaignId>,
+    pub customer_id: Option<CustomerId>,
+    pub brand_id: Option<BrandId>,
+    pub tcr_brand_id: Option<TcrBrandId>,
     pub reference_id: Option<String>,
     pub profile: Option<CampaignProfile>,
     pub qualification: Option<UsecaseQualification>,
     pub status: Option<RegistrationStatus>,
-    pub tcr_campaign_id: Option<String>,
+    pub tcr_campaign_id: Option<TcrCampaignId>,
     pub tcr_status: Option<TcrCampaignStatus>,
     pub mno_terms: BTreeMap<String, MnoTerms>,
     pub carriers: BTreeMap<Mno, CarrierState>,

@@ -1,7 +1,7 @@
 //! A campaign as the customer describes it: TCR's `CampaignRequest` rules, applied before TCR
 //! is called, and the carriers' demands from qualification, applied before anything is billed.
 //!
-//! `draft` reads a JSON body field by field, `rules` applies TCR's `CampaignRequest` rules to it,
+//! `draft` reads a request body into a draft, naming every field of the wrong type, `rules` applies TCR's `CampaignRequest` rules to it,
 //! `qualification` the carriers' demands, and `tcr` writes the profile in TCR's field names.
 mod draft;
 mod qualification;
@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::carriers::Mno;
+use crate::input::Field;
 use crate::validation::ValidationErrors;
+pub use draft::CampaignBody;
 use draft::Draft;
 
 /// TCR's use cases (`/enum/usecase`).
@@ -113,54 +115,83 @@ pub struct CampaignProfile {
     pub mno_ids: Vec<Mno>,
 }
 
-impl CampaignProfile {
-    /// Validates a new campaign (JSON object, TCR's field names; `brandId` is read by the caller
-    /// and listed in `also_known`). Every bad field is named.
-    pub fn parse(body: &Value, also_known: &[&str]) -> Result<CampaignProfile, ValidationErrors> {
-        let Some(object) = body.as_object() else {
-            let mut errors = ValidationErrors::new();
-            errors.add("body", "must be a JSON object of campaign fields");
-            return Err(errors);
-        };
-        let (draft, mut errors) = Draft::read(object, also_known);
+/// A new campaign: what the body sends, then every rule of TCR's `CampaignRequest`.
+impl TryFrom<CampaignBody> for CampaignProfile {
+    type Error = ValidationErrors;
+
+    fn try_from(body: CampaignBody) -> Result<CampaignProfile, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let draft = Draft::read(body, &mut errors);
         let profile = Self::check(draft, &mut errors);
         errors.into_result(profile)
     }
+}
 
-    /// The profile with the changes a customer may make after creation (§4.4); fields TCR
-    /// fixes at creation are refused by name.
+impl CampaignProfile {
+    /// Validates a new campaign given as JSON (read as a [`CampaignBody`], like a request);
+    /// fields in `also_known` are the caller's to read. Every bad field is named.
+    pub fn parse(body: &Value, also_known: &[&str]) -> Result<CampaignProfile, ValidationErrors> {
+        let mut body = crate::input::read::<CampaignBody>(body.clone())?;
+        body.unknown
+            .retain(|name, _| !also_known.contains(&name.as_str()));
+        Self::try_from(body)
+    }
+
+    /// [`Self::changed_by`] with the change given as JSON.
     pub fn with_changes(&self, patch: &Value) -> Result<CampaignProfile, ValidationErrors> {
-        let Some(object) = patch.as_object() else {
-            let mut errors = ValidationErrors::new();
-            errors.add("body", "must be a JSON object of campaign fields");
-            return Err(errors);
-        };
+        self.changed_by(crate::input::read::<CampaignBody>(patch.clone())?)
+    }
+
+    /// The profile with the changes a customer may make after creation (§4.4): the fields the
+    /// patch sends laid over the current ones, then every rule again. Fields TCR fixes at
+    /// creation are refused by name.
+    pub fn changed_by(&self, mut patch: CampaignBody) -> Result<CampaignProfile, ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        let fixed_sent = [
+            ("usecase", patch.usecase.is_sent()),
+            ("subUsecases", patch.sub_usecases.is_sent()),
+            ("termsAndConditions", patch.terms_and_conditions.is_sent()),
+            ("subscriberOptin", patch.subscriber_optin.is_sent()),
+            ("subscriberOptout", patch.subscriber_optout.is_sent()),
+            ("subscriberHelp", patch.subscriber_help.is_sent()),
+            ("mnoIds", patch.mno_ids.is_sent()),
+        ];
         for fixed in FIXED_FIELDS {
-            if object.contains_key(*fixed) {
+            let sent = patch.unknown.remove(*fixed).is_some()
+                || fixed_sent.iter().any(|(name, sent)| name == fixed && *sent);
+            if sent {
                 errors.add(
                     *fixed,
                     "cannot be changed once the campaign is registered (TCR fixes it at creation)",
                 );
             }
         }
-        let mut merged = self.to_json();
-        for (key, value) in object {
-            if !FIXED_FIELDS.contains(&key.as_str()) {
-                merged.insert(key.clone(), value.clone());
-            }
-        }
-        if let Some(reseller) = object.get("resellerId") {
-            if reseller.as_str() != Some(self.reseller_id.as_str())
-                && (self.reseller_id == NO_RESELLER || reseller.as_str() != Some(NO_RESELLER))
+        if let Field::Given(reseller) = &patch.reseller_id {
+            if reseller != &self.reseller_id
+                && (self.reseller_id == NO_RESELLER || reseller != NO_RESELLER)
             {
                 errors.add(
                     "resellerId",
                     format!("can only change once, to {NO_RESELLER} (no reseller)"),
                 );
             }
+        } else if patch.reseller_id.is_sent() {
+            errors.add(
+                "resellerId",
+                format!("can only change once, to {NO_RESELLER} (no reseller)"),
+            );
         }
-        match Self::parse(&Value::Object(merged), &[]) {
+        // What TCR fixes stays as it is.
+        patch.usecase = Field::Absent;
+        patch.sub_usecases = Field::Absent;
+        patch.terms_and_conditions = Field::Absent;
+        patch.subscriber_optin = Field::Absent;
+        patch.subscriber_optout = Field::Absent;
+        patch.subscriber_help = Field::Absent;
+        patch.mno_ids = Field::Absent;
+        let current: CampaignBody =
+            crate::input::read(Value::Object(self.to_json())).map_err(|_| errors.clone())?;
+        match Self::try_from(current.overlaid_with(patch)) {
             Ok(profile) => errors.into_result(profile),
             Err(more) => {
                 errors.0.extend(more.0);

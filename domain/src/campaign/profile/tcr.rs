@@ -3,6 +3,7 @@ use serde_json::{Map, Value};
 
 use super::draft::SAMPLE_NAMES;
 use super::CampaignProfile;
+use crate::ids::TcrBrandId;
 use crate::tcr::{TcrCampaignFields, TcrCampaignRequest, TcrCampaignUpdate};
 
 impl CampaignProfile {
@@ -86,9 +87,13 @@ impl CampaignProfile {
     }
 
     /// TCR's `CampaignRequest` for this profile.
-    pub fn to_tcr_request(&self, tcr_brand_id: &str, reference_id: &str) -> TcrCampaignRequest {
+    pub fn to_tcr_request(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        reference_id: &str,
+    ) -> TcrCampaignRequest {
         TcrCampaignRequest {
-            brand_id: tcr_brand_id.to_string(),
+            brand_id: tcr_brand_id.clone(),
             usecase: self.usecase.clone(),
             sub_usecases: self.sub_usecases.clone(),
             reseller_id: self.reseller_id.clone(),

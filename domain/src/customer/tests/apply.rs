@@ -7,7 +7,7 @@ fn it_should_hold_the_registered_customer() {
     assert_eq!(
         state(vec![registered()]),
         Customer {
-            customer_id: Some(CUSTOMER_ID.to_string()),
+            customer_id: Some(CUSTOMER_ID.into()),
             details: Some(details()),
         }
     );
@@ -53,5 +53,5 @@ fn it_should_apply_every_field_an_update_carries() {
             notification_emails: emails,
         })
     );
-    assert_eq!(customer.customer_id.as_deref(), Some(CUSTOMER_ID));
+    assert_eq!(customer.customer_id, Some(CUSTOMER_ID.into()));
 }

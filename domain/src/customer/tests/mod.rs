@@ -7,7 +7,7 @@ use crate::validation::ValidationErrors;
 
 type CustomerTest = TestFramework<Customer>;
 
-const CUSTOMER_ID: &str = "6d1f0c3e-customer";
+const CUSTOMER_ID: &str = "6d1f0c3e-8a4b-4f2a-9c1d-2b7e5a60c0de";
 
 mod apply;
 mod changes;
@@ -37,14 +37,14 @@ fn details() -> CustomerDetails {
 
 fn registered() -> CustomerEvent {
     CustomerEvent::CustomerRegistered {
-        customer_id: CUSTOMER_ID.to_string(),
+        customer_id: CUSTOMER_ID.into(),
         details: details(),
     }
 }
 
 fn register() -> CustomerCommand {
     CustomerCommand::Register {
-        customer_id: CUSTOMER_ID.to_string(),
+        customer_id: CUSTOMER_ID.into(),
         details: details(),
     }
 }

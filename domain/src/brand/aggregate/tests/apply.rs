@@ -8,8 +8,8 @@ fn it_should_hold_the_requested_brand_as_pending() {
     assert_eq!(
         brand,
         Brand {
-            brand_id: Some(BRAND_ID.to_string()),
-            customer_id: Some(CUSTOMER_ID.to_string()),
+            brand_id: Some(BRAND_ID.into()),
+            customer_id: Some(CUSTOMER_ID.into()),
             reference_id: Some(REFERENCE_ID.to_string()),
             brand_relationship: Some(BrandRelationship::SmallAccount),
             profile: Some(profile()),
@@ -30,7 +30,7 @@ fn it_should_hold_the_requested_brand_as_pending() {
 fn it_should_hold_the_tcr_brand_once_tcr_accepts_it() {
     let brand = state(registered(Some(IdentityStatus::Unverified)));
     assert_eq!(brand.status, Some(RegistrationStatus::Registered));
-    assert_eq!(brand.tcr_brand_id.as_deref(), Some(TCR_BRAND_ID));
+    assert_eq!(brand.tcr_brand_id, Some(TCR_BRAND_ID.into()));
     assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active));
     assert_eq!(brand.identity_status, Some(IdentityStatus::Unverified));
     assert_eq!(brand.submission_attempts, 1, "one submission was made");
@@ -41,7 +41,7 @@ fn it_should_assume_an_active_tcr_brand_when_tcr_does_not_say() {
     let brand = state(vec![
         registration_requested(),
         BrandEvent::BrandSubmittedToTcr {
-            tcr_brand_id: TCR_BRAND_ID.to_string(),
+            tcr_brand_id: TCR_BRAND_ID.into(),
             reference_id: REFERENCE_ID.to_string(),
             tcr_status: None,
             identity_status: None,

@@ -36,8 +36,8 @@ fn profile_of(entity_type: &str, website: Option<&str>) -> BrandProfile {
 fn registered_with(profile: BrandProfile, identity: IdentityStatus) -> Vec<BrandEvent> {
     vec![
         BrandEvent::BrandRegistrationRequested {
-            brand_id: "brand-1".into(),
-            customer_id: "customer-1".into(),
+            brand_id: "0b7c2a4e-9d1f-4c3b-8a5e-2f6d1c0b9a87".into(),
+            customer_id: "6d1f0c3e-8a4b-4f2a-9c1d-2b7e5a60c0de".into(),
             reference_id: "tendlc-brand-1".into(),
             brand_relationship: BrandRelationship::BasicAccount,
             profile,

@@ -10,8 +10,8 @@ use crate::tcr::{TcrApiError, TcrBrand, TcrError};
 
 type BrandTest = TestFramework<Brand>;
 
-const BRAND_ID: &str = "0b7c2a4e-brand";
-const CUSTOMER_ID: &str = "6d1f0c3e-customer";
+const BRAND_ID: &str = "0b7c2a4e-9d1f-4c3b-8a5e-2f6d1c0b9a87";
+const CUSTOMER_ID: &str = "6d1f0c3e-8a4b-4f2a-9c1d-2b7e5a60c0de";
 const REFERENCE_ID: &str = "tendlc-0b7c2a4e";
 const TCR_BRAND_ID: &str = "BXYZ123";
 
@@ -62,7 +62,7 @@ fn changed_profile() -> BrandProfile {
 
 fn tcr_brand(brand_id: &str, identity_status: Option<IdentityStatus>) -> TcrBrand {
     TcrBrand {
-        brand_id: brand_id.to_string(),
+        brand_id: brand_id.into(),
         status: Some(TcrBrandStatus::Active),
         identity_status,
         reference_id: Some(REFERENCE_ID.to_string()),
@@ -81,8 +81,8 @@ fn tcr_error(code: i64, description: &str) -> TcrApiError {
 
 fn request_registration() -> BrandCommand {
     BrandCommand::RequestRegistration {
-        brand_id: BRAND_ID.to_string(),
-        customer_id: CUSTOMER_ID.to_string(),
+        brand_id: BRAND_ID.into(),
+        customer_id: CUSTOMER_ID.into(),
         reference_id: REFERENCE_ID.to_string(),
         brand_relationship: BrandRelationship::SmallAccount,
         profile: profile(),
@@ -91,8 +91,8 @@ fn request_registration() -> BrandCommand {
 
 fn registration_requested() -> BrandEvent {
     BrandEvent::BrandRegistrationRequested {
-        brand_id: BRAND_ID.to_string(),
-        customer_id: CUSTOMER_ID.to_string(),
+        brand_id: BRAND_ID.into(),
+        customer_id: CUSTOMER_ID.into(),
         reference_id: REFERENCE_ID.to_string(),
         brand_relationship: BrandRelationship::SmallAccount,
         profile: profile(),
@@ -101,7 +101,7 @@ fn registration_requested() -> BrandEvent {
 
 fn submitted(identity_status: Option<IdentityStatus>) -> BrandEvent {
     BrandEvent::BrandSubmittedToTcr {
-        tcr_brand_id: TCR_BRAND_ID.to_string(),
+        tcr_brand_id: TCR_BRAND_ID.into(),
         reference_id: REFERENCE_ID.to_string(),
         tcr_status: Some(TcrBrandStatus::Active),
         identity_status,

@@ -48,7 +48,7 @@ fn it_should_record_the_tcr_brand_when_tcr_accepts_the_submission() {
             adopted: false,
         })
         .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
-            tcr_brand_id: TCR_BRAND_ID.to_string(),
+            tcr_brand_id: TCR_BRAND_ID.into(),
             reference_id: REFERENCE_ID.to_string(),
             tcr_status: Some(TcrBrandStatus::Active),
             identity_status: Some(IdentityStatus::Unverified),
@@ -64,7 +64,7 @@ fn it_should_mark_a_brand_found_by_reference_as_adopted() {
         .given(vec![registration_requested()])
         .when(BrandCommand::RecordSubmissionAccepted { tcr, adopted: true })
         .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
-            tcr_brand_id: TCR_BRAND_ID.to_string(),
+            tcr_brand_id: TCR_BRAND_ID.into(),
             reference_id: REFERENCE_ID.to_string(),
             tcr_status: None,
             identity_status: None,
@@ -82,7 +82,7 @@ fn it_should_accept_a_submission_after_a_retryable_failure() {
             adopted: true,
         })
         .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
-            tcr_brand_id: TCR_BRAND_ID.to_string(),
+            tcr_brand_id: TCR_BRAND_ID.into(),
             reference_id: REFERENCE_ID.to_string(),
             tcr_status: Some(TcrBrandStatus::Active),
             identity_status: Some(IdentityStatus::Unverified),
@@ -137,8 +137,8 @@ fn it_should_refuse_a_different_tcr_brand_for_a_brand_tcr_already_holds() {
             adopted: true,
         })
         .then_expect_error(BrandError::ConflictingTcrBrand {
-            existing: TCR_BRAND_ID.to_string(),
-            reported: "BOTHER99".to_string(),
+            existing: TCR_BRAND_ID.into(),
+            reported: "BOTHER99".into(),
         });
 }
 

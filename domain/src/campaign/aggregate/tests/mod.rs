@@ -29,9 +29,9 @@ fn profile() -> CampaignProfile {
 
 fn request() -> CampaignCommand {
     CampaignCommand::RequestRegistration {
-        campaign_id: "campaign-1".into(),
-        customer_id: "customer-1".into(),
-        brand_id: "brand-1".into(),
+        campaign_id: "5c1a0e2b-3d4f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        customer_id: "6d1f0c3e-8a4b-4f2a-9c1d-2b7e5a60c0de".into(),
+        brand_id: "0b7c2a4e-9d1f-4c3b-8a5e-2f6d1c0b9a87".into(),
         tcr_brand_id: "BXYZ123".into(),
         reference_id: "tendlc-campaign-1".into(),
         profile: profile(),

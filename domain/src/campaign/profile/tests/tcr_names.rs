@@ -7,7 +7,7 @@ fn it_should_round_trip_through_tcr_s_field_names() {
     let profile = CampaignProfile::parse(&valid(), &[]).unwrap();
     let again = CampaignProfile::parse(&Value::Object(profile.to_json()), &[]).unwrap();
     assert_eq!(profile, again);
-    let request = profile.to_tcr_request("BXYZ123", "tendlc-1");
+    let request = profile.to_tcr_request(&"BXYZ123".into(), "tendlc-1");
     let wire = serde_json::to_value(&request).unwrap();
     assert_eq!(wire["brandId"], "BXYZ123");
     assert_eq!(wire["sample2"], profile.samples[1]);

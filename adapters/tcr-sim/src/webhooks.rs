@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use super::errors::{ApiError, Rejection};
 use super::state::{lock, SharedSim, Sim};
-use crate::webhook_signature;
+use tendlc_adapters::webhook_signature;
 
 /// The categories a CSP can subscribe to, in the order `GET /webhook/eventCategory` lists them.
 pub const EVENT_CATEGORIES: [&str; 5] = ["VETTING", "INCIDENCE", "CSP", "BRAND", "CAMPAIGN"];

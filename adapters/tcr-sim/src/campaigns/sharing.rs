@@ -10,14 +10,14 @@ use axum::{
 use serde_json::{json, Value};
 
 use super::record::CampaignRecord;
-use crate::tcr_sim::enums::{self, REJECTION_CATEGORIES};
-use crate::tcr_sim::errors::{ApiError, Rejection};
-use crate::tcr_sim::events;
-use crate::tcr_sim::magic::{Magic, Site};
-use crate::tcr_sim::state::{after, emit_all, now_text, BrandRecord, SharedSim, Sim};
+use crate::enums::{self, REJECTION_CATEGORIES};
+use crate::errors::{ApiError, Rejection};
+use crate::events;
+use crate::magic::{Magic, Site};
+use crate::state::{after, emit_all, now_text, BrandRecord, SharedSim, Sim};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::tcr_sim) enum SharingStatus {
+pub(crate) enum SharingStatus {
     Pending,
     Accepted,
     Declined,
@@ -35,7 +35,7 @@ impl SharingStatus {
 
 /// One request to share the campaign upstream (`CampaignSharingStatus`).
 #[derive(Debug, Clone)]
-pub(in crate::tcr_sim) struct Sharing {
+pub(crate) struct Sharing {
     pub upstream: &'static str,
     pub status: SharingStatus,
     /// Why the partner declined (`<CATEGORY>: <text>`); `""` otherwise, as `explanation` is a

@@ -298,11 +298,11 @@
 //!   `… is imported with score 85`, `… failed: <reasons>`.
 //!
 //! Events are POSTed with `Content-Type: application/json` and `X-Registry-Signature` =
-//! [`webhook_signature::sign`](crate::webhook_signature::sign)`(api_secret, endpoint, event)`,
-//! by a background task (never delaying the API answer), in creation order per endpoint. A
-//! failed delivery (no answer within `webhook_timeout`, or not 2xx) is retried
-//! `webhook_retries` times, waiting `webhook_retry_backoff`, then twice that, and so on; retries
-//! do not hold up later events. Events of unsubscribed categories are not sent.
+//! [`tendlc_adapters::webhook_signature::sign`]`(api_secret, endpoint, event)`, by a background
+//! task (never delaying the API answer), in creation order per endpoint. A failed delivery (no
+//! answer within `webhook_timeout`, or not 2xx) is retried `webhook_retries` times, waiting
+//! `webhook_retry_backoff`, then twice that, and so on; retries do not hold up later events.
+//! Events of unsubscribed categories are not sent.
 //!
 //! # Faults
 //!
@@ -321,6 +321,8 @@
 //! - [`serve_with_handle`]`(listener, config, shutdown) -> (SimHandle, server)`: `server` is a
 //!   future to spawn or await; it ends after `shutdown` completes and in-flight calls finish
 //!   (an injected timeout gives up at shutdown).
+//! - `testing::SimServer::start(adjust)` (feature `testing`): on a random local port with random
+//!   credentials, for tests; it stops when dropped.
 //!
 //! [`SimHandle`] (cheap to clone) offers `set_faults`, `faults`, `deliveries` (every
 //! [`DeliveryRecord`]: endpoint, event, body and signature sent, attempt, status or error,
@@ -341,11 +343,11 @@
 //! ```no_run
 //! # async fn example() -> std::io::Result<()> {
 //! use std::time::Duration;
-//! use tendlc_adapters::tcr_sim::{self, SimConfig, SimFaults};
+//! use tendlc_tcr_sim::{SimConfig, SimFaults};
 //!
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
 //! let config = SimConfig { scoring_delay: Duration::from_millis(300), ..SimConfig::default() };
-//! let (sim, server) = tcr_sim::serve_with_handle(listener, config, std::future::pending());
+//! let (sim, server) = tendlc_tcr_sim::serve_with_handle(listener, config, std::future::pending());
 //! tokio::spawn(server);
 //! sim.set_faults(SimFaults { webhook_drop_rate: 0.5, seed: Some(7), ..SimFaults::default() });
 //! # Ok(()) }
@@ -369,6 +371,9 @@ mod state;
 mod validate;
 mod vetting;
 mod webhooks;
+
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -553,7 +558,7 @@ mod tests {
 
     #[test]
     fn every_magic_marker_is_documented_in_the_module_docs_and_the_help_text() {
-        let module_docs: String = include_str!("mod.rs")
+        let module_docs: String = include_str!("lib.rs")
             .lines()
             .filter(|line| line.starts_with("//!"))
             .collect();

@@ -6,17 +6,17 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::tcr_sim::body::{Body, Problems};
-use crate::tcr_sim::enums::{self, MNOS};
-use crate::tcr_sim::errors::{ApiError, Rejection};
-use crate::tcr_sim::qualify::Metadata;
-use crate::tcr_sim::validate;
+use crate::body::{Body, Problems};
+use crate::enums::{self, MNOS};
+use crate::errors::{ApiError, Rejection};
+use crate::qualify::Metadata;
+use crate::validate;
 
 /// `resellerId` for "no reseller".
-pub(in crate::tcr_sim) const NO_RESELLER: &str = "R000000";
+pub(crate) const NO_RESELLER: &str = "R000000";
 
 /// The simulated CSP's one reseller.
-pub(in crate::tcr_sim) const SIM_RESELLER: &str = "RSIM001";
+pub(crate) const SIM_RESELLER: &str = "RSIM001";
 
 /// One text field: JSON name, length bounds (in characters) and whether an update may change it.
 struct Text {
@@ -98,8 +98,7 @@ const REQUIRED: &[&str] = &[
     "sample1",
 ];
 
-pub(in crate::tcr_sim) const SAMPLES: [&str; 5] =
-    ["sample1", "sample2", "sample3", "sample4", "sample5"];
+pub(crate) const SAMPLES: [&str; 5] = ["sample1", "sample2", "sample3", "sample4", "sample5"];
 
 /// `(flag, message, keywords)`: a subscriber flag and the fields it makes required.
 const SUBSCRIBER: &[(&str, &str, &str)] = &[
@@ -121,7 +120,7 @@ const KEYWORD_DEFAULTS: &[(&str, &str)] = &[("optoutKeywords", "STOP"), ("helpKe
 /// What a campaign says about itself: text fields by JSON name, boolean fields, sub-use cases
 /// and tags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(in crate::tcr_sim) struct CampaignFields {
+pub(crate) struct CampaignFields {
     pub text: BTreeMap<&'static str, String>,
     flags: BTreeMap<&'static str, bool>,
     pub sub_usecases: Vec<String>,
@@ -171,7 +170,7 @@ impl CampaignFields {
 /// A campaign body as sent: each known field present, with its value (`None` for `null`/`""`).
 /// Unknown properties are ignored.
 #[derive(Debug, Clone, Default)]
-pub(in crate::tcr_sim) struct CampaignBody {
+pub(crate) struct CampaignBody {
     raw: Body,
     text: BTreeMap<&'static str, Option<String>>,
     flags: BTreeMap<&'static str, bool>,
@@ -302,7 +301,7 @@ fn normalized(value: &Value) -> Value {
 }
 
 /// Every problem TCR's input checks find in a campaign, one error 501 each.
-pub(in crate::tcr_sim) fn problems(fields: &CampaignFields) -> Vec<ApiError> {
+pub(crate) fn problems(fields: &CampaignFields) -> Vec<ApiError> {
     let mut errors = Vec::new();
     for rule in TEXT {
         match fields.get(rule.name) {
@@ -429,7 +428,7 @@ fn check_sub_usecases(subs: &[String], min: u8, max: u8) -> Vec<ApiError> {
 }
 
 /// `mnoIds` must name known carriers, once each.
-pub(in crate::tcr_sim) fn check_mno_ids(ids: &[u64]) -> Option<ApiError> {
+pub(crate) fn check_mno_ids(ids: &[u64]) -> Option<ApiError> {
     let mut unique = ids.to_vec();
     unique.sort_unstable();
     unique.dedup();
@@ -458,10 +457,7 @@ const MANDATES: [(&str, Requires); 3] = [
 
 /// What the carriers in `terms` mandate and the campaign lacks, one error 509 each: enough
 /// message samples, and the subscriber opt-in, opt-out and help they require.
-pub(in crate::tcr_sim) fn mandate_problems(
-    fields: &CampaignFields,
-    terms: &[&Metadata],
-) -> Vec<ApiError> {
+pub(crate) fn mandate_problems(fields: &CampaignFields, terms: &[&Metadata]) -> Vec<ApiError> {
     let names = |wants: &dyn Fn(&Metadata) -> bool| {
         terms
             .iter()

@@ -1,22 +1,24 @@
-//! Shared by the TCR simulator's black-box tests: a simulator on a random port, HTTP answers
-//! read completely, valid brand requests, a webhook receiver, and checks against TCR's OpenAPI
-//! document.
+//! Shared by the simulator's black-box tests: a simulator on a random port with a client that
+//! reads HTTP answers completely, valid brand and campaign requests, set-ups several test files
+//! share, a webhook receiver, and checks against TCR's OpenAPI document.
 #![allow(dead_code)]
 
+mod openapi;
 mod receiver;
 
-// Not every test binary that includes `common` listens for webhooks.
+// Not every test binary that includes `support` checks schemas or listens for webhooks.
+#[allow(unused_imports)]
+pub use openapi::*;
 #[allow(unused_imports)]
 pub use receiver::*;
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tendlc_adapters::tcr_sim::{self, SimConfig, SimHandle};
+use tendlc_adapters::webhook_signature::Verdict;
+use tendlc_tcr_sim::testing::SimServer;
+use tendlc_tcr_sim::{SimConfig, SimHandle};
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
@@ -32,7 +34,7 @@ pub struct TestSim {
     pub http: reqwest::Client,
     /// Reaches into the running simulator: faults, webhook deliveries, brands.
     pub handle: SimHandle,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _server: SimServer,
 }
 
 /// One HTTP answer, read completely.
@@ -65,42 +67,19 @@ impl Answer {
 
 /// Starts a simulator: 300 ms scoring and no rate limits unless `tune` says otherwise.
 pub async fn spawn_sim(tune: impl FnOnce(&mut SimConfig)) -> TestSim {
-    let mut config = SimConfig {
-        api_key: format!("key-{}", Uuid::new_v4()),
-        api_secret: format!("secret-{}", Uuid::new_v4()),
-        scoring_delay: Duration::from_millis(300),
-        read_rate_per_sec: 0,
-        write_rate_per_10s: 0,
-        ..SimConfig::default()
-    };
-    tune(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding 127.0.0.1:0 for the simulator failed");
-    let addr = listener.local_addr().expect("the listener has no address");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (key, secret, csp_id) = (
-        config.api_key.clone(),
-        config.api_secret.clone(),
-        config.csp_id.clone(),
-    );
-    let shutdown = async {
-        let _ = stopped.await;
-    };
-    let (handle, server) = tcr_sim::serve_with_handle(listener, config, shutdown);
-    tokio::spawn(async move {
-        if let Err(e) = server.await {
-            panic!("the simulator stopped with an error: {e}");
-        }
-    });
+    let server = SimServer::start(|config| {
+        config.scoring_delay = Duration::from_millis(300);
+        tune(config);
+    })
+    .await;
     TestSim {
-        base: format!("http://{addr}/v2"),
-        key,
-        secret,
-        csp_id,
+        base: server.base_url.clone(),
+        key: server.api_key.clone(),
+        secret: server.api_secret.clone(),
+        csp_id: server.csp_id.clone(),
         http: reqwest::Client::new(),
-        handle,
-        _stop: stop,
+        handle: server.handle.clone(),
+        _server: server,
     }
 }
 
@@ -433,183 +412,117 @@ pub fn text<'v>(value: &'v Value, name: &str) -> &'v str {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TCR's OpenAPI document and schema checks
+// Set-ups shared by several test files
 // ---------------------------------------------------------------------------------------------
 
-pub fn openapi_path() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates: Vec<PathBuf> = std::env::var_os("TCR_OPENAPI_JSON")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    candidates.push(manifest.join("../../shared/tcr/tcr-openapi.json"));
-    candidates.push(manifest.join("../shared/tcr/tcr-openapi.json"));
-    // The copy kept in the repository, for checkouts without shared/ beside them.
-    candidates.push(manifest.join("fixtures/tcr-openapi.json"));
-    candidates
-        .iter()
-        .find(|path| path.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!(
-                "TCR's OpenAPI document was not found; looked at {candidates:?}. \
-                 Set TCR_OPENAPI_JSON to its path."
-            )
-        })
-}
+/// How long each carrier takes to review a campaign under [`sim_with_hooks`].
+pub const REVIEW: Duration = Duration::from_millis(300);
 
-/// TCR's OpenAPI document, with OpenAPI 3.0's `nullable` turned into JSON Schema.
-pub fn openapi() -> &'static Value {
-    static DOCUMENT: OnceLock<Value> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let path = openapi_path();
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("reading {} failed: {e}", path.display()));
-        let mut document: Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
-        nullable_to_json_schema(&mut document);
-        document
+/// A simulator with short delays whose BRAND, CAMPAIGN and VETTING events go to one receiver.
+pub async fn sim_with_hooks() -> (TestSim, Receiver) {
+    let sim = spawn_sim(|c| {
+        c.scoring_delay = Duration::from_millis(200);
+        c.campaign_review_delay = REVIEW;
+        c.vetting_delay = Duration::from_millis(250);
+        c.sharing_delay = Duration::from_millis(200);
+        c.appeal_delay = Duration::from_millis(200);
     })
-}
-
-pub fn nullable_to_json_schema(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            if object.get("nullable") == Some(&Value::Bool(true)) {
-                if let Some(Value::String(kind)) = object.get("type").cloned() {
-                    object.insert("type".into(), json!([kind, "null"]));
-                }
-            }
-            object.values_mut().for_each(nullable_to_json_schema);
-        }
-        Value::Array(items) => items.iter_mut().for_each(nullable_to_json_schema),
-        _ => {}
+    .await;
+    let receiver = Receiver::start("/hooks/tcr").await;
+    for category in ["BRAND", "CAMPAIGN", "VETTING"] {
+        sim.subscribe(category, &receiver.url).await;
     }
+    (sim, receiver)
 }
 
-/// A validator for `schema`, resolving `#/components/...` in TCR's document. OpenAPI 3.0 schemas
-/// are draft-4 style; `date-time` formats are checked, OpenAPI-only ones (`int32`) ignored.
-pub fn validator(schema: &Value) -> Arc<jsonschema::Validator> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
-    let key = schema.to_string();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(found) = cache.lock().expect("cache lock").get(&key) {
-        return found.clone();
-    }
-    let root = json!({ "allOf": [schema], "components": openapi()["components"] });
-    let compiled = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .should_ignore_unknown_formats(true)
-        .build(&root)
-        .unwrap_or_else(|e| panic!("schema {schema} does not compile: {e}"));
-    let compiled = Arc::new(compiled);
-    cache
-        .lock()
-        .expect("cache lock")
-        .insert(key, compiled.clone());
-    compiled
+/// Waits until TCR has scored the brand (its identity shows UNVERIFIED while scoring, too).
+pub async fn scored(hooks: &Receiver, brand_id: &str) {
+    hooks
+        .event("BRAND_SCORE_UPDATE", &json!({"brandId": brand_id}))
+        .await;
 }
 
-pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
-    validator(schema)
-        .iter_errors(instance)
-        .map(|e| format!("at {}: {e}", e.instance_path))
-        .collect()
+/// Registers a brand of `entity_type` called `name` (markers and all); returns its `brandId`.
+pub async fn brand_named(sim: &TestSim, entity_type: &str, name: &str) -> String {
+    let request = with(brand_request(entity_type), "displayName", json!(name));
+    text(&sim.create(&request).await, "brandId").to_owned()
 }
 
-pub fn assert_schema(schema: &Value, instance: &Value, what: &str) {
-    let errors = schema_errors(schema, instance);
-    assert!(
-        errors.is_empty(),
-        "{what} does not match {schema}:\n  {}\ninstance: {instance:#}",
-        errors.join("\n  ")
+/// A verified, non-mock PRIVATE_PROFIT brand (mock campaigns cannot be shared).
+pub async fn real_brand(sim: &TestSim) -> String {
+    let request = with(brand_request("PRIVATE_PROFIT"), "mock", json!(false));
+    sim.verified_brand(&request).await
+}
+
+/// Creates a campaign of `brand_id` described as `description`; returns its `campaignId`.
+pub async fn campaign_with(sim: &TestSim, brand_id: &str, description: &str) -> String {
+    let request = with(
+        campaign_request(brand_id),
+        "description",
+        json!(description),
     );
+    let created = sim.create_campaign(&request).await;
+    text(&created, "campaignId").to_owned()
 }
 
-pub fn component(name: &str) -> Value {
-    assert!(
-        openapi()["components"]["schemas"].get(name).is_some(),
-        "TCR's document has no component schema {name}"
-    );
-    json!({ "$ref": format!("#/components/schemas/{name}") })
+pub fn qualification_path(brand_id: &str, usecase: &str) -> String {
+    format!("/campaignBuilder/brand/{brand_id}/usecase/{usecase}")
 }
 
-pub fn assert_component(name: &str, instance: &Value, what: &str) {
-    assert_schema(&component(name), instance, &format!("{what} (as {name})"));
+/// `GET /campaignBuilder/brand/{brandId}/usecase/{usecase}`, checked as `UsecaseMetadata`.
+pub async fn qualification(sim: &TestSim, brand_id: &str, usecase: &str) -> Value {
+    sim.json_answer(
+        Method::GET,
+        &qualification_path(brand_id, usecase),
+        None,
+        &component("UsecaseMetadata"),
+    )
+    .await
 }
 
-/// A 400 answer as TCR sends it: a non-empty array of `error_component`; returns the array.
-pub fn assert_errors(answer: &Answer, error_component: &str, what: &str) -> Vec<Value> {
-    answer.expect(StatusCode::BAD_REQUEST, what);
-    let errors = answer.json(what);
-    let schema = json!({ "type": "array", "minItems": 1, "items": component(error_component) });
-    assert_schema(
-        &schema,
-        &errors,
-        &format!("{what} (as [{error_component}])"),
-    );
-    errors.as_array().expect("checked to be an array").clone()
-}
-
-/// A 400 answer checked against the error schema the operation `method path` documents (an
-/// array of `ApiError` where it documents none); returns the errors.
-pub fn assert_operation_errors(
-    answer: &Answer,
+/// `method path` with `body`, expecting a 400 with an `ApiError` array; returns the errors.
+pub async fn refused(
+    sim: &TestSim,
+    method: Method,
     path: &str,
-    method: &str,
-    what: &str,
+    body: Option<&Value>,
 ) -> Vec<Value> {
-    answer.expect(StatusCode::BAD_REQUEST, what);
-    let errors = answer.json(what);
-    let documented =
-        &operation(path, method)["responses"]["400"]["content"]["application/json"]["schema"];
-    let schema = if documented.is_object() {
-        documented.clone()
-    } else {
-        json!({"type": "array", "items": component("ApiError")})
-    };
-    assert_schema(
-        &schema,
-        &errors,
-        &format!("{what} (as {method} {path}'s 400)"),
-    );
-    let errors = errors.as_array().expect("an error array").clone();
-    assert!(!errors.is_empty(), "{what}: an empty error array");
-    errors
+    let what = format!("{method} {path}");
+    assert_errors(&sim.call(method, path, body).await, "ApiError", &what)
 }
 
-pub fn has_error(errors: &[Value], code: u64, field: &str) -> bool {
-    errors.iter().any(|e| {
-        e["code"] == code
-            && e["fields"]
-                .as_array()
-                .is_some_and(|fields| fields.iter().any(|f| f == field))
+/// A simulator (scoring `scoring_ms`, fast retries unless `tune` says otherwise) with BRAND
+/// events subscribed to a fresh receiver.
+pub async fn sim_and_receiver(
+    scoring_ms: u64,
+    tune: impl FnOnce(&mut SimConfig),
+) -> (TestSim, Receiver) {
+    let sim = spawn_sim(|config| {
+        config.scoring_delay = Duration::from_millis(scoring_ms);
+        config.webhook_retry_backoff = Duration::from_millis(200);
+        tune(config);
     })
+    .await;
+    let receiver = Receiver::start("/hooks/tcr/brand").await;
+    sim.subscribe("BRAND", &receiver.url).await;
+    (sim, receiver)
 }
 
-pub fn operation(path: &str, method: &str) -> &'static Value {
-    let operation = &openapi()["paths"][path][method];
-    assert!(
-        operation.is_object(),
-        "TCR's document has no {method} {path}"
-    );
-    operation
+/// Fails unless every delivery carries a valid signature for the receiver's URL.
+pub fn assert_signed(received: &[Received], sim: &TestSim, url: &str) {
+    for (n, r) in received.iter().enumerate() {
+        assert_eq!(
+            r.verdict(&sim.secret, url),
+            Verdict::Valid,
+            "delivery {n} ({}) should carry a valid X-Registry-Signature for {url}; header {:?}, \
+             body {}",
+            r.event_type(),
+            r.signature,
+            String::from_utf8_lossy(&r.body)
+        );
+    }
 }
 
-pub fn response_schema(path: &str, method: &str) -> &'static Value {
-    &operation(path, method)["responses"]["200"]["content"]["application/json"]["schema"]
-}
-
-pub fn string_set(value: &Value, what: &str) -> BTreeSet<String> {
-    value
-        .as_array()
-        .unwrap_or_else(|| panic!("{what}: expected an array, got {value}"))
-        .iter()
-        .map(|v| {
-            v.as_str()
-                .unwrap_or_else(|| panic!("{what}: {v} is not a string"))
-                .to_owned()
-        })
-        .collect()
+pub fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
 }

@@ -1,26 +1,26 @@
 //! Carrier review: a carrier a campaign goes to starts in `REVIEW` and, one
 //! `campaign_review_delay` later, registers it, unless a `[sim:mno-...]` marker in the campaign's
 //! description (read when the carrier decides) says otherwise. Also carriers acting out of band
-//! ([`SimHandle::set_operation_status`](crate::tcr_sim::SimHandle::set_operation_status)).
+//! ([`SimHandle::set_operation_status`](crate::SimHandle::set_operation_status)).
 //!
 //! A rejection or suspension carries its reason in the event's `description`, in one format:
 //! `<mnoName> <rejected|suspended> campaign <campaignId>: <CATEGORY>: <text>`.
 use serde_json::Value;
 
 use super::record::OperationStatus;
-use crate::tcr_sim::enums::{self, REJECTION_CATEGORIES, SUSPENSION_CATEGORIES};
-use crate::tcr_sim::events;
-use crate::tcr_sim::magic::{CarrierVerdict, Magic, Site};
-use crate::tcr_sim::state::{after, emit_all, Registry, SharedSim};
-use crate::tcr_sim::SimHandleError;
+use crate::enums::{self, REJECTION_CATEGORIES, SUSPENSION_CATEGORIES};
+use crate::events;
+use crate::magic::{CarrierVerdict, Magic, Site};
+use crate::state::{after, emit_all, Registry, SharedSim};
+use crate::SimHandleError;
 
 /// Why a carrier rejected or suspended a campaign: a category of `/enum/rejectionCategory` or
 /// `/enum/suspensionCategory`, and a sentence.
-pub(in crate::tcr_sim) type Reason<'a> = (&'a str, &'a str);
+pub(crate) type Reason<'a> = (&'a str, &'a str);
 
 /// Puts `mno_ids` of the campaign (which must be on it) in `REVIEW`, schedules their verdicts
 /// and returns the `MNO_CAMPAIGN_OPERATION_REVIEW` events to send.
-pub(in crate::tcr_sim) fn start(
+pub(crate) fn start(
     sim: &SharedSim,
     registry: &mut Registry,
     campaign_id: &str,
@@ -216,7 +216,7 @@ fn reason_description(
 /// review under way no longer counts) and the matching `MNO_CAMPAIGN_OPERATION_*` event goes out.
 /// A rejection takes a `rejectionCategory` (default `SAMPLE_MESSAGE`), a suspension a
 /// `suspensionCategory` (default `SPAM`); `text` defaults to the category's sentence.
-pub(in crate::tcr_sim) fn act_out_of_band(
+pub(crate) fn act_out_of_band(
     sim: &SharedSim,
     campaign_id: &str,
     mno_id: u64,

@@ -1,7 +1,7 @@
 //! Campaign qualification (`GET /campaignBuilder/brand/{brandId}[/usecase/{usecase}]`): what each
 //! carrier lets a brand do for a use case (`UsecaseMetadata`, per-MNO `Metadata`) and what the
 //! use case costs. Throughput values are illustrative (`shared/tcr-api.md` §8); the table is in
-//! the module docs of [`tcr_sim`](super).
+//! the module docs of [the crate](crate).
 use axum::{
     extract::{Path, State},
     response::{IntoResponse, Response},
@@ -329,8 +329,8 @@ async fn all_use_cases(State(sim): State<SharedSim>, Path(brand_id): Path<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcr_sim::state::{BrandFields, Registry};
-    use crate::tcr_sim::vetting::Vetting;
+    use crate::state::{BrandFields, Registry};
+    use crate::vetting::Vetting;
 
     fn brand(entity_type: &str, score: Option<u8>) -> BrandRecord {
         let mut fields = BrandFields::default();

@@ -5,12 +5,12 @@ use serde_json::{json, Value};
 
 use super::request::CampaignFields;
 use super::sharing::Sharing;
-use crate::tcr_sim::qualify::{self, Metadata};
-use crate::tcr_sim::state::random_id;
+use crate::qualify::{self, Metadata};
+use crate::state::random_id;
 
 /// A carrier's verdict on a campaign (`/enum/operationStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::tcr_sim) enum OperationStatus {
+pub(crate) enum OperationStatus {
     Review,
     Registered,
     Rejected,
@@ -41,7 +41,7 @@ impl OperationStatus {
 
 /// Where one carrier stands with the campaign.
 #[derive(Debug, Clone)]
-pub(in crate::tcr_sim) struct Carrier {
+pub(crate) struct Carrier {
     pub status: OperationStatus,
     /// The terms it gave at the last (re)submission.
     pub metadata: Metadata,
@@ -52,7 +52,7 @@ pub(in crate::tcr_sim) struct Carrier {
 
 /// One campaign.
 #[derive(Debug, Clone)]
-pub(in crate::tcr_sim) struct CampaignRecord {
+pub(crate) struct CampaignRecord {
     pub campaign_id: String,
     pub brand_id: String,
     pub fields: CampaignFields,
@@ -124,7 +124,7 @@ impl CampaignRecord {
 
 /// Every campaign of the account, in creation order.
 #[derive(Debug, Default)]
-pub(in crate::tcr_sim) struct Campaigns {
+pub(crate) struct Campaigns {
     list: Vec<CampaignRecord>,
     by_id: HashMap<String, usize>,
 }

@@ -2,8 +2,8 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tendlc_adapters::tcr_sim::SimFaults;
 use tendlc_api::config::{SignatureMode, SyncConfig};
+use tendlc_tcr_sim::SimFaults;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::{eventually, AppOptions};
 use tendlc_tests::TestApp;
