@@ -87,7 +87,8 @@ struct ScannedRow {
 
 /// Up to `limit` settled events after `after`, in order. Events of other aggregate types than
 /// `wanted` are passed over (counted, and the position moves past them) without their payload
-/// being read.
+/// being read. The order names the table's columns: unqualified, `transaction_id` would be the
+/// text of the output list, an order that neither follows the index nor the checkpoint's.
 pub async fn read_after(
     conn: &mut PgConnection,
     after: &Position,
@@ -103,7 +104,7 @@ pub async fn read_after(
            FROM events
           WHERE (transaction_id, global_position) > ($1::xid8, $2)
             AND transaction_id < $3::xid8
-          ORDER BY transaction_id, global_position
+          ORDER BY events.transaction_id, events.global_position
           LIMIT $4",
     )
     .bind(&after.transaction_id)
