@@ -236,11 +236,8 @@ pub async fn store_with_children<P: Table + Sync, C: Table + Sync>(
 macro_rules! family {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
-            pub $parent:ident: $parent_ty:ty,
-            pub $children:ident: Vec<$child_ty:ty>,
-        }
-        keyed by $id:ident; projection $projection:literal; aggregate $aggregate:literal
+        $name:ident { $parent:ident: $parent_ty:ty, $children:ident: Vec<$child_ty:ty> }
+        keyed by $id:ident, projection $projection:literal, aggregate $aggregate:literal
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]

@@ -23,6 +23,14 @@ mod tests;
 /// The projection that keeps `campaigns_10dlc` and `campaign_mno_status`.
 pub type CampaignsProjection = Folding<CampaignRows>;
 
+/// `SELECT` of every campaign column, from `campaigns_10dlc c`.
+fn select() -> String {
+    format!(
+        "SELECT {} FROM campaigns_10dlc c",
+        CampaignRow::select_list(Some("c"))
+    )
+}
+
 crate::row! {
     /// A campaign as the read side holds it.
     #[derive(Debug, Clone, PartialEq)]
@@ -83,19 +91,8 @@ crate::row! {
 
 crate::family! {
     /// One campaign's rows: the campaign and its carriers.
-    pub struct CampaignRows {
-        pub campaign: CampaignRow,
-        pub carriers: Vec<CarrierRow>,
-    }
-    keyed by campaign_id; projection "campaigns_10dlc"; aggregate "Campaign"
-}
-
-/// `SELECT` of every campaign column, from `campaigns_10dlc c`.
-fn select() -> String {
-    format!(
-        "SELECT {} FROM campaigns_10dlc c",
-        CampaignRow::select_list(Some("c"))
-    )
+    CampaignRows { campaign: CampaignRow, carriers: Vec<CarrierRow> }
+    keyed by campaign_id, projection "campaigns_10dlc", aggregate "Campaign"
 }
 
 /// One campaign; `customer` restricts the answer to that tenant.

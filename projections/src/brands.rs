@@ -22,6 +22,11 @@ mod tests;
 /// The projection that keeps `brands_10dlc` and `brand_vettings`.
 pub type BrandsProjection = Folding<BrandRows>;
 
+/// `SELECT` of every brand column.
+fn select() -> String {
+    format!("SELECT {} FROM brands_10dlc", BrandRow::select_list(None))
+}
+
 crate::row! {
     /// A brand as the read side holds it.
     #[derive(Debug, Clone, PartialEq)]
@@ -89,16 +94,8 @@ crate::row! {
 
 crate::family! {
     /// One brand's rows: the brand and its vettings.
-    pub struct BrandRows {
-        pub brand: BrandRow,
-        pub vettings: Vec<VettingRow>,
-    }
-    keyed by brand_id; projection "brands_10dlc"; aggregate "Brand"
-}
-
-/// `SELECT` of every brand column.
-fn select() -> String {
-    format!("SELECT {} FROM brands_10dlc", BrandRow::select_list(None))
+    BrandRows { brand: BrandRow, vettings: Vec<VettingRow> }
+    keyed by brand_id, projection "brands_10dlc", aggregate "Brand"
 }
 
 /// A brand's vettings, newest first; `customer` restricts the answer to that tenant.
