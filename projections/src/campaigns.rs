@@ -1,284 +1,99 @@
 //! `campaigns_10dlc` (one row per campaign) and `campaign_mno_status` (one row per campaign and
-//! carrier). Each row is derived from the campaign's state, which the projection keeps beside
-//! it and advances with the domain's own `apply`, so the columns can never disagree with the
-//! aggregate's rules.
-use async_trait::async_trait;
+//! carrier it was sent to): a fold of each campaign's events (`fold`), read by the API and the
+//! workers (the queries below).
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use cqrs_es::Aggregate;
-use serde_json::{json, Value};
-use sqlx::{PgConnection, PgPool};
-use tendlc_domain::campaign::{Campaign, CampaignEvent};
+use serde_json::Value;
+use sqlx::PgPool;
+use tendlc_domain::brand::RegistrationStatus;
+use tendlc_domain::campaign::{CampaignAction, CampaignProfile, Mno};
+use tendlc_domain::metadata::Source;
+use tendlc_domain::tcr::{MnoTerms, UsecaseQualification};
+use tendlc_domain::values::{OperationStatus, Reported, SharingStatus, TcrCampaignStatus};
 use uuid::Uuid;
 
-use crate::runner::{Projection, ProjectionError};
-use crate::stream::StoredEvent;
+use crate::columns::Table;
+use crate::fold::Folding;
 
-pub struct CampaignsProjection;
+mod fold;
+#[cfg(test)]
+mod tests;
 
-/// When and how an event learnt TCR's state, if it did.
-fn sync_of(event: &CampaignEvent, recorded_at: DateTime<Utc>) -> Option<(String, DateTime<Utc>)> {
-    match event {
-        CampaignEvent::CampaignSubmittedToTcr { .. } => Some(("api".into(), recorded_at)),
-        CampaignEvent::CampaignMnoStatusChanged {
-            source,
-            observed_at,
-            ..
-        }
-        | CampaignEvent::CampaignTcrStatusChanged {
-            source,
-            observed_at,
-            ..
-        }
-        | CampaignEvent::CampaignSyncConfirmed {
-            source,
-            observed_at,
-        } => Some((source.as_str().into(), *observed_at)),
-        CampaignEvent::CampaignBillingChanged { source, .. }
-        | CampaignEvent::CampaignSharingChanged { source, .. }
-        | CampaignEvent::CampaignDeactivated { source } => {
-            Some((source.as_str().into(), recorded_at))
-        }
-        _ => None,
+/// The projection that keeps `campaigns_10dlc` and `campaign_mno_status`.
+pub type CampaignsProjection = Folding<CampaignRows>;
+
+/// `SELECT` of every campaign column, from `campaigns_10dlc c`.
+fn select() -> String {
+    format!(
+        "SELECT {} FROM campaigns_10dlc c",
+        CampaignRow::select_list(Some("c"))
+    )
+}
+
+crate::row! {
+    /// A campaign as the read side holds it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CampaignRow in "campaigns_10dlc", key (campaign_id) {
+        pub campaign_id: Uuid,
+        pub customer_id: Uuid,
+        pub brand_id: Uuid,
+        pub tcr_brand_id: String,
+        pub reference_id: String,
+        pub tcr_campaign_id: Option<String>,
+        pub status: RegistrationStatus,
+        pub tcr_status: Option<Reported<TcrCampaignStatus>>,
+        pub usecase: String,
+        pub profile: CampaignProfile,
+        /// The carriers' terms TCR quoted when qualifying the brand.
+        pub qualification: UsecaseQualification,
+        /// Each carrier's terms (by TCR network id) since TCR took the campaign.
+        pub mno_terms: BTreeMap<String, MnoTerms>,
+        pub pending_action: Option<CampaignAction>,
+        /// The last failure: `{action, reason, message, tcr, retryable, at}` (`abandoned` and
+        /// `attempts` once retries gave up).
+        pub last_error: Option<Value>,
+        pub monthly_fee: Option<f64>,
+        pub billed_date: Option<NaiveDate>,
+        pub next_renewal_date: Option<NaiveDate>,
+        pub sharing_status: Option<Reported<SharingStatus>>,
+        pub upstream_cnp_id: Option<String>,
+        pub sharing_explanation: Option<String>,
+        pub submission_attempts: i32,
+        pub last_attempt_at: Option<DateTime<Utc>>,
+        pub last_synced_at: Option<DateTime<Utc>>,
+        pub sync_source: Option<Source>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+        pub last_sequence: i64,
     }
 }
 
-fn failure_of(event: &CampaignEvent, at: DateTime<Utc>) -> Option<Value> {
-    match event {
-        CampaignEvent::CampaignSubmissionFailed {
-            reason,
-            message,
-            tcr_errors,
-            retryable,
-        } => Some(
-            json!({"action": "register", "reason": reason, "message": message, "tcr": tcr_errors, "retryable": retryable, "at": at}),
-        ),
-        CampaignEvent::CampaignActionFailed {
-            action,
-            reason,
-            message,
-            tcr_errors,
-            retryable,
-        } => Some(
-            json!({"action": action, "reason": reason, "message": message, "tcr": tcr_errors, "retryable": retryable, "at": at}),
-        ),
-        CampaignEvent::CampaignSubmissionAbandoned { attempts, reason } => {
-            Some(json!({"action": "register", "abandoned": reason, "attempts": attempts, "at": at}))
-        }
-        _ => None,
+crate::row! {
+    /// One carrier's view of a campaign.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CarrierRow in "campaign_mno_status", key (campaign_id, mno_id) {
+        pub campaign_id: Uuid,
+        pub mno_id: Mno,
+        pub customer_id: Uuid,
+        pub mno_name: String,
+        /// `None` until the carrier reports.
+        pub status: Option<Reported<OperationStatus>>,
+        pub reason_category: Option<String>,
+        pub reason_text: Option<String>,
+        /// When the carrier's verdict last changed (as TCR was read).
+        pub changed_at: Option<DateTime<Utc>>,
+        pub last_synced_at: Option<DateTime<Utc>>,
+        pub sync_source: Option<Source>,
+        pub last_sequence: i64,
     }
 }
 
-#[async_trait]
-impl Projection for CampaignsProjection {
-    fn name(&self) -> &'static str {
-        "campaigns_10dlc"
-    }
-
-    async fn apply(
-        &self,
-        conn: &mut PgConnection,
-        event: &StoredEvent,
-    ) -> Result<(), ProjectionError> {
-        if event.aggregate_type != "Campaign" {
-            return Ok(());
-        }
-        let id = Uuid::parse_str(&event.aggregate_id)
-            .map_err(|e| ProjectionError::undecodable(event, e))?;
-        let decoded = event
-            .decode::<CampaignEvent>()
-            .map_err(|e| ProjectionError::undecodable(event, e))?;
-        let stored: Option<(Value, i64, Option<Value>)> = sqlx::query_as(
-            "SELECT state, last_sequence, last_error FROM campaigns_10dlc WHERE campaign_id = $1 FOR UPDATE",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let (mut state, mut last_error) = match stored {
-            Some((_, last, _)) if last >= event.sequence => return Ok(()),
-            Some((state, _, last_error)) => (
-                serde_json::from_value::<Campaign>(state)
-                    .map_err(|e| ProjectionError::undecodable(event, e))?,
-                last_error,
-            ),
-            None => (Campaign::default(), None),
-        };
-        let sync = sync_of(&decoded, event.recorded_at);
-        let changed_carrier = match &decoded {
-            CampaignEvent::CampaignMnoStatusChanged { mno, .. } => Some(*mno),
-            _ => None,
-        };
-        if let Some(failure) = failure_of(&decoded, event.recorded_at) {
-            last_error = Some(failure);
-        } else if matches!(
-            decoded,
-            CampaignEvent::CampaignSubmittedToTcr { .. }
-                | CampaignEvent::CampaignUpdated { .. }
-                | CampaignEvent::CampaignResubmitted { .. }
-                | CampaignEvent::CampaignNudged { .. }
-                | CampaignEvent::CampaignDeactivated { .. }
-        ) {
-            last_error = None;
-        }
-        let attempted = matches!(
-            decoded,
-            CampaignEvent::CampaignSubmittedToTcr { .. }
-                | CampaignEvent::CampaignSubmissionFailed { .. }
-        );
-        state.apply(decoded);
-        let Some(profile) = state.profile.clone() else {
-            return Err(ProjectionError::undecodable(
-                event,
-                "a campaign event before its registration request",
-            ));
-        };
-        let customer = parse_uuid(event, state.customer_id.map(Into::into))?;
-        let brand = parse_uuid(event, state.brand_id.map(Into::into))?;
-        let (sync_source, synced_at) = sync.unzip();
-        let sharing = state.sharing.clone();
-        sqlx::query(
-            "INSERT INTO campaigns_10dlc (campaign_id, customer_id, brand_id, tcr_brand_id, reference_id,
-                 tcr_campaign_id, status, tcr_status, usecase, profile, qualification, mno_terms, pending_action,
-                 last_error, monthly_fee, billed_date, next_renewal_date, sharing_status, upstream_cnp_id,
-                 sharing_explanation, submission_attempts, last_attempt_at, last_synced_at, sync_source, state,
-                 created_at, updated_at, last_sequence)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                     $21, $22, $23, $24, $25, $26, $26, $27)
-             ON CONFLICT (campaign_id) DO UPDATE SET
-                 tcr_campaign_id = EXCLUDED.tcr_campaign_id, status = EXCLUDED.status,
-                 tcr_status = EXCLUDED.tcr_status, profile = EXCLUDED.profile, mno_terms = EXCLUDED.mno_terms,
-                 pending_action = EXCLUDED.pending_action, last_error = EXCLUDED.last_error,
-                 monthly_fee = EXCLUDED.monthly_fee, billed_date = EXCLUDED.billed_date,
-                 next_renewal_date = EXCLUDED.next_renewal_date, sharing_status = EXCLUDED.sharing_status,
-                 upstream_cnp_id = EXCLUDED.upstream_cnp_id, sharing_explanation = EXCLUDED.sharing_explanation,
-                 submission_attempts = EXCLUDED.submission_attempts,
-                 last_attempt_at = COALESCE(EXCLUDED.last_attempt_at, campaigns_10dlc.last_attempt_at),
-                 last_synced_at = COALESCE(EXCLUDED.last_synced_at, campaigns_10dlc.last_synced_at),
-                 sync_source = COALESCE(EXCLUDED.sync_source, campaigns_10dlc.sync_source),
-                 state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, last_sequence = EXCLUDED.last_sequence",
-        )
-        .bind(id)
-        .bind(customer)
-        .bind(brand)
-        .bind(state.tcr_brand_id.as_ref().map(|t| t.as_str()).unwrap_or_default())
-        .bind(state.reference_id.clone().unwrap_or_default())
-        .bind(state.tcr_campaign_id.as_ref().map(|t| t.as_str()))
-        .bind(state.status.map(|s| s.as_str()).unwrap_or("PENDING"))
-        .bind(state.tcr_status.map(|s| s.as_str()))
-        .bind(&profile.usecase)
-        .bind(serde_json::to_value(&profile).unwrap_or(Value::Null))
-        .bind(serde_json::to_value(&state.qualification).unwrap_or(Value::Null))
-        .bind(serde_json::to_value(&state.mno_terms).unwrap_or(json!({})))
-        .bind(
-            state
-                .pending_action
-                .as_ref()
-                .map(|a| serde_json::to_value(a).unwrap_or(Value::Null)),
-        )
-        .bind(last_error)
-        .bind(state.billing.monthly_fee)
-        .bind(state.billing.billed_date)
-        .bind(state.billing.next_renewal_or_expiration_date)
-        .bind(sharing.as_ref().map(|s| s.status.as_str()))
-        .bind(sharing.as_ref().and_then(|s| s.upstream_cnp_id.clone()))
-        .bind(sharing.as_ref().and_then(|s| s.explanation.clone()))
-        .bind(state.submission_attempts as i32)
-        .bind(attempted.then_some(event.recorded_at))
-        .bind(synced_at)
-        .bind(sync_source.as_deref())
-        .bind(serde_json::to_value(&state).unwrap_or(Value::Null))
-        .bind(event.recorded_at)
-        .bind(event.sequence)
-        .execute(&mut *conn)
-        .await?;
-
-        for mno in &profile.mno_ids {
-            let carrier = state.carriers.get(mno);
-            let reason = carrier.and_then(|c| c.reason.as_ref());
-            sqlx::query(
-                "INSERT INTO campaign_mno_status (campaign_id, mno_id, customer_id, mno_name, status,
-                     reason_category, reason_text, changed_at, last_synced_at, sync_source, last_sequence)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 ON CONFLICT (campaign_id, mno_id) DO UPDATE SET
-                     status = EXCLUDED.status, reason_category = EXCLUDED.reason_category,
-                     reason_text = EXCLUDED.reason_text,
-                     changed_at = COALESCE(EXCLUDED.changed_at, campaign_mno_status.changed_at),
-                     last_synced_at = COALESCE(EXCLUDED.last_synced_at, campaign_mno_status.last_synced_at),
-                     sync_source = COALESCE(EXCLUDED.sync_source, campaign_mno_status.sync_source),
-                     last_sequence = EXCLUDED.last_sequence
-                 WHERE campaign_mno_status.last_sequence < EXCLUDED.last_sequence",
-            )
-            .bind(id)
-            .bind(mno.0 as i32)
-            .bind(customer)
-            .bind(mno.name())
-            .bind(carrier.map(|c| c.status.as_str()))
-            .bind(reason.and_then(|r| r.category.clone()))
-            .bind(reason.map(|r| r.text.clone()))
-            .bind((changed_carrier == Some(*mno)).then_some(synced_at).flatten())
-            .bind(synced_at)
-            .bind(sync_source.as_deref())
-            .bind(event.sequence)
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok(())
-    }
+crate::family! {
+    /// One campaign's rows: the campaign and its carriers.
+    CampaignRows { campaign: CampaignRow, carriers: Vec<CarrierRow> }
+    keyed by campaign_id, projection "campaigns_10dlc", aggregate "Campaign"
 }
-
-fn parse_uuid(event: &StoredEvent, id: Option<Uuid>) -> Result<Uuid, ProjectionError> {
-    id.ok_or_else(|| ProjectionError::undecodable(event, "an id is missing"))
-}
-
-/// A campaign as the read side holds it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CampaignRow {
-    pub campaign_id: Uuid,
-    pub customer_id: Uuid,
-    pub brand_id: Uuid,
-    pub tcr_brand_id: String,
-    pub reference_id: String,
-    pub tcr_campaign_id: Option<String>,
-    pub status: String,
-    pub tcr_status: Option<String>,
-    pub usecase: String,
-    pub profile: Value,
-    pub qualification: Value,
-    pub mno_terms: Value,
-    pub pending_action: Option<Value>,
-    pub last_error: Option<Value>,
-    pub monthly_fee: Option<f64>,
-    pub billed_date: Option<NaiveDate>,
-    pub next_renewal_date: Option<NaiveDate>,
-    pub sharing_status: Option<String>,
-    pub upstream_cnp_id: Option<String>,
-    pub sharing_explanation: Option<String>,
-    pub submission_attempts: i32,
-    pub last_attempt_at: Option<DateTime<Utc>>,
-    pub last_synced_at: Option<DateTime<Utc>>,
-    pub sync_source: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub last_sequence: i64,
-}
-
-/// One carrier's row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CarrierRow {
-    pub campaign_id: Uuid,
-    pub mno_id: i32,
-    pub mno_name: String,
-    pub status: Option<String>,
-    pub reason_category: Option<String>,
-    pub reason_text: Option<String>,
-    pub changed_at: Option<DateTime<Utc>>,
-    pub last_synced_at: Option<DateTime<Utc>>,
-    pub sync_source: Option<String>,
-}
-
-const COLUMNS: &str = "campaign_id, customer_id, brand_id, tcr_brand_id, reference_id, tcr_campaign_id, status,
-    tcr_status, usecase, profile, qualification, mno_terms, pending_action, last_error, monthly_fee, billed_date,
-    next_renewal_date, sharing_status, upstream_cnp_id, sharing_explanation, submission_attempts, last_attempt_at,
-    last_synced_at, sync_source, created_at, updated_at, last_sequence";
 
 /// One campaign; `customer` restricts the answer to that tenant.
 pub async fn get<'e>(
@@ -287,7 +102,8 @@ pub async fn get<'e>(
     customer: Option<Uuid>,
 ) -> Result<Option<CampaignRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns_10dlc WHERE campaign_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)"
+        "{} WHERE campaign_id = $1 AND ($2::uuid IS NULL OR customer_id = $2)",
+        select()
     ))
     .bind(campaign_id)
     .bind(customer)
@@ -300,11 +116,10 @@ async fn carriers<'e>(
     db: impl sqlx::PgExecutor<'e>,
     campaign_ids: &[Uuid],
 ) -> Result<Vec<CarrierRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT campaign_id, mno_id, mno_name, status, reason_category, reason_text, changed_at,
-                last_synced_at, sync_source
-           FROM campaign_mno_status WHERE campaign_id = ANY($1) ORDER BY campaign_id, mno_id",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {} FROM campaign_mno_status WHERE campaign_id = ANY($1) ORDER BY campaign_id, mno_id",
+        CarrierRow::select_list(None)
+    ))
     .bind(campaign_ids)
     .fetch_all(db)
     .await
@@ -341,14 +156,13 @@ pub async fn get_with_carriers(
 pub struct CampaignFilter {
     pub customer: Option<Uuid>,
     pub brand: Option<Uuid>,
-    pub status: Option<String>,
-    pub tcr_status: Option<String>,
+    pub status: Option<RegistrationStatus>,
+    pub tcr_status: Option<TcrCampaignStatus>,
     /// A carrier status (e.g. `REJECTED`), optionally at one carrier.
-    pub carrier_status: Option<String>,
-    pub carrier: Option<i32>,
+    pub carrier_status: Option<OperationStatus>,
+    pub carrier: Option<Mno>,
 }
 
-/// One page of campaigns, newest first; `total` counts every match.
 /// One page of campaigns with their carriers, newest first, as of one moment; `total` counts
 /// every match.
 pub async fn list(
@@ -367,21 +181,20 @@ pub async fn list(
                  WHERE m.campaign_id = c.campaign_id
                    AND ($5::text IS NULL OR m.status = $5)
                    AND ($6::int IS NULL OR m.mno_id = $6)))";
-    let columns = COLUMNS
-        .split(',')
-        .map(|c| format!("c.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let status = filter.status.map(RegistrationStatus::as_str);
+    let tcr_status = filter.tcr_status.map(TcrCampaignStatus::as_str);
+    let carrier_status = filter.carrier_status.map(OperationStatus::as_str);
+    let carrier = filter.carrier.map(|mno| mno.0 as i32);
     let rows: Vec<CampaignRow> = sqlx::query_as(&format!(
-        "SELECT {columns} FROM campaigns_10dlc c WHERE {WHERE}
-          ORDER BY c.created_at DESC, c.campaign_id LIMIT $7 OFFSET $8"
+        "{} WHERE {WHERE} ORDER BY c.created_at DESC, c.campaign_id LIMIT $7 OFFSET $8",
+        select()
     ))
     .bind(filter.customer)
     .bind(filter.brand)
-    .bind(&filter.status)
-    .bind(&filter.tcr_status)
-    .bind(&filter.carrier_status)
-    .bind(filter.carrier)
+    .bind(status)
+    .bind(tcr_status)
+    .bind(carrier_status)
+    .bind(carrier)
     .bind(limit)
     .bind(offset)
     .fetch_all(&mut *tx)
@@ -391,10 +204,10 @@ pub async fn list(
     ))
     .bind(filter.customer)
     .bind(filter.brand)
-    .bind(&filter.status)
-    .bind(&filter.tcr_status)
-    .bind(&filter.carrier_status)
-    .bind(filter.carrier)
+    .bind(status)
+    .bind(tcr_status)
+    .bind(carrier_status)
+    .bind(carrier)
     .fetch_one(&mut *tx)
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.campaign_id).collect();
@@ -422,12 +235,10 @@ pub async fn find_by_tcr_id(
     pool: &PgPool,
     tcr_campaign_id: &str,
 ) -> Result<Option<CampaignRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns_10dlc WHERE tcr_campaign_id = $1"
-    ))
-    .bind(tcr_campaign_id)
-    .fetch_optional(pool)
-    .await
+    sqlx::query_as(&format!("{} WHERE tcr_campaign_id = $1", select()))
+        .bind(tcr_campaign_id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Active campaigns of a brand at TCR (registered and not EXPIRED), or still being registered.
@@ -450,7 +261,7 @@ pub async fn due_for_poll(
     limit: i64,
 ) -> Result<Vec<CampaignRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns_10dlc c
+        "{}
           WHERE status = 'REGISTERED' AND tcr_status IS DISTINCT FROM 'EXPIRED'
             AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs =>
                   CASE WHEN c.sharing_status = 'PENDING'
@@ -458,7 +269,8 @@ pub async fn due_for_poll(
                                        AND (m.status IS NULL OR m.status = 'REVIEW'))
                        THEN $1 ELSE $2 END)
           ORDER BY COALESCE(last_synced_at, created_at)
-          LIMIT $3"
+          LIMIT $3",
+        select()
     ))
     .bind(in_review.as_secs_f64())
     .bind(active.as_secs_f64())
@@ -475,9 +287,10 @@ pub async fn stale_actions(
     limit: i64,
 ) -> Result<Vec<CampaignRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns_10dlc
+        "{}
           WHERE pending_action IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
-          ORDER BY updated_at LIMIT $2"
+          ORDER BY updated_at LIMIT $2",
+        select()
     ))
     .bind(older_than.as_secs_f64())
     .bind(limit)
@@ -488,7 +301,8 @@ pub async fn stale_actions(
 /// Registrations TCR has not confirmed, oldest first.
 pub async fn pending(pool: &PgPool, limit: i64) -> Result<Vec<CampaignRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns_10dlc WHERE status = 'PENDING' ORDER BY created_at LIMIT $1"
+        "{} WHERE status = 'PENDING' ORDER BY created_at LIMIT $1",
+        select()
     ))
     .bind(limit)
     .fetch_all(pool)

@@ -1,98 +1,102 @@
 //! `customers`: one row per customer (tenant).
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
-use tendlc_domain::customer::CustomerEvent;
+use tendlc_domain::customer::{Ban, CustomerEvent};
+use tendlc_domain::values::{Email, ServiceTier};
 use uuid::Uuid;
 
-use crate::runner::{Projection, ProjectionError};
-use crate::stream::StoredEvent;
+use crate::columns::{upsert, Table};
+use crate::fold::{EventContext, Fold, Folding, Rows};
 
-pub struct CustomersProjection;
+/// The projection that keeps `customers`.
+pub type CustomersProjection = Folding<CustomerRow>;
+
+crate::row! {
+    /// A customer as the read side holds it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CustomerRow in "customers", key (customer_id) {
+        pub customer_id: Uuid,
+        pub ban: Ban,
+        pub name: String,
+        pub service_tier: ServiceTier,
+        pub notification_emails: Vec<Email>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+        pub last_sequence: i64,
+    }
+}
+
+impl Fold for CustomerRow {
+    type Id = Uuid;
+    type Event = CustomerEvent;
+
+    fn start(id: &Uuid, event: &CustomerEvent, at: &EventContext) -> Result<Self, String> {
+        let CustomerEvent::CustomerRegistered { details, .. } = event else {
+            return Err("a customer event before the customer was registered".into());
+        };
+        Ok(CustomerRow {
+            customer_id: *id,
+            ban: details.ban.clone(),
+            name: details.name.clone(),
+            service_tier: details.service_tier,
+            notification_emails: details.notification_emails.clone(),
+            created_at: at.recorded_at,
+            updated_at: at.recorded_at,
+            last_sequence: at.sequence,
+        })
+    }
+
+    fn apply(&mut self, event: &CustomerEvent, at: &EventContext) {
+        self.last_sequence = at.sequence;
+        if let CustomerEvent::CustomerUpdated {
+            name,
+            service_tier,
+            notification_emails,
+        } = event
+        {
+            self.name = name.clone().unwrap_or_else(|| self.name.clone());
+            self.service_tier = service_tier.unwrap_or(self.service_tier);
+            if let Some(emails) = notification_emails {
+                self.notification_emails = emails.clone();
+            }
+            self.updated_at = at.recorded_at;
+        }
+    }
+
+    fn last_sequence(&self) -> i64 {
+        self.last_sequence
+    }
+}
 
 #[async_trait]
-impl Projection for CustomersProjection {
-    fn name(&self) -> &'static str {
-        "customers"
+impl Rows for CustomerRow {
+    const PROJECTION: &'static str = "customers";
+    const AGGREGATE_TYPE: &'static str = "Customer";
+
+    fn id(&self) -> Uuid {
+        self.customer_id
     }
 
-    async fn apply(
-        &self,
-        conn: &mut PgConnection,
-        event: &StoredEvent,
-    ) -> Result<(), ProjectionError> {
-        if event.aggregate_type != "Customer" {
-            return Ok(());
-        }
-        let id = Uuid::parse_str(&event.aggregate_id)
-            .map_err(|e| ProjectionError::undecodable(event, e))?;
-        match event
-            .decode::<CustomerEvent>()
-            .map_err(|e| ProjectionError::undecodable(event, e))?
-        {
-            CustomerEvent::CustomerRegistered { details, .. } => {
-                sqlx::query(
-                    "INSERT INTO customers (customer_id, ban, name, service_tier, notification_emails,
-                                            created_at, updated_at, last_sequence)
-                     VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
-                     ON CONFLICT (customer_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(details.ban.as_str())
-                .bind(&details.name)
-                .bind(details.service_tier.as_str())
-                .bind(serde_json::to_value(&details.notification_emails).unwrap_or(Value::Null))
-                .bind(event.recorded_at)
-                .bind(event.sequence)
-                .execute(&mut *conn)
-                .await?;
-            }
-            CustomerEvent::CustomerUpdated {
-                name,
-                service_tier,
-                notification_emails,
-            } => {
-                sqlx::query(
-                    "UPDATE customers
-                        SET name = COALESCE($2, name),
-                            service_tier = COALESCE($3, service_tier),
-                            notification_emails = COALESCE($4, notification_emails),
-                            updated_at = $5, last_sequence = $6
-                      WHERE customer_id = $1 AND last_sequence < $6",
-                )
-                .bind(id)
-                .bind(name)
-                .bind(service_tier.map(|t| t.as_str()))
-                .bind(notification_emails.map(|e| serde_json::to_value(e).unwrap_or(Value::Null)))
-                .bind(event.recorded_at)
-                .bind(event.sequence)
-                .execute(&mut *conn)
-                .await?;
-            }
-        }
-        Ok(())
+    async fn load(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Self>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {} FROM customers WHERE customer_id = ANY($1)",
+            Self::select_list(None)
+        ))
+        .bind(ids)
+        .fetch_all(conn)
+        .await
+    }
+
+    async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error> {
+        upsert(conn, changed).await
     }
 }
-
-/// A customer as the read side holds it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CustomerRow {
-    pub customer_id: Uuid,
-    pub ban: String,
-    pub name: String,
-    pub service_tier: String,
-    pub notification_emails: Value,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub last_sequence: i64,
-}
-
-const COLUMNS: &str = "customer_id, ban, name, service_tier, notification_emails, created_at, updated_at, last_sequence";
 
 pub async fn get(pool: &PgPool, customer_id: Uuid) -> Result<Option<CustomerRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM customers WHERE customer_id = $1"
+        "SELECT {} FROM customers WHERE customer_id = $1",
+        CustomerRow::select_list(None)
     ))
     .bind(customer_id)
     .fetch_optional(pool)
@@ -106,7 +110,8 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<CustomerRow>, i64), sqlx::Error> {
     let rows = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM customers ORDER BY name, customer_id LIMIT $1 OFFSET $2"
+        "SELECT {} FROM customers ORDER BY name, customer_id LIMIT $1 OFFSET $2",
+        CustomerRow::select_list(None)
     ))
     .bind(limit)
     .bind(offset)
@@ -116,4 +121,77 @@ pub async fn list(
         .fetch_one(pool)
         .await?;
     Ok((rows, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use tendlc_domain::customer::CustomerDetails;
+
+    use super::*;
+    use crate::fold::fold_all;
+    use crate::fold::testing::{at, given};
+
+    fn registered() -> CustomerEvent {
+        CustomerEvent::CustomerRegistered {
+            customer_id: Uuid::nil().into(),
+            details: CustomerDetails {
+                ban: Ban::parse("BAN-1").unwrap(),
+                name: "Acme".into(),
+                service_tier: ServiceTier::Basic,
+                notification_emails: vec![Email::parse("ops@acme.com").unwrap()],
+            },
+        }
+    }
+
+    fn renamed(name: &str) -> CustomerEvent {
+        CustomerEvent::CustomerUpdated {
+            name: Some(name.into()),
+            service_tier: None,
+            notification_emails: None,
+        }
+    }
+
+    #[test]
+    fn it_should_change_only_what_an_update_names() {
+        // given / when
+        let row: CustomerRow = given(
+            Uuid::nil(),
+            vec![
+                registered(),
+                CustomerEvent::CustomerUpdated {
+                    name: None,
+                    service_tier: Some(ServiceTier::Key),
+                    notification_emails: None,
+                },
+            ],
+        );
+        // then
+        assert_eq!(row.name, "Acme");
+        assert_eq!(row.service_tier, ServiceTier::Key);
+        assert_eq!(row.notification_emails.len(), 1);
+        assert_eq!(row.created_at, at(1).recorded_at);
+        assert_eq!(row.updated_at, at(2).recorded_at);
+        assert_eq!(row.last_sequence, 2);
+    }
+
+    #[test]
+    fn it_should_refuse_an_update_of_a_customer_never_registered() {
+        let events = vec![(Uuid::nil(), renamed("Acme"), at(1))];
+        assert!(fold_all::<CustomerRow>(&mut HashMap::new(), &events).is_err());
+    }
+
+    #[test]
+    fn it_should_skip_an_event_the_row_already_reflects() {
+        // given a row at sequence 2
+        let row: CustomerRow = given(Uuid::nil(), vec![registered(), renamed("Acme Two")]);
+        let mut rows = HashMap::from([(Uuid::nil(), row)]);
+        // when sequence 2 comes again
+        let redelivered = vec![(Uuid::nil(), renamed("Something else"), at(2))];
+        let changed = fold_all::<CustomerRow>(&mut rows, &redelivered).unwrap();
+        // then nothing changes
+        assert!(changed.is_empty());
+        assert_eq!(rows[&Uuid::nil()].name, "Acme Two");
+    }
 }

@@ -1,7 +1,12 @@
-//! Read models built from the ordered event stream.
+//! Read models built from the ordered event stream. Each is a fold of its aggregate's events
+//! over rows the projection owns (`fold`), kept as explicit columns (`columns`), applied batch
+//! by batch by a checkpointed runner (`runner`).
 pub mod brands;
 pub mod campaigns;
+pub mod columns;
 pub mod customers;
+mod documents;
+pub mod fold;
 pub mod runner;
 pub mod stream;
 pub mod webhook_events;
@@ -12,9 +17,9 @@ pub use stream::StoredEvent;
 /// Every projection this build knows, in the order they are started.
 pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
     vec![
-        std::sync::Arc::new(customers::CustomersProjection),
-        std::sync::Arc::new(brands::BrandsProjection),
-        std::sync::Arc::new(campaigns::CampaignsProjection),
-        std::sync::Arc::new(webhook_events::WebhookEventsProjection),
+        std::sync::Arc::new(customers::CustomersProjection::new()),
+        std::sync::Arc::new(brands::BrandsProjection::new()),
+        std::sync::Arc::new(campaigns::CampaignsProjection::new()),
+        std::sync::Arc::new(webhook_events::WebhookEventsProjection::new()),
     ]
 }

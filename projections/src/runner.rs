@@ -1,7 +1,8 @@
 //! The checkpointed projection runner.
 //!
 //! Each batch runs in one transaction that holds the projection's checkpoint row
-//! (`FOR UPDATE SKIP LOCKED`), applies the events and moves the checkpoint, so rows and
+//! (`FOR UPDATE SKIP LOCKED`), hands the projection the whole batch (only the events of its
+//! aggregate types are read) and moves the checkpoint past every event read, so rows and
 //! checkpoint never disagree and only one replica applies a given projection at a time.
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,17 +37,21 @@ impl ProjectionError {
     }
 }
 
-/// A read model: applies one event inside the runner's transaction.
+/// A consumer of the event stream: applies a whole batch inside the runner's transaction.
 #[async_trait]
 pub trait Projection: Send + Sync {
     /// Checkpoint name; also how operators refer to it.
     fn name(&self) -> &'static str;
 
-    /// Applies one event. Must be idempotent per event (guard on the aggregate sequence).
+    /// The aggregate types whose events it reads; the others are passed over unread.
+    fn aggregate_types(&self) -> &'static [&'static str];
+
+    /// Applies a batch: events of its aggregate types, in order, none of them empty. Must be
+    /// idempotent per event (guard on the aggregate sequence).
     async fn apply(
         &self,
         conn: &mut PgConnection,
-        event: &StoredEvent,
+        events: &[StoredEvent],
     ) -> Result<(), ProjectionError>;
 }
 
@@ -182,18 +187,21 @@ impl ProjectionRunner {
             transaction_id,
             global_position,
         };
-        let events = stream::read_after(&mut tx, &after, &horizon, self.batch_size).await?;
-        let Some(last) = events.last() else {
+        let scanned = stream::read_after(
+            &mut tx,
+            &after,
+            &horizon,
+            self.batch_size,
+            self.projection.aggregate_types(),
+        )
+        .await?;
+        let Some(last) = scanned.last else {
             // Release the checkpoint lock at once (see above).
             tx.rollback().await?;
             return Ok(Batch::Applied(0));
         };
-        let last = Position {
-            transaction_id: last.transaction_id.clone(),
-            global_position: last.global_position,
-        };
-        for event in &events {
-            self.projection.apply(&mut tx, event).await?;
+        if !scanned.events.is_empty() {
+            self.projection.apply(&mut tx, &scanned.events).await?;
         }
         sqlx::query(
             "UPDATE projection_checkpoints
@@ -204,7 +212,7 @@ impl ProjectionRunner {
         .bind(self.projection.name())
         .bind(&last.transaction_id)
         .bind(last.global_position)
-        .bind(events.len() as i64)
+        .bind(scanned.count as i64)
         .execute(&mut *tx)
         .await?;
         // Delivered at commit, to every replica waiting to read its own writes.
@@ -214,7 +222,7 @@ impl ProjectionRunner {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(Batch::Applied(events.len()))
+        Ok(Batch::Applied(scanned.count))
     }
 
     /// Events exist past the checkpoint (settled or not yet).

@@ -1,202 +1,211 @@
 //! `tcr_webhook_events`: the webhook audit log — every delivery as received (accepted,
 //! duplicate or rejected) and what processing made of it. Only this projection writes it (the
 //! work still to do is the workers' queue, `webhook_work`), so it can be rebuilt at any time.
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use tendlc_domain::tcr::TcrEventType;
-use tendlc_domain::webhook::{Delivery, WebhookEvent};
+use tendlc_domain::webhook::{
+    Delivery, ProcessingOutcome, SignatureVerdict, WebhookCategory, WebhookEvent,
+};
 use uuid::Uuid;
 
-use crate::runner::{Projection, ProjectionError};
-use crate::stream::StoredEvent;
+use crate::columns::{select_in, upsert, Table};
+use crate::fold::{EventContext, Fold, Folding, Rows};
 
-pub struct WebhookEventsProjection;
+/// The projection that keeps `tcr_webhook_events`.
+pub type WebhookEventsProjection = Folding<DeliveryRows>;
 
-/// A new audit-log row for a delivery as received.
-struct NewRow<'a> {
-    id: &'a str,
-    delivery: &'a Delivery,
-    disposition: &'a str,
-    rejection_reason: Option<&'a str>,
-    sequence: i64,
+/// What became of a delivery as it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Disposition {
+    Accepted,
+    /// The same payload again; its row copies the first one's.
+    Duplicate,
+    /// Refused (bad signature, not JSON, wrong source); never processed.
+    Rejected,
 }
 
-async fn insert(conn: &mut PgConnection, row: NewRow<'_>) -> Result<(), sqlx::Error> {
-    let NewRow {
-        id,
-        delivery,
-        disposition,
-        rejection_reason,
-        sequence,
-    } = row;
-    sqlx::query(
-        "INSERT INTO tcr_webhook_events (id, delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
-             payload, raw_body_base64, body_sha256, headers, remote_addr, signature, disposition,
-             rejection_reason, duplicate_of, received_at, last_sequence)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(id)
-    .bind(delivery.category.as_str())
-    .bind(delivery.event_type.as_ref().map(TcrEventType::as_str))
-    .bind(&delivery.tcr_brand_id)
-    .bind(&delivery.tcr_campaign_id)
-    .bind(&delivery.body)
-    .bind(&delivery.raw_body_base64)
-    .bind(&delivery.body_sha256)
-    .bind(serde_json::to_value(&delivery.headers).unwrap_or(Value::Null))
-    .bind(&delivery.remote_addr)
-    .bind(serde_json::to_value(delivery.signature).ok().and_then(|v| v.as_str().map(String::from)))
-    .bind(disposition)
-    .bind(rejection_reason)
-    .bind(None::<String>)
-    .bind(delivery.received_at)
-    .bind(sequence)
-    .execute(conn)
-    .await
-    .map(|_| ())
+crate::row! {
+    /// One row of the audit log.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct WebhookEventRow in "tcr_webhook_events", key (id) {
+        /// The delivery's id, or `{delivery id}#{sequence}` for a duplicate of it.
+        pub id: String,
+        pub delivery_id: String,
+        pub category: WebhookCategory,
+        pub event_type: Option<TcrEventType>,
+        pub tcr_brand_id: Option<String>,
+        pub tcr_campaign_id: Option<String>,
+        pub payload: Option<Value>,
+        pub raw_body_base64: String,
+        pub body_sha256: String,
+        pub headers: BTreeMap<String, String>,
+        pub remote_addr: Option<String>,
+        pub signature: SignatureVerdict,
+        pub disposition: Disposition,
+        pub rejection_reason: Option<String>,
+        pub duplicate_of: Option<String>,
+        pub processed: bool,
+        pub processed_at: Option<DateTime<Utc>>,
+        pub processing_outcome: Option<ProcessingOutcome>,
+        pub processing_detail: Option<String>,
+        pub processing_error: Option<String>,
+        pub attempts: i32,
+        pub received_at: DateTime<Utc>,
+        pub last_sequence: i64,
+    }
 }
 
-#[async_trait]
-impl Projection for WebhookEventsProjection {
-    fn name(&self) -> &'static str {
-        "tcr_webhook_events"
+/// One delivery's rows: its own, and those of duplicates received since they were loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryRows {
+    pub delivery: WebhookEventRow,
+    pub duplicates: Vec<WebhookEventRow>,
+}
+
+impl WebhookEventRow {
+    fn received(
+        id: &str,
+        delivery: &Delivery,
+        disposition: Disposition,
+        at: &EventContext,
+    ) -> Self {
+        WebhookEventRow {
+            id: id.to_string(),
+            delivery_id: id.to_string(),
+            category: delivery.category,
+            event_type: delivery.event_type.clone(),
+            tcr_brand_id: delivery.tcr_brand_id.clone(),
+            tcr_campaign_id: delivery.tcr_campaign_id.clone(),
+            payload: delivery.body.clone(),
+            raw_body_base64: delivery.raw_body_base64.clone(),
+            body_sha256: delivery.body_sha256.clone(),
+            headers: delivery.headers.clone(),
+            remote_addr: delivery.remote_addr.clone(),
+            signature: delivery.signature,
+            disposition,
+            rejection_reason: None,
+            duplicate_of: None,
+            processed: false,
+            processed_at: None,
+            processing_outcome: None,
+            processing_detail: None,
+            processing_error: None,
+            attempts: 0,
+            received_at: delivery.received_at,
+            last_sequence: at.sequence,
+        }
+    }
+}
+
+impl Fold for DeliveryRows {
+    type Id = String;
+    type Event = WebhookEvent;
+
+    fn start(id: &String, event: &WebhookEvent, at: &EventContext) -> Result<Self, String> {
+        let delivery = match event {
+            WebhookEvent::WebhookReceived(delivery) => {
+                WebhookEventRow::received(id, delivery, Disposition::Accepted, at)
+            }
+            WebhookEvent::WebhookRejected { delivery, reason } => WebhookEventRow {
+                rejection_reason: Some(reason.clone()),
+                ..WebhookEventRow::received(id, delivery, Disposition::Rejected, at)
+            },
+            _ => return Err("a webhook delivery event before the delivery was received".into()),
+        };
+        Ok(DeliveryRows {
+            delivery,
+            duplicates: Vec::new(),
+        })
     }
 
-    async fn apply(
-        &self,
-        conn: &mut PgConnection,
-        event: &StoredEvent,
-    ) -> Result<(), ProjectionError> {
-        if event.aggregate_type != "WebhookDelivery" {
-            return Ok(());
-        }
-        let delivery_id = event.aggregate_id.as_str();
-        let seq = event.sequence;
-        match event
-            .decode::<WebhookEvent>()
-            .map_err(|e| ProjectionError::undecodable(event, e))?
-        {
-            WebhookEvent::WebhookReceived(delivery) => {
-                insert(
-                    conn,
-                    NewRow {
-                        id: delivery_id,
-                        delivery: &delivery,
-                        disposition: "ACCEPTED",
-                        rejection_reason: None,
-                        sequence: seq,
-                    },
-                )
-                .await?;
-            }
-            WebhookEvent::WebhookRejected { delivery, reason } => {
-                insert(
-                    conn,
-                    NewRow {
-                        id: delivery_id,
-                        delivery: &delivery,
-                        disposition: "REJECTED",
-                        rejection_reason: Some(&reason),
-                        sequence: seq,
-                    },
-                )
-                .await?;
-            }
+    fn apply(&mut self, event: &WebhookEvent, at: &EventContext) {
+        let delivery = &mut self.delivery;
+        delivery.last_sequence = at.sequence;
+        match event {
+            // Start the rows; a delivery is received once (again is a duplicate).
+            WebhookEvent::WebhookReceived(_) | WebhookEvent::WebhookRejected { .. } => {}
             WebhookEvent::WebhookDuplicateReceived {
                 received_at,
                 signature,
                 remote_addr,
-            } => {
-                // A copy of the original's content, marked as a duplicate of it.
-                sqlx::query(
-                    "INSERT INTO tcr_webhook_events (id, delivery_id, category, event_type, tcr_brand_id,
-                         tcr_campaign_id, payload, raw_body_base64, body_sha256, headers, remote_addr, signature,
-                         disposition, duplicate_of, processed, received_at, last_sequence)
-                     SELECT $1, delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id, payload,
-                            raw_body_base64, body_sha256, headers, $2, $3, 'DUPLICATE', id, true, $4, $5
-                       FROM tcr_webhook_events WHERE id = $6
-                     ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(format!("{delivery_id}#{seq}"))
-                .bind(remote_addr)
-                .bind(serde_json::to_value(signature).ok().and_then(|v| v.as_str().map(String::from)))
-                .bind(received_at)
-                .bind(seq)
-                .bind(delivery_id)
-                .execute(&mut *conn)
-                .await?;
-            }
+            } => self.duplicates.push(WebhookEventRow {
+                id: format!("{}#{}", delivery.id, at.sequence),
+                remote_addr: remote_addr.clone(),
+                signature: *signature,
+                disposition: Disposition::Duplicate,
+                rejection_reason: None,
+                duplicate_of: Some(delivery.id.clone()),
+                processed: true,
+                processed_at: None,
+                processing_outcome: None,
+                processing_detail: None,
+                processing_error: None,
+                attempts: 0,
+                received_at: *received_at,
+                last_sequence: at.sequence,
+                ..delivery.clone()
+            }),
             WebhookEvent::WebhookProcessed { outcome, detail } => {
-                sqlx::query(
-                    "UPDATE tcr_webhook_events
-                        SET processed = true, processed_at = $2, processing_outcome = $3, processing_detail = $4,
-                            processing_error = NULL, last_sequence = $5
-                      WHERE id = $1 AND last_sequence < $5",
-                )
-                .bind(delivery_id)
-                .bind(event.recorded_at)
-                .bind(serde_json::to_value(outcome).ok().and_then(|v| v.as_str().map(String::from)))
-                .bind(detail)
-                .bind(seq)
-                .execute(&mut *conn)
-                .await?;
+                delivery.processed = true;
+                delivery.processed_at = Some(at.recorded_at);
+                delivery.processing_outcome = Some(*outcome);
+                delivery.processing_detail = Some(detail.clone());
+                delivery.processing_error = None;
             }
             WebhookEvent::WebhookDeferred { reason, .. } => {
-                sqlx::query(
-                    "UPDATE tcr_webhook_events
-                        SET attempts = attempts + 1, processing_error = $2, last_sequence = $3
-                      WHERE id = $1 AND last_sequence < $3",
-                )
-                .bind(delivery_id)
-                .bind(reason)
-                .bind(seq)
-                .execute(&mut *conn)
-                .await?;
+                delivery.attempts += 1;
+                delivery.processing_error = Some(reason.clone());
             }
         }
-        Ok(())
+    }
+
+    fn last_sequence(&self) -> i64 {
+        self.delivery.last_sequence
     }
 }
 
-/// One row of the audit log.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct WebhookEventRow {
-    pub id: String,
-    pub delivery_id: String,
-    pub category: String,
-    pub event_type: Option<String>,
-    pub tcr_brand_id: Option<String>,
-    pub tcr_campaign_id: Option<String>,
-    pub payload: Option<Value>,
-    pub body_sha256: String,
-    pub remote_addr: Option<String>,
-    pub signature: String,
-    pub disposition: String,
-    pub rejection_reason: Option<String>,
-    pub duplicate_of: Option<String>,
-    pub processed: bool,
-    pub processed_at: Option<DateTime<Utc>>,
-    pub processing_outcome: Option<String>,
-    pub processing_detail: Option<String>,
-    pub processing_error: Option<String>,
-    pub attempts: i32,
-    pub received_at: DateTime<Utc>,
-}
+#[async_trait]
+impl Rows for DeliveryRows {
+    const PROJECTION: &'static str = "tcr_webhook_events";
+    const AGGREGATE_TYPE: &'static str = "WebhookDelivery";
 
-const COLUMNS: &str = "w.id, w.delivery_id, w.category, w.event_type, w.tcr_brand_id, w.tcr_campaign_id, w.payload,
-    w.body_sha256, w.remote_addr, w.signature, w.disposition, w.rejection_reason, w.duplicate_of, w.processed,
-    w.processed_at, w.processing_outcome, w.processing_detail, w.processing_error, w.attempts, w.received_at";
+    fn id(&self) -> String {
+        self.delivery.id.clone()
+    }
+
+    async fn load(conn: &mut PgConnection, ids: &[String]) -> Result<Vec<Self>, sqlx::Error> {
+        Ok(select_in::<WebhookEventRow, String>(conn, "id", ids)
+            .await?
+            .into_iter()
+            .map(|delivery| DeliveryRows {
+                delivery,
+                duplicates: Vec::new(),
+            })
+            .collect())
+    }
+
+    async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error> {
+        let rows: Vec<&WebhookEventRow> = changed
+            .iter()
+            .flat_map(|rows| std::iter::once(&rows.delivery).chain(&rows.duplicates))
+            .collect();
+        upsert(conn, &rows).await
+    }
+}
 
 /// Filters for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct WebhookFilter {
     /// Only deliveries about this customer's brands and campaigns.
     pub customer: Option<Uuid>,
-    pub event_type: Option<String>,
+    pub event_type: Option<TcrEventType>,
     /// A TCR brand or campaign id.
     pub tcr_id: Option<String>,
     pub received_from: Option<DateTime<Utc>>,
@@ -217,12 +226,14 @@ pub async fn list(
           AND ($3::text IS NULL OR w.tcr_brand_id = $3 OR w.tcr_campaign_id = $3)
           AND ($4::timestamptz IS NULL OR w.received_at >= $4)
           AND ($5::timestamptz IS NULL OR w.received_at < $5)";
+    let event_type = filter.event_type.as_ref().map(TcrEventType::as_str);
     let rows = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM tcr_webhook_events w WHERE {WHERE}
-          ORDER BY w.received_at DESC, w.id LIMIT $6 OFFSET $7"
+        "SELECT {} FROM tcr_webhook_events w WHERE {WHERE}
+          ORDER BY w.received_at DESC, w.id LIMIT $6 OFFSET $7",
+        WebhookEventRow::select_list(Some("w"))
     ))
     .bind(filter.customer)
-    .bind(&filter.event_type)
+    .bind(event_type)
     .bind(&filter.tcr_id)
     .bind(filter.received_from)
     .bind(filter.received_to)
@@ -234,11 +245,108 @@ pub async fn list(
         "SELECT count(*) FROM tcr_webhook_events w WHERE {WHERE}"
     ))
     .bind(filter.customer)
-    .bind(&filter.event_type)
+    .bind(event_type)
     .bind(&filter.tcr_id)
     .bind(filter.received_from)
     .bind(filter.received_to)
     .fetch_one(pool)
     .await?;
     Ok((rows, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use tendlc_domain::webhook::Delivery;
+
+    use super::*;
+    use crate::fold::testing::{at, given};
+
+    const ID: &str = "delivery-1";
+
+    fn delivery() -> Delivery {
+        Delivery {
+            category: WebhookCategory::Brand,
+            event_type: Some(TcrEventType::from("BRAND_IDENTITY_STATUS_UPDATE")),
+            tcr_brand_id: Some("BXYZ123".into()),
+            tcr_campaign_id: None,
+            raw_body_base64: "e30=".into(),
+            body: Some(serde_json::json!({})),
+            body_sha256: "44136fa3".into(),
+            headers: BTreeMap::new(),
+            remote_addr: Some("10.0.0.1".into()),
+            signature: SignatureVerdict::Valid,
+            received_at: at(1).recorded_at,
+        }
+    }
+
+    #[test]
+    fn it_should_log_a_duplicate_as_a_copy_of_the_first_delivery() {
+        let rows: DeliveryRows = given(
+            ID.to_string(),
+            vec![
+                WebhookEvent::WebhookReceived(delivery()),
+                WebhookEvent::WebhookDuplicateReceived {
+                    received_at: at(9).recorded_at,
+                    signature: SignatureVerdict::Missing,
+                    remote_addr: None,
+                },
+            ],
+        );
+        let [duplicate] = rows.duplicates.as_slice() else {
+            panic!("one duplicate: {:?}", rows.duplicates);
+        };
+        assert_eq!(duplicate.id, "delivery-1#2");
+        assert_eq!(duplicate.delivery_id, ID);
+        assert_eq!(duplicate.duplicate_of.as_deref(), Some(ID));
+        assert_eq!(duplicate.disposition, Disposition::Duplicate);
+        assert!(duplicate.processed);
+        assert_eq!(duplicate.signature, SignatureVerdict::Missing);
+        assert_eq!(duplicate.remote_addr, None);
+        assert_eq!(duplicate.received_at, at(9).recorded_at);
+        assert_eq!(duplicate.event_type, rows.delivery.event_type);
+        assert_eq!(duplicate.raw_body_base64, rows.delivery.raw_body_base64);
+        assert_eq!(rows.delivery.disposition, Disposition::Accepted);
+        assert!(!rows.delivery.processed);
+    }
+
+    #[test]
+    fn it_should_count_deferrals_and_clear_the_error_once_processed() {
+        let rows: DeliveryRows = given(
+            ID.to_string(),
+            vec![
+                WebhookEvent::WebhookReceived(delivery()),
+                WebhookEvent::WebhookDeferred {
+                    reason: "brand unknown".into(),
+                    retry_after_secs: 5.0,
+                },
+                WebhookEvent::WebhookProcessed {
+                    outcome: ProcessingOutcome::Applied,
+                    detail: "identity VERIFIED".into(),
+                },
+            ],
+        );
+        let row = rows.delivery;
+        assert_eq!(row.attempts, 1);
+        assert!(row.processed);
+        assert_eq!(row.processed_at, Some(at(3).recorded_at));
+        assert_eq!(row.processing_outcome, Some(ProcessingOutcome::Applied));
+        assert_eq!(row.processing_error, None);
+        assert_eq!(row.last_sequence, 3);
+    }
+
+    #[test]
+    fn it_should_log_a_refused_delivery_with_its_reason() {
+        let rows: DeliveryRows = given(
+            ID.to_string(),
+            vec![WebhookEvent::WebhookRejected {
+                delivery: delivery(),
+                reason: "bad signature".into(),
+            }],
+        );
+        assert_eq!(rows.delivery.disposition, Disposition::Rejected);
+        assert_eq!(
+            rows.delivery.rejection_reason.as_deref(),
+            Some("bad signature")
+        );
+    }
 }

@@ -1,14 +1,11 @@
 //! The JSON shapes the API answers with (camelCase; brand fields carry TCR's names).
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use tendlc_domain::brand::BrandDraft;
 use tendlc_domain::campaign::carriers::sending_verdict;
-use tendlc_domain::campaign::{CampaignProfile, CarrierReason, Mno, SendingVerdict, Throughput};
-use tendlc_domain::tcr::{MnoTerms, UsecaseQualification};
-use tendlc_domain::values::{OperationStatus, TcrCampaignStatus};
+use tendlc_domain::campaign::{CarrierReason, SendingVerdict, Throughput};
+use tendlc_domain::values::{Reported, TcrValue};
 use tendlc_projections::brands::{BrandRow, VettingRow};
 use tendlc_projections::campaigns::{CampaignRow, CarrierRow};
 use tendlc_projections::customers::CustomerRow;
@@ -32,10 +29,10 @@ impl From<CustomerRow> for CustomerView {
     fn from(row: CustomerRow) -> Self {
         Self {
             id: row.customer_id,
-            ban: row.ban,
+            ban: row.ban.as_str().to_string(),
             name: row.name,
-            service_tier: row.service_tier,
-            notification_emails: row.notification_emails,
+            service_tier: row.service_tier.as_str().to_string(),
+            notification_emails: json(&row.notification_emails),
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -92,26 +89,25 @@ pub struct BrandView {
 
 impl From<BrandRow> for BrandView {
     fn from(row: BrandRow) -> Self {
-        let profile = serde_json::from_value(row.profile).unwrap_or_default();
         Self {
             id: row.brand_id,
             customer_id: row.customer_id,
             reference_id: row.reference_id,
             tcr_brand_id: row.tcr_brand_id,
-            status: row.status,
-            tcr_status: row.tcr_status,
-            identity_status: row.identity_status,
-            brand_relationship: row.brand_relationship,
-            profile,
-            pending_update: row.pending_update,
+            status: row.status.as_str().to_string(),
+            tcr_status: row.tcr_status.as_ref().map(text),
+            identity_status: row.identity_status.as_ref().map(text),
+            brand_relationship: row.brand_relationship.as_str().to_string(),
+            profile: row.profile.to_draft(),
+            pending_update: row.pending_update.as_ref().map(json),
             last_error: row.last_error,
             submission_attempts: row.submission_attempts,
             last_synced_at: row.last_synced_at,
-            sync_source: row.sync_source,
+            sync_source: row.sync_source.map(|s| s.as_str().to_string()),
             created_at: row.created_at,
             updated_at: row.updated_at,
-            pending_action: row.pending_action,
-            appeal_status: row.appeal_status,
+            pending_action: row.pending_action.as_ref().map(json),
+            appeal_status: row.appeal_status.map(|s| s.as_str().to_string()),
             appeal: row.appeal,
             otp_reference_id: row.otp_reference_id,
             otp_verified_at: row.otp_verified_at,
@@ -142,14 +138,14 @@ impl From<VettingRow> for VettingView {
     fn from(row: VettingRow) -> Self {
         Self {
             vetting_id: row.vetting_id,
-            provider: row.provider,
-            vetting_class: row.vetting_class,
-            status: row.status,
+            provider: row.provider.to_string(),
+            vetting_class: row.vetting_class.as_ref().map(text),
+            status: row.status.as_ref().map(text),
             score: row.score,
             vetted_date: row.vetted_date,
             imported: row.imported,
             last_synced_at: row.last_synced_at,
-            sync_source: row.sync_source,
+            sync_source: row.sync_source.map(|s| s.as_str().to_string()),
             created_at: row.created_at,
         }
     }
@@ -240,18 +236,15 @@ pub struct CampaignView {
 impl CampaignView {
     /// `carriers` are this campaign's rows.
     pub fn new(row: CampaignRow, carriers: Vec<CarrierRow>) -> Self {
-        let profile: Option<CampaignProfile> = serde_json::from_value(row.profile.clone()).ok();
-        let qualification: UsecaseQualification =
-            serde_json::from_value(row.qualification.clone()).unwrap_or_default();
-        let terms: BTreeMap<String, MnoTerms> =
-            serde_json::from_value(row.mno_terms.clone()).unwrap_or_default();
-        let tcr_status = row.tcr_status.as_deref().and_then(TcrCampaignStatus::parse);
+        let qualification = &row.qualification;
+        let terms = &row.mno_terms;
+        let tcr_status = row.tcr_status.as_ref().and_then(Reported::known);
         let carriers = carriers
             .into_iter()
             .map(|c| {
-                let key = c.mno_id.to_string();
-                let mno = Mno(c.mno_id as u32);
-                let status = c.status.as_deref().and_then(OperationStatus::parse);
+                let mno = c.mno_id;
+                let key = mno.key();
+                let status = c.status.as_ref().and_then(Reported::known);
                 let reason = c.reason_text.clone().map(|text| CarrierReason {
                     category: c.reason_category.clone(),
                     text,
@@ -262,7 +255,7 @@ impl CampaignView {
                     .map(Throughput::from_terms)
                     .unwrap_or_default();
                 CarrierView {
-                    mno_id: c.mno_id,
+                    mno_id: mno.0 as i32,
                     mno: c.mno_name,
                     sending: sending_verdict(
                         row.tcr_campaign_id.as_ref().and(tcr_status),
@@ -270,12 +263,12 @@ impl CampaignView {
                         status,
                         reason.as_ref(),
                     ),
-                    status: c.status,
+                    status: c.status.as_ref().map(text),
                     reason,
                     throughput: carrier_terms,
                     changed_at: c.changed_at,
                     last_synced_at: c.last_synced_at,
-                    sync_source: c.sync_source,
+                    sync_source: c.sync_source.map(|s| s.as_str().to_string()),
                 }
             })
             .collect();
@@ -288,10 +281,10 @@ impl CampaignView {
             tcr_brand_id: row.tcr_brand_id,
             tcr_campaign_id: row.tcr_campaign_id,
             reference_id: row.reference_id,
-            status: row.status,
-            tcr_status: row.tcr_status,
+            status: row.status.as_str().to_string(),
+            tcr_status: row.tcr_status.as_ref().map(text),
             usecase: row.usecase,
-            campaign: profile.map_or(row.profile, |p| Value::Object(p.to_json())),
+            campaign: Value::Object(row.profile.to_json()),
             carriers,
             fees: FeesView {
                 monthly_fee: monthly,
@@ -303,18 +296,28 @@ impl CampaignView {
             },
             sharing: row.sharing_status.map(|status| SharingView {
                 upstream_cnp_id: row.upstream_cnp_id,
-                status,
+                status: status.to_string(),
                 explanation: row.sharing_explanation,
             }),
-            pending_action: row.pending_action,
+            pending_action: row.pending_action.as_ref().map(json),
             last_error: row.last_error,
             submission_attempts: row.submission_attempts,
             last_synced_at: row.last_synced_at,
-            sync_source: row.sync_source,
+            sync_source: row.sync_source.map(|s| s.as_str().to_string()),
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
     }
+}
+
+/// TCR's spelling of a value it reported, known or not.
+fn text<T: TcrValue>(value: &Reported<T>) -> String {
+    value.as_str().to_string()
+}
+
+/// A document the read side keeps typed, shown as the JSON it is.
+fn json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 /// One page of a list.

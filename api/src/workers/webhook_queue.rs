@@ -24,73 +24,81 @@ impl Projection for WebhookQueue {
         "webhook_work"
     }
 
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["WebhookDelivery"]
+    }
+
     async fn apply(
         &self,
         conn: &mut PgConnection,
-        event: &StoredEvent,
+        events: &[StoredEvent],
     ) -> Result<(), ProjectionError> {
-        if event.aggregate_type != "WebhookDelivery" {
-            return Ok(());
-        }
-        let id = event.aggregate_id.as_str();
-        let sequence = event.sequence;
-        match event
-            .decode::<WebhookEvent>()
-            .map_err(|e| ProjectionError::undecodable(event, e))?
-        {
-            WebhookEvent::WebhookReceived(delivery) => {
-                sqlx::query(
-                    "INSERT INTO webhook_work (delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
-                         payload, next_attempt_at, received_at, last_sequence)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
-                     ON CONFLICT (delivery_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(delivery.category.as_str())
-                .bind(delivery.event_type.as_ref().map(|t| t.as_str()))
-                .bind(&delivery.tcr_brand_id)
-                .bind(&delivery.tcr_campaign_id)
-                .bind(&delivery.body)
-                .bind(delivery.received_at)
-                .bind(sequence)
-                .execute(conn)
-                .await?;
-            }
-            WebhookEvent::WebhookDeferred {
-                reason,
-                retry_after_secs,
-            } => {
-                sqlx::query(
-                    "UPDATE webhook_work
-                        SET attempts = attempts + 1, last_error = $2, leased_until = NULL,
-                            next_attempt_at = $3 + make_interval(secs => $4), last_sequence = $5
-                      WHERE delivery_id = $1 AND last_sequence < $5",
-                )
-                .bind(id)
-                .bind(reason)
-                .bind(event.recorded_at)
-                .bind(retry_after_secs)
-                .bind(sequence)
-                .execute(conn)
-                .await?;
-            }
-            WebhookEvent::WebhookProcessed { .. } => {
-                sqlx::query(
-                    "UPDATE webhook_work SET done_at = $2, leased_until = NULL, last_sequence = $3
-                      WHERE delivery_id = $1 AND last_sequence < $3",
-                )
-                .bind(id)
-                .bind(event.recorded_at)
-                .bind(sequence)
-                .execute(conn)
-                .await?;
-            }
-            // Duplicates are acknowledged, never applied again; refusals are never work.
-            WebhookEvent::WebhookDuplicateReceived { .. }
-            | WebhookEvent::WebhookRejected { .. } => {}
+        for event in events {
+            apply_one(conn, event).await?;
         }
         Ok(())
     }
+}
+
+/// One delivery event, applied to the queue.
+async fn apply_one(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
+    let id = event.aggregate_id.as_str();
+    let sequence = event.sequence;
+    match event
+        .decode::<WebhookEvent>()
+        .map_err(|e| ProjectionError::undecodable(event, e))?
+    {
+        WebhookEvent::WebhookReceived(delivery) => {
+            sqlx::query(
+                "INSERT INTO webhook_work (delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
+                     payload, next_attempt_at, received_at, last_sequence)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
+                 ON CONFLICT (delivery_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(delivery.category.as_str())
+            .bind(delivery.event_type.as_ref().map(|t| t.as_str()))
+            .bind(&delivery.tcr_brand_id)
+            .bind(&delivery.tcr_campaign_id)
+            .bind(&delivery.body)
+            .bind(delivery.received_at)
+            .bind(sequence)
+            .execute(conn)
+            .await?;
+        }
+        WebhookEvent::WebhookDeferred {
+            reason,
+            retry_after_secs,
+        } => {
+            sqlx::query(
+                "UPDATE webhook_work
+                    SET attempts = attempts + 1, last_error = $2, leased_until = NULL,
+                        next_attempt_at = $3 + make_interval(secs => $4), last_sequence = $5
+                  WHERE delivery_id = $1 AND last_sequence < $5",
+            )
+            .bind(id)
+            .bind(reason)
+            .bind(event.recorded_at)
+            .bind(retry_after_secs)
+            .bind(sequence)
+            .execute(conn)
+            .await?;
+        }
+        WebhookEvent::WebhookProcessed { .. } => {
+            sqlx::query(
+                "UPDATE webhook_work SET done_at = $2, leased_until = NULL, last_sequence = $3
+                  WHERE delivery_id = $1 AND last_sequence < $3",
+            )
+            .bind(id)
+            .bind(event.recorded_at)
+            .bind(sequence)
+            .execute(conn)
+            .await?;
+        }
+        // Duplicates are acknowledged, never applied again; refusals are never work.
+        WebhookEvent::WebhookDuplicateReceived { .. } | WebhookEvent::WebhookRejected { .. } => {}
+    }
+    Ok(())
 }
 
 /// An accepted delivery waiting to be applied.

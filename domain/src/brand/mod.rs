@@ -5,6 +5,7 @@ mod commands;
 mod events;
 mod identity;
 pub mod profile;
+mod transitions;
 
 pub use aggregate::{Brand, BrandError, RegistrationStatus};
 pub use campaigns_allowed::NotReadyForCampaigns;
@@ -12,3 +13,4 @@ pub use commands::BrandCommand;
 pub use events::BrandEvent;
 pub use identity::{BrandAction, BrandActionAnswer, VettingRecord};
 pub use profile::{BrandBody, BrandDraft, BrandProfile};
+pub use transitions::tcr_status_when_submitted;

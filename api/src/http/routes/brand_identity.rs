@@ -93,7 +93,7 @@ fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
             "brand_not_registered",
             format!(
                 "the brand is not registered with TCR (status {})",
-                row.status
+                row.status.as_str()
             ),
         )
     })

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Json;
 use serde::Deserialize;
-use tendlc_domain::brand::{BrandBody, BrandDraft, BrandProfile};
-use tendlc_domain::values::{IdentityStatus, ServiceTier};
+use tendlc_domain::brand::{BrandBody, BrandDraft, BrandProfile, RegistrationStatus};
+use tendlc_domain::values::IdentityStatus;
 use tendlc_projections::brands::{self as brand_rows, BrandFilter, BrandRow};
 use tendlc_projections::customers as customer_rows;
 
@@ -107,8 +107,7 @@ async fn register(
     let customer = customer_rows::get(&state.pool, customer_id.into())
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
-    let tier = ServiceTier::parse(&customer.service_tier)
-        .ok_or_else(|| ApiError::internal("customer read model", "unknown service tier"))?;
+    let tier = customer.service_tier;
     let outcome = state
         .app
         .brands
@@ -151,28 +150,22 @@ async fn list(
     let (page, per_page, offset) = params.paging.resolve()?;
     let status = match params.status.as_deref().map(str::to_ascii_uppercase) {
         None => None,
-        Some(s) if ["PENDING", "REGISTERED", "REJECTED", "ABANDONED"].contains(&s.as_str()) => {
-            Some(s)
-        }
-        Some(_) => {
-            return Err(ApiError::field(
+        Some(s) => Some(RegistrationStatus::parse(&s).ok_or_else(|| {
+            ApiError::field(
                 "status",
                 "must be one of PENDING, REGISTERED, REJECTED, ABANDONED",
-            ))
-        }
+            )
+        })?),
     };
     let identity_status = match params.identity_status.as_deref() {
         None => None,
         Some(s) => Some(
-            IdentityStatus::parse(&s.to_ascii_uppercase())
-                .ok_or_else(|| {
-                    ApiError::field(
-                        "identityStatus",
-                        format!("must be one of {}", IdentityStatus::choices()),
-                    )
-                })?
-                .as_str()
-                .to_string(),
+            IdentityStatus::parse(&s.to_ascii_uppercase()).ok_or_else(|| {
+                ApiError::field(
+                    "identityStatus",
+                    format!("must be one of {}", IdentityStatus::choices()),
+                )
+            })?,
         ),
     };
     let filter = BrandFilter {

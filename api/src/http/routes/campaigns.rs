@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::Json;
 use serde::Deserialize;
+use tendlc_domain::brand::RegistrationStatus;
 use tendlc_domain::campaign::profile::USE_CASES;
 use tendlc_domain::campaign::{Campaign, CampaignBody, Mno};
 use tendlc_domain::ids::{CampaignId, CustomerId};
@@ -190,39 +191,37 @@ async fn list(
     let (page, per_page, offset) = params.paging.resolve()?;
     let upper = |text: &Option<String>| text.as_deref().map(str::to_ascii_uppercase);
     let status = match upper(&params.status) {
-        Some(s) if !["PENDING", "REGISTERED", "REJECTED", "ABANDONED"].contains(&s.as_str()) => {
-            return Err(ApiError::field(
+        Some(s) => Some(RegistrationStatus::parse(&s).ok_or_else(|| {
+            ApiError::field(
                 "status",
                 "must be one of PENDING, REGISTERED, REJECTED, ABANDONED",
-            ))
-        }
-        other => other,
+            )
+        })?),
+        None => None,
     };
     let tcr_status = match upper(&params.tcr_status) {
-        Some(s) if TcrCampaignStatus::parse(&s).is_none() => {
-            return Err(ApiError::field(
+        Some(s) => Some(TcrCampaignStatus::parse(&s).ok_or_else(|| {
+            ApiError::field(
                 "tcrStatus",
                 format!("must be one of {}", TcrCampaignStatus::choices()),
-            ))
-        }
-        other => other,
+            )
+        })?),
+        None => None,
     };
     let carrier_status = match upper(&params.carrier_status) {
-        Some(s) if OperationStatus::parse(&s).is_none() => {
-            return Err(ApiError::field(
+        Some(s) => Some(OperationStatus::parse(&s).ok_or_else(|| {
+            ApiError::field(
                 "carrierStatus",
                 format!("must be one of {}", OperationStatus::choices()),
-            ))
-        }
-        other => other,
+            )
+        })?),
+        None => None,
     };
     let carrier = match &params.carrier {
         None => None,
-        Some(text) => Some(
-            Mno::parse(text)
-                .map(|m| m.0 as i32)
-                .ok_or_else(|| ApiError::field("carrier", carrier_choices()))?,
-        ),
+        Some(text) => {
+            Some(Mno::parse(text).ok_or_else(|| ApiError::field("carrier", carrier_choices()))?)
+        }
     };
     let brand = match &params.brand_id {
         None => None,

@@ -7,6 +7,8 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tendlc_domain::tcr::TcrEventType;
+use tendlc_projections::columns::spelling;
 use tendlc_projections::webhook_events::{self, WebhookEventRow, WebhookFilter};
 
 use super::{query, Access, Endpoint, Paging};
@@ -57,20 +59,20 @@ impl From<WebhookEventRow> for WebhookEventView {
         Self {
             id: row.id,
             delivery_id: row.delivery_id,
-            category: row.category,
-            event_type: row.event_type,
+            category: row.category.as_str().to_string(),
+            event_type: row.event_type.map(|t| t.as_str().to_string()),
             tcr_brand_id: row.tcr_brand_id,
             tcr_campaign_id: row.tcr_campaign_id,
             payload: row.payload,
             body_sha256: row.body_sha256,
             remote_addr: row.remote_addr,
-            signature: row.signature,
-            disposition: row.disposition,
+            signature: spelling(&row.signature),
+            disposition: spelling(&row.disposition),
             rejection_reason: row.rejection_reason,
             duplicate_of: row.duplicate_of,
             processed: row.processed,
             processed_at: row.processed_at,
-            processing_outcome: row.processing_outcome,
+            processing_outcome: row.processing_outcome.as_ref().map(spelling),
             processing_detail: row.processing_detail,
             processing_error: row.processing_error,
             attempts: row.attempts,
@@ -126,7 +128,9 @@ async fn list(
     let (page, per_page, offset) = params.paging.resolve()?;
     let filter = WebhookFilter {
         customer: caller.read_scope(),
-        event_type: params.event_type.map(|t| t.to_ascii_uppercase()),
+        event_type: params
+            .event_type
+            .map(|t| TcrEventType::from(t.to_ascii_uppercase())),
         tcr_id: params.tcr_id.map(|t| t.to_ascii_uppercase()),
         received_from: timestamp("from", params.from.as_deref())?,
         received_to: timestamp("to", params.to.as_deref())?,

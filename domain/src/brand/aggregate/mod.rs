@@ -343,6 +343,9 @@ impl Aggregate for Brand {
     }
 
     fn apply(&mut self, event: Self::Event) {
+        if event.ends_pending_action() {
+            self.pending_action = None;
+        }
         match event {
             BrandEvent::BrandRegistrationRequested {
                 brand_id,
@@ -366,15 +369,13 @@ impl Aggregate for Brand {
             } => {
                 self.submission_attempts += 1;
                 self.tcr_brand_id = Some(tcr_brand_id);
-                self.tcr_status = tcr_status.or(Some(TcrBrandStatus::Active));
+                self.tcr_status = Some(super::tcr_status_when_submitted(tcr_status));
                 self.identity_status = identity_status;
                 self.status = Some(RegistrationStatus::Registered);
             }
             BrandEvent::BrandSubmissionFailed { retryable, .. } => {
                 self.submission_attempts += 1;
-                if !retryable {
-                    self.status = Some(RegistrationStatus::Rejected);
-                }
+                self.status = self.status.map(|status| status.after_failure(retryable));
             }
             BrandEvent::BrandUpdateRequested { profile, .. } => {
                 self.pending_update = Some(profile);
@@ -403,11 +404,8 @@ impl Aggregate for Brand {
                 self.status = Some(RegistrationStatus::Abandoned);
             }
             BrandEvent::BrandActionRequested { action } => self.pending_action = Some(action),
-            BrandEvent::BrandActionFailed { .. } | BrandEvent::BrandRevetted => {
-                self.pending_action = None;
-            }
+            BrandEvent::BrandActionFailed { .. } | BrandEvent::BrandRevetted => {}
             BrandEvent::BrandVettingRecorded { vetting, .. } => {
-                self.pending_action = None;
                 self.vettings.retain(|v| v.vetting_id != vetting.vetting_id);
                 self.vettings.push(vetting);
             }
@@ -427,19 +425,16 @@ impl Aggregate for Brand {
                 }
             }
             BrandEvent::BrandAppealFiled { .. } => {
-                self.pending_action = None;
                 self.appeal_status = Some(AppealStatus::Pending);
             }
             BrandEvent::BrandAppealCompleted { .. } => {
                 self.appeal_status = Some(AppealStatus::Complete);
             }
             BrandEvent::BrandOtpSent { reference_id } => {
-                self.pending_action = None;
                 self.otp_reference_id = Some(reference_id);
             }
-            BrandEvent::BrandOtpVerified => self.pending_action = None,
+            BrandEvent::BrandOtpVerified => {}
             BrandEvent::BrandDeleted { .. } => {
-                self.pending_action = None;
                 self.tcr_status = Some(TcrBrandStatus::Deleted);
             }
         }

@@ -463,6 +463,12 @@ impl Aggregate for Campaign {
     }
 
     fn apply(&mut self, event: Self::Event) {
+        if event.ends_pending_action() {
+            self.pending_action = None;
+        }
+        if let Some((mno, carrier)) = event.carrier_verdict() {
+            self.carriers.insert(mno, carrier);
+        }
         match event {
             CampaignEvent::CampaignRegistrationRequested {
                 campaign_id,
@@ -496,9 +502,7 @@ impl Aggregate for Campaign {
             }
             CampaignEvent::CampaignSubmissionFailed { retryable, .. } => {
                 self.submission_attempts += 1;
-                if !retryable {
-                    self.status = Some(RegistrationStatus::Rejected);
-                }
+                self.status = self.status.map(|status| status.after_failure(retryable));
             }
             CampaignEvent::CampaignSubmissionAbandoned { .. } => {
                 self.status = Some(RegistrationStatus::Abandoned);
@@ -506,45 +510,29 @@ impl Aggregate for Campaign {
             CampaignEvent::CampaignActionRequested { action } => {
                 self.pending_action = Some(action);
             }
-            CampaignEvent::CampaignActionFailed { .. } => self.pending_action = None,
+            CampaignEvent::CampaignActionFailed { .. } | CampaignEvent::CampaignNudged { .. } => {}
             CampaignEvent::CampaignUpdated { profile, .. } => {
                 self.profile = Some(profile);
-                self.pending_action = None;
             }
             CampaignEvent::CampaignDeactivated { .. } => {
                 self.tcr_status = Some(TcrCampaignStatus::Expired);
-                self.pending_action = None;
             }
             CampaignEvent::CampaignResubmitted { mno_terms, .. } => {
                 self.mno_terms.extend(mno_terms);
-                self.pending_action = None;
             }
-            CampaignEvent::CampaignNudged { .. } => self.pending_action = None,
             CampaignEvent::CampaignSharingChanged {
                 upstream_cnp_id,
                 to,
                 explanation,
-                source,
                 ..
             } => {
-                if source == Source::Api {
-                    self.pending_action = None;
-                }
                 self.sharing = Some(Sharing {
                     upstream_cnp_id,
                     status: to,
                     explanation,
                 });
             }
-            CampaignEvent::CampaignMnoStatusChanged {
-                mno,
-                to,
-                reason,
-                observed_at,
-                ..
-            } => {
-                self.carriers
-                    .insert(mno, CarrierState { status: to, reason });
+            CampaignEvent::CampaignMnoStatusChanged { observed_at, .. } => {
                 self.observed(observed_at);
             }
             CampaignEvent::CampaignTcrStatusChanged {
