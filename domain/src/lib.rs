@@ -1,4 +1,5 @@
 //! tendlc's domain: pure rules, no IO.
+mod aggregate;
 pub mod brand;
 pub mod campaign;
 pub mod customer;

@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use crate::tcr::TcrEventType;
@@ -228,26 +227,17 @@ impl WebhookDelivery {
     }
 }
 
-impl Aggregate for WebhookDelivery {
-    const TYPE: &'static str = "WebhookDelivery";
-    type Command = WebhookCommand;
-    type Event = WebhookEvent;
-    type Error = WebhookError;
-    type Services = ();
+crate::aggregate!(
+    WebhookDelivery,
+    "WebhookDelivery",
+    WebhookCommand,
+    WebhookEvent,
+    WebhookError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl WebhookDelivery {
+    /// Pure evolution: the state after one more event.
+    pub fn evolve(&mut self, event: WebhookEvent) {
         match event {
             WebhookEvent::WebhookReceived(delivery) => self.delivery = Some(delivery),
             WebhookEvent::WebhookDuplicateReceived { .. } => self.duplicates += 1,
@@ -349,7 +339,7 @@ mod tests {
     #[test]
     fn it_should_defer_an_unprocessed_delivery_and_count_deferrals() {
         let mut state = WebhookDelivery::default();
-        state.apply(WebhookEvent::WebhookReceived(first()));
+        state.evolve(WebhookEvent::WebhookReceived(first()));
         let events = state
             .decide(WebhookCommand::Defer {
                 reason: "brand not known yet".into(),
@@ -357,7 +347,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(events.len(), 1);
-        state.apply(events[0].clone());
+        state.evolve(events[0].clone());
         assert_eq!(state.deferrals, 1);
     }
 

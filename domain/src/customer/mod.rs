@@ -1,8 +1,7 @@
 //! The Customer aggregate: a tenant of the operator, with the tier that decides brand relationships.
 mod details;
 
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 pub use details::{
@@ -100,26 +99,17 @@ impl Customer {
     }
 }
 
-impl Aggregate for Customer {
-    const TYPE: &'static str = "Customer";
-    type Command = CustomerCommand;
-    type Event = CustomerEvent;
-    type Error = CustomerError;
-    type Services = ();
+crate::aggregate!(
+    Customer,
+    "Customer",
+    CustomerCommand,
+    CustomerEvent,
+    CustomerError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Customer {
+    /// Pure evolution: the state after one more event.
+    pub fn evolve(&mut self, event: CustomerEvent) {
         match event {
             CustomerEvent::CustomerRegistered {
                 customer_id,

@@ -1,6 +1,4 @@
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::commands::BrandCommand;
@@ -323,26 +321,11 @@ impl Brand {
     }
 }
 
-impl Aggregate for Brand {
-    const TYPE: &'static str = "Brand";
-    type Command = BrandCommand;
-    type Event = BrandEvent;
-    type Error = BrandError;
-    type Services = ();
+crate::aggregate!(Brand, "Brand", BrandCommand, BrandEvent, BrandError);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Brand {
+    /// Pure evolution: the state after one more event.
+    pub fn evolve(&mut self, event: BrandEvent) {
         if event.ends_pending_action() {
             self.pending_action = None;
         }

@@ -1,8 +1,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use super::carriers::{CarrierReason, Mno};
@@ -443,26 +441,17 @@ impl Campaign {
     }
 }
 
-impl Aggregate for Campaign {
-    const TYPE: &'static str = "Campaign";
-    type Command = CampaignCommand;
-    type Event = CampaignEvent;
-    type Error = CampaignError;
-    type Services = ();
+crate::aggregate!(
+    Campaign,
+    "Campaign",
+    CampaignCommand,
+    CampaignEvent,
+    CampaignError
+);
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        for event in self.decide(command)? {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Campaign {
+    /// Pure evolution: the state after one more event.
+    pub fn evolve(&mut self, event: CampaignEvent) {
         if event.ends_pending_action() {
             self.pending_action = None;
         }

@@ -61,7 +61,7 @@ fn input() -> CustomerInput {
 fn state(events: Vec<CustomerEvent>) -> Customer {
     let mut customer = Customer::default();
     for event in events {
-        customer.apply(event);
+        customer.evolve(event);
     }
     customer
 }

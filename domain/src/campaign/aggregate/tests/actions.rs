@@ -153,7 +153,7 @@ fn it_should_share_once_until_the_partner_declines() {
     });
     let mut campaign = Campaign::default();
     for event in given.clone() {
-        campaign.apply(event);
+        campaign.evolve(event);
     }
     assert!(matches!(
         campaign.decide(CampaignCommand::RequestSharing {

@@ -49,20 +49,20 @@ fn it_should_record_a_refusal_as_final_and_a_timeout_as_retryable() {
         fields: vec![],
     }]);
     let mut campaign = Campaign::default();
-    campaign.apply(requested());
+    campaign.evolve(requested());
     let events = campaign
         .decide(CampaignCommand::RecordSubmissionFailed { error: refused })
         .unwrap();
-    campaign.apply(events[0].clone());
+    campaign.evolve(events[0].clone());
     assert_eq!(campaign.status, Some(RegistrationStatus::Rejected));
 
     let mut campaign = Campaign::default();
-    campaign.apply(requested());
+    campaign.evolve(requested());
     let events = campaign
         .decide(CampaignCommand::RecordSubmissionFailed {
             error: TcrError::Timeout,
         })
         .unwrap();
-    campaign.apply(events[0].clone());
+    campaign.evolve(events[0].clone());
     assert_eq!(campaign.status, Some(RegistrationStatus::Pending));
 }
