@@ -258,7 +258,20 @@ pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
         Some(_) => crate::http::auth::TokenKeys::hs256(&jwt_secret()?),
         None => crate::http::auth::TokenKeys::none(),
     };
-    if let Some(pem) = read_file("TENDLC_JWT_PUBLIC_KEY_FILE")? {
+    let pem = read_file("TENDLC_JWT_PUBLIC_KEY_FILE")?;
+    let jwks = read_file("TENDLC_JWT_JWKS_FILE")?;
+    let audience = var("TENDLC_JWT_AUDIENCE");
+    // An identity provider signs tokens for other services too: only the audience tells ours.
+    if (pem.is_some() || jwks.is_some()) && audience.is_none() {
+        return Err(ConfigError::Missing {
+            name: "TENDLC_JWT_AUDIENCE",
+            hint: "RS256 tokens (TENDLC_JWT_PUBLIC_KEY_FILE / TENDLC_JWT_JWKS_FILE) must name \
+                   tendlc as their audience, or a token your identity provider issued for another \
+                   service would be accepted here; set it to the `aud` your provider puts in \
+                   tokens for tendlc",
+        });
+    }
+    if let Some(pem) = pem {
         keys = keys
             .with_rsa_public_pem(pem.as_bytes())
             .map_err(|reason| ConfigError::Invalid {
@@ -266,7 +279,7 @@ pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
                 reason,
             })?;
     }
-    if let Some(jwks) = read_file("TENDLC_JWT_JWKS_FILE")? {
+    if let Some(jwks) = jwks {
         keys = keys
             .with_jwks(&jwks)
             .map_err(|reason| ConfigError::Invalid {
@@ -295,7 +308,7 @@ pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
     }
     Ok(keys
         .with_issuer(var("TENDLC_JWT_ISSUER"))
-        .with_audience(var("TENDLC_JWT_AUDIENCE"))
+        .with_audience(audience)
         .with_leeway(leeway))
 }
 
