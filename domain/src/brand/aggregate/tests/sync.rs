@@ -123,6 +123,50 @@ fn it_should_ignore_an_older_observation_even_after_a_confirmation_without_chang
         .then_expect_events(vec![]);
 }
 
+// Two observers read TCR at about the same time; each reading is stamped when TCR's answer
+// arrived. The one that arrived last holds the newer state and wins, whichever is recorded first.
+
+#[test]
+fn it_should_apply_a_reading_that_arrived_after_the_last_recorded_one_though_recorded_later() {
+    let mut history = registered(Some(IdentityStatus::Unverified));
+    history.push(BrandEvent::BrandSyncConfirmed {
+        source: Source::Webhook,
+        observed_at: observed_at(),
+    });
+    BrandTest::with(())
+        .given(history)
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Verified),
+            tcr_status: None,
+            source: Source::Poll,
+            observed_at: observed_at() + chrono::Duration::milliseconds(1),
+        })
+        .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+            from: Some(IdentityStatus::Unverified),
+            to: IdentityStatus::Verified,
+            source: Source::Poll,
+            observed_at: Some(observed_at() + chrono::Duration::milliseconds(1)),
+        }]);
+}
+
+#[test]
+fn it_should_ignore_a_reading_that_arrived_at_the_same_instant_as_the_last_recorded_one() {
+    let mut history = registered(Some(IdentityStatus::Verified));
+    history.push(BrandEvent::BrandSyncConfirmed {
+        source: Source::Poll,
+        observed_at: observed_at(),
+    });
+    BrandTest::with(())
+        .given(history)
+        .when(BrandCommand::ObserveTcrState {
+            identity_status: Some(IdentityStatus::Unverified),
+            tcr_status: None,
+            source: Source::Webhook,
+            observed_at: observed_at(),
+        })
+        .then_expect_events(vec![]);
+}
+
 #[test]
 fn it_should_record_a_tcr_status_change_as_its_own_event() {
     BrandTest::with(())
