@@ -294,6 +294,29 @@ impl TestApp {
         id
     }
 
+    /// Registers the 2FA campaign fixture for a new brand of `customer`, once TCR has verified
+    /// the brand and tendlc shows it (a poll or a webhook must bring the verdict); returns the
+    /// campaign as the API answered.
+    pub async fn registered_campaign(&self, customer: Uuid, brand_name: &str) -> Value {
+        let brand = crate::fixtures::private_brand(brand_name);
+        let brand_id = self.scored_brand(customer, &brand, "VERIFIED").await;
+        let campaign = crate::fixtures::two_factor_campaign(&brand_id);
+        let path = "/v1/messaging/campaigns";
+        let (status, body) = self
+            .call_for(customer, Method::POST, path, Some(campaign))
+            .await;
+        assert_eq!(status, 201, "registering the campaign: {body}");
+        body
+    }
+
+    /// A campaign as the API shows it to a super admin acting for `customer`.
+    pub async fn campaign(&self, customer: Uuid, id: &str) -> Value {
+        let path = format!("/v1/messaging/campaigns/{id}");
+        let (status, body) = self.call_for(customer, Method::GET, &path, None).await;
+        assert_eq!(status, 200, "reading campaign {id}: {body}");
+        body
+    }
+
     /// Creates a customer and returns its id.
     pub async fn create_customer(&self, ban: &str, tier: &str) -> Uuid {
         let response = self

@@ -6,11 +6,10 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 use tendlc_api::config::SyncConfig;
-use tendlc_tests::fixtures::{private_brand, two_factor_campaign};
+use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::{eventually, AppOptions, SimTuning};
 use tendlc_tests::stand_in::TcrStandIn;
 use tendlc_tests::TestApp;
-use uuid::Uuid;
 
 const AT_T: u64 = 10017;
 const HOUR: Duration = Duration::from_secs(3600);
@@ -143,19 +142,8 @@ async fn a_campaign_ends_with_the_carrier_status_read_last_though_its_reader_ask
         std::sync::Arc::new(|config| config.campaign_review_delay = HOUR),
     )
     .await;
-    let customer: Uuid = app.create_customer("BAN-ORDER-2", "BASIC").await;
-    let brand = app
-        .scored_brand(customer, &private_brand("Order Campaign"), "VERIFIED")
-        .await;
-    let (status, campaign) = app
-        .call_for(
-            customer,
-            Method::POST,
-            "/v1/messaging/campaigns",
-            Some(two_factor_campaign(&brand)),
-        )
-        .await;
-    assert_eq!(status, 201, "{campaign}");
+    let customer = app.create_customer("BAN-ORDER-2", "BASIC").await;
+    let campaign = app.registered_campaign(customer, "Order Campaign").await;
     let id = campaign["id"].as_str().unwrap().to_string();
     let tcr_id = campaign["tcrCampaignId"].as_str().unwrap().to_string();
     let confirmed = count_of(&app, &id, "CampaignSyncConfirmed").await;
@@ -181,14 +169,7 @@ async fn a_campaign_ends_with_the_carrier_status_read_last_though_its_reader_ask
     first.release();
     all_processed(&app, 2).await;
 
-    let (_, campaign) = app
-        .call_for(
-            customer,
-            Method::GET,
-            &format!("/v1/messaging/campaigns/{id}"),
-            None,
-        )
-        .await;
+    let campaign = app.campaign(customer, &id).await;
     let at_t = campaign["carriers"]
         .as_array()
         .and_then(|carriers| carriers.iter().find(|c| c["mnoId"] == AT_T))
