@@ -46,11 +46,12 @@ async fn of_two_replicas_only_the_leader_subscribes_and_a_new_leader_checks_agai
         "{endpoints:?}"
     );
 
-    // The leader loses its session (and so the lock): whoever leads next checks again, and
-    // changes nothing, since everything is in place.
+    // The leader loses its session (and so the lock; the key is the leader's, "tendlc sync"):
+    // whoever leads next checks again, and changes nothing, since everything is in place.
     let ended: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid) FROM pg_locks
           WHERE locktype = 'advisory' AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
             AND classid::bigint = 1952804452 AND objid::bigint = 1818448729",
     )
     .fetch_all(&app.pool)
