@@ -26,6 +26,8 @@ TENDLC_LISTEN="${TENDLC_LISTEN:-127.0.0.1:8080}"
 SIM_LISTEN="${TENDLC_SIM_LISTEN:-127.0.0.1:8081}"
 TCR_BASE_URL="${TCR_BASE_URL:-http://$SIM_LISTEN/v2}"
 TENDLC_LOG_FORMAT="${TENDLC_LOG_FORMAT:-json}"
+# The simulator runs here, so the webhook URLs it is given are loopback ones.
+TENDLC_WEBHOOK_ALLOW_LOOPBACK="${TENDLC_WEBHOOK_ALLOW_LOOPBACK:-true}"
 set +a
 
 echo "building tendlc…" >&2

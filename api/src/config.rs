@@ -85,23 +85,65 @@ pub use tendlc_adapters::webhook_intake::SignatureMode;
 pub struct WebhookConfig {
     /// Where TCR reaches this service; webhook URLs are this plus `/webhooks/tcr/...`.
     pub public_url: String,
+    /// Whether `public_url` was configured, rather than made up from the listen address.
+    pub public_url_set: bool,
     pub signature: SignatureMode,
     /// Source addresses allowed to deliver; empty allows any.
     pub allowed_ips: Vec<std::net::IpAddr>,
     pub max_body_bytes: usize,
-    /// Subscribe the webhook URLs with TCR at start-up.
+    /// Subscribe the webhook URLs with TCR (done by the sync leader).
     pub subscribe: bool,
+    /// Subscribe a loopback or unset public URL too (local runs and tests, where TCR is the
+    /// simulator on the same machine).
+    pub allow_loopback: bool,
 }
 
 impl WebhookConfig {
+    /// A local run's receivers: `public_url` on this machine, subscribed although loopback.
     pub fn local(public_url: String) -> Self {
         Self {
             public_url,
+            public_url_set: true,
             signature: SignatureMode::Enforce,
             allowed_ips: vec![],
             max_body_bytes: 64 * 1024,
             subscribe: true,
+            allow_loopback: true,
         }
+    }
+
+    /// Why the public URL must not be subscribed with TCR, if it must not: unset (made up from
+    /// the listen address) or loopback, unless allowed; not an `http(s)` URL with a host.
+    pub fn subscription_refusal(&self) -> Option<String> {
+        let uri: axum::http::Uri = match self.public_url.parse() {
+            Ok(uri) => uri,
+            Err(e) => return Some(format!("TENDLC_PUBLIC_URL is not a URL: {e}")),
+        };
+        let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
+            return Some("TENDLC_PUBLIC_URL is not an absolute http(s) URL".into());
+        };
+        if !matches!(scheme, "http" | "https") {
+            return Some(format!(
+                "TENDLC_PUBLIC_URL has scheme {scheme}, not http(s)"
+            ));
+        }
+        if self.allow_loopback {
+            return None;
+        }
+        if !self.public_url_set {
+            return Some(
+                "TENDLC_PUBLIC_URL is not set, and the listen address it defaults to is not where \
+                 TCR reaches this service (TENDLC_WEBHOOK_ALLOW_LOOPBACK=true allows it for local runs)"
+                    .into(),
+            );
+        }
+        if is_loopback_host(host) {
+            return Some(format!(
+                "{host} is a loopback address TCR cannot reach (TENDLC_WEBHOOK_ALLOW_LOOPBACK=true \
+                 allows it for local runs)"
+            ));
+        }
+        None
     }
 
     /// The URL TCR posts `category` deliveries to (and signs).
@@ -110,6 +152,18 @@ impl WebhookConfig {
             "{}/webhooks/tcr/{path}",
             self.public_url.trim_end_matches('/')
         )
+    }
+}
+
+/// `localhost`, `*.localhost`, 127.0.0.0/8, `::1`, or the unspecified address.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip.is_unspecified(),
+        Err(_) => {
+            let host = host.trim_end_matches('.').to_ascii_lowercase();
+            host == "localhost" || host.ends_with(".localhost")
+        }
     }
 }
 
@@ -204,7 +258,20 @@ pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
         Some(_) => crate::http::auth::TokenKeys::hs256(&jwt_secret()?),
         None => crate::http::auth::TokenKeys::none(),
     };
-    if let Some(pem) = read_file("TENDLC_JWT_PUBLIC_KEY_FILE")? {
+    let pem = read_file("TENDLC_JWT_PUBLIC_KEY_FILE")?;
+    let jwks = read_file("TENDLC_JWT_JWKS_FILE")?;
+    let audience = var("TENDLC_JWT_AUDIENCE");
+    // An identity provider signs tokens for other services too: only the audience tells ours.
+    if (pem.is_some() || jwks.is_some()) && audience.is_none() {
+        return Err(ConfigError::Missing {
+            name: "TENDLC_JWT_AUDIENCE",
+            hint: "RS256 tokens (TENDLC_JWT_PUBLIC_KEY_FILE / TENDLC_JWT_JWKS_FILE) must name \
+                   tendlc as their audience, or a token your identity provider issued for another \
+                   service would be accepted here; set it to the `aud` your provider puts in \
+                   tokens for tendlc",
+        });
+    }
+    if let Some(pem) = pem {
         keys = keys
             .with_rsa_public_pem(pem.as_bytes())
             .map_err(|reason| ConfigError::Invalid {
@@ -212,7 +279,7 @@ pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
                 reason,
             })?;
     }
-    if let Some(jwks) = read_file("TENDLC_JWT_JWKS_FILE")? {
+    if let Some(jwks) = jwks {
         keys = keys
             .with_jwks(&jwks)
             .map_err(|reason| ConfigError::Invalid {
@@ -241,7 +308,7 @@ pub fn token_keys() -> Result<crate::http::auth::TokenKeys, ConfigError> {
     }
     Ok(keys
         .with_issuer(var("TENDLC_JWT_ISSUER"))
-        .with_audience(var("TENDLC_JWT_AUDIENCE"))
+        .with_audience(audience)
         .with_leeway(leeway))
 }
 
@@ -356,6 +423,8 @@ impl Config {
                 },
                 max_body_bytes: parsed("TENDLC_WEBHOOK_MAX_BYTES", 64 * 1024)?,
                 subscribe: parsed("TENDLC_WEBHOOK_SUBSCRIBE", true)?,
+                allow_loopback: parsed("TENDLC_WEBHOOK_ALLOW_LOOPBACK", false)?,
+                public_url_set: var("TENDLC_PUBLIC_URL").is_some(),
                 public_url: var("TENDLC_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
             },
             sync: SyncConfig {
@@ -405,5 +474,76 @@ impl Config {
                 }
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receivers(public_url: &str, set: bool, allow_loopback: bool) -> WebhookConfig {
+        WebhookConfig {
+            public_url_set: set,
+            allow_loopback,
+            ..WebhookConfig::local(public_url.into())
+        }
+    }
+
+    #[test]
+    fn a_public_url_is_subscribed() {
+        let config = receivers("https://tendlc.example.com", true, false);
+        assert_eq!(config.subscription_refusal(), None);
+    }
+
+    #[test]
+    fn a_loopback_url_is_refused_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.3.2.1",
+            "http://[::1]:8080",
+            "http://localhost:8080/",
+            "http://api.localhost",
+            "http://0.0.0.0:8080",
+        ] {
+            let refusal = receivers(url, true, false).subscription_refusal();
+            assert!(
+                refusal.as_deref().is_some_and(|r| r.contains("loopback")),
+                "{url}: {refusal:?}"
+            );
+            assert_eq!(
+                receivers(url, true, true).subscription_refusal(),
+                None,
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unset_public_url_is_refused_unless_loopback_is_allowed() {
+        let refusal = receivers("http://10.0.0.5:8080", false, false).subscription_refusal();
+        assert!(
+            refusal
+                .as_deref()
+                .is_some_and(|r| r.contains("TENDLC_PUBLIC_URL is not set")),
+            "{refusal:?}"
+        );
+        assert_eq!(
+            receivers("http://127.0.0.1:8080", false, true).subscription_refusal(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_public_url_that_is_not_http_is_refused_even_when_loopback_is_allowed() {
+        for url in [
+            "ftp://tendlc.example.com",
+            "tendlc.example.com/hooks",
+            "not a url",
+        ] {
+            assert!(
+                receivers(url, true, true).subscription_refusal().is_some(),
+                "{url}"
+            );
+        }
     }
 }

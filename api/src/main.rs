@@ -41,8 +41,8 @@ enum Command {
         /// Subject (user id) recorded as the actor of what the token does.
         #[arg(long, default_value = "local-user")]
         subject: String,
-        /// Lifetime in hours.
-        #[arg(long, default_value_t = 12)]
+        /// Lifetime in hours, 1 to 720 (30 days).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=720))]
         hours: u64,
     },
 }

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use crate::application::Application;
 use crate::config::Config;
 use crate::http::AppState;
-use crate::workers::{subscription, Workers};
+use crate::workers::Workers;
 
 /// Names this process in event metadata: host, process id and a random suffix.
 fn instance_name() -> Arc<str> {
@@ -61,7 +61,7 @@ pub async fn run(
         .map_err(|e| anyhow::anyhow!("cannot build the TCR client: {e}"))?,
     );
     let wake = Wake::new();
-    let app = Arc::new(Application::new(pool.clone(), tcr.clone(), wake.clone()));
+    let app = Arc::new(Application::new(pool.clone(), tcr, wake.clone()));
     let instance = instance_name();
     let state = AppState {
         pool: pool.clone(),
@@ -77,6 +77,7 @@ pub async fn run(
         pool: pool.clone(),
         app,
         config: config.sync.clone(),
+        webhooks: config.webhooks.clone(),
         instance,
         wake: wake.clone(),
     });
@@ -91,12 +92,6 @@ pub async fn run(
     workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
     if config.sync.leader_eligible {
         workers.spawn(sync.clone().run_leader(shutdown.clone()));
-    }
-    if config.webhooks.subscribe {
-        let webhooks = config.webhooks.clone();
-        let tcr = tcr.clone();
-        // Not awaited: start-up does not wait on TCR.
-        tokio::spawn(async move { subscription::subscribe(tcr.as_ref(), &webhooks).await });
     }
 
     let address: SocketAddr = listener.local_addr()?;

@@ -29,7 +29,10 @@ impl Source {
 pub struct EventMetadata {
     pub customer_id: Option<String>,
     pub actor: String,
+    /// The id the server gave the request (or a worker its pass).
     pub request_id: String,
+    /// The id the client gave its request (its `X-Request-ID`), kept beside ours.
+    pub client_request_id: Option<String>,
     pub source: Source,
     /// Set when the event records the outcome of a call to TCR.
     pub tcr_call: Option<crate::tcr::TcrCall>,
@@ -48,6 +51,7 @@ impl EventMetadata {
             customer_id,
             actor: actor.into(),
             request_id: request_id.into(),
+            client_request_id: None,
             source,
             tcr_call: None,
             instance: None,
@@ -56,6 +60,11 @@ impl EventMetadata {
 
     pub fn with_instance(mut self, instance: impl Into<String>) -> Self {
         self.instance = Some(instance.into());
+        self
+    }
+
+    pub fn with_client_request_id(mut self, id: Option<String>) -> Self {
+        self.client_request_id = id;
         self
     }
 
@@ -72,6 +81,9 @@ impl EventMetadata {
         }
         map.insert("actor".into(), self.actor.clone());
         map.insert("request_id".into(), self.request_id.clone());
+        if let Some(client) = &self.client_request_id {
+            map.insert("client_request_id".into(), client.clone());
+        }
         map.insert("source".into(), self.source.as_str().into());
         if let Some(instance) = &self.instance {
             map.insert("instance".into(), instance.clone());
@@ -87,5 +99,24 @@ impl EventMetadata {
             map.insert("tcr_latency_ms".into(), call.latency_ms.to_string());
         }
         map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clients_request_id_is_stored_beside_ours_never_instead() {
+        let ours = EventMetadata::new(None, "user:a", "8b1e6f0a", Source::Api);
+        let map = ours.clone().to_map();
+        assert_eq!(map["request_id"], "8b1e6f0a");
+        assert!(!map.contains_key("client_request_id"));
+
+        let map = ours
+            .with_client_request_id(Some("portal-7".into()))
+            .to_map();
+        assert_eq!(map["request_id"], "8b1e6f0a");
+        assert_eq!(map["client_request_id"], "portal-7");
     }
 }

@@ -294,6 +294,29 @@ impl TestApp {
         id
     }
 
+    /// Registers the 2FA campaign fixture for a new brand of `customer`, once TCR has verified
+    /// the brand and tendlc shows it (a poll or a webhook must bring the verdict); returns the
+    /// campaign as the API answered.
+    pub async fn registered_campaign(&self, customer: Uuid, brand_name: &str) -> Value {
+        let brand = crate::fixtures::private_brand(brand_name);
+        let brand_id = self.scored_brand(customer, &brand, "VERIFIED").await;
+        let campaign = crate::fixtures::two_factor_campaign(&brand_id);
+        let path = "/v1/messaging/campaigns";
+        let (status, body) = self
+            .call_for(customer, Method::POST, path, Some(campaign))
+            .await;
+        assert_eq!(status, 201, "registering the campaign: {body}");
+        body
+    }
+
+    /// A campaign as the API shows it to a super admin acting for `customer`.
+    pub async fn campaign(&self, customer: Uuid, id: &str) -> Value {
+        let path = format!("/v1/messaging/campaigns/{id}");
+        let (status, body) = self.call_for(customer, Method::GET, &path, None).await;
+        assert_eq!(status, 200, "reading campaign {id}: {body}");
+        body
+    }
+
     /// Creates a customer and returns its id.
     pub async fn create_customer(&self, ban: &str, tier: &str) -> Uuid {
         let response = self
@@ -488,6 +511,8 @@ pub fn binary() -> PathBuf {
 pub struct ProcessApp {
     pub base_url: String,
     child: Child,
+    /// Where its log goes, when kept for [`Self::log`].
+    log: Option<PathBuf>,
 }
 
 impl ProcessApp {
@@ -501,6 +526,46 @@ impl ProcessApp {
         sim: &Sim,
         jwt_secret: &str,
         env: &[(&str, &str)],
+    ) -> ProcessApp {
+        let stderr = crate::secret_scan::child_log()
+            .map(Stdio::from)
+            .unwrap_or_else(Stdio::inherit);
+        Self::launch(db_url, sim, jwt_secret, env, stderr, None).await
+    }
+
+    /// Like [`Self::start_with_env`], keeping what it logs for [`Self::log`].
+    pub async fn start_logged(
+        db_url: &str,
+        sim: &Sim,
+        jwt_secret: &str,
+        env: &[(&str, &str)],
+    ) -> ProcessApp {
+        let path = crate::secret_scan::dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join(format!(
+                "serve-{}-{}.log",
+                std::process::id(),
+                Uuid::new_v4().simple()
+            ));
+        let file = std::fs::File::create(&path).expect("create the serve log");
+        Self::launch(db_url, sim, jwt_secret, env, file.into(), Some(path)).await
+    }
+
+    /// What the process has logged so far (empty unless started with [`Self::start_logged`]).
+    pub fn log(&self) -> String {
+        self.log
+            .as_ref()
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .unwrap_or_default()
+    }
+
+    async fn launch(
+        db_url: &str,
+        sim: &Sim,
+        jwt_secret: &str,
+        env: &[(&str, &str)],
+        stderr: Stdio,
+        log: Option<PathBuf>,
     ) -> ProcessApp {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -516,18 +581,19 @@ impl ProcessApp {
             .env("TCR_API_SECRET", &sim.api_secret)
             .env("TENDLC_LOG", "info")
             .env("TENDLC_WEBHOOK_SUBSCRIBE", "false")
+            .env("TENDLC_WEBHOOK_ALLOW_LOOPBACK", "true")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(
-                crate::secret_scan::child_log()
-                    .map(Stdio::from)
-                    .unwrap_or_else(Stdio::inherit),
-            )
+            .stderr(stderr)
             .spawn()
             .expect("start tendlc serve");
         let base_url = format!("http://127.0.0.1:{port}");
         wait_until_healthy(&reqwest::Client::new(), &base_url).await;
-        ProcessApp { base_url, child }
+        ProcessApp {
+            base_url,
+            child,
+            log,
+        }
     }
 
     /// The operating-system process id (it appears in event metadata as the instance).
@@ -545,6 +611,10 @@ impl ProcessApp {
 impl Drop for ProcessApp {
     fn drop(&mut self) {
         self.kill_9();
+        // A kept log outside the scan directory is only for the test that read it.
+        if let (Some(path), None) = (&self.log, crate::secret_scan::dir()) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 

@@ -3,5 +3,6 @@ pub mod db;
 pub mod fixtures;
 pub mod harness;
 pub mod secret_scan;
+pub mod stand_in;
 
 pub use harness::{ProcessApp, Sim, TestApp};

@@ -84,10 +84,19 @@ async fn every_event_carries_tenant_actor_request_and_source_and_tcr_calls_are_r
         .send()
         .await
         .unwrap();
+    // The server names the request itself; the client's id is kept beside it.
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        uuid::Uuid::parse_str(&request_id).is_ok(),
+        "the server's request id is echoed: {request_id}"
+    );
     assert_eq!(
-        response.headers()["x-request-id"],
+        response.headers()["x-client-request-id"],
         "req-abc-123",
-        "the request id is echoed"
+        "the client's request id is echoed"
     );
     let (status, brand) = json_of(response).await;
     assert_eq!(status, 201, "{brand}");
@@ -110,7 +119,11 @@ async fn every_event_carries_tenant_actor_request_and_source_and_tcr_calls_are_r
             "{event_type} metadata: {metadata}"
         );
         assert_eq!(
-            metadata["request_id"], "req-abc-123",
+            metadata["request_id"], request_id,
+            "{event_type} metadata: {metadata}"
+        );
+        assert_eq!(
+            metadata["client_request_id"], "req-abc-123",
             "{event_type} metadata: {metadata}"
         );
         assert_eq!(

@@ -183,3 +183,105 @@ async fn alg_none_and_algorithm_confusion_are_refused() {
     .unwrap();
     assert_eq!(status(&app, &hs256).await.0, 200);
 }
+
+/// Runs the `tendlc` binary with only `env` set; what it printed and how it ended. A run still
+/// going after 20 s is killed and fails the test (a `serve` that should have refused to start).
+fn tendlc(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(tendlc_tests::harness::binary())
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start tendlc");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("wait for tendlc").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("tendlc {args:?} was still running after 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("tendlc output");
+    let printed = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), printed)
+}
+
+#[test]
+fn serve_refuses_rs256_keys_without_an_audience() {
+    let idp = issuer();
+    let dir = std::env::temp_dir().join(format!("tendlc-keys-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = dir.join("idp.pem");
+    let jwks = dir.join("idp.jwks");
+    std::fs::write(&pem, &idp.public_pem).unwrap();
+    std::fs::write(&jwks, &idp.jwks).unwrap();
+    let (pem, jwks) = (pem.to_str().unwrap(), jwks.to_str().unwrap());
+    // A database URL that cannot even be parsed: a configuration `serve` accepts ends there.
+    let base = [
+        ("TCR_API_KEY", "key"),
+        ("TCR_API_SECRET", "secret"),
+        ("TENDLC_LISTEN", "127.0.0.1:0"),
+        ("DATABASE_URL", "postgres://127.0.0.1:no-port/tendlc"),
+    ];
+    for key in [
+        ("TENDLC_JWT_PUBLIC_KEY_FILE", pem),
+        ("TENDLC_JWT_JWKS_FILE", jwks),
+    ] {
+        let without: Vec<_> = base.iter().copied().chain([key]).collect();
+        let (code, printed) = tendlc(&["serve"], &without);
+        assert_ne!(code, Some(0), "{key:?}: {printed}");
+        assert!(
+            printed.contains("TENDLC_JWT_AUDIENCE is not set"),
+            "{key:?}: {printed}"
+        );
+
+        let with: Vec<_> = without
+            .iter()
+            .copied()
+            .chain([("TENDLC_JWT_AUDIENCE", "tendlc")])
+            .collect();
+        let (code, printed) = tendlc(&["serve"], &with);
+        assert_ne!(code, Some(0), "{key:?}: {printed}");
+        assert!(
+            !printed.contains("TENDLC_JWT_AUDIENCE") && printed.contains("database"),
+            "{key:?}: the audience should have been enough: {printed}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn token_lifetimes_are_bounded_to_1_to_720_hours() {
+    let secret = [(
+        "TENDLC_JWT_SECRET",
+        "a-local-secret-of-at-least-32-characters",
+    )];
+    for hours in ["0", "721", "100000000000000000"] {
+        let (code, printed) = tendlc(
+            &["token", "--role", "superadmin", "--hours", hours],
+            &secret,
+        );
+        assert_ne!(code, Some(0), "--hours {hours}: {printed}");
+        assert!(printed.contains("1..=720"), "--hours {hours}: {printed}");
+    }
+    let (code, token) = tendlc(
+        &["token", "--role", "superadmin", "--hours", "720"],
+        &secret,
+    );
+    assert_eq!(code, Some(0), "{token}");
+    let payload = token.trim().split('.').nth(1).expect("a JWT");
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    let lifetime = claims["exp"].as_u64().unwrap() - now();
+    assert!(
+        (720 * 3600 - 60..=720 * 3600).contains(&lifetime),
+        "{claims}"
+    );
+}

@@ -279,9 +279,11 @@ impl Brands {
                 tcr: None,
             });
         };
-        let observed_at = chrono::Utc::now();
         let source = context.source;
         let reply = self.tcr.get_brand(&tcr_brand_id).await;
+        // Readings are ordered by when TCR's answer arrived, not by when we asked: a reading
+        // that waited longer (rate limiter, slow TCR) may hold the newer state.
+        let observed_at = chrono::Utc::now();
         let tcr = reply
             .result
             .map_err(|error| AppError::tcr(error, "TCR's state of the brand could not be read."))?;
@@ -307,6 +309,7 @@ impl Brands {
         if identity_records || under_way {
             let vettings = self.tcr.vettings(&tcr_brand_id).await;
             let appeals = self.tcr.brand_appeals(&tcr_brand_id).await;
+            let observed_at = chrono::Utc::now();
             let call = vettings.call.clone();
             let vettings = vettings.result.map_err(|error| {
                 AppError::tcr(error, "TCR's vettings of the brand could not be read.")

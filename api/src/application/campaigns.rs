@@ -248,10 +248,11 @@ impl Campaigns {
         reasons: Vec<(Mno, OperationStatus, CarrierReason)>,
         context: &CommandContext,
     ) -> Result<Observed<TcrCampaign>, AppError> {
-        let observed_at = Utc::now();
         let campaign = self.tcr.get_campaign(tcr_campaign_id).await;
         let statuses = self.tcr.operation_status(tcr_campaign_id).await;
         let sharing = self.tcr.campaign_sharing(tcr_campaign_id).await;
+        // Ordered by when the last of TCR's answers arrived, not by when we asked (see brands).
+        let observed_at = Utc::now();
         let unread = |error| AppError::tcr(error, "TCR's state of the campaign could not be read.");
         // The carriers' answer is the one that matters most for the record.
         let metadata = context.metadata().with_tcr_call(statuses.call.clone());

@@ -11,6 +11,8 @@ pub struct CommandContext {
     pub customer_id: Option<CustomerId>,
     pub actor: String,
     pub request_id: String,
+    /// The id the API client gave its request, if it gave one.
+    pub client_request_id: Option<String>,
     pub source: Source,
     /// The process that recorded it (set for workers: which replica polled, retried, …).
     pub instance: Option<Arc<str>>,
@@ -23,6 +25,7 @@ impl CommandContext {
             customer_id: None,
             actor: actor.into(),
             request_id: request_id.into(),
+            client_request_id: None,
             source: Source::Api,
             instance: None,
         }
@@ -39,6 +42,7 @@ impl CommandContext {
             customer_id: None,
             actor: actor.into(),
             request_id: request_id.into(),
+            client_request_id: None,
             source,
             instance: Some(instance.clone()),
         }
@@ -50,13 +54,20 @@ impl CommandContext {
         self
     }
 
+    /// The same origin, with the id the client gave its request.
+    pub fn with_client_request_id(mut self, id: Option<String>) -> Self {
+        self.client_request_id = id;
+        self
+    }
+
     pub fn metadata(&self) -> EventMetadata {
         let metadata = EventMetadata::new(
             self.customer_id.map(|c| c.to_string()),
             self.actor.clone(),
             self.request_id.clone(),
             self.source,
-        );
+        )
+        .with_client_request_id(self.client_request_id.clone());
         match &self.instance {
             Some(instance) => metadata.with_instance(instance.to_string()),
             None => metadata,

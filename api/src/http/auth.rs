@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::application::CommandContext;
 use crate::http::error::ApiError;
+use crate::http::extract::ClientRequestId;
 use crate::http::state::AppState;
 
 /// Who a token speaks for.
@@ -258,6 +259,8 @@ pub struct Caller {
     pub role: Role,
     /// Own customer for customer roles; the `X-Customer-ID` customer for a super admin, if sent.
     pub customer: Option<CustomerId>,
+    /// The caller's own id for this request (its `X-Request-ID`), recorded beside ours.
+    pub client_request_id: Option<String>,
 }
 
 pub const CUSTOMER_HEADER: &str = "x-customer-id";
@@ -298,9 +301,15 @@ impl Caller {
         format!("user:{}", self.subject)
     }
 
+    /// This caller as the origin of commands in the request the server named `request_id`.
+    pub fn origin(&self, request_id: String) -> CommandContext {
+        CommandContext::api(self.actor(), request_id)
+            .with_client_request_id(self.client_request_id.clone())
+    }
+
     /// This caller as the origin of commands, acting for `customer_id`.
     pub fn context(&self, customer_id: CustomerId, request_id: String) -> CommandContext {
-        CommandContext::api(self.actor(), request_id).for_customer(customer_id)
+        self.origin(request_id).for_customer(customer_id)
     }
 }
 
@@ -364,6 +373,10 @@ impl Caller {
             subject: claims.sub,
             role: claims.role,
             customer,
+            client_request_id: parts
+                .extensions
+                .get::<ClientRequestId>()
+                .map(|id| id.0.clone()),
         })
     }
 }

@@ -49,9 +49,19 @@ impl<S: Send + Sync, T: DeserializeOwned + BodyOf> OptionalFromRequest<S> for Bo
     }
 }
 
-/// The request id the request-id layer assigned (or the caller sent).
+/// The request id the server assigned (the request-id layer); never the client's.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
+
+/// The id a client gave its request (its `X-Request-ID`): kept beside ours, in the request's
+/// extensions, and echoed as `X-Client-Request-ID`.
+#[derive(Debug, Clone)]
+pub struct ClientRequestId(pub String);
+
+pub const CLIENT_REQUEST_ID_HEADER: &str = "x-client-request-id";
+
+/// The longest client request id kept; a longer one (or one that is not printable ASCII) is not.
+pub const MAX_CLIENT_REQUEST_ID: usize = 128;
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = std::convert::Infallible;

@@ -10,6 +10,7 @@ use http_body_util::BodyExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::error::ApiError;
+use super::extract::{ClientRequestId, CLIENT_REQUEST_ID_HEADER, MAX_CLIENT_REQUEST_ID};
 use crate::config::InboundLimits;
 
 /// Lets the portal's origins call the API with the headers it needs, and nothing wider.
@@ -27,7 +28,11 @@ pub fn cors(origins: &[String]) -> CorsLayer {
             HeaderName::from_static(crate::http::auth::CUSTOMER_HEADER),
             HeaderName::from_static("x-request-id"),
         ])
-        .expose_headers([header::LOCATION, HeaderName::from_static("x-request-id")])
+        .expose_headers([
+            header::LOCATION,
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static(CLIENT_REQUEST_ID_HEADER),
+        ])
         .max_age(Duration::from_secs(600))
 }
 
@@ -108,4 +113,30 @@ pub async fn read_body(
             response
         }
     }
+}
+
+/// Takes a client's `X-Request-ID` aside, so the request-id layer always assigns the server's
+/// own: the client's is kept as [`ClientRequestId`] (recorded beside ours) and echoed as
+/// `X-Client-Request-ID`. One that is empty, longer than [`MAX_CLIENT_REQUEST_ID`] or not
+/// printable ASCII is dropped.
+pub async fn client_request_id(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let sent = request.headers_mut().remove("x-request-id");
+    request.headers_mut().remove(CLIENT_REQUEST_ID_HEADER);
+    let kept = sent.filter(|value| {
+        value.to_str().is_ok() && !value.is_empty() && value.len() <= MAX_CLIENT_REQUEST_ID
+    });
+    if let Some(value) = &kept {
+        let id = value.to_str().unwrap_or_default().to_string();
+        request.extensions_mut().insert(ClientRequestId(id));
+    }
+    let mut response = next.run(request).await;
+    if let Some(value) = kept {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(CLIENT_REQUEST_ID_HEADER), value);
+    }
+    response
 }

@@ -45,10 +45,15 @@ pub fn router(state: AppState, cors_origins: &[String], inbound: &InboundLimits)
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("none");
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                let client = request
+                    .extensions()
+                    .get::<extract::ClientRequestId>()
+                    .map(|c| c.0.as_str());
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id, client_request_id = client)
             })
             .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(middleware::client_request_id))
 }

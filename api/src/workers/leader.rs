@@ -1,11 +1,13 @@
-//! One poller/retrier across all replicas: whoever holds a Postgres advisory lock. The lock
-//! belongs to a session, so when its process dies the lock goes with it and another takes over.
+//! One poller/retrier/webhook subscriber across all replicas: whoever holds a Postgres advisory
+//! lock. The lock belongs to a session, so when its process dies the lock goes with it and
+//! another takes over.
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::Postgres;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use super::Workers;
 
@@ -59,11 +61,13 @@ impl Workers {
                 }
             };
             tracing::info!(instance = %self.instance, "this replica now polls TCR and retries submissions");
+            let subscribing = self.check_subscription();
             loop {
                 self.lead_once().await;
                 tokio::select! {
                     _ = tokio::time::sleep(self.config.tick) => {}
                     _ = shutdown.changed() => {
+                        stop(&subscribing);
                         let _ = sqlx::query("SELECT pg_advisory_unlock($1)").bind(LEADER_LOCK).execute(&mut *lock).await;
                         return;
                     }
@@ -71,6 +75,7 @@ impl Workers {
                 // Still holding the session (and so the lock)?
                 if sqlx::query("SELECT 1").execute(&mut *lock).await.is_err() {
                     tracing::warn!("lost the leader connection; standing by");
+                    stop(&subscribing);
                     break;
                 }
             }
@@ -78,5 +83,12 @@ impl Workers {
             let _ = lock.detach();
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+}
+
+/// Stops what a leader started when it steps down.
+fn stop(task: &Option<JoinHandle<()>>) {
+    if let Some(task) = task {
+        task.abort();
     }
 }

@@ -14,7 +14,7 @@ use tendlc_projections::Wake;
 use uuid::Uuid;
 
 use crate::application::{Application, CommandContext};
-use crate::config::SyncConfig;
+use crate::config::{SyncConfig, WebhookConfig};
 
 pub mod healer;
 pub mod leader;
@@ -29,6 +29,8 @@ pub struct Workers {
     pub pool: PgPool,
     pub app: Arc<Application>,
     pub config: SyncConfig,
+    /// The webhook URLs the leader subscribes with TCR.
+    pub webhooks: WebhookConfig,
     /// This process, recorded with what its workers do.
     pub instance: Arc<str>,
     /// Tells the webhook worker that the queue moved (a delivery may have landed).

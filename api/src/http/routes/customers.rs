@@ -10,7 +10,6 @@ use tendlc_projections::customers as customer_rows;
 use uuid::Uuid;
 
 use super::{path_id, query, Access, Body, Endpoint, Paging, RequestId};
-use crate::application::CommandContext;
 use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -67,7 +66,7 @@ async fn create(
     let row = state
         .app
         .customers
-        .register(&CommandContext::api(caller.actor(), request_id), details)
+        .register(&caller.origin(request_id), details)
         .await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }

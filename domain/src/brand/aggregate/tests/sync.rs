@@ -105,21 +105,59 @@ fn it_should_ignore_an_observation_older_than_one_already_recorded() {
         .then_expect_events(vec![]);
 }
 
-#[test]
-fn it_should_ignore_an_older_observation_even_after_a_confirmation_without_change() {
-    let mut history = registered(Some(IdentityStatus::Verified));
+/// A registered brand whose `status` TCR confirmed, read at `at`.
+fn confirmed(status: IdentityStatus, at: chrono::DateTime<chrono::Utc>) -> Vec<BrandEvent> {
+    let mut history = registered(Some(status));
     history.push(BrandEvent::BrandSyncConfirmed {
         source: Source::Webhook,
-        observed_at: observed_at(),
+        observed_at: at,
     });
+    history
+}
+
+/// A poll's reading of TCR's identity status, read at `at`.
+fn polled(status: IdentityStatus, at: chrono::DateTime<chrono::Utc>) -> BrandCommand {
+    BrandCommand::ObserveTcrState {
+        identity_status: Some(status),
+        tcr_status: None,
+        source: Source::Poll,
+        observed_at: at,
+    }
+}
+
+#[test]
+fn it_should_ignore_an_older_observation_even_after_a_confirmation_without_change() {
     BrandTest::with(())
-        .given(history)
-        .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Unverified),
-            tcr_status: None,
+        .given(confirmed(IdentityStatus::Verified, observed_at()))
+        .when(polled(
+            IdentityStatus::Unverified,
+            observed_at() - chrono::Duration::milliseconds(1),
+        ))
+        .then_expect_events(vec![]);
+}
+
+// Two observers read TCR at about the same time; each reading is dated when TCR's answer
+// arrived. The one that arrived last holds the newer state and wins, whichever is recorded first.
+
+#[test]
+fn it_should_apply_a_reading_that_arrived_after_the_last_recorded_one_though_recorded_later() {
+    let later = observed_at() + chrono::Duration::milliseconds(1);
+    BrandTest::with(())
+        .given(confirmed(IdentityStatus::Unverified, observed_at()))
+        .when(polled(IdentityStatus::Verified, later))
+        .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
+            from: Some(IdentityStatus::Unverified),
+            to: IdentityStatus::Verified,
             source: Source::Poll,
-            observed_at: observed_at() - chrono::Duration::milliseconds(1),
-        })
+            observed_at: Some(later),
+        }]);
+}
+
+#[test]
+fn it_should_ignore_a_reading_that_arrived_at_the_same_instant_as_the_last_recorded_one() {
+    BrandTest::with(())
+        .given(confirmed(IdentityStatus::Verified, observed_at()))
+        .when(polled(IdentityStatus::Unverified, observed_at()))
         .then_expect_events(vec![]);
 }
 

@@ -64,6 +64,42 @@ fn it_should_ignore_an_observation_older_than_the_last_one() {
         .then_expect_events(vec![]);
 }
 
+/// A registered campaign AT&T moved to `status` (read at minute `changed`), and whose state a
+/// poll confirmed (read at minute `confirmed`).
+fn at_t_confirmed(status: OperationStatus, changed: u32, confirmed: u32) -> Vec<CampaignEvent> {
+    let mut given = registered();
+    given.push(mno_changed(Mno::ATT, None, status, None, changed));
+    given.push(CampaignEvent::CampaignSyncConfirmed {
+        source: Source::Poll,
+        observed_at: at(confirmed),
+    });
+    given
+}
+
+/// Readings are dated when the last of TCR's answers arrived: a reading that arrived after the
+/// last recorded one moves the campaign on, though its observer asked first and records last.
+#[test]
+fn it_should_apply_a_reading_that_arrived_after_the_last_recorded_one_though_recorded_later() {
+    CampaignTest::with(())
+        .given(at_t_confirmed(OperationStatus::Review, 3, 4))
+        .when(observe(&[(Mno::ATT, OperationStatus::Registered)], 5))
+        .then_expect_events(vec![mno_changed(
+            Mno::ATT,
+            Some(OperationStatus::Review),
+            OperationStatus::Registered,
+            None,
+            5,
+        )]);
+}
+
+#[test]
+fn it_should_ignore_an_older_reading_after_a_confirmation_without_change() {
+    CampaignTest::with(())
+        .given(at_t_confirmed(OperationStatus::Registered, 3, 5))
+        .when(observe(&[(Mno::ATT, OperationStatus::Review)], 4))
+        .then_expect_events(vec![]);
+}
+
 #[test]
 fn it_should_keep_a_late_webhook_s_reason_for_the_status_a_newer_poll_recorded() {
     // A poll recorded T-Mobile's rejection first (no reason); the webhook that carried the

@@ -1,0 +1,199 @@
+//! A stand-in for TCR in front of the simulator: it forwards every call, counts them by method
+//! and path, and can hold one call back before it reaches TCR until the test lets it go (a slow
+//! read, a long wait in the rate limiter).
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{oneshot, watch};
+
+/// The stand-in on a random local port; it stops when dropped.
+pub struct TcrStandIn {
+    /// `http://<address>/v2`, the base URL to give tendlc instead of the simulator's.
+    pub base_url: String,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+}
+
+struct Shared {
+    /// Where calls go (the simulator's base URL); calls wait until it is known.
+    upstream: watch::Sender<Option<String>>,
+    /// Every call, as `(method, path below /v2)`.
+    calls: Mutex<Vec<(Method, String)>>,
+    hold: Mutex<Option<Hold>>,
+    http: reqwest::Client,
+}
+
+struct Hold {
+    method: Method,
+    path: String,
+    arrived: oneshot::Sender<()>,
+    release: oneshot::Receiver<()>,
+}
+
+/// One call held back: wait until it has [`arrived`](Held::arrived), then
+/// [`release`](Held::release) it to TCR.
+pub struct Held {
+    arrived: oneshot::Receiver<()>,
+    release: oneshot::Sender<()>,
+}
+
+impl Held {
+    /// Waits (at most `within`) until the held call has come in.
+    pub async fn arrived(&mut self, within: Duration) {
+        tokio::time::timeout(within, &mut self.arrived)
+            .await
+            .unwrap_or_else(|_| panic!("the call to hold did not come within {within:?}"))
+            .expect("the stand-in stopped");
+    }
+
+    /// Lets the held call go on to TCR.
+    pub fn release(self) {
+        let _ = self.release.send(());
+    }
+}
+
+impl TcrStandIn {
+    pub async fn start() -> TcrStandIn {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the TCR stand-in");
+        let address = listener.local_addr().unwrap();
+        let shared = Arc::new(Shared {
+            upstream: watch::channel(None).0,
+            calls: Mutex::default(),
+            hold: Mutex::default(),
+            http: reqwest::Client::new(),
+        });
+        let router = axum::Router::new()
+            .fallback(forward)
+            .with_state(shared.clone());
+        let (stop, mut stopped) = watch::channel(false);
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                })
+                .await;
+        });
+        TcrStandIn {
+            base_url: format!("http://{address}/v2"),
+            shared,
+            stop,
+        }
+    }
+
+    /// Sends every call (those waiting too) on to `base_url` (the simulator's).
+    pub fn forward_to(&self, base_url: &str) {
+        self.shared
+            .upstream
+            .send_replace(Some(base_url.trim_end_matches('/').to_string()));
+    }
+
+    /// How many `method` calls to `path` (below `/v2`) came in so far.
+    pub fn calls(&self, method: &str, path: &str) -> usize {
+        let calls = self.shared.calls.lock().unwrap();
+        calls
+            .iter()
+            .filter(|(m, p)| m.as_str() == method && p == path)
+            .count()
+    }
+
+    /// Holds the next `method` call to `path` (below `/v2`) before it reaches TCR.
+    pub fn hold_next(&self, method: &str, path: &str) -> Held {
+        let (arrived, arrived_rx) = oneshot::channel();
+        let (release_tx, release) = oneshot::channel();
+        *self.shared.hold.lock().unwrap() = Some(Hold {
+            method: method.parse().expect("an HTTP method"),
+            path: path.to_string(),
+            arrived,
+            release,
+        });
+        Held {
+            arrived: arrived_rx,
+            release: release_tx,
+        }
+    }
+}
+
+impl Drop for TcrStandIn {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn forward(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/v2")
+        .unwrap_or(uri.path())
+        .to_string();
+    shared
+        .calls
+        .lock()
+        .unwrap()
+        .push((method.clone(), path.clone()));
+    let held = {
+        let mut hold = shared.hold.lock().unwrap();
+        match hold.take() {
+            Some(h) if h.method == method && h.path == path => Some(h),
+            other => {
+                *hold = other;
+                None
+            }
+        }
+    };
+    if let Some(held) = held {
+        let _ = held.arrived.send(());
+        let _ = held.release.await;
+    }
+    let Some(base) = upstream(&shared).await else {
+        return (
+            StatusCode::BAD_GATEWAY,
+            "the stand-in has no TCR to forward to",
+        )
+            .into_response();
+    };
+    let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let mut request = shared
+        .http
+        .request(method, format!("{base}{path}{query}"))
+        .body(body);
+    for (name, value) in &headers {
+        if name != "host" && name != "content-length" {
+            request = request.header(name, value);
+        }
+    }
+    let answer = match request.send().await {
+        Ok(answer) => answer,
+        Err(e) => return (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    };
+    let status = answer.status();
+    let content_type = answer.headers().get("content-type").cloned();
+    let body = answer.bytes().await.unwrap_or_default();
+    let mut response = (status, body).into_response();
+    if let Some(content_type) = content_type {
+        response.headers_mut().insert("content-type", content_type);
+    }
+    response
+}
+
+/// The TCR to forward to, once the test has named it (waiting at most 10 s).
+async fn upstream(shared: &Shared) -> Option<String> {
+    let mut upstream = shared.upstream.subscribe();
+    let named = upstream.wait_for(|base| base.is_some());
+    let base = match tokio::time::timeout(Duration::from_secs(10), named).await {
+        Ok(Ok(base)) => base.clone(),
+        _ => None,
+    };
+    base
+}
