@@ -186,7 +186,7 @@ fn interpret<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, 
         200..=299 => {
             // 204 and friends carry no body; let `()`-like targets read `null`.
             let body: &[u8] = if body.is_empty() { b"null" } else { body };
-            serde_json::from_slice(body).map_err(|error| TcrError::UnexpectedResponse {
+            serde_json::from_slice(body).map_err(|error| TcrError::UnreadableAnswer {
                 status: status.as_u16(),
                 detail: format!("unreadable body ({error}): {}", detail()),
             })
@@ -590,7 +590,7 @@ impl TcrPort for TcrHttpClient {
         let TcrReply { call, result } = reply;
         let result = result.and_then(|value| {
             let map = value.get("mnoMetadata").cloned().unwrap_or(value);
-            serde_json::from_value(map).map_err(|error| TcrError::UnexpectedResponse {
+            serde_json::from_value(map).map_err(|error| TcrError::UnreadableAnswer {
                 status: call.http_status.unwrap_or(200),
                 detail: format!("unreadable mnoMetadata: {error}"),
             })
@@ -709,13 +709,16 @@ mod tests {
     }
 
     #[test]
-    fn it_should_report_an_unreadable_answer_without_retrying_it() {
+    fn it_should_take_an_unreadable_success_for_an_unknown_outcome_never_a_refusal() {
+        // TCR said it did it, in words we cannot read: it may have acted (and billed).
         let error = read(200, "<html>").unwrap_err();
         assert!(
-            matches!(error, TcrError::UnexpectedResponse { status: 200, .. }),
+            matches!(error, TcrError::UnreadableAnswer { status: 200, .. }),
             "{error:?}"
         );
-        assert!(!error.retryable());
+        assert!(error.may_have_acted());
+        assert!(error.retryable());
+        // An unreadable 400 is still TCR saying no.
         assert!(matches!(
             read(400, "nope").unwrap_err(),
             TcrError::UnexpectedResponse { status: 400, .. }

@@ -90,6 +90,17 @@ impl<T: TcrValue> Reported<T> {
     }
 }
 
+/// What an optional reported value is, when this build knows it.
+pub trait KnownValue<T> {
+    fn known(&self) -> Option<T>;
+}
+
+impl<T: TcrValue> KnownValue<T> for Option<Reported<T>> {
+    fn known(&self) -> Option<T> {
+        self.as_ref().and_then(Reported::known)
+    }
+}
+
 impl<T: TcrValue> From<T> for Reported<T> {
     fn from(value: T) -> Self {
         Reported::Known(value)

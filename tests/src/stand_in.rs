@@ -1,6 +1,7 @@
 //! A stand-in for TCR in front of the simulator: it forwards every call, counts them by method
-//! and path, and can hold one call back before it reaches TCR until the test lets it go (a slow
-//! read, a long wait in the rate limiter).
+//! and path, can hold one call back before it reaches TCR until the test lets it go (a slow
+//! read, a long wait in the rate limiter), and can garble TCR's answer to a call after TCR acted
+//! on it (a success nobody can read).
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +25,10 @@ struct Shared {
     /// Every call, as `(method, path below /v2)`.
     calls: Mutex<Vec<(Method, String)>>,
     hold: Mutex<Option<Hold>>,
+    /// `(method, path)` of calls whose next answer is replaced by unreadable text.
+    garble: Mutex<Vec<(Method, String)>>,
+    /// `(method, path, field, value)`: every answer to such a call says `value` for `field`.
+    rewrites: Mutex<Vec<(Method, String, String, serde_json::Value)>>,
     http: reqwest::Client,
 }
 
@@ -66,6 +71,8 @@ impl TcrStandIn {
             upstream: watch::channel(None).0,
             calls: Mutex::default(),
             hold: Mutex::default(),
+            garble: Mutex::default(),
+            rewrites: Mutex::default(),
             http: reqwest::Client::new(),
         });
         let router = axum::Router::new()
@@ -100,6 +107,27 @@ impl TcrStandIn {
             .iter()
             .filter(|(m, p)| m.as_str() == method && p == path)
             .count()
+    }
+
+    /// TCR acts on the next `method` call to `path` (below `/v2`), but its answer arrives as
+    /// unreadable text with TCR's status.
+    pub fn garble_next(&self, method: &str, path: &str) {
+        self.shared
+            .garble
+            .lock()
+            .unwrap()
+            .push((method.parse().expect("an HTTP method"), path.to_string()));
+    }
+
+    /// From now on TCR's answers to `method` calls to `path` say `value` for the top-level
+    /// `field` (a value TCR might add later, say).
+    pub fn rewrite(&self, method: &str, path: &str, field: &str, value: serde_json::Value) {
+        self.shared.rewrites.lock().unwrap().push((
+            method.parse().expect("an HTTP method"),
+            path.to_string(),
+            field.to_string(),
+            value,
+        ));
     }
 
     /// Holds the next `method` call to `path` (below `/v2`) before it reaches TCR.
@@ -137,6 +165,7 @@ async fn forward(
         .strip_prefix("/v2")
         .unwrap_or(uri.path())
         .to_string();
+    let asked = method.clone();
     shared
         .calls
         .lock()
@@ -180,11 +209,39 @@ async fn forward(
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
     let body = answer.bytes().await.unwrap_or_default();
+    let garbled = {
+        let mut garble = shared.garble.lock().unwrap();
+        let at = garble.iter().position(|(m, p)| *m == asked && *p == path);
+        at.map(|at| garble.remove(at))
+    };
+    let body = match garbled {
+        Some(_) => Bytes::from_static(b"<html><body>502 Bad Gat"),
+        None => rewritten(&shared, &asked, &path, body),
+    };
     let mut response = (status, body).into_response();
     if let Some(content_type) = content_type {
         response.headers_mut().insert("content-type", content_type);
     }
     response
+}
+
+/// The answer with the fields the test rewrites for this call.
+fn rewritten(shared: &Shared, method: &Method, path: &str, body: Bytes) -> Bytes {
+    let rewrites = shared.rewrites.lock().unwrap();
+    let fields: Vec<_> = rewrites
+        .iter()
+        .filter(|(m, p, _, _)| m == method && p == path)
+        .collect();
+    if fields.is_empty() {
+        return body;
+    }
+    let Ok(mut answer) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return body;
+    };
+    for (_, _, field, value) in fields {
+        answer[field.as_str()] = value.clone();
+    }
+    Bytes::from(serde_json::to_vec(&answer).expect("JSON"))
 }
 
 /// The TCR to forward to, once the test has named it (waiting at most 10 s).

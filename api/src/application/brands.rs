@@ -292,8 +292,8 @@ impl Brands {
             .execute(
                 brand_id,
                 BrandCommand::ObserveTcrState {
-                    identity_status: tcr.identity_status,
-                    tcr_status: tcr.status,
+                    identity_status: tcr.identity_status.clone(),
+                    tcr_status: tcr.status.clone(),
                     source,
                     observed_at,
                 },

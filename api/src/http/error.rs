@@ -128,6 +128,11 @@ impl ApiError {
                 "tcr_unreachable",
                 format!("TCR could not be reached. {recorded}"),
             ),
+            TcrError::UnreadableAnswer { status, .. } => (
+                StatusCode::BAD_GATEWAY,
+                "tcr_answer_unreadable",
+                format!("TCR answered HTTP {status} but tendlc cannot read the answer, so TCR may have acted; it will be confirmed with TCR before anything is sent again. {recorded}"),
+            ),
             TcrError::UnexpectedResponse { status, .. } => (
                 StatusCode::BAD_GATEWAY,
                 "tcr_unexpected_response",

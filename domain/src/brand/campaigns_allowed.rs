@@ -1,7 +1,7 @@
 //! The rule "may this brand register campaigns?", decided on the brand's own state.
 use super::aggregate::{Brand, RegistrationStatus};
 use crate::ids::TcrBrandId;
-use crate::values::{IdentityStatus, TcrBrandStatus};
+use crate::values::{IdentityStatus, KnownValue, Reported, TcrBrandStatus};
 
 /// Why a brand may not register campaigns (yet).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,13 +13,13 @@ pub enum NotReadyForCampaigns {
     #[error("TCR is still scoring this brand (it answers 527 until then); register the campaign once the brand is VERIFIED")]
     Scoring,
     #[error("TCR lets only VERIFIED or VETTED_VERIFIED brands register campaigns; this brand is {}{}",
-        .0.map_or("still being scored", IdentityStatus::as_str),
-        match .0 {
+        .0.as_ref().map_or("still being scored", Reported::as_str),
+        match .0.known() {
             Some(IdentityStatus::Unverified) => " (see its feedback, then appeal or order a vetting)",
             Some(IdentityStatus::SelfDeclared) => " (a sole proprietor is verified by OTP first)",
             _ => "",
         })]
-    NotVerified(Option<IdentityStatus>),
+    NotVerified(Option<Reported<IdentityStatus>>),
 }
 
 impl NotReadyForCampaigns {
@@ -43,16 +43,18 @@ impl Brand {
         let Some(tcr_brand_id) = self.tcr_brand_id.as_ref() else {
             return Err(NotReadyForCampaigns::NotRegistered(self.status));
         };
-        if self.tcr_status == Some(TcrBrandStatus::Deleted) {
+        if self.tcr_status.known() == Some(TcrBrandStatus::Deleted) {
             return Err(NotReadyForCampaigns::Deleted);
         }
         let provisional = self.last_observed_at.is_none();
-        match self.identity_status {
-            Some(IdentityStatus::Verified | IdentityStatus::VettedVerified) => Ok(tcr_brand_id),
-            None | Some(IdentityStatus::Unverified) if provisional => {
+        match (self.identity_status.known(), &self.identity_status) {
+            (Some(IdentityStatus::Verified | IdentityStatus::VettedVerified), _) => {
+                Ok(tcr_brand_id)
+            }
+            (None, None) | (Some(IdentityStatus::Unverified), _) if provisional => {
                 Err(NotReadyForCampaigns::Scoring)
             }
-            other => Err(NotReadyForCampaigns::NotVerified(other)),
+            (_, other) => Err(NotReadyForCampaigns::NotVerified(other.clone())),
         }
     }
 }
@@ -67,8 +69,8 @@ mod tests {
         Brand {
             status: Some(RegistrationStatus::Registered),
             tcr_brand_id: Some("BXYZ123".into()),
-            tcr_status: Some(TcrBrandStatus::Active),
-            identity_status: identity,
+            tcr_status: Some(TcrBrandStatus::Active.into()),
+            identity_status: identity.map(Into::into),
             last_observed_at: read_back.then(Utc::now),
             ..Brand::default()
         }
@@ -81,20 +83,25 @@ mod tests {
     #[test]
     fn it_should_let_only_verified_brands_register_campaigns() {
         assert_eq!(
-            brand(Some(IdentityStatus::Verified), true).campaigns_allowed(),
+            brand(Some(IdentityStatus::Verified.into()), true).campaigns_allowed(),
             Ok(&"BXYZ123".into())
         );
-        assert!(brand(Some(IdentityStatus::VettedVerified), true)
+        assert!(brand(Some(IdentityStatus::VettedVerified.into()), true)
             .campaigns_allowed()
             .is_ok());
-        assert!(refusal(&brand(Some(IdentityStatus::Unverified), true)).contains("feedback"));
-        assert!(refusal(&brand(Some(IdentityStatus::SelfDeclared), true)).contains("OTP"));
+        assert!(
+            refusal(&brand(Some(IdentityStatus::Unverified.into()), true)).contains("feedback")
+        );
+        assert!(refusal(&brand(Some(IdentityStatus::SelfDeclared.into()), true)).contains("OTP"));
     }
 
     #[test]
     fn it_should_say_when_tcr_has_not_finished_scoring() {
         // TCR's first answer is provisional until its verdict is read back.
-        assert!(refusal(&brand(Some(IdentityStatus::Unverified), false)).contains("still scoring"));
+        assert!(
+            refusal(&brand(Some(IdentityStatus::Unverified.into()), false))
+                .contains("still scoring")
+        );
         assert!(refusal(&brand(None, false)).contains("still scoring"));
     }
 
@@ -110,8 +117,8 @@ mod tests {
         );
         assert!(refusal(&pending).contains("status PENDING"));
         let deleted = Brand {
-            tcr_status: Some(TcrBrandStatus::Deleted),
-            ..brand(Some(IdentityStatus::Verified), true)
+            tcr_status: Some(TcrBrandStatus::Deleted.into()),
+            ..brand(Some(IdentityStatus::Verified.into()), true)
         };
         assert_eq!(
             deleted.campaigns_allowed(),

@@ -5,7 +5,7 @@ use super::profile::BrandProfile;
 use crate::ids::{BrandId, CustomerId};
 use crate::metadata::Source;
 use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrVetting};
-use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
+use crate::values::{BrandRelationship, IdentityStatus, Reported, TcrBrandStatus};
 
 /// What can be asked of a brand. TCR outcomes come back as commands of their own, so the
 /// intent is always recorded before TCR is called.
@@ -35,8 +35,8 @@ pub enum BrandCommand {
     /// What TCR holds for the brand, read at `observed_at` (by a poll, or to confirm a webhook).
     /// An observation older than one already recorded changes nothing.
     ObserveTcrState {
-        identity_status: Option<IdentityStatus>,
-        tcr_status: Option<TcrBrandStatus>,
+        identity_status: Option<Reported<IdentityStatus>>,
+        tcr_status: Option<Reported<TcrBrandStatus>>,
         source: Source,
         observed_at: DateTime<Utc>,
     },

@@ -8,7 +8,7 @@ use crate::ids::{BrandId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::TcrApiError;
 use crate::values::{
-    AppealCategory, BrandRelationship, IdentityStatus, TcrBrandStatus, VettingStatus,
+    AppealCategory, BrandRelationship, IdentityStatus, Reported, TcrBrandStatus, VettingStatus,
 };
 
 /// Facts about one brand. Never edited or deleted; new shapes get a new `event_version`.
@@ -27,8 +27,8 @@ pub enum BrandEvent {
     BrandSubmittedToTcr {
         tcr_brand_id: TcrBrandId,
         reference_id: String,
-        tcr_status: Option<TcrBrandStatus>,
-        identity_status: Option<IdentityStatus>,
+        tcr_status: Option<Reported<TcrBrandStatus>>,
+        identity_status: Option<Reported<IdentityStatus>>,
         /// True when found by reference rather than created by our call.
         adopted: bool,
     },
@@ -58,8 +58,8 @@ pub enum BrandEvent {
     },
     /// TCR's assessment of the brand's identity changed.
     BrandIdentityStatusChanged {
-        from: Option<IdentityStatus>,
-        to: IdentityStatus,
+        from: Option<Reported<IdentityStatus>>,
+        to: Reported<IdentityStatus>,
         source: Source,
         /// When TCR's state was read (absent for changes reported in TCR's answer to our call,
         /// and in events recorded before version 1.1).
@@ -68,8 +68,8 @@ pub enum BrandEvent {
     },
     /// TCR's own status of the brand (ACTIVE / DELETED) changed.
     BrandTcrStatusChanged {
-        from: Option<TcrBrandStatus>,
-        to: TcrBrandStatus,
+        from: Option<Reported<TcrBrandStatus>>,
+        to: Reported<TcrBrandStatus>,
         source: Source,
         observed_at: DateTime<Utc>,
     },
@@ -174,7 +174,7 @@ mod tests {
             event,
             BrandEvent::BrandIdentityStatusChanged {
                 from: None,
-                to: IdentityStatus::Verified,
+                to: IdentityStatus::Verified.into(),
                 source: Source::Webhook,
                 observed_at: None,
             }

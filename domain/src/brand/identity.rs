@@ -8,8 +8,8 @@ use super::events::BrandEvent;
 use crate::metadata::Source;
 use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrOtpSent, TcrVetting};
 use crate::values::{
-    AppealCategory, AppealStatus, EntityType, IdentityStatus, TcrBrandStatus, VettingClass,
-    VettingProvider, VettingStatus,
+    AppealCategory, AppealStatus, EntityType, IdentityStatus, KnownValue, TcrBrandStatus,
+    VettingClass, VettingProvider, VettingStatus,
 };
 
 /// Something a customer asks of a registered brand besides a profile change.
@@ -89,7 +89,7 @@ impl Brand {
         action: BrandAction,
     ) -> Result<Vec<BrandEvent>, BrandError> {
         let profile = self.require_registered()?;
-        if self.tcr_status == Some(TcrBrandStatus::Deleted) {
+        if self.tcr_status.known() == Some(TcrBrandStatus::Deleted) {
             return Err(BrandError::NotApplicable(
                 "the brand is deleted at TCR; nothing more can be asked of it".into(),
             ));
@@ -147,7 +147,7 @@ impl Brand {
                 if categories.is_empty() {
                     return refuse("name at least one appeal category");
                 }
-                if self.identity_status != Some(IdentityStatus::Unverified) {
+                if self.identity_status.known() != Some(IdentityStatus::Unverified) {
                     return refuse("only an UNVERIFIED brand's identity can be appealed");
                 }
                 if self.appeal_status == Some(AppealStatus::Pending) {
@@ -158,7 +158,7 @@ impl Brand {
                 if !sole_proprietor {
                     return refuse("OTP verification is for sole proprietor brands only");
                 }
-                if self.identity_status == Some(IdentityStatus::Verified) {
+                if self.identity_status.known() == Some(IdentityStatus::Verified) {
                     return refuse("the brand is already VERIFIED");
                 }
                 if action == BrandAction::VerifyOtp && self.otp_reference_id.is_none() {

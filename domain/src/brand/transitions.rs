@@ -2,7 +2,7 @@
 //! model never re-derives them.
 use super::aggregate::RegistrationStatus;
 use super::events::BrandEvent;
-use crate::values::TcrBrandStatus;
+use crate::values::{Reported, TcrBrandStatus};
 
 impl RegistrationStatus {
     pub const ALL: [RegistrationStatus; 4] = [
@@ -29,8 +29,10 @@ impl RegistrationStatus {
 }
 
 /// TCR's status of a brand it has just taken: what TCR said, or ACTIVE when it said nothing.
-pub fn tcr_status_when_submitted(reported: Option<TcrBrandStatus>) -> TcrBrandStatus {
-    reported.unwrap_or(TcrBrandStatus::Active)
+pub fn tcr_status_when_submitted(
+    reported: Option<Reported<TcrBrandStatus>>,
+) -> Reported<TcrBrandStatus> {
+    reported.unwrap_or(Reported::Known(TcrBrandStatus::Active))
 }
 
 impl BrandEvent {
@@ -86,10 +88,13 @@ mod tests {
 
     #[test]
     fn it_should_hold_a_brand_tcr_took_without_a_status_as_active() {
-        assert_eq!(tcr_status_when_submitted(None), TcrBrandStatus::Active);
         assert_eq!(
-            tcr_status_when_submitted(Some(TcrBrandStatus::Deleted)),
-            TcrBrandStatus::Deleted
+            tcr_status_when_submitted(None),
+            TcrBrandStatus::Active.into()
+        );
+        assert_eq!(
+            tcr_status_when_submitted(Some(TcrBrandStatus::Deleted.into())),
+            TcrBrandStatus::Deleted.into()
         );
     }
 

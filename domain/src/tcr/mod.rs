@@ -14,7 +14,7 @@ pub use event_type::{IdentityRecord, TcrEventType};
 pub use vetting::*;
 
 use crate::ids::{TcrBrandId, TcrCampaignId};
-use crate::values::{BrandRelationship, IdentityStatus, TcrBrandStatus};
+use crate::values::{BrandRelationship, IdentityStatus, Reported, TcrBrandStatus};
 
 /// One call made to TCR, kept with the event that records its outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,11 @@ pub enum TcrError {
     /// TCR could not be reached at all.
     #[error("TCR could not be reached: {0}")]
     Unreachable(String),
-    /// TCR answered with something we cannot read.
+    /// TCR answered that it did what was asked (2xx) with a body we cannot read: it may well
+    /// have acted, so this is never taken for a refusal.
+    #[error("TCR answered HTTP {status} with a body tendlc cannot read: {detail}")]
+    UnreadableAnswer { status: u16, detail: String },
+    /// TCR answered with something we cannot read, and not a success.
     #[error("TCR sent an unexpected response (HTTP {status}): {detail}")]
     UnexpectedResponse { status: u16, detail: String },
 }
@@ -76,7 +80,21 @@ fn describe(errors: &[TcrApiError]) -> String {
 }
 
 impl TcrError {
-    /// Whether trying the same call again later may succeed.
+    /// Whether TCR may have done what was asked although no answer says so (a timeout, a
+    /// failure of TCR or of the connection after the request left, an unreadable success): the
+    /// outcome is unknown, so nothing is sent again before TCR is asked what it holds.
+    pub fn may_have_acted(&self) -> bool {
+        matches!(
+            self,
+            TcrError::Timeout
+                | TcrError::ServerError { .. }
+                | TcrError::Unreachable(_)
+                | TcrError::UnreadableAnswer { .. }
+        )
+    }
+
+    /// Whether trying the same call again later may succeed (or, when TCR may have acted,
+    /// finding what it did): a registration stays pending while this holds.
     pub fn retryable(&self) -> bool {
         match self {
             TcrError::Rejected(errors) => {
@@ -87,6 +105,7 @@ impl TcrError {
             TcrError::ServerError { .. } => true,
             TcrError::Timeout => true,
             TcrError::Unreachable(_) => true,
+            TcrError::UnreadableAnswer { .. } => true,
             TcrError::UnexpectedResponse { .. } => false,
         }
     }
@@ -100,6 +119,7 @@ impl TcrError {
             TcrError::ServerError { .. } => "server_error",
             TcrError::Timeout => "timeout",
             TcrError::Unreachable(_) => "unreachable",
+            TcrError::UnreadableAnswer { .. } => "unreadable_answer",
             TcrError::UnexpectedResponse { .. } => "unexpected_response",
         }
     }
@@ -187,9 +207,9 @@ pub struct TcrBrandRequest {
 pub struct TcrBrand {
     pub brand_id: TcrBrandId,
     #[serde(default)]
-    pub status: Option<TcrBrandStatus>,
+    pub status: Option<Reported<TcrBrandStatus>>,
     #[serde(default)]
-    pub identity_status: Option<IdentityStatus>,
+    pub identity_status: Option<Reported<IdentityStatus>>,
     #[serde(default)]
     pub reference_id: Option<String>,
     #[serde(default)]

@@ -125,8 +125,8 @@ impl BrandRow {
             } => {
                 self.status = RegistrationStatus::Registered;
                 self.tcr_brand_id = Some(tcr_brand_id.as_str().to_string());
-                self.tcr_status = Some(tcr_status_when_submitted(*tcr_status).into());
-                self.identity_status = identity_status.map(Reported::from);
+                self.tcr_status = Some(tcr_status_when_submitted(tcr_status.clone()));
+                self.identity_status = identity_status.clone();
                 self.last_error = None;
                 self.attempted(at);
                 self.synced(at.recorded_at, at.source);
@@ -178,7 +178,7 @@ impl BrandRow {
                 observed_at,
                 ..
             } => {
-                self.identity_status = Some((*to).into());
+                self.identity_status = Some(to.clone());
                 self.synced(observed_at.unwrap_or(at.recorded_at), *source);
                 self.updated_at = at.recorded_at;
             }
@@ -188,7 +188,7 @@ impl BrandRow {
                 observed_at,
                 ..
             } => {
-                self.tcr_status = Some((*to).into());
+                self.tcr_status = Some(to.clone());
                 self.synced(*observed_at, *source);
                 self.updated_at = at.recorded_at;
             }

@@ -55,8 +55,8 @@ fn submitted(tcr_status: Option<TcrBrandStatus>) -> BrandEvent {
     BrandEvent::BrandSubmittedToTcr {
         tcr_brand_id: TcrBrandId::from_tcr("BXYZ123"),
         reference_id: "tendlc-ref".into(),
-        tcr_status,
-        identity_status: Some(IdentityStatus::Unverified),
+        tcr_status: tcr_status.map(Into::into),
+        identity_status: Some(IdentityStatus::Unverified.into()),
         adopted: false,
     }
 }
@@ -159,10 +159,10 @@ fn it_should_add_why_the_retries_gave_up_to_the_last_failure() {
 #[test]
 fn it_should_move_when_a_brand_was_synced_but_not_when_it_changed_when_tcr_confirms_it() {
     let brand = brand(vec![
-        submitted(Some(TcrBrandStatus::Active)),
+        submitted(Some(TcrBrandStatus::Active.into())),
         BrandEvent::BrandIdentityStatusChanged {
-            from: Some(IdentityStatus::Unverified),
-            to: IdentityStatus::Verified,
+            from: Some(IdentityStatus::Unverified.into()),
+            to: IdentityStatus::Verified.into(),
             source: Source::Webhook,
             observed_at: Some(observed(1)),
         },

@@ -6,7 +6,7 @@ use super::events::BrandEvent;
 use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
 use crate::ids::{BrandId, CustomerId, TcrBrandId};
-use crate::values::{AppealStatus, BrandRelationship, IdentityStatus, TcrBrandStatus};
+use crate::values::{AppealStatus, BrandRelationship, IdentityStatus, Reported, TcrBrandStatus};
 
 /// Where a brand's registration stands on our side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,8 +67,8 @@ pub struct Brand {
     pub profile: Option<BrandProfile>,
     pub status: Option<RegistrationStatus>,
     pub tcr_brand_id: Option<TcrBrandId>,
-    pub tcr_status: Option<TcrBrandStatus>,
-    pub identity_status: Option<IdentityStatus>,
+    pub tcr_status: Option<Reported<TcrBrandStatus>>,
+    pub identity_status: Option<Reported<IdentityStatus>>,
     /// The profile sent to TCR and not yet confirmed.
     pub pending_update: Option<BrandProfile>,
     pub submission_attempts: u32,
@@ -200,9 +200,9 @@ impl Brand {
                     return Ok(vec![]);
                 }
                 let mut events = match identity_status {
-                    Some(to) if Some(to) != self.identity_status => {
+                    Some(to) if Some(&to) != self.identity_status.as_ref() => {
                         vec![BrandEvent::BrandIdentityStatusChanged {
-                            from: self.identity_status,
+                            from: self.identity_status.clone(),
                             to,
                             source,
                             observed_at: Some(observed_at),
@@ -210,9 +210,9 @@ impl Brand {
                     }
                     _ => vec![],
                 };
-                if let Some(to) = tcr_status.filter(|to| Some(*to) != self.tcr_status) {
+                if let Some(to) = tcr_status.filter(|to| Some(to) != self.tcr_status.as_ref()) {
                     events.push(BrandEvent::BrandTcrStatusChanged {
-                        from: self.tcr_status,
+                        from: self.tcr_status.clone(),
                         to,
                         source,
                         observed_at,
@@ -296,13 +296,13 @@ impl Brand {
     /// An update that changes nothing records nothing.
     pub(super) fn identity_change(
         &self,
-        reported: Option<IdentityStatus>,
+        reported: Option<Reported<IdentityStatus>>,
         source: crate::metadata::Source,
     ) -> Vec<BrandEvent> {
         match reported {
-            Some(to) if Some(to) != self.identity_status => {
+            Some(to) if Some(&to) != self.identity_status.as_ref() => {
                 vec![BrandEvent::BrandIdentityStatusChanged {
-                    from: self.identity_status,
+                    from: self.identity_status.clone(),
                     to,
                     source,
                     observed_at: None,
@@ -418,7 +418,7 @@ impl Brand {
             }
             BrandEvent::BrandOtpVerified => {}
             BrandEvent::BrandDeleted { .. } => {
-                self.tcr_status = Some(TcrBrandStatus::Deleted);
+                self.tcr_status = Some(TcrBrandStatus::Deleted.into());
             }
         }
     }

@@ -28,11 +28,14 @@ fn it_should_hold_the_requested_brand_as_pending() {
 
 #[test]
 fn it_should_hold_the_tcr_brand_once_tcr_accepts_it() {
-    let brand = state(registered(Some(IdentityStatus::Unverified)));
+    let brand = state(registered(Some(IdentityStatus::Unverified.into())));
     assert_eq!(brand.status, Some(RegistrationStatus::Registered));
     assert_eq!(brand.tcr_brand_id, Some(TCR_BRAND_ID.into()));
-    assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active));
-    assert_eq!(brand.identity_status, Some(IdentityStatus::Unverified));
+    assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active.into()));
+    assert_eq!(
+        brand.identity_status,
+        Some(IdentityStatus::Unverified.into())
+    );
     assert_eq!(brand.submission_attempts, 1, "one submission was made");
 }
 
@@ -48,7 +51,7 @@ fn it_should_assume_an_active_tcr_brand_when_tcr_does_not_say() {
             adopted: true,
         },
     ]);
-    assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active));
+    assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active.into()));
 }
 
 #[test]
@@ -98,7 +101,7 @@ fn it_should_count_every_submission_attempt() {
         submission_failed(&TcrError::ServerError { status: 502 }),
     ];
     assert_eq!(state(history.clone()).submission_attempts, 2);
-    history.push(submitted(Some(IdentityStatus::Unverified)));
+    history.push(submitted(Some(IdentityStatus::Unverified.into())));
     let brand = state(history);
     assert_eq!(brand.submission_attempts, 3, "two failures and one success");
     assert_eq!(brand.status, Some(RegistrationStatus::Registered));
@@ -159,16 +162,16 @@ fn it_should_keep_the_profile_and_clear_the_pending_update_when_the_update_fails
 
 #[test]
 fn it_should_hold_the_latest_identity_status() {
-    let mut history = registered(Some(IdentityStatus::Unverified));
+    let mut history = registered(Some(IdentityStatus::Unverified.into()));
     history.push(BrandEvent::BrandIdentityStatusChanged {
-        from: Some(IdentityStatus::Unverified),
-        to: IdentityStatus::Verified,
+        from: Some(IdentityStatus::Unverified.into()),
+        to: IdentityStatus::Verified.into(),
         source: Source::Webhook,
         observed_at: None,
     });
     assert_eq!(
         state(history).identity_status,
-        Some(IdentityStatus::Verified)
+        Some(IdentityStatus::Verified.into())
     );
 }
 
@@ -177,7 +180,7 @@ fn it_should_record_through_handle_exactly_what_decide_returns() {
     let brand = state(update_pending());
     let command = BrandCommand::RecordUpdateAccepted {
         profile: changed_profile(),
-        tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
+        tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified.into())),
     };
     let decided = brand
         .decide(command.clone())

@@ -45,8 +45,8 @@ fn registered_with(profile: BrandProfile, identity: IdentityStatus) -> Vec<Brand
         BrandEvent::BrandSubmittedToTcr {
             tcr_brand_id: "BXYZ123".into(),
             reference_id: "tendlc-brand-1".into(),
-            tcr_status: Some(TcrBrandStatus::Active),
-            identity_status: Some(identity),
+            tcr_status: Some(TcrBrandStatus::Active.into()),
+            identity_status: Some(identity.into()),
             adopted: false,
         },
     ]

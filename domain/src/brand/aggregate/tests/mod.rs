@@ -63,8 +63,8 @@ fn changed_profile() -> BrandProfile {
 fn tcr_brand(brand_id: &str, identity_status: Option<IdentityStatus>) -> TcrBrand {
     TcrBrand {
         brand_id: brand_id.into(),
-        status: Some(TcrBrandStatus::Active),
-        identity_status,
+        status: Some(TcrBrandStatus::Active.into()),
+        identity_status: identity_status.map(Into::into),
         reference_id: Some(REFERENCE_ID.to_string()),
         display_name: Some("Acme Flowers".to_string()),
         entity_type: Some("PRIVATE_PROFIT".to_string()),
@@ -104,8 +104,8 @@ fn submitted(identity_status: Option<IdentityStatus>) -> BrandEvent {
     BrandEvent::BrandSubmittedToTcr {
         tcr_brand_id: TCR_BRAND_ID.into(),
         reference_id: REFERENCE_ID.to_string(),
-        tcr_status: Some(TcrBrandStatus::Active),
-        identity_status,
+        tcr_status: Some(TcrBrandStatus::Active.into()),
+        identity_status: identity_status.map(Into::into),
         adopted: false,
     }
 }
@@ -134,7 +134,7 @@ fn registered(identity_status: Option<IdentityStatus>) -> Vec<BrandEvent> {
 
 /// A registered, unverified brand with `changed_profile()` waiting for TCR's answer.
 fn update_pending() -> Vec<BrandEvent> {
-    let mut events = registered(Some(IdentityStatus::Unverified));
+    let mut events = registered(Some(IdentityStatus::Unverified.into()));
     events.push(update_requested());
     events
 }

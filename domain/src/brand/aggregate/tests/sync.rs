@@ -5,16 +5,16 @@ use super::*;
 #[test]
 fn it_should_record_an_identity_status_change_with_its_source() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified)))
+        .given(registered(Some(IdentityStatus::Unverified.into())))
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::VettedVerified),
+            identity_status: Some(IdentityStatus::VettedVerified.into()),
             tcr_status: None,
             source: Source::Webhook,
             observed_at: observed_at(),
         })
         .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
-            from: Some(IdentityStatus::Unverified),
-            to: IdentityStatus::VettedVerified,
+            from: Some(IdentityStatus::Unverified.into()),
+            to: IdentityStatus::VettedVerified.into(),
             source: Source::Webhook,
             observed_at: Some(observed_at()),
         }]);
@@ -25,14 +25,14 @@ fn it_should_record_the_first_identity_status_tcr_reports() {
     BrandTest::with(())
         .given(registered(None))
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Verified),
+            identity_status: Some(IdentityStatus::Verified.into()),
             tcr_status: None,
             source: Source::Poll,
             observed_at: observed_at(),
         })
         .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
             from: None,
-            to: IdentityStatus::Verified,
+            to: IdentityStatus::Verified.into(),
             source: Source::Poll,
             observed_at: Some(observed_at()),
         }]);
@@ -42,9 +42,9 @@ fn it_should_record_the_first_identity_status_tcr_reports() {
 fn it_should_record_only_a_sync_confirmation_when_tcr_reports_the_identity_status_we_already_have()
 {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Verified)))
+        .given(registered(Some(IdentityStatus::Verified.into())))
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Verified),
+            identity_status: Some(IdentityStatus::Verified.into()),
             tcr_status: None,
             source: Source::Webhook,
             observed_at: observed_at(),
@@ -60,7 +60,7 @@ fn it_should_refuse_an_identity_status_for_a_brand_tcr_does_not_hold_yet() {
     BrandTest::with(())
         .given(vec![registration_requested()])
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Verified),
+            identity_status: Some(IdentityStatus::Verified.into()),
             tcr_status: None,
             source: Source::Webhook,
             observed_at: observed_at(),
@@ -73,7 +73,7 @@ fn it_should_refuse_an_identity_status_for_an_unknown_brand() {
     BrandTest::with(())
         .given_no_previous_events()
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Verified),
+            identity_status: Some(IdentityStatus::Verified.into()),
             tcr_status: None,
             source: Source::Webhook,
             observed_at: observed_at(),
@@ -87,17 +87,17 @@ fn observed_at() -> chrono::DateTime<chrono::Utc> {
 
 #[test]
 fn it_should_ignore_an_observation_older_than_one_already_recorded() {
-    let mut history = registered(Some(IdentityStatus::Unverified));
+    let mut history = registered(Some(IdentityStatus::Unverified.into()));
     history.push(BrandEvent::BrandIdentityStatusChanged {
-        from: Some(IdentityStatus::Unverified),
-        to: IdentityStatus::Verified,
+        from: Some(IdentityStatus::Unverified.into()),
+        to: IdentityStatus::Verified.into(),
         source: Source::Webhook,
         observed_at: Some(observed_at()),
     });
     BrandTest::with(())
         .given(history)
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Unverified),
+            identity_status: Some(IdentityStatus::Unverified.into()),
             tcr_status: None,
             source: Source::Poll,
             observed_at: observed_at() - chrono::Duration::seconds(5),
@@ -118,7 +118,7 @@ fn confirmed(status: IdentityStatus, at: chrono::DateTime<chrono::Utc>) -> Vec<B
 /// A poll's reading of TCR's identity status, read at `at`.
 fn polled(status: IdentityStatus, at: chrono::DateTime<chrono::Utc>) -> BrandCommand {
     BrandCommand::ObserveTcrState {
-        identity_status: Some(status),
+        identity_status: Some(status.into()),
         tcr_status: None,
         source: Source::Poll,
         observed_at: at,
@@ -146,8 +146,8 @@ fn it_should_apply_a_reading_that_arrived_after_the_last_recorded_one_though_rec
         .given(confirmed(IdentityStatus::Unverified, observed_at()))
         .when(polled(IdentityStatus::Verified, later))
         .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
-            from: Some(IdentityStatus::Unverified),
-            to: IdentityStatus::Verified,
+            from: Some(IdentityStatus::Unverified.into()),
+            to: IdentityStatus::Verified.into(),
             source: Source::Poll,
             observed_at: Some(later),
         }]);
@@ -164,16 +164,16 @@ fn it_should_ignore_a_reading_that_arrived_at_the_same_instant_as_the_last_recor
 #[test]
 fn it_should_record_a_tcr_status_change_as_its_own_event() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Verified)))
+        .given(registered(Some(IdentityStatus::Verified.into())))
         .when(BrandCommand::ObserveTcrState {
-            identity_status: Some(IdentityStatus::Verified),
-            tcr_status: Some(TcrBrandStatus::Deleted),
+            identity_status: Some(IdentityStatus::Verified.into()),
+            tcr_status: Some(TcrBrandStatus::Deleted.into()),
             source: Source::Poll,
             observed_at: observed_at(),
         })
         .then_expect_events(vec![BrandEvent::BrandTcrStatusChanged {
-            from: Some(TcrBrandStatus::Active),
-            to: TcrBrandStatus::Deleted,
+            from: Some(TcrBrandStatus::Active.into()),
+            to: TcrBrandStatus::Deleted.into(),
             source: Source::Poll,
             observed_at: observed_at(),
         }]);
