@@ -83,25 +83,20 @@ mod tests {
     #[test]
     fn it_should_let_only_verified_brands_register_campaigns() {
         assert_eq!(
-            brand(Some(IdentityStatus::Verified.into()), true).campaigns_allowed(),
+            brand(Some(IdentityStatus::Verified), true).campaigns_allowed(),
             Ok(&"BXYZ123".into())
         );
-        assert!(brand(Some(IdentityStatus::VettedVerified.into()), true)
+        assert!(brand(Some(IdentityStatus::VettedVerified), true)
             .campaigns_allowed()
             .is_ok());
-        assert!(
-            refusal(&brand(Some(IdentityStatus::Unverified.into()), true)).contains("feedback")
-        );
-        assert!(refusal(&brand(Some(IdentityStatus::SelfDeclared.into()), true)).contains("OTP"));
+        assert!(refusal(&brand(Some(IdentityStatus::Unverified), true)).contains("feedback"));
+        assert!(refusal(&brand(Some(IdentityStatus::SelfDeclared), true)).contains("OTP"));
     }
 
     #[test]
     fn it_should_say_when_tcr_has_not_finished_scoring() {
         // TCR's first answer is provisional until its verdict is read back.
-        assert!(
-            refusal(&brand(Some(IdentityStatus::Unverified.into()), false))
-                .contains("still scoring")
-        );
+        assert!(refusal(&brand(Some(IdentityStatus::Unverified), false)).contains("still scoring"));
         assert!(refusal(&brand(None, false)).contains("still scoring"));
     }
 
@@ -118,7 +113,7 @@ mod tests {
         assert!(refusal(&pending).contains("status PENDING"));
         let deleted = Brand {
             tcr_status: Some(TcrBrandStatus::Deleted.into()),
-            ..brand(Some(IdentityStatus::Verified.into()), true)
+            ..brand(Some(IdentityStatus::Verified), true)
         };
         assert_eq!(
             deleted.campaigns_allowed(),

@@ -159,7 +159,7 @@ fn it_should_add_why_the_retries_gave_up_to_the_last_failure() {
 #[test]
 fn it_should_move_when_a_brand_was_synced_but_not_when_it_changed_when_tcr_confirms_it() {
     let brand = brand(vec![
-        submitted(Some(TcrBrandStatus::Active.into())),
+        submitted(Some(TcrBrandStatus::Active)),
         BrandEvent::BrandIdentityStatusChanged {
             from: Some(IdentityStatus::Unverified.into()),
             to: IdentityStatus::Verified.into(),

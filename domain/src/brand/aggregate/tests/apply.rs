@@ -28,7 +28,7 @@ fn it_should_hold_the_requested_brand_as_pending() {
 
 #[test]
 fn it_should_hold_the_tcr_brand_once_tcr_accepts_it() {
-    let brand = state(registered(Some(IdentityStatus::Unverified.into())));
+    let brand = state(registered(Some(IdentityStatus::Unverified)));
     assert_eq!(brand.status, Some(RegistrationStatus::Registered));
     assert_eq!(brand.tcr_brand_id, Some(TCR_BRAND_ID.into()));
     assert_eq!(brand.tcr_status, Some(TcrBrandStatus::Active.into()));
@@ -101,7 +101,7 @@ fn it_should_count_every_submission_attempt() {
         submission_failed(&TcrError::ServerError { status: 502 }),
     ];
     assert_eq!(state(history.clone()).submission_attempts, 2);
-    history.push(submitted(Some(IdentityStatus::Unverified.into())));
+    history.push(submitted(Some(IdentityStatus::Unverified)));
     let brand = state(history);
     assert_eq!(brand.submission_attempts, 3, "two failures and one success");
     assert_eq!(brand.status, Some(RegistrationStatus::Registered));
@@ -162,7 +162,7 @@ fn it_should_keep_the_profile_and_clear_the_pending_update_when_the_update_fails
 
 #[test]
 fn it_should_hold_the_latest_identity_status() {
-    let mut history = registered(Some(IdentityStatus::Unverified.into()));
+    let mut history = registered(Some(IdentityStatus::Unverified));
     history.push(BrandEvent::BrandIdentityStatusChanged {
         from: Some(IdentityStatus::Unverified.into()),
         to: IdentityStatus::Verified.into(),
@@ -180,7 +180,7 @@ fn it_should_record_through_handle_exactly_what_decide_returns() {
     let brand = state(update_pending());
     let command = BrandCommand::RecordUpdateAccepted {
         profile: changed_profile(),
-        tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified.into())),
+        tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
     };
     let decided = brand
         .decide(command.clone())

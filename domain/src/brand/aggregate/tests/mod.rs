@@ -134,7 +134,7 @@ fn registered(identity_status: Option<IdentityStatus>) -> Vec<BrandEvent> {
 
 /// A registered, unverified brand with `changed_profile()` waiting for TCR's answer.
 fn update_pending() -> Vec<BrandEvent> {
-    let mut events = registered(Some(IdentityStatus::Unverified.into()));
+    let mut events = registered(Some(IdentityStatus::Unverified));
     events.push(update_requested());
     events
 }

@@ -44,7 +44,7 @@ fn it_should_record_the_tcr_brand_when_tcr_accepts_the_submission() {
     BrandTest::with(())
         .given(vec![registration_requested()])
         .when(BrandCommand::RecordSubmissionAccepted {
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
             adopted: false,
         })
         .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
@@ -78,7 +78,7 @@ fn it_should_accept_a_submission_after_a_retryable_failure() {
     BrandTest::with(())
         .given(vec![registration_requested(), submission_failed(&error)])
         .when(BrandCommand::RecordSubmissionAccepted {
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
             adopted: true,
         })
         .then_expect_events(vec![BrandEvent::BrandSubmittedToTcr {
@@ -93,9 +93,9 @@ fn it_should_accept_a_submission_after_a_retryable_failure() {
 #[test]
 fn it_should_record_only_the_identity_change_when_tcr_accepts_the_same_brand_again() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RecordSubmissionAccepted {
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
             adopted: true,
         })
         .then_expect_events(vec![BrandEvent::BrandIdentityStatusChanged {
@@ -109,9 +109,9 @@ fn it_should_record_only_the_identity_change_when_tcr_accepts_the_same_brand_aga
 #[test]
 fn it_should_record_nothing_when_tcr_accepts_the_same_brand_again_unchanged() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RecordSubmissionAccepted {
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
             adopted: false,
         })
         .then_expect_events(vec![]);
@@ -120,7 +120,7 @@ fn it_should_record_nothing_when_tcr_accepts_the_same_brand_again_unchanged() {
 #[test]
 fn it_should_record_nothing_when_tcr_accepts_the_same_brand_again_without_an_identity_status() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Verified.into())))
+        .given(registered(Some(IdentityStatus::Verified)))
         .when(BrandCommand::RecordSubmissionAccepted {
             tcr: tcr_brand(TCR_BRAND_ID, None),
             adopted: false,
@@ -131,9 +131,9 @@ fn it_should_record_nothing_when_tcr_accepts_the_same_brand_again_without_an_ide
 #[test]
 fn it_should_refuse_a_different_tcr_brand_for_a_brand_tcr_already_holds() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RecordSubmissionAccepted {
-            tcr: tcr_brand("BOTHER99", Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand("BOTHER99", Some(IdentityStatus::Unverified)),
             adopted: true,
         })
         .then_expect_error(BrandError::ConflictingTcrBrand {
@@ -277,7 +277,7 @@ fn it_should_record_another_failure_after_a_retryable_one() {
 #[test]
 fn it_should_record_nothing_when_a_failure_arrives_after_registration() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RecordSubmissionFailed {
             error: TcrError::Timeout,
         })

@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn it_should_record_an_identity_status_change_with_its_source() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::ObserveTcrState {
             identity_status: Some(IdentityStatus::VettedVerified.into()),
             tcr_status: None,
@@ -42,7 +42,7 @@ fn it_should_record_the_first_identity_status_tcr_reports() {
 fn it_should_record_only_a_sync_confirmation_when_tcr_reports_the_identity_status_we_already_have()
 {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Verified.into())))
+        .given(registered(Some(IdentityStatus::Verified)))
         .when(BrandCommand::ObserveTcrState {
             identity_status: Some(IdentityStatus::Verified.into()),
             tcr_status: None,
@@ -87,7 +87,7 @@ fn observed_at() -> chrono::DateTime<chrono::Utc> {
 
 #[test]
 fn it_should_ignore_an_observation_older_than_one_already_recorded() {
-    let mut history = registered(Some(IdentityStatus::Unverified.into()));
+    let mut history = registered(Some(IdentityStatus::Unverified));
     history.push(BrandEvent::BrandIdentityStatusChanged {
         from: Some(IdentityStatus::Unverified.into()),
         to: IdentityStatus::Verified.into(),
@@ -164,7 +164,7 @@ fn it_should_ignore_a_reading_that_arrived_at_the_same_instant_as_the_last_recor
 #[test]
 fn it_should_record_a_tcr_status_change_as_its_own_event() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Verified.into())))
+        .given(registered(Some(IdentityStatus::Verified)))
         .when(BrandCommand::ObserveTcrState {
             identity_status: Some(IdentityStatus::Verified.into()),
             tcr_status: Some(TcrBrandStatus::Deleted.into()),

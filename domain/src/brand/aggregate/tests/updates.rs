@@ -38,7 +38,7 @@ fn it_should_refuse_an_update_of_a_rejected_brand() {
 #[test]
 fn it_should_record_nothing_when_an_update_changes_nothing() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RequestUpdate { profile: profile() })
         .then_expect_events(vec![]);
 }
@@ -46,7 +46,7 @@ fn it_should_record_nothing_when_an_update_changes_nothing() {
 #[test]
 fn it_should_record_an_update_request_naming_the_changed_fields() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RequestUpdate {
             profile: changed_profile(),
         })
@@ -81,7 +81,7 @@ fn it_should_record_the_update_when_tcr_accepts_the_pending_profile() {
         .given(update_pending())
         .when(BrandCommand::RecordUpdateAccepted {
             profile: changed_profile(),
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
         })
         .then_expect_events(vec![BrandEvent::BrandUpdated {
             profile: changed_profile(),
@@ -95,7 +95,7 @@ fn it_should_record_the_update_and_the_identity_change_tcr_reports_with_it() {
         .given(update_pending())
         .when(BrandCommand::RecordUpdateAccepted {
             profile: changed_profile(),
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified)),
         })
         .then_expect_events(vec![
             BrandEvent::BrandUpdated {
@@ -128,7 +128,7 @@ fn it_should_record_an_update_a_crash_cut_off_as_applied_when_tcr_holds_it() {
         other => panic!("fixture ends with the update request, not {other:?}"),
     };
     // when TCR, read again, holds the new name and website
-    let mut tcr = tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified.into()));
+    let mut tcr = tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified));
     tcr.display_name = Some(pending.display_name.clone());
     tcr.held
         .insert("website".into(), pending.website.clone().into());
@@ -151,10 +151,7 @@ fn it_should_free_an_update_tcr_does_not_hold_as_interrupted() {
         .given(update_pending())
         .when(BrandCommand::AbandonAction {
             reason: "no answer was recorded".into(),
-            tcr: Some(tcr_brand(
-                TCR_BRAND_ID,
-                Some(IdentityStatus::Verified.into()),
-            )),
+            tcr: Some(tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Verified))),
         })
         .then_expect_events(vec![BrandEvent::BrandUpdateFailed {
             reason: "interrupted".into(),
@@ -183,10 +180,10 @@ fn it_should_free_an_update_that_a_crash_cut_off() {
 #[test]
 fn it_should_refuse_an_accepted_update_when_none_is_pending() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RecordUpdateAccepted {
             profile: changed_profile(),
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
         })
         .then_expect_error(BrandError::NoUpdatePending);
 }
@@ -197,7 +194,7 @@ fn it_should_refuse_an_accepted_update_for_a_profile_other_than_the_pending_one(
         .given(update_pending())
         .when(BrandCommand::RecordUpdateAccepted {
             profile: profile(),
-            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified.into())),
+            tcr: tcr_brand(TCR_BRAND_ID, Some(IdentityStatus::Unverified)),
         })
         .then_expect_error(BrandError::NoUpdatePending);
 }
@@ -260,7 +257,7 @@ fn it_should_record_a_timed_out_update_as_retryable() {
 #[test]
 fn it_should_refuse_a_failed_update_when_none_is_pending() {
     BrandTest::with(())
-        .given(registered(Some(IdentityStatus::Unverified.into())))
+        .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RecordUpdateFailed {
             error: TcrError::Timeout,
         })
