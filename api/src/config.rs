@@ -193,6 +193,8 @@ pub struct SyncConfig {
     pub webhook_retry_base: Duration,
     /// Whether this process may become the (single) poller and retrier.
     pub leader_eligible: bool,
+    /// How long the answers kept for `Idempotency-Key`s are kept (at least a day).
+    pub idempotency_retention: Duration,
 }
 
 impl Default for SyncConfig {
@@ -207,6 +209,7 @@ impl Default for SyncConfig {
             retry_max_attempts: 10,
             webhook_retry_base: Duration::from_secs(15),
             leader_eligible: true,
+            idempotency_retention: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -385,6 +388,13 @@ impl Config {
                 ),
             });
         }
+        let idempotency_retention_hours: u64 = parsed("TENDLC_IDEMPOTENCY_RETENTION_HOURS", 24)?;
+        if idempotency_retention_hours < 24 {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_IDEMPOTENCY_RETENTION_HOURS",
+                reason: "Idempotency-Keys are kept at least 24 hours".into(),
+            });
+        }
         if inbound.request_timeout <= tcr_timeout {
             return Err(ConfigError::Invalid {
                 name: "TENDLC_REQUEST_TIMEOUT_MS",
@@ -458,6 +468,7 @@ impl Config {
                     15_000,
                 )?),
                 leader_eligible: parsed("TENDLC_SYNC_LEADER", true)?,
+                idempotency_retention: Duration::from_secs(idempotency_retention_hours * 3600),
             },
             cors_origins: var("TENDLC_CORS_ORIGINS")
                 .map(|list| {

@@ -59,7 +59,8 @@ impl Endpoint {
         }
     }
 
-    /// Writes under `/v1`: answered within the answer budget.
+    /// Writes under `/v1`: answered within the answer budget, and retried safely with an
+    /// `Idempotency-Key`.
     pub fn is_write(&self) -> bool {
         self.path.starts_with("/v1/")
             && [Method::POST, Method::PATCH, Method::DELETE].contains(&self.method)
@@ -99,10 +100,16 @@ pub fn router(state: AppState) -> axum::Router<AppState> {
         .into_iter()
         .fold(axum::Router::new(), |router, endpoint| {
             let handler = if endpoint.is_write() {
-                endpoint.handler.layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    crate::http::in_time::answer_in_time,
-                ))
+                endpoint
+                    .handler
+                    .layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        crate::http::in_time::answer_in_time,
+                    ))
+                    .layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        crate::http::idempotency::idempotent,
+                    ))
             } else {
                 endpoint.handler
             };
