@@ -225,5 +225,10 @@ async fn a_refusal_that_recorded_nothing_leaves_the_key_free() {
         register_brand_with_key(&app, customer, &key, &private_brand("Acme Typo")).await;
     assert_eq!(status, 201, "{created}");
     assert!(!replayed);
+    // That answer is kept: the key is spent on it.
+    let (status, again, _, replayed) =
+        register_brand_with_key(&app, customer, &key, &private_brand("Acme Typo")).await;
+    assert_eq!((status, replayed), (201, true), "{again}");
+    assert_eq!(again["id"], created["id"]);
     assert_eq!(app.sim.handle.brand_count(), 1);
 }
