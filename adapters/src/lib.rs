@@ -1,6 +1,7 @@
 //! tendlc's outside world: Postgres, TCR's HTTP API and TCR's webhooks.
 pub mod db;
 pub mod event_store;
+pub mod idempotency;
 pub mod tcr_client;
 pub mod webhook_intake;
 pub mod webhook_signature;

@@ -62,6 +62,10 @@ pub struct InboundLimits {
     /// A request must be answered within this once its body is in; otherwise 503. Above the TCR
     /// budget, so a slow TCR answers first with its own 504.
     pub request_timeout: Duration,
+    /// A write is answered within this: with its outcome when TCR has answered by then, else
+    /// 202 with the record while the work goes on. Below `request_timeout`, so a write whose
+    /// request is recorded is never answered with the bare 503.
+    pub answer_within: Duration,
     /// The largest request body (413 beyond).
     pub max_body_bytes: usize,
 }
@@ -72,6 +76,7 @@ impl Default for InboundLimits {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(15),
+            answer_within: Duration::from_secs(9),
             max_body_bytes: 256 * 1024,
         }
     }
@@ -188,6 +193,8 @@ pub struct SyncConfig {
     pub webhook_retry_base: Duration,
     /// Whether this process may become the (single) poller and retrier.
     pub leader_eligible: bool,
+    /// How long the answers kept for `Idempotency-Key`s are kept (at least a day).
+    pub idempotency_retention: Duration,
 }
 
 impl Default for SyncConfig {
@@ -202,6 +209,7 @@ impl Default for SyncConfig {
             retry_max_attempts: 10,
             webhook_retry_base: Duration::from_secs(15),
             leader_eligible: true,
+            idempotency_retention: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -368,8 +376,25 @@ impl Config {
             header_read_timeout: millis("TENDLC_HEADER_READ_TIMEOUT_MS", 10_000)?,
             body_read_timeout: millis("TENDLC_BODY_READ_TIMEOUT_MS", 10_000)?,
             request_timeout: millis("TENDLC_REQUEST_TIMEOUT_MS", 15_000)?,
+            answer_within: millis("TENDLC_ANSWER_WITHIN_MS", 9_000)?,
             ..InboundLimits::default()
         };
+        if inbound.answer_within >= inbound.request_timeout {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_ANSWER_WITHIN_MS",
+                reason: format!(
+                    "must be shorter than TENDLC_REQUEST_TIMEOUT_MS ({} ms), so a write is answered before the request deadline",
+                    inbound.request_timeout.as_millis()
+                ),
+            });
+        }
+        let idempotency_retention_hours: u64 = parsed("TENDLC_IDEMPOTENCY_RETENTION_HOURS", 24)?;
+        if idempotency_retention_hours < 24 {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_IDEMPOTENCY_RETENTION_HOURS",
+                reason: "Idempotency-Keys are kept at least 24 hours".into(),
+            });
+        }
         if inbound.request_timeout <= tcr_timeout {
             return Err(ConfigError::Invalid {
                 name: "TENDLC_REQUEST_TIMEOUT_MS",
@@ -443,6 +468,7 @@ impl Config {
                     15_000,
                 )?),
                 leader_eligible: parsed("TENDLC_SYNC_LEADER", true)?,
+                idempotency_retention: Duration::from_secs(idempotency_retention_hours * 3600),
             },
             cors_origins: var("TENDLC_CORS_ORIGINS")
                 .map(|list| {

@@ -73,20 +73,33 @@ impl SimServer {
 
     /// Every ACTIVE brand the simulator holds, as `GET /brand` lists them (TCR's own view).
     pub async fn brands(&self) -> Vec<Value> {
+        self.records("brand").await
+    }
+
+    /// Every campaign the simulator holds, as `GET /campaign` lists them (TCR's own view).
+    pub async fn campaigns(&self) -> Vec<Value> {
+        self.records("campaign").await
+    }
+
+    /// One page of up to 500 records of `GET /{kind}`.
+    async fn records(&self, kind: &str) -> Vec<Value> {
         let response = self
             .http
-            .get(format!("{}/brand", self.base_url))
+            .get(format!("{}/{kind}", self.base_url))
             .query(&[("recordsPerPage", "500")])
             .basic_auth(&self.api_key, Some(&self.api_secret))
             .send()
             .await
-            .expect("simulator brand search");
+            .unwrap_or_else(|e| panic!("simulator {kind} search: {e}"));
         assert!(
             response.status().is_success(),
-            "simulator brand search failed: {}",
+            "simulator {kind} search failed: {}",
             response.status()
         );
-        let body: Value = response.json().await.expect("simulator brand search body");
+        let body: Value = response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("simulator {kind} search body: {e}"));
         body["records"].as_array().cloned().unwrap_or_default()
     }
 

@@ -18,6 +18,10 @@ pub enum AppError {
     /// caller what tendlc kept (usually nothing).
     #[error("TCR: {error}")]
     Tcr { error: TcrError, recorded: String },
+    /// The request could not be started within the answer budget (TCR or the database was
+    /// slow): nothing was recorded, and nothing will be.
+    #[error("not started within the answer budget; nothing was recorded")]
+    NotInTime,
     /// Recording or reading our own state failed (database, event store). Never shown in full.
     #[error("{context}: {detail}")]
     Internal {

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod context;
 pub mod customers;
 pub mod error;
+pub mod handoff;
 pub mod read_back;
 pub mod recorder;
 pub mod reference;

@@ -14,6 +14,7 @@ use tendlc_domain::webhook::WebhookError;
 use tendlc_projections::Wake;
 
 use super::error::AppError;
+use super::handoff::Handoff;
 pub use tendlc_adapters::event_store::Recorded;
 
 /// How an aggregate's refusal is told: `None` means "no such thing", otherwise the stable code
@@ -115,7 +116,9 @@ where
 
     /// Decides `command` against the aggregate's events (loaded once per attempt) and appends
     /// what it decided, then wakes the projection runners. When another writer appended first,
-    /// the command is decided again against the newer state.
+    /// the command is decided again against the newer state. A request's first record is told
+    /// to its [`Handoff`]; a request whose waiter gave up before it recorded anything records
+    /// nothing.
     #[tracing::instrument(name = "record", skip_all, fields(what = self.what, id = %id))]
     pub async fn execute(
         &self,
@@ -124,11 +127,28 @@ where
         metadata: &EventMetadata,
     ) -> Result<Recorded<A>, AppError> {
         let id = id.to_string();
+        let Some(handoff) = Handoff::current() else {
+            return self.record(&id, command, metadata).await;
+        };
+        if !handoff.start_recording() {
+            return Err(AppError::NotInTime);
+        }
+        let result = self.record(&id, command, metadata).await;
+        let made = matches!(&result, Ok(recorded) if recorded.changed());
+        handoff.finish_recording(made.then_some((self.what, id)));
+        result
+    }
+
+    async fn record(
+        &self,
+        id: &str,
+        command: A::Command,
+        metadata: &EventMetadata,
+    ) -> Result<Recorded<A>, AppError> {
         let mut attempt = 1;
         loop {
             let result =
-                event_store::execute::<A>(&self.pool, &id, command.clone(), metadata.to_map())
-                    .await;
+                event_store::execute::<A>(&self.pool, id, command.clone(), metadata.to_map()).await;
             match result {
                 Err(AggregateError::AggregateConflict) if attempt < CONFLICT_ATTEMPTS => {
                     attempt += 1;

@@ -227,6 +227,11 @@ impl From<AppError> for ApiError {
             AppError::Conflict { code, message } => ApiError::conflict(code, message),
             AppError::Invalid(errors) => ApiError::validation(errors),
             AppError::Tcr { error, recorded } => ApiError::from_tcr(&error, &recorded),
+            AppError::NotInTime => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_started_in_time",
+                "the request could not be started within TENDLC_ANSWER_WITHIN_MS (TCR or the database is slow); nothing was recorded or sent to TCR, so ask again",
+            ),
             AppError::Internal { context, detail } => ApiError::internal(context, detail),
         }
     }

@@ -27,11 +27,13 @@ pub fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             HeaderName::from_static(crate::http::auth::CUSTOMER_HEADER),
             HeaderName::from_static("x-request-id"),
+            HeaderName::from_static(crate::http::idempotency::IDEMPOTENCY_KEY),
         ])
         .expose_headers([
             header::LOCATION,
             HeaderName::from_static("x-request-id"),
             HeaderName::from_static(CLIENT_REQUEST_ID_HEADER),
+            HeaderName::from_static(crate::http::idempotency::REPLAYED),
         ])
         .max_age(Duration::from_secs(600))
 }

@@ -5,6 +5,8 @@ pub mod auth;
 pub mod bodies;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
+pub mod in_time;
 mod middleware;
 pub mod routes;
 pub mod state;

@@ -22,6 +22,8 @@ pub struct AppState {
     pub instance: Arc<str>,
     /// Per-customer brake on submissions (billing accidents are expensive).
     pub submissions: Option<Arc<SubmissionLimiter>>,
+    /// Writes are answered within this; TCR work still under way then goes on in the background.
+    pub answer_within: std::time::Duration,
 }
 
 /// Submissions allowed per customer.

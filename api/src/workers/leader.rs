@@ -46,6 +46,10 @@ impl Workers {
         if let Err(error) = self.heal_interrupted_actions().await {
             tracing::warn!(%error, "healing interrupted actions failed");
         }
+        let retention = self.config.idempotency_retention;
+        if let Err(error) = tendlc_adapters::idempotency::prune(&self.pool, retention).await {
+            tracing::warn!(%error, "pruning old Idempotency-Keys failed");
+        }
     }
 
     /// Runs the poller and retrier while this replica leads; stands by otherwise.

@@ -58,6 +58,13 @@ impl Endpoint {
             handler,
         }
     }
+
+    /// Writes under `/v1`: answered within the answer budget, and retried safely with an
+    /// `Idempotency-Key`.
+    pub fn is_write(&self) -> bool {
+        self.path.starts_with("/v1/")
+            && [Method::POST, Method::PATCH, Method::DELETE].contains(&self.method)
+    }
 }
 
 /// Every endpoint tendlc serves.
@@ -92,7 +99,21 @@ pub fn router(state: AppState) -> axum::Router<AppState> {
     endpoints()
         .into_iter()
         .fold(axum::Router::new(), |router, endpoint| {
-            router.route(endpoint.path, endpoint.handler)
+            let handler = if endpoint.is_write() {
+                endpoint
+                    .handler
+                    .layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        crate::http::in_time::answer_in_time,
+                    ))
+                    .layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        crate::http::idempotency::idempotent,
+                    ))
+            } else {
+                endpoint.handler
+            };
+            router.route(endpoint.path, handler)
         })
         .route_layer(axum::middleware::from_fn_with_state(state, enforce_access))
 }

@@ -51,10 +51,107 @@ Every error body is `{code, message, fields?, tcr?}`.",
         super::webhooks::receive,
         super::webhook_events::list,
     ),
-    components(schemas(crate::http::error::ErrorBody, super::webhooks::ReceiverPath, tendlc_domain::validation::FieldError, tendlc_domain::tcr::TcrApiError)),
-    modifiers(&BearerAuth, &EdgeResponses, &CreatedLinks),
+    components(schemas(crate::http::error::ErrorBody, crate::http::in_time::AcceptedView, super::webhooks::ReceiverPath, tendlc_domain::validation::FieldError, tendlc_domain::tcr::TcrApiError)),
+    modifiers(&BearerAuth, &EdgeResponses, &CreatedLinks, &Writes),
 )]
 pub struct ApiDoc;
+
+/// What the layers over every write under `/v1` add (see `routes::router`): the optional
+/// `Idempotency-Key` header with its own refusals, and the answer budget's 202 (recorded, TCR
+/// still working) and 503 (nothing recorded). Taken from the endpoint table, so a write added
+/// later is documented too.
+struct Writes;
+
+impl Writes {
+    fn key_parameter() -> utoipa::openapi::path::Parameter {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Makes a retry safe: the first answer to this key is kept (per customer, at least 24 h) and \
+given again to the same request with the same key, without doing anything again. The same key with \
+another method, path or body is refused (422 `idempotency_key_reused`); while the first request is still \
+being answered, the second waits for its answer (409 `idempotency_in_progress` if it does not come in time). \
+A kept 202 is replaced by the final answer once the work is done. Replays carry `Idempotent-Replayed: true`.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(crate::http::idempotency::MAX_KEY_LENGTH))
+                    .pattern(Some("^[!-~]+$")),
+            ))
+            .build()
+    }
+
+    fn accepted() -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
+        ResponseBuilder::new()
+            .description(
+                "Not done within TENDLC_ANSWER_WITHIN_MS (TCR has not answered yet): the request is \
+recorded on `id` (PENDING) and the work goes on; `Location` shows its outcome",
+            )
+            .header(
+                "Location",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::String))
+                    .description(Some("What the request is recorded on"))
+                    .build(),
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("AcceptedView")))
+                    .build(),
+            )
+            .build()
+            .into()
+    }
+}
+
+impl Modify for Writes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for endpoint in super::endpoints().iter().filter(|e| e.is_write()) {
+            let Some(item) = openapi.paths.paths.get_mut(endpoint.path) else {
+                continue;
+            };
+            let operation = match endpoint.method {
+                Method::POST => item.post.as_mut(),
+                Method::PATCH => item.patch.as_mut(),
+                Method::DELETE => item.delete.as_mut(),
+                _ => None,
+            };
+            let Some(operation) = operation else {
+                continue;
+            };
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(Self::key_parameter());
+            let responses = &mut operation.responses.responses;
+            for (status, description) in [
+                ("409", "Conflicts with the current state, or the first request with this Idempotency-Key is still being answered"),
+                ("422", "Invalid fields (named), or the Idempotency-Key was first used with another request"),
+            ] {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| EdgeResponses::error(description));
+            }
+            responses.insert(
+                "503".to_string(),
+                EdgeResponses::error(
+                    "Could not be started within TENDLC_ANSWER_WITHIN_MS (`not_started_in_time`: nothing was \
+recorded or sent to TCR; ask again), or not answered within TENDLC_REQUEST_TIMEOUT_MS (anything recorded stays recorded)",
+                ),
+            );
+            responses.insert("202".to_string(), Self::accepted());
+        }
+    }
+}
 
 /// The answers the layers around every handler can give (token checks, `X-Customer-ID`, query
 /// and body reading, the request deadline), added to each operation they apply to unless the
