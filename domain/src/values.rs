@@ -90,6 +90,13 @@ impl<T: TcrValue> Reported<T> {
     }
 }
 
+/// A reported value is a known one when it is that one.
+impl<T: TcrValue> PartialEq<T> for Reported<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.is(*other)
+    }
+}
+
 /// What an optional reported value is, when this build knows it.
 pub trait KnownValue<T> {
     fn known(&self) -> Option<T>;

@@ -90,11 +90,11 @@ mod tests {
     fn it_should_hold_a_brand_tcr_took_without_a_status_as_active() {
         assert_eq!(
             tcr_status_when_submitted(None),
-            TcrBrandStatus::Active.into()
+            Reported::Known(TcrBrandStatus::Active)
         );
         assert_eq!(
             tcr_status_when_submitted(Some(TcrBrandStatus::Deleted.into())),
-            TcrBrandStatus::Deleted.into()
+            Reported::Known(TcrBrandStatus::Deleted)
         );
     }
 

@@ -9,7 +9,7 @@ use super::profile::CampaignProfile;
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, TcrApiError, UsecaseQualification};
-use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
+use crate::values::{NudgeIntent, OperationStatus, Reported, SharingStatus, TcrCampaignStatus};
 
 /// Something a customer asks of a registered campaign; recorded before TCR is called.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,24 +117,24 @@ pub enum CampaignEvent {
     /// Sharing with an upstream connectivity partner moved.
     CampaignSharingChanged {
         upstream_cnp_id: Option<String>,
-        from: Option<SharingStatus>,
-        to: SharingStatus,
+        from: Option<Reported<SharingStatus>>,
+        to: Reported<SharingStatus>,
         explanation: Option<String>,
         source: Source,
     },
     /// One carrier's verdict on the campaign changed.
     CampaignMnoStatusChanged {
         mno: Mno,
-        from: Option<OperationStatus>,
-        to: OperationStatus,
+        from: Option<Reported<OperationStatus>>,
+        to: Reported<OperationStatus>,
         reason: Option<CarrierReason>,
         source: Source,
         observed_at: DateTime<Utc>,
     },
     /// TCR's own status (ACTIVE / EXPIRED) changed outside our own deactivation.
     CampaignTcrStatusChanged {
-        from: Option<TcrCampaignStatus>,
-        to: TcrCampaignStatus,
+        from: Option<Reported<TcrCampaignStatus>>,
+        to: Reported<TcrCampaignStatus>,
         source: Source,
         observed_at: DateTime<Utc>,
     },

@@ -30,7 +30,7 @@ impl CampaignEvent {
             } => Some((
                 *mno,
                 CarrierState {
-                    status: *to,
+                    status: to.clone(),
                     reason: reason.clone(),
                 },
             )),
@@ -50,8 +50,8 @@ mod tests {
     fn verdict(to: OperationStatus, reason: Option<CarrierReason>) -> CampaignEvent {
         CampaignEvent::CampaignMnoStatusChanged {
             mno: Mno::T_MOBILE,
-            from: Some(OperationStatus::Rejected),
-            to,
+            from: Some(OperationStatus::Rejected.into()),
+            to: to.into(),
             reason,
             source: Source::Webhook,
             observed_at: Utc::now(),
@@ -62,7 +62,7 @@ mod tests {
         CampaignEvent::CampaignSharingChanged {
             upstream_cnp_id: Some("CNP1".into()),
             from: None,
-            to: SharingStatus::Pending,
+            to: SharingStatus::Pending.into(),
             explanation: None,
             source,
         }
@@ -79,7 +79,7 @@ mod tests {
         assert_eq!(
             state,
             CarrierState {
-                status: OperationStatus::Registered,
+                status: OperationStatus::Registered.into(),
                 reason: None
             }
         );

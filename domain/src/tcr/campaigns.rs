@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dates::tcr_day;
 use crate::ids::{TcrBrandId, TcrCampaignId};
-use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
+use crate::values::{NudgeIntent, OperationStatus, Reported, SharingStatus, TcrCampaignStatus};
 
 /// One carrier's terms for a use case (TCR `Metadata`). Carrier-specific fields are `None`
 /// for the other carriers.
@@ -174,7 +174,7 @@ pub struct TcrCampaign {
     #[serde(default)]
     pub brand_id: Option<TcrBrandId>,
     #[serde(default)]
-    pub status: Option<TcrCampaignStatus>,
+    pub status: Option<Reported<TcrCampaignStatus>>,
     #[serde(default)]
     pub reference_id: Option<String>,
     #[serde(default)]
@@ -191,7 +191,7 @@ pub struct TcrCampaign {
 }
 
 /// Per carrier (TCR network id as text), what it says of the campaign.
-pub type OperationStatuses = BTreeMap<String, OperationStatus>;
+pub type OperationStatuses = BTreeMap<String, Reported<OperationStatus>>;
 
 /// `POST /campaign/{id}/nudge`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,7 +207,7 @@ pub struct TcrNudge {
 pub struct TcrSharing {
     #[serde(default)]
     pub upstream_cnp_id: Option<String>,
-    pub sharing_status: SharingStatus,
+    pub sharing_status: Reported<SharingStatus>,
     #[serde(default)]
     pub explanation: Option<String>,
 }

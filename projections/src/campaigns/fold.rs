@@ -205,12 +205,12 @@ impl CampaignRow {
                 explanation,
                 ..
             } => {
-                self.sharing_status = Some((*to).into());
+                self.sharing_status = Some(to.clone());
                 self.upstream_cnp_id = upstream_cnp_id.clone();
                 self.sharing_explanation = explanation.clone();
             }
             CampaignEvent::CampaignTcrStatusChanged { to, .. } => {
-                self.tcr_status = Some((*to).into());
+                self.tcr_status = Some(to.clone());
             }
             CampaignEvent::CampaignBillingChanged { billing, .. } => {
                 self.monthly_fee = billing.monthly_fee;
@@ -245,7 +245,7 @@ impl CampaignRows {
                 continue;
             }
             if let Some((_, state)) = verdict.as_ref().filter(|(mno, _)| *mno == carrier.mno_id) {
-                carrier.status = Some(state.status.into());
+                carrier.status = Some(state.status.clone());
                 carrier.reason_category = state.reason.as_ref().and_then(|r| r.category.clone());
                 carrier.reason_text = state.reason.as_ref().map(|r| r.text.clone());
                 carrier.changed_at = sync.map(|(_, when)| when);

@@ -57,7 +57,7 @@ fn verdict(to: OperationStatus, reason: Option<&str>, seconds: i64) -> CampaignE
     CampaignEvent::CampaignMnoStatusChanged {
         mno: Mno::T_MOBILE,
         from: None,
-        to,
+        to: to.into(),
         reason: reason.map(CarrierReason::from_text),
         source: Source::Webhook,
         observed_at: observed(seconds),
@@ -68,7 +68,7 @@ fn share(source: Source) -> CampaignEvent {
     CampaignEvent::CampaignSharingChanged {
         upstream_cnp_id: Some("CNP1".into()),
         from: None,
-        to: SharingStatus::Pending,
+        to: SharingStatus::Pending.into(),
         explanation: None,
         source,
     }

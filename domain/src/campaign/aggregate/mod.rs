@@ -11,7 +11,9 @@ use crate::brand::RegistrationStatus;
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, UsecaseQualification};
-use crate::values::{NudgeIntent, OperationStatus, SharingStatus, TcrCampaignStatus};
+use crate::values::{
+    KnownValue, NudgeIntent, OperationStatus, Reported, SharingStatus, TcrCampaignStatus,
+};
 
 /// Why a campaign command was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,7 +42,7 @@ pub enum CampaignError {
 /// One carrier's view of the campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarrierState {
-    pub status: OperationStatus,
+    pub status: Reported<OperationStatus>,
     pub reason: Option<CarrierReason>,
 }
 
@@ -48,7 +50,7 @@ pub struct CarrierState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sharing {
     pub upstream_cnp_id: Option<String>,
-    pub status: SharingStatus,
+    pub status: Reported<SharingStatus>,
     pub explanation: Option<String>,
 }
 
@@ -64,7 +66,7 @@ pub struct Campaign {
     pub qualification: Option<UsecaseQualification>,
     pub status: Option<RegistrationStatus>,
     pub tcr_campaign_id: Option<TcrCampaignId>,
-    pub tcr_status: Option<TcrCampaignStatus>,
+    pub tcr_status: Option<Reported<TcrCampaignStatus>>,
     pub mno_terms: BTreeMap<String, MnoTerms>,
     pub carriers: BTreeMap<Mno, CarrierState>,
     pub billing: Billing,
@@ -158,7 +160,7 @@ impl Campaign {
             }
             CampaignCommand::RequestDeactivation => {
                 self.require_registered()?;
-                if self.tcr_status == Some(TcrCampaignStatus::Expired) {
+                if self.tcr_status.known() == Some(TcrCampaignStatus::Expired) {
                     return Ok(vec![]);
                 }
                 self.action(CampaignAction::Deactivate)
@@ -291,11 +293,11 @@ impl Campaign {
             CampaignAction::Share { upstream_cnp_id } => {
                 let (to, explanation) = match answer {
                     ActionAnswer::Shared(sharing) => (sharing.sharing_status, sharing.explanation),
-                    _ => (SharingStatus::Pending, None),
+                    _ => (SharingStatus::Pending.into(), None),
                 };
                 vec![CampaignEvent::CampaignSharingChanged {
                     upstream_cnp_id: Some(upstream_cnp_id),
-                    from: self.sharing.as_ref().map(|s| s.status),
+                    from: self.sharing.as_ref().map(|s| s.status.clone()),
                     to,
                     explanation,
                     source: Source::Api,
@@ -308,7 +310,7 @@ impl Campaign {
     /// one the reading and the reason both name, and which have no reason yet.
     fn late_reasons(
         &self,
-        operation_status: Option<&BTreeMap<String, OperationStatus>>,
+        operation_status: Option<&BTreeMap<String, Reported<OperationStatus>>>,
         reasons: &[(Mno, OperationStatus, CarrierReason)],
         source: Source,
         observed_at: DateTime<Utc>,
@@ -318,14 +320,14 @@ impl Campaign {
             .filter(|(mno, status, _)| {
                 let read = operation_status.and_then(|all| all.get(&mno.key()));
                 let held = self.carriers.get(mno);
-                read == Some(status)
+                read.is_some_and(|read| read == status)
                     && held.is_some_and(|c| c.status == *status && c.reason.is_none())
             })
             .map(
                 |(mno, status, reason)| CampaignEvent::CampaignMnoStatusChanged {
                     mno: *mno,
-                    from: Some(*status),
-                    to: *status,
+                    from: Some((*status).into()),
+                    to: (*status).into(),
                     reason: Some(reason.clone()),
                     source,
                     observed_at,
@@ -354,10 +356,14 @@ impl Campaign {
         }
         let mut events = Vec::new();
         if let Some(campaign) = &campaign {
-            if let Some(to) = campaign.status.filter(|to| Some(*to) != self.tcr_status) {
+            if let Some(to) = campaign
+                .status
+                .as_ref()
+                .filter(|to| Some(*to) != self.tcr_status.as_ref())
+            {
                 events.push(CampaignEvent::CampaignTcrStatusChanged {
-                    from: self.tcr_status,
-                    to,
+                    from: self.tcr_status.clone(),
+                    to: to.clone(),
                     source,
                     observed_at,
                 });
@@ -378,15 +384,15 @@ impl Campaign {
             let current = self.carriers.get(&mno);
             let reason = reasons
                 .iter()
-                .find(|(m, status, _)| *m == mno && status == to)
+                .find(|(m, status, _)| *m == mno && to == status)
                 .map(|(_, _, reason)| reason.clone());
-            let changed = current.is_none_or(|c| c.status != *to);
+            let changed = current.is_none_or(|c| &c.status != to);
             let newly_explained = current.is_some_and(|c| c.reason.is_none()) && reason.is_some();
             if changed || newly_explained {
                 events.push(CampaignEvent::CampaignMnoStatusChanged {
                     mno,
-                    from: current.map(|c| c.status),
-                    to: *to,
+                    from: current.map(|c| c.status.clone()),
+                    to: to.clone(),
                     reason,
                     source,
                     observed_at,
@@ -400,7 +406,7 @@ impl Campaign {
                     upstream_cnp_id: sharing
                         .upstream_cnp_id
                         .or_else(|| current.and_then(|c| c.upstream_cnp_id.clone())),
-                    from: current.map(|c| c.status),
+                    from: current.map(|c| c.status.clone()),
                     to: sharing.sharing_status,
                     explanation: sharing.explanation,
                     source,
@@ -430,7 +436,7 @@ impl Campaign {
 
     fn require_active(&self) -> Result<&CampaignProfile, CampaignError> {
         let profile = self.require_registered()?;
-        if self.tcr_status == Some(TcrCampaignStatus::Expired) {
+        if self.tcr_status.known() == Some(TcrCampaignStatus::Expired) {
             return Err(CampaignError::Expired);
         }
         Ok(profile)
@@ -485,7 +491,7 @@ impl Campaign {
             } => {
                 self.submission_attempts += 1;
                 self.tcr_campaign_id = Some(tcr_campaign_id);
-                self.tcr_status = Some(TcrCampaignStatus::Active);
+                self.tcr_status = Some(TcrCampaignStatus::Active.into());
                 self.mno_terms = mno_terms;
                 self.status = Some(RegistrationStatus::Registered);
             }
@@ -504,7 +510,7 @@ impl Campaign {
                 self.profile = Some(profile);
             }
             CampaignEvent::CampaignDeactivated { .. } => {
-                self.tcr_status = Some(TcrCampaignStatus::Expired);
+                self.tcr_status = Some(TcrCampaignStatus::Expired.into());
             }
             CampaignEvent::CampaignResubmitted { mno_terms, .. } => {
                 self.mno_terms.extend(mno_terms);

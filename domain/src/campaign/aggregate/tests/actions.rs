@@ -133,21 +133,21 @@ fn it_should_share_once_until_the_partner_declines() {
         .when(CampaignCommand::RecordActionAccepted {
             answer: ActionAnswer::Shared(TcrSharing {
                 upstream_cnp_id: Some("CNP0001".into()),
-                sharing_status: SharingStatus::Pending,
+                sharing_status: SharingStatus::Pending.into(),
                 explanation: None,
             }),
         })
         .then_expect_events(vec![CampaignEvent::CampaignSharingChanged {
             upstream_cnp_id: Some("CNP0001".into()),
             from: None,
-            to: SharingStatus::Pending,
+            to: SharingStatus::Pending.into(),
             explanation: None,
             source: Source::Api,
         }]);
     given.push(CampaignEvent::CampaignSharingChanged {
         upstream_cnp_id: Some("CNP0001".into()),
         from: None,
-        to: SharingStatus::Pending,
+        to: SharingStatus::Pending.into(),
         explanation: None,
         source: Source::Api,
     });
@@ -163,8 +163,8 @@ fn it_should_share_once_until_the_partner_declines() {
     ));
     given.push(CampaignEvent::CampaignSharingChanged {
         upstream_cnp_id: Some("CNP0001".into()),
-        from: Some(SharingStatus::Pending),
-        to: SharingStatus::Declined,
+        from: Some(SharingStatus::Pending.into()),
+        to: SharingStatus::Declined.into(),
         explanation: Some("call to action unclear".into()),
         source: Source::Webhook,
     });

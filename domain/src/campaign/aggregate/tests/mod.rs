@@ -93,8 +93,8 @@ fn mno_changed(
 ) -> CampaignEvent {
     CampaignEvent::CampaignMnoStatusChanged {
         mno,
-        from,
-        to,
+        from: from.map(Into::into),
+        to: to.into(),
         reason,
         source: Source::Webhook,
         observed_at: at(minute),
@@ -104,7 +104,12 @@ fn mno_changed(
 fn observe(statuses: &[(Mno, OperationStatus)], minute: u32) -> CampaignCommand {
     CampaignCommand::ObserveTcrState(Box::new(Observation {
         campaign: None,
-        operation_status: Some(statuses.iter().map(|(m, s)| (m.key(), *s)).collect()),
+        operation_status: Some(
+            statuses
+                .iter()
+                .map(|(m, s)| (m.key(), (*s).into()))
+                .collect(),
+        ),
         reasons: vec![],
         sharing: None,
         source: Source::Webhook,

@@ -17,7 +17,7 @@ fn it_should_record_each_carrier_change_once() {
             CampaignEvent::CampaignMnoStatusChanged {
                 mno: Mno::ATT,
                 from: None,
-                to: OperationStatus::Review,
+                to: OperationStatus::Review.into(),
                 reason: None,
                 source: Source::Webhook,
                 observed_at: at(1),
@@ -25,7 +25,7 @@ fn it_should_record_each_carrier_change_once() {
             CampaignEvent::CampaignMnoStatusChanged {
                 mno: Mno::T_MOBILE,
                 from: None,
-                to: OperationStatus::Registered,
+                to: OperationStatus::Registered.into(),
                 reason: None,
                 source: Source::Webhook,
                 observed_at: at(1),
@@ -119,7 +119,7 @@ fn it_should_keep_a_late_webhook_s_reason_for_the_status_a_newer_poll_recorded()
     let late = |status: OperationStatus| {
         CampaignCommand::ObserveTcrState(Box::new(Observation {
             campaign: None,
-            operation_status: Some(BTreeMap::from([(Mno::T_MOBILE.key(), status)])),
+            operation_status: Some(BTreeMap::from([(Mno::T_MOBILE.key(), status.into())])),
             reasons: vec![(Mno::T_MOBILE, status, reason.clone())],
             sharing: None,
             source: Source::Webhook,
@@ -152,8 +152,8 @@ fn it_should_keep_the_carrier_s_reason_when_it_matches_the_confirmed_status() {
     let command = CampaignCommand::ObserveTcrState(Box::new(Observation {
         campaign: None,
         operation_status: Some(BTreeMap::from([
-            (Mno::T_MOBILE.key(), OperationStatus::Rejected),
-            (Mno::ATT.key(), OperationStatus::Registered),
+            (Mno::T_MOBILE.key(), OperationStatus::Rejected.into()),
+            (Mno::ATT.key(), OperationStatus::Registered.into()),
         ])),
         reasons: vec![
             (Mno::T_MOBILE, OperationStatus::Rejected, reason.clone()),
@@ -184,7 +184,7 @@ fn it_should_record_tcr_status_and_billing_changes() {
     let command = CampaignCommand::ObserveTcrState(Box::new(Observation {
         campaign: Some(TcrCampaign {
             campaign_id: TCR_CAMPAIGN_ID.into(),
-            status: Some(TcrCampaignStatus::Expired),
+            status: Some(TcrCampaignStatus::Expired.into()),
             monthly_fee: Some(10.0),
             billed_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25),
             ..TcrCampaign::default()
@@ -200,8 +200,8 @@ fn it_should_record_tcr_status_and_billing_changes() {
         .when(command)
         .then_expect_events(vec![
             CampaignEvent::CampaignTcrStatusChanged {
-                from: Some(TcrCampaignStatus::Active),
-                to: TcrCampaignStatus::Expired,
+                from: Some(TcrCampaignStatus::Active.into()),
+                to: TcrCampaignStatus::Expired.into(),
                 source: Source::Poll,
                 observed_at: at(1),
             },
