@@ -8,6 +8,7 @@ pub mod customers;
 mod documents;
 pub mod fold;
 pub mod operations;
+pub mod retries;
 pub mod runner;
 pub mod stream;
 pub mod webhook_events;
