@@ -195,6 +195,9 @@ pub struct SyncConfig {
     pub retry_batch: i64,
     /// First delay before a webhook that could not be applied yet is tried again; doubles.
     pub webhook_retry_base: Duration,
+    /// How long a worker holds a webhook delivery without renewing (it renews every third of
+    /// it while working): how long a delivery waits when its worker died.
+    pub webhook_lease: Duration,
     /// Whether this process may become the (single) poller and retrier.
     pub leader_eligible: bool,
     /// How long the answers kept for `Idempotency-Key`s are kept (at least a day).
@@ -213,6 +216,7 @@ impl Default for SyncConfig {
             retry_max_attempts: 10,
             retry_batch: 200,
             webhook_retry_base: Duration::from_secs(15),
+            webhook_lease: Duration::from_secs(30),
             leader_eligible: true,
             idempotency_retention: Duration::from_secs(24 * 3600),
         }
@@ -485,6 +489,7 @@ impl Config {
                     "TENDLC_WEBHOOK_RETRY_BASE_MS",
                     15_000,
                 )?),
+                webhook_lease: millis("TENDLC_WEBHOOK_LEASE_MS", 30_000)?,
                 leader_eligible: parsed("TENDLC_SYNC_LEADER", true)?,
                 idempotency_retention: Duration::from_secs(idempotency_retention_hours * 3600),
             },

@@ -3,11 +3,110 @@
 //! older work that is not due.
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tendlc_api::config::SyncConfig;
+use tendlc_tcr_sim::SimFaults;
 use tendlc_tests::fixtures::private_brand;
-use tendlc_tests::harness::{eventually, AppOptions};
+use tendlc_tests::harness::{eventually, json_of, AppOptions};
 use tendlc_tests::TestApp;
+
+/// Which replicas (`instance`) recorded what for one delivery (its id is the request id).
+async fn work_on(app: &TestApp, delivery: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT event_type, COALESCE(metadata->>'instance', '') FROM events
+          WHERE metadata->>'request_id' = $1 AND aggregate_type <> 'WebhookDelivery'
+          ORDER BY global_position",
+    )
+    .bind(delivery)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_slow_webhook_delivery_is_worked_by_one_replica_only() {
+    let lease = Duration::from_secs(1);
+    let app = TestApp::spawn_with(AppOptions {
+        sync: SyncConfig {
+            tick: Duration::from_millis(100),
+            webhook_lease: lease,
+            webhook_retry_base: Duration::from_millis(300),
+            ..SyncConfig::default()
+        },
+        ..AppOptions::default()
+    })
+    .await;
+    let replica = app.start_replica().await;
+    let customer = app.create_customer("BAN-LEASE", "BASIC").await;
+    let mut tcr_ids = Vec::new();
+    for n in 0..6 {
+        let (status, brand) = json_of(
+            app.register_brand(customer, &private_brand(&format!("Leased {n}")))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{brand}");
+        tcr_ids.push(brand["tcrBrandId"].as_str().unwrap().to_string());
+    }
+
+    // Every TCR read now takes longer than a lease.
+    app.sim.handle.set_faults(SimFaults {
+        api_latency: lease + Duration::from_millis(500),
+        ..SimFaults::default()
+    });
+    let mut deliveries = Vec::new();
+    for tcr_id in &tcr_ids {
+        let body = json!({"eventType": "BRAND_IDENTITY_STATUS_UPDATE", "brandId": tcr_id,
+                          "identityStatus": "UNVERIFIED"});
+        let (status, receipt) = json_of(
+            app.deliver_webhook(&app.base_url, "brands", &body, None)
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{receipt}");
+        deliveries.push(receipt["id"].as_str().unwrap().to_string());
+    }
+
+    eventually(
+        Duration::from_secs(60),
+        "every delivery to be processed",
+        || async {
+            let processed: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM events WHERE event_type = 'WebhookProcessed'",
+            )
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+            (processed == deliveries.len() as i64).then_some(())
+        },
+    )
+    .await;
+    // Give a second worker, if any, time to finish what it took.
+    tokio::time::sleep(lease * 3).await;
+    for delivery in &deliveries {
+        let work = work_on(&app, delivery).await;
+        let observations = work
+            .iter()
+            .filter(|(event_type, _)| event_type == "BrandSyncConfirmed")
+            .count();
+        assert_eq!(
+            observations, 1,
+            "one read of TCR recorded for {delivery}: {work:?}"
+        );
+        let instances: std::collections::HashSet<&String> = work.iter().map(|(_, i)| i).collect();
+        assert_eq!(instances.len(), 1, "one worker worked {delivery}: {work:?}");
+    }
+    let outcomes: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT aggregate_id, count(*) FROM events WHERE event_type = 'WebhookProcessed'
+          GROUP BY aggregate_id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(outcomes.iter().all(|(_, n)| *n == 1), "{outcomes:?}");
+    app.sim.handle.set_faults(SimFaults::default());
+    assert!(replica.shutdown().await.is_ok());
+}
 
 /// Our id of a registration, from the answer's body or its `Location`.
 async fn registration_id(response: reqwest::Response) -> String {
