@@ -1,6 +1,7 @@
 //! Workers share fairly and lease honestly: replicas together keep TCR's account limits, a slow
 //! webhook delivery is worked by one worker only, and newer due retries are not starved by
 //! older work that is not due.
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -9,6 +10,55 @@ use tendlc_tcr_sim::SimFaults;
 use tendlc_tests::fixtures::private_brand;
 use tendlc_tests::harness::{eventually, json_of, AppOptions};
 use tendlc_tests::TestApp;
+
+#[tokio::test]
+async fn two_replicas_together_stay_within_tcrs_write_limit() {
+    const WRITES_PER_10S: u32 = 3;
+    let app = TestApp::spawn_with(AppOptions {
+        tcr_write_rate_per_10s: WRITES_PER_10S,
+        sim: Some(Arc::new(|sim| sim.write_rate_per_10s = WRITES_PER_10S)),
+        ..AppOptions::default()
+    })
+    .await;
+    let replica = app.start_replica().await;
+    let customer = app.create_customer("BAN-BUDGET", "BASIC").await;
+    let admin = app.token(tendlc_api::http::auth::Role::CustomerAdmin, Some(customer));
+
+    // Twice the budget at once, half through each replica: each process alone keeps the limit.
+    let mut requests = Vec::new();
+    for n in 0..2 * WRITES_PER_10S {
+        let base = if n % 2 == 0 {
+            app.base_url.clone()
+        } else {
+            replica.base_url.clone()
+        };
+        let (http, admin) = (app.http.clone(), admin.clone());
+        requests.push(tokio::spawn(async move {
+            http.post(format!("{base}/v1/messaging/brands"))
+                .bearer_auth(admin)
+                .json(&private_brand(&format!("Budgeted {n}")))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    for request in requests {
+        let _ = request.await.unwrap();
+    }
+    // Every call has been answered: none was over TCR's account limit.
+    let (_, refused_writes) = app.sim.handle.rate_limited();
+    assert_eq!(
+        refused_writes, 0,
+        "TCR refused {refused_writes} writes over its account limit"
+    );
+    eventually(
+        Duration::from_secs(30),
+        "every brand to reach TCR",
+        || async { (app.sim.handle.brand_count() == 2 * WRITES_PER_10S as usize).then_some(()) },
+    )
+    .await;
+    assert!(replica.shutdown().await.is_ok());
+}
 
 /// Which replicas (`instance`) recorded what for one delivery (its id is the request id).
 async fn work_on(app: &TestApp, delivery: &str) -> Vec<(String, String)> {
