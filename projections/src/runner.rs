@@ -472,3 +472,27 @@ impl ProjectionRunner {
         tracing::info!(projection = self.name(), "projection runner stopped");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ProjectionError;
+
+    #[test]
+    fn an_event_that_cannot_be_read_will_not_pass_by_itself() {
+        let error = ProjectionError::Undecodable {
+            aggregate_type: "Brand".into(),
+            aggregate_id: "b".into(),
+            sequence: 1,
+            reason: "unknown variant".into(),
+        };
+        assert!(error.is_persistent());
+    }
+
+    #[test]
+    fn a_lost_connection_or_a_busy_pool_passes_by_itself() {
+        assert!(!ProjectionError::Database(sqlx::Error::PoolTimedOut).is_persistent());
+        assert!(!ProjectionError::Database(sqlx::Error::PoolClosed).is_persistent());
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        assert!(!ProjectionError::Database(sqlx::Error::Io(io)).is_persistent());
+    }
+}
