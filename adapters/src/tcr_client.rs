@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use tendlc_domain::values::VettingStatus;
 
+use crate::tcr_budget::{CallKind, SharedBudget};
+
 use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
@@ -53,6 +55,8 @@ pub struct TcrHttpClient {
     /// so together they stay under TCR's limits.
     reads: Option<Arc<Limiter>>,
     writes: Option<Arc<Limiter>>,
+    /// The same limits across every replica (through Postgres), after this process's own.
+    shared: Option<SharedBudget>,
 }
 
 impl std::fmt::Debug for TcrHttpClient {
@@ -85,7 +89,15 @@ impl TcrHttpClient {
             api_secret: config.api_secret,
             reads: limiter(per_second),
             writes: limiter(per_ten_seconds),
+            shared: None,
         })
+    }
+
+    /// Keeps TCR's limits across every process calling TCR with this account (through this
+    /// database), not only within this one. The limits are the client's own settings.
+    pub fn sharing_limits(mut self, budget: SharedBudget) -> Self {
+        self.shared = Some(budget);
+        self
     }
 
     /// A call whose answer body (none, or a message) tendlc does not need.
@@ -110,14 +122,19 @@ impl TcrHttpClient {
         body: Option<&dyn erased::Body>,
     ) -> TcrReply<T> {
         let started = Instant::now();
-        let limit = if method == Method::GET {
-            &self.reads
+        let (limit, kind) = if method == Method::GET {
+            (&self.reads, CallKind::Read)
         } else {
-            &self.writes
+            (&self.writes, CallKind::Write)
         };
         if let Some(limit) = limit {
             limit.until_ready().await;
         }
+        // Held until this call is over (dropped at the end of this function, or if cancelled).
+        let _slot = match &self.shared {
+            Some(shared) => shared.take(kind).await,
+            None => None,
+        };
         let mut request = self
             .http
             .request(method.clone(), format!("{}{}", self.base_url, endpoint))

@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use secrecy::SecretString;
+use tendlc_projections::retries::RetrySchedule;
 
 /// Default database for a local run (the machine's Postgres with trust or `postgres` password).
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres:postgres@127.0.0.1:5432/tendlc";
@@ -189,8 +190,14 @@ pub struct SyncConfig {
     pub retry_base: Duration,
     /// Attempts before a submission is abandoned.
     pub retry_max_attempts: u32,
+    /// Due registrations one retry pass takes (brands, and campaigns likewise), the longest due
+    /// first; the rest wait for the next pass.
+    pub retry_batch: i64,
     /// First delay before a webhook that could not be applied yet is tried again; doubles.
     pub webhook_retry_base: Duration,
+    /// How long a worker holds a webhook delivery without renewing (it renews every third of
+    /// it while working): how long a delivery waits when its worker died.
+    pub webhook_lease: Duration,
     /// Whether this process may become the (single) poller and retrier.
     pub leader_eligible: bool,
     /// How long the answers kept for `Idempotency-Key`s are kept (at least a day).
@@ -207,7 +214,9 @@ impl Default for SyncConfig {
             retry_grace: Duration::from_secs(60),
             retry_base: Duration::from_secs(30),
             retry_max_attempts: 10,
+            retry_batch: 200,
             webhook_retry_base: Duration::from_secs(15),
+            webhook_lease: Duration::from_secs(30),
             leader_eligible: true,
             idempotency_retention: Duration::from_secs(24 * 3600),
         }
@@ -215,10 +224,14 @@ impl Default for SyncConfig {
 }
 
 impl SyncConfig {
-    /// How long after `attempts` failed tries the next one is due.
-    pub fn retry_delay(&self, attempts: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(16));
-        (self.retry_base * factor).min(Duration::from_secs(3600))
+    /// When a pending registration is tried again: after the grace, then the base doubled per
+    /// attempt, at most an hour apart.
+    pub fn retry_schedule(&self) -> RetrySchedule {
+        RetrySchedule {
+            grace: self.retry_grace,
+            base: self.retry_base,
+            cap: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -463,10 +476,20 @@ impl Config {
                 retry_grace: Duration::from_secs(parsed("TENDLC_RETRY_GRACE_SECS", 60)?),
                 retry_base: Duration::from_secs(parsed("TENDLC_RETRY_BASE_SECS", 30)?),
                 retry_max_attempts: parsed("TENDLC_RETRY_MAX_ATTEMPTS", 10)?,
+                retry_batch: match parsed("TENDLC_RETRY_BATCH", 200i64)? {
+                    batch if batch > 0 => batch,
+                    _ => {
+                        return Err(ConfigError::Invalid {
+                            name: "TENDLC_RETRY_BATCH",
+                            reason: "must be more than 0".into(),
+                        })
+                    }
+                },
                 webhook_retry_base: Duration::from_millis(parsed(
                     "TENDLC_WEBHOOK_RETRY_BASE_MS",
                     15_000,
                 )?),
+                webhook_lease: millis("TENDLC_WEBHOOK_LEASE_MS", 30_000)?,
                 leader_eligible: parsed("TENDLC_SYNC_LEADER", true)?,
                 idempotency_retention: Duration::from_secs(idempotency_retention_hours * 3600),
             },

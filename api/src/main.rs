@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
 use tendlc_api::http::auth::{Claims, Role, TokenKeys};
-use tendlc_api::{config, serve, telemetry};
+use tendlc_api::{config, operate, serve, telemetry};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -25,6 +25,9 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// See the projections, and retry or skip the event one is stuck at.
+    #[command(subcommand)]
+    Projections(operate::ProjectionsCommand),
     /// Run the TCR CSP API v2 simulator.
     #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
@@ -167,6 +170,10 @@ async fn main() -> anyhow::Result<()> {
             tendlc_adapters::db::migrate(&pool).await?;
             tracing::info!("migrations applied");
             Ok(())
+        }
+        Command::Projections(command) => {
+            telemetry::init();
+            operate::run(command).await
         }
         Command::TcrSim(args) => {
             telemetry::init();

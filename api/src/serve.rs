@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use tendlc_adapters::db;
+use tendlc_adapters::tcr_budget::SharedBudget;
 use tendlc_adapters::tcr_client::{TcrClientConfig, TcrHttpClient};
 use tendlc_domain::tcr::TcrPort;
 use tendlc_projections::{ProjectionRunner, Wake};
@@ -58,7 +59,14 @@ pub async fn run(
             read_rate_per_sec: config.tcr_read_rate_per_sec,
             write_rate_per_10s: config.tcr_write_rate_per_10s,
         })
-        .map_err(|e| anyhow::anyhow!("cannot build the TCR client: {e}"))?,
+        .map_err(|e| anyhow::anyhow!("cannot build the TCR client: {e}"))?
+        .sharing_limits(SharedBudget::new(
+            pool.clone(),
+            &config.tcr_base_url,
+            &config.tcr_api_key,
+            config.tcr_read_rate_per_sec,
+            config.tcr_write_rate_per_10s,
+        )),
     );
     let wake = Wake::new();
     let app = Arc::new(Application::new(pool.clone(), tcr, wake.clone()));

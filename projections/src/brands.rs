@@ -226,13 +226,11 @@ pub async fn stale_actions(
     .await
 }
 
-/// Registrations TCR has not confirmed, oldest first.
-pub async fn pending(pool: &PgPool, limit: i64) -> Result<Vec<BrandRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{} WHERE status = 'PENDING' ORDER BY created_at LIMIT $1",
-        select()
-    ))
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+/// Registrations TCR has not confirmed whose next retry is due, the longest due first.
+pub async fn due_for_retry(
+    pool: &PgPool,
+    schedule: &crate::retries::RetrySchedule,
+    limit: i64,
+) -> Result<Vec<BrandRow>, sqlx::Error> {
+    crate::retries::due(pool, &select(), schedule, limit).await
 }

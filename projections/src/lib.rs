@@ -7,6 +7,8 @@ pub mod columns;
 pub mod customers;
 mod documents;
 pub mod fold;
+pub mod operations;
+pub mod retries;
 pub mod runner;
 pub mod stream;
 pub mod webhook_events;

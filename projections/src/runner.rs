@@ -4,6 +4,11 @@
 //! (`FOR UPDATE SKIP LOCKED`), hands the projection the whole batch (only the events of its
 //! aggregate types are read) and moves the checkpoint past every event read, so rows and
 //! checkpoint never disagree and only one replica applies a given projection at a time.
+//!
+//! A projection that cannot apply an event stops alone, visibly: the runner narrows down to
+//! the event, records it as an open failure in `projection_failures` (position, event, error,
+//! since, attempts), logs it, and tries it again with a growing pause until it applies or an operator passes it
+//! over (`operations`). A database hiccup is not a stuck event: it is retried with backoff.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +32,26 @@ pub enum ProjectionError {
 }
 
 impl ProjectionError {
+    /// Whether trying the same events again can only fail the same way: an event the
+    /// projection cannot read, or rows the database refuses (SQLSTATE class 22, a data
+    /// exception; 23, a constraint; 42, a statement the schema does not fit) or that cannot be
+    /// read back. A lost connection, a timeout, a deadlock or a serialization failure passes.
+    pub fn is_persistent(&self) -> bool {
+        match self {
+            ProjectionError::Undecodable { .. } => true,
+            ProjectionError::Database(sqlx::Error::Database(error)) => error
+                .code()
+                .is_some_and(|code| ["22", "23", "42"].iter().any(|c| code.starts_with(c))),
+            ProjectionError::Database(
+                sqlx::Error::ColumnDecode { .. }
+                | sqlx::Error::Decode(_)
+                | sqlx::Error::ColumnNotFound(_)
+                | sqlx::Error::TypeNotFound { .. },
+            ) => true,
+            ProjectionError::Database(_) => false,
+        }
+    }
+
     pub fn undecodable(event: &StoredEvent, reason: impl ToString) -> Self {
         ProjectionError::Undecodable {
             aggregate_type: event.aggregate_type.clone(),
@@ -120,18 +145,48 @@ impl Wake {
     }
 }
 
-/// Notified (by a trigger) when events are appended.
-const EVENTS_CHANNEL: &str = "tendlc_events";
+/// Notified (by a trigger) when events are appended; also how operators wake every runner.
+pub(crate) const EVENTS_CHANNEL: &str = "tendlc_events";
 /// Notified by a runner when it commits a batch (the payload names the projection).
 const APPLIED_CHANNEL: &str = "tendlc_applied";
 
 /// What one batch did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Batch {
     /// This many events were applied (possibly 0: nothing settled to read).
     Applied(usize),
     /// Another runner holds the checkpoint.
     Busy,
+    /// The projection is stuck; its next attempt is this far off.
+    Waiting(Duration),
+    /// The one event of the batch cannot be applied; recorded as an open failure.
+    Stuck(Stuck),
+}
+
+/// A projection that failed on its next event, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stuck {
+    pub position: i64,
+    /// `aggregate_type/aggregate_id#sequence event_type`.
+    pub event: String,
+    pub error: String,
+    pub attempts: i32,
+    pub retry_in: Duration,
+}
+
+/// The longest pause between two attempts at an event a projection failed on.
+const MAX_STUCK_PAUSE_SECS: f64 = 600.0;
+/// The longest pause after a batch failed for a reason that passes by itself.
+const MAX_TRANSIENT_PAUSE: Duration = Duration::from_secs(30);
+
+#[derive(sqlx::FromRow)]
+struct Checkpoint {
+    last_transaction_id: String,
+    last_global_position: i64,
+    /// Where the projection is stuck, if it is.
+    failed_position: Option<i64>,
+    /// Seconds until it tries that event again (≤ 0: now).
+    wait_secs: Option<f64>,
 }
 
 /// Runs one projection against the event stream.
@@ -166,32 +221,46 @@ impl ProjectionRunner {
 
     /// Applies the next batch of settled events, if this runner can take the checkpoint.
     pub async fn run_batch(&self) -> Result<Batch, ProjectionError> {
+        self.run_batch_of(self.batch_size).await
+    }
+
+    /// Applies up to `limit` settled events. When the batch is a single event the projection
+    /// cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
+    async fn run_batch_of(&self, limit: i64) -> Result<Batch, ProjectionError> {
         self.ensure_checkpoint().await?;
         let mut tx = self.pool.begin().await?;
         // First statement, before this transaction holds an id of its own.
         let horizon = stream::horizon(&mut tx).await?;
-        let checkpoint: Option<(String, i64)> = sqlx::query_as(
-            "SELECT last_transaction_id::text, last_global_position
-               FROM projection_checkpoints WHERE name = $1
-                FOR UPDATE SKIP LOCKED",
+        let checkpoint: Option<Checkpoint> = sqlx::query_as(
+            "SELECT c.last_transaction_id::text AS last_transaction_id, c.last_global_position,
+                    f.global_position AS failed_position,
+                    EXTRACT(epoch FROM f.next_attempt_at - now())::float8 AS wait_secs
+               FROM projection_checkpoints c
+               LEFT JOIN projection_failures f ON f.projection = c.name AND f.resolved_at IS NULL
+              WHERE c.name = $1
+                FOR UPDATE OF c SKIP LOCKED",
         )
         .bind(self.projection.name())
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((transaction_id, global_position)) = checkpoint else {
+        let Some(checkpoint) = checkpoint else {
             // End the transaction now: a dropped one may sit idle on a pooled connection.
             tx.rollback().await?;
             return Ok(Batch::Busy);
         };
+        if let Some(wait) = checkpoint.wait_secs.filter(|w| *w > 0.0) {
+            tx.rollback().await?;
+            return Ok(Batch::Waiting(Duration::from_secs_f64(wait)));
+        }
         let after = Position {
-            transaction_id,
-            global_position,
+            transaction_id: checkpoint.last_transaction_id,
+            global_position: checkpoint.last_global_position,
         };
         let scanned = stream::read_after(
             &mut tx,
             &after,
             &horizon,
-            self.batch_size,
+            limit,
             self.projection.aggregate_types(),
         )
         .await?;
@@ -201,7 +270,20 @@ impl ProjectionRunner {
             return Ok(Batch::Applied(0));
         };
         if !scanned.events.is_empty() {
-            self.projection.apply(&mut tx, &scanned.events).await?;
+            // A savepoint, so a failure can still be recorded under the checkpoint's lock.
+            let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
+            match self.projection.apply(&mut attempt, &scanned.events).await {
+                Ok(()) => attempt.commit().await?,
+                Err(error) if error.is_persistent() && scanned.count == 1 => {
+                    attempt.rollback().await?;
+                    let stuck = self
+                        .record_failure(&mut tx, &scanned.events[0], &error)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok(Batch::Stuck(stuck));
+                }
+                Err(error) => return Err(error),
+            }
         }
         sqlx::query(
             "UPDATE projection_checkpoints
@@ -215,6 +297,21 @@ impl ProjectionRunner {
         .bind(scanned.count as i64)
         .execute(&mut *tx)
         .await?;
+        if let Some(position) = checkpoint.failed_position {
+            sqlx::query(
+                "UPDATE projection_failures SET resolved_at = now(), resolution = 'applied'
+                  WHERE projection = $1 AND resolved_at IS NULL",
+            )
+            .bind(self.projection.name())
+            .execute(&mut *tx)
+            .await?;
+            tracing::info!(
+                projection = self.name(),
+                position,
+                "projection {} applied the event it was stuck at; it is running again",
+                self.name()
+            );
+        }
         // Delivered at commit, to every replica waiting to read its own writes.
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(APPLIED_CHANNEL)
@@ -223,6 +320,60 @@ impl ProjectionRunner {
             .await?;
         tx.commit().await?;
         Ok(Batch::Applied(scanned.count))
+    }
+
+    /// Records (or counts again) the event the projection cannot apply, and when to try it
+    /// again: 1 s after the first failure, doubling, at most every 10 minutes.
+    async fn record_failure(
+        &self,
+        conn: &mut PgConnection,
+        event: &StoredEvent,
+        error: &ProjectionError,
+    ) -> Result<Stuck, sqlx::Error> {
+        let error = error.to_string();
+        let (attempts, wait_secs): (i32, f64) = sqlx::query_as(
+            "INSERT INTO projection_failures AS f
+                    (projection, global_position, transaction_id, aggregate_type, aggregate_id,
+                     sequence, event_type, error, next_attempt_at)
+             VALUES ($1, $2, $3::xid8, $4, $5, $6, $7, $8, now() + interval '1 second')
+             ON CONFLICT (projection) WHERE resolved_at IS NULL DO UPDATE SET
+                    attempts = CASE WHEN f.global_position = EXCLUDED.global_position
+                                    THEN f.attempts + 1 ELSE 1 END,
+                    since = CASE WHEN f.global_position = EXCLUDED.global_position
+                                 THEN f.since ELSE now() END,
+                    next_attempt_at = now() + make_interval(secs => least($9,
+                        power(2, CASE WHEN f.global_position = EXCLUDED.global_position
+                                      THEN least(f.attempts, 20) ELSE 0 END))),
+                    global_position = EXCLUDED.global_position,
+                    transaction_id = EXCLUDED.transaction_id,
+                    aggregate_type = EXCLUDED.aggregate_type,
+                    aggregate_id = EXCLUDED.aggregate_id,
+                    sequence = EXCLUDED.sequence,
+                    event_type = EXCLUDED.event_type,
+                    error = EXCLUDED.error
+             RETURNING attempts, EXTRACT(epoch FROM next_attempt_at - now())::float8",
+        )
+        .bind(self.projection.name())
+        .bind(event.global_position)
+        .bind(&event.transaction_id)
+        .bind(&event.aggregate_type)
+        .bind(&event.aggregate_id)
+        .bind(event.sequence)
+        .bind(&event.event_type)
+        .bind(&error)
+        .bind(MAX_STUCK_PAUSE_SECS)
+        .fetch_one(conn)
+        .await?;
+        Ok(Stuck {
+            position: event.global_position,
+            event: format!(
+                "{}/{}#{} {}",
+                event.aggregate_type, event.aggregate_id, event.sequence, event.event_type
+            ),
+            error,
+            attempts,
+            retry_in: Duration::from_secs_f64(wait_secs.max(0.0)),
+        })
     }
 
     /// Events exist past the checkpoint (settled or not yet).
@@ -246,6 +397,10 @@ impl ProjectionRunner {
     /// Runs until shutdown: drains, then sleeps until woken or the idle poll comes round.
     pub async fn run(self, wake: Wake, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(projection = self.name(), "projection runner started");
+        // Single-event batches left to find the event a batch could not apply.
+        let mut narrow: usize = 0;
+        // Batches failed in a row for reasons that pass by themselves.
+        let mut transient: u32 = 0;
         loop {
             if *shutdown.borrow() {
                 break;
@@ -254,8 +409,14 @@ impl ProjectionRunner {
             let woken = wake.notified();
             tokio::pin!(woken);
             woken.as_mut().enable();
-            let pause = match self.run_batch().await {
+            let limit = if narrow > 0 { 1 } else { self.batch_size };
+            let outcome = self.run_batch_of(limit).await;
+            if outcome.is_ok() {
+                transient = 0;
+            }
+            let pause = match outcome {
                 Ok(Batch::Applied(n)) if n > 0 => {
+                    narrow = narrow.saturating_sub(n);
                     wake.applied();
                     continue;
                 }
@@ -270,9 +431,36 @@ impl ProjectionRunner {
                 },
                 // Another replica is applying; look again soon in case it stops.
                 Ok(Batch::Busy) => Duration::from_millis(500),
+                // Stuck: an operator's retry (which pokes every runner) may come first.
+                Ok(Batch::Waiting(wait)) => wait.min(self.idle_poll),
+                Ok(Batch::Stuck(stuck)) => {
+                    tracing::error!(
+                        projection = self.name(),
+                        position = stuck.position,
+                        event = %stuck.event,
+                        attempts = stuck.attempts,
+                        retry_in_secs = stuck.retry_in.as_secs_f64(),
+                        error = %stuck.error,
+                        "projection {name} is stuck: it cannot apply the event at position {position} \
+                         and stops there alone (the other projections and the workers go on). \
+                         After a fix run `tendlc projections retry {name}`; to pass over the event \
+                         run `tendlc projections skip {name} --position {position} --reason ...`",
+                        name = self.name(),
+                        position = stuck.position,
+                    );
+                    stuck.retry_in.min(self.idle_poll)
+                }
+                Err(error) if error.is_persistent() && limit > 1 => {
+                    tracing::warn!(projection = self.name(), %error, "a batch cannot be applied; applying one event at a time to find the event");
+                    narrow = self.batch_size as usize;
+                    continue;
+                }
                 Err(error) => {
-                    tracing::error!(projection = self.name(), %error, "projection batch failed; will retry");
-                    Duration::from_secs(1)
+                    transient += 1;
+                    let pause = (Duration::from_secs(1) * 2u32.pow(transient.min(6) - 1))
+                        .min(MAX_TRANSIENT_PAUSE);
+                    tracing::error!(projection = self.name(), %error, attempts = transient, retry_in_secs = pause.as_secs(), "projection batch failed; will retry");
+                    pause
                 }
             };
             tokio::select! {
@@ -282,5 +470,29 @@ impl ProjectionRunner {
             }
         }
         tracing::info!(projection = self.name(), "projection runner stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProjectionError;
+
+    #[test]
+    fn an_event_that_cannot_be_read_will_not_pass_by_itself() {
+        let error = ProjectionError::Undecodable {
+            aggregate_type: "Brand".into(),
+            aggregate_id: "b".into(),
+            sequence: 1,
+            reason: "unknown variant".into(),
+        };
+        assert!(error.is_persistent());
+    }
+
+    #[test]
+    fn a_lost_connection_or_a_busy_pool_passes_by_itself() {
+        assert!(!ProjectionError::Database(sqlx::Error::PoolTimedOut).is_persistent());
+        assert!(!ProjectionError::Database(sqlx::Error::PoolClosed).is_persistent());
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        assert!(!ProjectionError::Database(sqlx::Error::Io(io)).is_persistent());
     }
 }

@@ -54,6 +54,9 @@ pub struct AppOptions {
     pub inbound: tendlc_api::config::InboundLimits,
     /// Postgres statement timeout of the app's pool.
     pub statement_timeout: Duration,
+    /// tendlc's TCR limits (`TCR_READ_RATE_PER_SEC`, `TCR_WRITE_RATE_PER_10S`); 0 = unlimited.
+    pub tcr_read_rate_per_sec: u32,
+    pub tcr_write_rate_per_10s: u32,
 }
 
 /// Adjusts the simulator a test starts with.
@@ -83,6 +86,8 @@ impl Default for AppOptions {
             sim: None,
             inbound: tendlc_api::config::InboundLimits::default(),
             statement_timeout: Duration::from_secs(30),
+            tcr_read_rate_per_sec: 0,
+            tcr_write_rate_per_10s: 0,
         }
     }
 }
@@ -157,8 +162,8 @@ impl TestApp {
             tcr_api_key: SecretString::from(tcr_key),
             tcr_api_secret: SecretString::from(tcr_secret),
             tcr_timeout: options.tcr_timeout,
-            tcr_read_rate_per_sec: 0,
-            tcr_write_rate_per_10s: 0,
+            tcr_read_rate_per_sec: options.tcr_read_rate_per_sec,
+            tcr_write_rate_per_10s: options.tcr_write_rate_per_10s,
             webhooks: tendlc_api::config::WebhookConfig {
                 subscribe: options.subscribe_webhooks,
                 signature: options.signature,

@@ -122,6 +122,11 @@ impl SimHandle {
             .map(|brand| brand.to_json(&self.sim.config.csp_id))
     }
 
+    /// How many calls were answered `429` for being over TCR's limits: (reads, writes).
+    pub fn rate_limited(&self) -> (u64, u64) {
+        self.sim.rate_limited()
+    }
+
     /// How many brands were registered, deleted ones included.
     pub fn brand_count(&self) -> usize {
         self.sim.registry().len()

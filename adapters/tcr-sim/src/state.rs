@@ -317,6 +317,8 @@ pub(super) struct Sim {
     registry: Mutex<Registry>,
     reads: Mutex<Window>,
     writes: Mutex<Window>,
+    /// Calls answered 429 for being over the read / write limit.
+    refused: [std::sync::atomic::AtomicU64; 2],
     pub faults: FaultState,
     pub webhooks: Hub,
     stop: tokio::sync::watch::Sender<bool>,
@@ -337,6 +339,7 @@ impl Sim {
                 Duration::from_secs(10),
             )),
             registry: Mutex::new(Registry::default()),
+            refused: Default::default(),
             config,
         }
     }
@@ -348,7 +351,17 @@ impl Sim {
     /// Counts one request against the read or write limit; `false` means answer 429.
     pub fn admit(&self, write: bool) -> bool {
         let window = if write { &self.writes } else { &self.reads };
-        lock(window).admit(Instant::now())
+        let admitted = lock(window).admit(Instant::now());
+        if !admitted {
+            self.refused[usize::from(write)].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        admitted
+    }
+
+    /// How many calls were answered 429 for being over the (read, write) limit.
+    pub fn rate_limited(&self) -> (u64, u64) {
+        let count = |n: usize| self.refused[n].load(std::sync::atomic::Ordering::Relaxed);
+        (count(0), count(1))
     }
 
     /// Tells held calls (injected timeouts) that the simulator is shutting down.

@@ -33,6 +33,8 @@ pub enum Action {
     ReadRegistrations,
     SubmitRegistrations,
     ReadReference,
+    /// See how the service itself is doing (projections, their failures): operators only.
+    Operate,
 }
 
 /// The single table of which role may do what.
@@ -390,6 +392,13 @@ mod tests {
         assert!(allowed(Role::Superadmin, Action::ManageCustomers));
         assert!(!allowed(Role::CustomerAdmin, Action::ManageCustomers));
         assert!(!allowed(Role::CustomerUser, Action::ManageCustomers));
+    }
+
+    #[test]
+    fn it_should_let_only_super_admins_see_operations() {
+        assert!(allowed(Role::Superadmin, Action::Operate));
+        assert!(!allowed(Role::CustomerAdmin, Action::Operate));
+        assert!(!allowed(Role::CustomerUser, Action::Operate));
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! recording the request and recording TCR's answer), with exponential backoff after a grace for
 //! requests still in flight. The application looks each up by its reference first, so one TCR
 //! created silently is adopted, never created (and billed) twice.
-use chrono::{DateTime, Utc};
 use tendlc_domain::metadata::Source;
 use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns as campaign_rows;
@@ -13,37 +12,16 @@ use crate::application::AppError;
 const ACTOR: &str = "system:retry";
 
 impl Workers {
-    /// Whether a pending registration is due: after the grace when nothing was ever recorded
-    /// (a crash, or the API still waiting for TCR), else after the backoff for its attempts.
-    fn retry_due(
-        &self,
-        attempts: i32,
-        created_at: DateTime<Utc>,
-        last_attempt_at: Option<DateTime<Utc>>,
-        updated_at: DateTime<Utc>,
-    ) -> bool {
-        let attempts = attempts.max(0) as u32;
-        let since = if attempts == 0 {
-            created_at + self.config.retry_grace
-        } else {
-            last_attempt_at.unwrap_or(updated_at) + self.config.retry_delay(attempts)
-        };
-        Utc::now() >= since
-    }
-
-    /// One pass over pending brand registrations; returns how many were retried or abandoned.
+    /// One pass over brand registrations due for a retry; returns how many were retried or
+    /// abandoned.
     pub async fn retry_brands(&self) -> Result<usize, AppError> {
-        let mut handled = 0;
-        for row in brand_rows::pending(&self.pool, 200).await? {
-            if !self.retry_due(
-                row.submission_attempts,
-                row.created_at,
-                row.last_attempt_at,
-                row.updated_at,
-            ) {
-                continue;
-            }
-            handled += 1;
+        let due = brand_rows::due_for_retry(
+            &self.pool,
+            &self.config.retry_schedule(),
+            self.config.retry_batch,
+        )
+        .await?;
+        for row in &due {
             let request_id = format!("retry-{}-{}", row.brand_id, row.submission_attempts);
             let context = self.context(ACTOR, request_id, Source::Retry, row.customer_id);
             let last_error = row
@@ -66,22 +44,18 @@ impl Workers {
                 tracing::warn!(brand = %row.brand_id, %error, "retrying a registration failed; will try again");
             }
         }
-        Ok(handled)
+        Ok(due.len())
     }
 
-    /// One pass over pending campaign registrations; returns how many were handled.
+    /// One pass over campaign registrations due for a retry; returns how many were handled.
     pub async fn retry_campaigns(&self) -> Result<usize, AppError> {
-        let mut handled = 0;
-        for row in campaign_rows::pending(&self.pool, 100).await? {
-            if !self.retry_due(
-                row.submission_attempts,
-                row.created_at,
-                row.last_attempt_at,
-                row.updated_at,
-            ) {
-                continue;
-            }
-            handled += 1;
+        let due = campaign_rows::due_for_retry(
+            &self.pool,
+            &self.config.retry_schedule(),
+            self.config.retry_batch,
+        )
+        .await?;
+        for row in &due {
             let request_id = format!("retry-{}-{}", row.campaign_id, row.submission_attempts);
             let context = self.context(ACTOR, request_id, Source::Retry, row.customer_id);
             if let Err(error) = self
@@ -98,6 +72,6 @@ impl Workers {
                 tracing::warn!(campaign = %row.campaign_id, %error, "retrying a campaign registration failed; will try again");
             }
         }
-        Ok(handled)
+        Ok(due.len())
     }
 }

@@ -3,6 +3,7 @@
 //! the event stream keeps it: a received delivery is queued, a deferred one rescheduled, a
 //! processed one done. Workers lease items from it, so each is worked on once at a time.
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -114,38 +115,72 @@ pub struct PendingDelivery {
     pub received_at: DateTime<Utc>,
 }
 
-/// Leases up to `limit` due deliveries to the caller for `lease_secs`, in one short statement,
-/// so no other replica works on them meanwhile and no transaction is held open while they are
-/// processed.
-pub async fn lease_due(
+/// Leases the next due delivery to `holder` for `lease`, in one short statement, so no other
+/// worker takes it meanwhile and no transaction is held open while it is processed. One at a
+/// time: a delivery is never leased while it waits behind others, and replicas share the work.
+pub async fn lease_next(
     pool: &PgPool,
-    limit: i64,
-    lease_secs: f64,
-) -> Result<Vec<PendingDelivery>, sqlx::Error> {
+    holder: &str,
+    lease: Duration,
+) -> Result<Option<PendingDelivery>, sqlx::Error> {
     sqlx::query_as(
-        "UPDATE webhook_work SET leased_until = now() + make_interval(secs => $2)
-          WHERE delivery_id IN (SELECT delivery_id FROM webhook_work
+        "UPDATE webhook_work SET leased_until = now() + make_interval(secs => $2), leased_by = $1
+          WHERE delivery_id = (SELECT delivery_id FROM webhook_work
                         WHERE done_at IS NULL AND next_attempt_at <= now()
                           AND (leased_until IS NULL OR leased_until < now())
                         ORDER BY received_at
-                        LIMIT $1
+                        LIMIT 1
                         FOR UPDATE SKIP LOCKED)
           RETURNING delivery_id AS id, category, event_type, tcr_brand_id, tcr_campaign_id, payload,
                     attempts, received_at",
     )
-    .bind(limit)
-    .bind(lease_secs)
-    .fetch_all(pool)
+    .bind(holder)
+    .bind(lease.as_secs_f64())
+    .fetch_optional(pool)
     .await
 }
 
+/// Extends `holder`'s lease on a delivery it is still working on. `false` when another worker
+/// has taken it since (this one stalled past its lease); `true` also when the lease was ended
+/// by the queue (the outcome recorded), as nobody else holds it.
+pub async fn renew(
+    pool: &PgPool,
+    id: &str,
+    holder: &str,
+    lease: Duration,
+) -> Result<bool, sqlx::Error> {
+    let renewed = sqlx::query(
+        "UPDATE webhook_work SET leased_until = now() + make_interval(secs => $3)
+          WHERE delivery_id = $1 AND leased_by = $2 AND leased_until IS NOT NULL AND done_at IS NULL",
+    )
+    .bind(id)
+    .bind(holder)
+    .bind(lease.as_secs_f64())
+    .execute(pool)
+    .await?;
+    if renewed.rows_affected() == 1 {
+        return Ok(true);
+    }
+    let holds: Option<bool> =
+        sqlx::query_scalar("SELECT leased_by = $2 FROM webhook_work WHERE delivery_id = $1")
+            .bind(id)
+            .bind(holder)
+            .fetch_optional(pool)
+            .await?
+            .flatten();
+    Ok(holds.unwrap_or(true))
+}
+
 /// Hands a leased delivery back at once (its processing failed before anything was recorded).
-pub async fn release(pool: &PgPool, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE webhook_work SET leased_until = NULL WHERE delivery_id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
+pub async fn release(pool: &PgPool, id: &str, holder: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE webhook_work SET leased_until = NULL WHERE delivery_id = $1 AND leased_by = $2",
+    )
+    .bind(id)
+    .bind(holder)
+    .execute(pool)
+    .await
+    .map(|_| ())
 }
 
 impl Workers {

@@ -17,9 +17,6 @@ use super::Workers;
 use crate::application::{AppError, CommandContext};
 
 const ACTOR: &str = "system:webhook";
-
-/// How long a worker holds a delivery it took.
-const LEASE_SECS: f64 = 60.0;
 /// A delivery for a brand that never appears is given up after this long.
 const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(7);
 
@@ -175,16 +172,42 @@ impl Workers {
         }
     }
 
-    /// Applies what is due; returns how many deliveries were taken.
+    /// Applies the next due delivery, if any; returns how many were taken (0 or 1). The lease
+    /// is renewed while the delivery is worked on (each may take several TCR calls, and waits for
+    /// TCR's rate limit), so no other worker takes it meanwhile; should another take it all the
+    /// same (this one stalled past its lease), this one stops.
     pub async fn process_webhooks(&self) -> Result<usize, AppError> {
-        let due = webhook_queue::lease_due(&self.pool, 20, LEASE_SECS).await?;
-        for delivery in &due {
-            if let Err(error) = self.apply_delivery(delivery).await {
-                tracing::warn!(delivery = %delivery.id, %error, "webhook delivery not applied; it stays pending");
-                webhook_queue::release(&self.pool, &delivery.id).await?;
+        let lease = self.config.webhook_lease;
+        let holder = format!("{}#{}", self.instance, uuid::Uuid::new_v4().simple());
+        let Some(delivery) = webhook_queue::lease_next(&self.pool, &holder, lease).await? else {
+            return Ok(0);
+        };
+        let work = self.apply_delivery(&delivery);
+        tokio::pin!(work);
+        let applied = loop {
+            tokio::select! {
+                applied = &mut work => break Some(applied),
+                _ = tokio::time::sleep(lease / 3) => {
+                    match webhook_queue::renew(&self.pool, &delivery.id, &holder, lease).await {
+                        Ok(true) => {}
+                        Ok(false) => break None,
+                        Err(error) => tracing::warn!(delivery = %delivery.id, %error, "could not renew the lease on a webhook delivery; will try again"),
+                    }
+                }
             }
+        };
+        match applied {
+            Some(Ok(())) => {}
+            Some(Err(error)) => {
+                tracing::warn!(delivery = %delivery.id, %error, "webhook delivery not applied; it stays pending");
+                webhook_queue::release(&self.pool, &delivery.id, &holder).await?;
+            }
+            None => tracing::warn!(
+                delivery = %delivery.id,
+                "another worker took this webhook delivery after its lease ran out (TENDLC_WEBHOOK_LEASE_MS); this one stopped working on it"
+            ),
         }
-        Ok(due.len())
+        Ok(1)
     }
 
     /// Runs on every replica (deliveries are leased, so each is worked on once at a time).

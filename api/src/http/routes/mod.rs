@@ -19,6 +19,7 @@ pub mod campaigns;
 pub mod customers;
 pub mod health;
 pub mod openapi;
+pub mod operations;
 pub mod reference;
 pub mod responses;
 pub mod webhook_events;
@@ -79,6 +80,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         reference::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),
+        operations::endpoints(),
     ]
     .into_iter()
     .flatten()

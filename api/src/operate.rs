@@ -1,0 +1,98 @@
+//! `tendlc projections …`: what an operator does about a stuck projection, straight on the
+//! database (it works while replicas serve, and when none does).
+use secrecy::ExposeSecret;
+use tendlc_projections::operations::{self, Status};
+
+/// The operator commands on projections.
+#[derive(Debug, clap::Subcommand)]
+pub enum ProjectionsCommand {
+    /// Each projection's position, lag, the event it is stuck at, and what it skipped.
+    Status,
+    /// Try the event a projection is stuck at again now (after deploying a fix).
+    Retry {
+        /// The projection (as `status` names it).
+        name: String,
+    },
+    /// Pass over the event a projection is stuck at, leaving it unapplied. Recorded (who,
+    /// when, why, which event) and logged.
+    Skip {
+        /// The projection (as `status` names it).
+        name: String,
+        /// The position of the event it is stuck at, as `status` shows it.
+        #[arg(long)]
+        position: i64,
+        /// Why the event may be passed over.
+        #[arg(long)]
+        reason: String,
+        /// Who decides (default: the USER of this shell).
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+pub async fn run(command: ProjectionsCommand) -> anyhow::Result<()> {
+    let url = crate::config::database_url();
+    let pool = tendlc_adapters::db::connect(url.expose_secret(), 2).await?;
+    match command {
+        ProjectionsCommand::Status => {
+            for status in operations::status(&pool).await? {
+                println!("{}", describe(&status));
+            }
+        }
+        ProjectionsCommand::Retry { name } => {
+            let failure = operations::retry(&pool, &name).await?;
+            println!(
+                "{name} will try the event at position {} again now ({} attempts so far; last error: {})",
+                failure.event.global_position, failure.attempts, failure.error
+            );
+        }
+        ProjectionsCommand::Skip {
+            name,
+            position,
+            reason,
+            by,
+        } => {
+            let by = by
+                .or_else(|| std::env::var("USER").ok())
+                .filter(|b| !b.trim().is_empty())
+                .unwrap_or_else(|| "unknown".into());
+            let skip = operations::skip(&pool, &name, position, &reason, &by).await?;
+            println!(
+                "{name} skipped the event at position {position} ({}/{}#{} {}); recorded as skip {} by {by}: {}",
+                skip.event.aggregate_type,
+                skip.event.aggregate_id,
+                skip.event.sequence,
+                skip.event.event_type,
+                skip.id,
+                skip.reason
+            );
+        }
+    }
+    pool.close().await;
+    Ok(())
+}
+
+fn describe(status: &Status) -> String {
+    let mut line = format!(
+        "{}: position {}, {} behind",
+        status.name, status.position, status.lag
+    );
+    if let Some(failure) = &status.failure {
+        line.push_str(&format!(
+            ", STUCK at position {} ({}/{}#{} {}) since {}, {} attempts, next at {}: {}",
+            failure.event.global_position,
+            failure.event.aggregate_type,
+            failure.event.aggregate_id,
+            failure.event.sequence,
+            failure.event.event_type,
+            failure.since,
+            failure.attempts,
+            failure.next_attempt_at,
+            failure.error
+        ));
+    }
+    if !status.skipped.is_empty() {
+        line.push_str(&format!(", {} events skipped", status.skipped.len()));
+    }
+    line
+}
