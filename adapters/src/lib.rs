@@ -5,4 +5,5 @@ pub mod idempotency;
 pub mod tcr_budget;
 pub mod tcr_client;
 pub mod webhook_intake;
+pub mod webhook_refusals;
 pub mod webhook_signature;

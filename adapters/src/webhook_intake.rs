@@ -52,7 +52,7 @@ pub struct Arrival<'a> {
     pub received_at: DateTime<Utc>,
 }
 
-/// Why a delivery is refused (it is still recorded, with the reason).
+/// Why a delivery is refused (kept in the refusal store, never as an event).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     TooLarge {
@@ -74,6 +74,19 @@ impl Refusal {
             Refusal::SourceNotAllowed => 403,
             Refusal::NotAnObject | Refusal::NulCharacter => 400,
             Refusal::Signature(_) => 401,
+        }
+    }
+
+    /// A stable code for counting refusals by reason.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::TooLarge { .. } => "too_large",
+            Refusal::SourceNotAllowed => "source_not_allowed",
+            Refusal::NotAnObject => "not_an_object",
+            Refusal::NulCharacter => "nul_character",
+            Refusal::Signature(SignatureVerdict::Missing) => "signature_missing",
+            Refusal::Signature(SignatureVerdict::Unreadable) => "signature_unreadable",
+            Refusal::Signature(_) => "signature_invalid",
         }
     }
 

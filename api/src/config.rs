@@ -85,6 +85,7 @@ impl Default for InboundLimits {
 
 /// How webhook signatures are treated (`enforce`, `warn`, `off`).
 pub use tendlc_adapters::webhook_intake::SignatureMode;
+pub use tendlc_adapters::webhook_refusals::RefusalLimits;
 
 /// The webhook receivers.
 #[derive(Debug, Clone)]
@@ -102,6 +103,8 @@ pub struct WebhookConfig {
     /// Subscribe a loopback or unset public URL too (local runs and tests, where TCR is the
     /// simulator on the same machine).
     pub allow_loopback: bool,
+    /// How much of what is refused is kept (never as events).
+    pub refusals: RefusalLimits,
 }
 
 impl WebhookConfig {
@@ -115,6 +118,7 @@ impl WebhookConfig {
             max_body_bytes: 64 * 1024,
             subscribe: true,
             allow_loopback: true,
+            refusals: RefusalLimits::default(),
         }
     }
 
@@ -243,6 +247,17 @@ fn required_secret(name: &'static str, hint: &'static str) -> Result<SecretStrin
     var(name)
         .map(SecretString::from)
         .ok_or(ConfigError::Missing { name, hint })
+}
+
+/// A whole number of at least one.
+fn at_least_one(name: &'static str, default: i64) -> Result<i64, ConfigError> {
+    match parsed(name, default)? {
+        n if n >= 1 => Ok(n),
+        n => Err(ConfigError::Invalid {
+            name,
+            reason: format!("{n} is less than 1"),
+        }),
+    }
 }
 
 fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
@@ -462,6 +477,16 @@ impl Config {
                 max_body_bytes: parsed("TENDLC_WEBHOOK_MAX_BYTES", 64 * 1024)?,
                 subscribe: parsed("TENDLC_WEBHOOK_SUBSCRIBE", true)?,
                 allow_loopback: parsed("TENDLC_WEBHOOK_ALLOW_LOOPBACK", false)?,
+                refusals: RefusalLimits {
+                    kept: at_least_one("TENDLC_WEBHOOK_REFUSALS_KEPT", 10_000)?,
+                    per_source_per_minute: parsed(
+                        "TENDLC_WEBHOOK_REFUSALS_PER_SOURCE_PER_MINUTE",
+                        60,
+                    )?,
+                    retention: Duration::from_secs(
+                        3600 * at_least_one("TENDLC_WEBHOOK_REFUSALS_RETENTION_HOURS", 720)? as u64,
+                    ),
+                },
                 public_url_set: var("TENDLC_PUBLIC_URL").is_some(),
                 public_url: var("TENDLC_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
             },

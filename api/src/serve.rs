@@ -69,7 +69,12 @@ pub async fn run(
         )),
     );
     let wake = Wake::new();
-    let app = Arc::new(Application::new(pool.clone(), tcr, wake.clone()));
+    let app = Arc::new(Application::new(
+        pool.clone(),
+        tcr,
+        wake.clone(),
+        config.webhooks.refusals,
+    ));
     let instance = instance_name();
     let state = AppState {
         pool: pool.clone(),

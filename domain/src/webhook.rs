@@ -110,10 +110,6 @@ pub enum ProcessingOutcome {
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookCommand {
     Receive(Delivery),
-    Reject {
-        delivery: Delivery,
-        reason: String,
-    },
     RecordOutcome {
         outcome: ProcessingOutcome,
         detail: String,
@@ -133,6 +129,8 @@ pub enum WebhookEvent {
         signature: SignatureVerdict,
         remote_addr: Option<String>,
     },
+    /// A refused delivery, as recorded before refusals moved to the bounded refusal store
+    /// (migration 0011); no longer written, still read.
     WebhookRejected {
         delivery: Delivery,
         reason: String,
@@ -168,8 +166,6 @@ impl DomainEvent for WebhookEvent {
 pub enum WebhookError {
     #[error("no such webhook delivery")]
     NotFound,
-    #[error("this delivery was already recorded")]
-    AlreadyRecorded,
 }
 
 /// State rebuilt from a delivery's events.
@@ -193,12 +189,6 @@ impl WebhookDelivery {
                     remote_addr: delivery.remote_addr,
                 }]),
             },
-            WebhookCommand::Reject { delivery, reason } => {
-                if self.delivery.is_some() {
-                    return Err(WebhookError::AlreadyRecorded);
-                }
-                Ok(vec![WebhookEvent::WebhookRejected { delivery, reason }])
-            }
             WebhookCommand::RecordOutcome { outcome, detail } => {
                 if self.delivery.is_none() || self.rejected {
                     return Err(WebhookError::NotFound);
@@ -349,17 +339,6 @@ mod tests {
         assert_eq!(events.len(), 1);
         state.evolve(events[0].clone());
         assert_eq!(state.deferrals, 1);
-    }
-
-    #[test]
-    fn it_should_refuse_to_reject_a_delivery_that_was_already_received() {
-        TestFramework::<WebhookDelivery>::with(())
-            .given(vec![WebhookEvent::WebhookReceived(first())])
-            .when(WebhookCommand::Reject {
-                delivery: first(),
-                reason: "x".into(),
-            })
-            .then_expect_error(WebhookError::AlreadyRecorded);
     }
 
     #[test]

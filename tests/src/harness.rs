@@ -39,6 +39,8 @@ pub struct AppOptions {
     pub subscribe_webhooks: bool,
     pub signature: tendlc_api::config::SignatureMode,
     pub allowed_ips: Vec<std::net::IpAddr>,
+    /// How much of what the webhook receivers refuse is kept.
+    pub refusals: tendlc_api::config::RefusalLimits,
     pub sim_faults: SimFaults,
     pub cors_origins: Vec<String>,
     /// Serve over TLS with these files; `tls_trust` is the PEM certificate the client trusts.
@@ -77,6 +79,7 @@ impl Default for AppOptions {
             subscribe_webhooks: false,
             signature: tendlc_api::config::SignatureMode::Enforce,
             allowed_ips: vec![],
+            refusals: tendlc_api::config::RefusalLimits::default(),
             sim_faults: SimFaults::default(),
             cors_origins: vec![],
             tokens: None,
@@ -168,6 +171,7 @@ impl TestApp {
                 subscribe: options.subscribe_webhooks,
                 signature: options.signature,
                 allowed_ips: options.allowed_ips.clone(),
+                refusals: options.refusals,
                 ..tendlc_api::config::WebhookConfig::local(format!("http://{address}"))
             },
             sync: options.sync.clone(),
@@ -401,6 +405,39 @@ impl TestApp {
         assert_eq!(response.status(), 200, "reading the webhook log");
         let body: Value = response.json().await.expect("webhook log body");
         body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The refused webhook deliveries kept (newest first), read as an operator.
+    pub async fn webhook_refusals(&self) -> Vec<Value> {
+        let body = self
+            .get_ok("/v1/messaging/webhook-refusals?perPage=500")
+            .await;
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The refusal counters and limits, read as an operator.
+    pub async fn webhook_refusal_counts(&self) -> Value {
+        self.get_ok("/v1/messaging/webhook-refusals/counts").await
+    }
+
+    /// How many webhook delivery events the event store holds.
+    pub async fn webhook_event_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE aggregate_type = 'WebhookDelivery'")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count webhook events")
+    }
+
+    async fn get_ok(&self, path: &str) -> Value {
+        let response = self
+            .request(Method::GET, path, &self.superadmin())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
     }
 
     /// Posts a delivery to our own webhook endpoint, signed the way TCR signs.

@@ -55,42 +55,40 @@ async fn malformed_and_oversized_deliveries_are_refused_and_logged() {
         .unwrap();
     assert_eq!(nowhere.status(), 404);
 
-    let log = eventually(
-        Duration::from_secs(5),
-        "three rejected deliveries",
-        || async {
-            let log = app.webhook_log().await;
-            (log.len() >= 3).then_some(log)
-        },
-    )
-    .await;
-    assert!(
-        log.iter().all(|d| d["disposition"] == "REJECTED"),
-        "{log:?}"
-    );
-    let reasons: Vec<&str> = log
+    // Refusals are kept (bounded, digests only) in the refusal store before the answer, and
+    // never become events.
+    let refusals = app.webhook_refusals().await;
+    assert_eq!(refusals.len(), 3, "{refusals:?}");
+    let codes: Vec<&str> = refusals
         .iter()
-        .map(|d| d["rejectionReason"].as_str().unwrap())
+        .map(|d| d["reasonCode"].as_str().unwrap())
         .collect();
-    assert!(
-        reasons.iter().any(|r| r.contains("not a JSON object")),
-        "{reasons:?}"
+    assert_eq!(
+        codes.iter().filter(|c| **c == "not_an_object").count(),
+        2,
+        "{codes:?}"
     );
-    assert!(
-        reasons.iter().any(|r| r.contains("larger than")),
-        "{reasons:?}"
-    );
-    // The exact bytes are kept.
-    let raw: Vec<String> = sqlx::query_scalar("SELECT raw_body_base64 FROM tcr_webhook_events")
-        .fetch_all(&app.pool)
-        .await
+    assert!(codes.contains(&"too_large"), "{codes:?}");
+    // The body's digest is kept, not the body.
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(b"{oops"));
+    let oops = refusals
+        .iter()
+        .find(|d| d["bodySha256"] == digest.as_str())
+        .unwrap_or_else(|| panic!("no refusal with the digest of {{oops: {refusals:?}"));
+    assert_eq!(oops["bodyBytes"], 5);
+    assert_eq!(oops["httpStatus"], 400);
+    let too_large = refusals
+        .iter()
+        .find(|d| d["reasonCode"] == "too_large")
         .unwrap();
-    use base64::Engine;
-    assert!(
-        raw.iter()
-            .any(|r| base64::engine::general_purpose::STANDARD.decode(r).unwrap() == b"{oops"),
-        "{raw:?}"
-    );
+    assert_eq!(too_large["bodyBytes"], Value::Null);
+    assert_eq!(too_large["httpStatus"], 413);
+    assert!(too_large["reason"]
+        .as_str()
+        .unwrap()
+        .contains("larger than"));
+    assert_eq!(app.webhook_event_count().await, 0);
 }
 
 #[tokio::test]
@@ -105,20 +103,20 @@ async fn deliveries_from_outside_the_allow_list_are_refused() {
         .deliver_webhook(&app.base_url, "brands", &body, None)
         .await;
     assert_eq!(response.status(), 403);
-    let log = eventually(Duration::from_secs(5), "the refusal in the log", || async {
-        let log = app.webhook_log().await;
-        (!log.is_empty()).then_some(log)
-    })
-    .await;
-    assert_eq!(log[0]["disposition"], "REJECTED");
+    let refusals = app.webhook_refusals().await;
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert_eq!(refusals[0]["reasonCode"], "source_not_allowed");
     assert_eq!(
-        log[0]["signature"], "VALID",
+        refusals[0]["signature"], "VALID",
         "signed correctly, but from the wrong place"
     );
-    assert!(log[0]["rejectionReason"]
+    assert_eq!(refusals[0]["remoteAddr"], "127.0.0.1");
+    assert_eq!(refusals[0]["claimedTcrBrandId"], "B000000");
+    assert!(refusals[0]["reason"]
         .as_str()
         .unwrap()
         .contains("allow list"));
+    assert_eq!(app.webhook_event_count().await, 0);
 }
 
 #[tokio::test]

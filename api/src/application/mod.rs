@@ -44,16 +44,20 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn new(pool: PgPool, tcr: Arc<dyn TcrPort>, wake: Wake) -> Self {
+    pub fn new(
+        pool: PgPool,
+        tcr: Arc<dyn TcrPort>,
+        wake: Wake,
+        refusals: tendlc_adapters::webhook_refusals::RefusalLimits,
+    ) -> Self {
         Self {
             customers: customers::Customers::new(pool.clone(), wake.clone()),
             brands: brands::Brands::new(pool.clone(), tcr.clone(), wake.clone()),
             campaigns: campaigns::Campaigns::new(pool.clone(), tcr.clone(), wake.clone()),
-            deliveries: webhooks::Deliveries::new(recorder::Recorder::new(
-                pool,
-                wake,
-                "webhook delivery",
-            )),
+            deliveries: webhooks::Deliveries::new(
+                recorder::Recorder::new(pool.clone(), wake, "webhook delivery"),
+                tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),
+            ),
             reference: reference::Reference::new(tcr.clone()),
             tcr,
         }

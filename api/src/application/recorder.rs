@@ -61,7 +61,6 @@ impl Refusal for WebhookError {
     fn conflict_code(&self) -> Option<&'static str> {
         match self {
             WebhookError::NotFound => None,
-            WebhookError::AlreadyRecorded => Some("delivery_recorded"),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Webhook deliveries: recorded before they are answered, and what processing made of them.
+//! Only deliveries that pass the checks become events; refusals go to the bounded refusal
+//! store, so an unauthenticated sender cannot grow the permanent record.
 use tendlc_adapters::webhook_intake::Intake;
+use tendlc_adapters::webhook_refusals::{RefusalStore, RefusedDelivery};
 use tendlc_domain::webhook::{ProcessingOutcome, WebhookCommand, WebhookDelivery};
-use uuid::Uuid;
 
 use super::context::CommandContext;
 use super::error::AppError;
@@ -12,17 +14,19 @@ use super::recorder::Recorder;
 pub enum Receipt {
     /// Recorded; `duplicate` when the same payload was recorded before.
     Accepted { id: String, duplicate: bool },
-    /// Refused with an HTTP status and the reason (recorded for the audit log).
+    /// Refused with an HTTP status and the reason (counted, and kept in the refusal store
+    /// within its limits).
     Refused { status: u16, reason: String },
 }
 
 pub struct Deliveries {
     events: Recorder<WebhookDelivery>,
+    refusals: RefusalStore,
 }
 
 impl Deliveries {
-    pub fn new(events: Recorder<WebhookDelivery>) -> Self {
-        Self { events }
+    pub fn new(events: Recorder<WebhookDelivery>, refusals: RefusalStore) -> Self {
+        Self { events, refusals }
     }
 
     /// Records what the intake decided about one delivery, before anyone answers TCR.
@@ -32,24 +36,16 @@ impl Deliveries {
         intake: Intake,
         context: &CommandContext,
     ) -> Result<Receipt, AppError> {
-        let metadata = context.metadata();
         if let Some(refusal) = intake.refusal {
-            let reason = refusal.reason();
-            self.events
-                .execute(
-                    format!("rejected-{}", Uuid::new_v4()),
-                    WebhookCommand::Reject {
-                        delivery: intake.delivery,
-                        reason: reason.clone(),
-                    },
-                    &metadata,
-                )
+            self.refusals
+                .record(&RefusedDelivery::new(&intake.delivery, refusal))
                 .await?;
             return Ok(Receipt::Refused {
                 status: refusal.status(),
-                reason,
+                reason: refusal.reason(),
             });
         }
+        let metadata = context.metadata();
         let id = intake.delivery_id.ok_or_else(|| {
             AppError::internal("webhook intake", "an accepted delivery has no id")
         })?;

@@ -110,6 +110,24 @@ impl Paging {
     }
 }
 
+/// An optional RFC 3339 time from the query string, named `field` when it is not one.
+pub fn timestamp(
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    text.map(|t| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .map_err(|_| {
+                ApiError::field(
+                    field,
+                    "must be an RFC 3339 time such as 2026-01-31T12:00:00Z",
+                )
+            })
+    })
+    .transpose()
+}
+
 /// Query string rejections become our error shape.
 pub fn query<T>(
     result: Result<Query<T>, axum::extract::rejection::QueryRejection>,

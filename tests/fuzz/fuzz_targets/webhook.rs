@@ -1,6 +1,7 @@
 //! Fuzz target: TCR webhook deliveries through the receiving path tendlc runs — JSON parsing, RFC
 //! 8785 canonicalisation, the HMAC signature check, the accept/refuse decision and the delivery
 //! that is recorded (`adapters/src/webhook_intake.rs`, `adapters/src/webhook_signature.rs`,
+//! `adapters/src/webhook_refusals/refused.rs`,
 //! `domain/src/webhook.rs`), compiled here from the product's own source files.
 //!
 //! One input is: a control byte (signature mode, allow list, oversize, which mutation), a knob
@@ -15,7 +16,7 @@
 //! 4. A mutation of a signed delivery (body bytes, signature, URL, secret) is rejected unless it is
 //!    canonically the same delivery.
 //! 5. What gets recorded reads back identically from its JSON and holds no `\u0000`, which
-//!    Postgres cannot store.
+//!    Postgres cannot store; what is kept of a refusal is short and free of control characters.
 #![no_main]
 
 #[path = "../../../adapters/src/webhook_signature.rs"]
@@ -24,6 +25,10 @@ mod webhook_signature;
 
 #[path = "../../../adapters/src/webhook_intake.rs"]
 mod webhook_intake;
+
+#[path = "../../../adapters/src/webhook_refusals/refused.rs"]
+#[allow(dead_code)]
+mod refused;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -34,6 +39,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tendlc_domain::tcr::TcrEventType;
 use tendlc_domain::webhook::{SignatureVerdict, WebhookCategory, WebhookEvent};
+use refused::RefusedDelivery;
 use webhook_intake::{Arrival, Policy, Refusal, SignatureMode};
 use webhook_signature::{canonical, sign, verify, Verdict};
 
@@ -186,21 +192,37 @@ fn receiving_what_arrived(
         parsed.is_some_and(|v| !v.is_null()) && !nul && !too_large
     );
 
-    // What is recorded is storable and reads back as it was written.
-    let event = match intake.refusal {
-        Some(refusal) => WebhookEvent::WebhookRejected {
-            delivery: delivery.clone(),
-            reason: refusal.reason(),
-        },
-        None => WebhookEvent::WebhookReceived(delivery.clone()),
-    };
-    let stored = serde_json::to_string(&event).expect("a delivery event serialises");
-    assert!(
-        !webhook_intake::contains_nul(&serde_json::from_str(&stored).unwrap()),
-        "the recorded event holds a NUL character Postgres cannot store"
-    );
-    let read_back: WebhookEvent = serde_json::from_str(&stored).expect("the event reads back");
-    assert_eq!(read_back, event, "the event changed through its JSON");
+    // What is recorded is storable and reads back as it was written: an accepted delivery as
+    // an event, a refusal as a bounded row with no control characters in its text.
+    match intake.refusal {
+        Some(refusal) => {
+            let kept = RefusedDelivery::new(delivery, refusal);
+            for text in [
+                kept.claimed_event_type.as_deref(),
+                kept.claimed_tcr_brand_id.as_deref(),
+                kept.claimed_tcr_campaign_id.as_deref(),
+                kept.user_agent.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(text.chars().count() <= 64, "a kept claim is longer than 64");
+                assert!(!text.chars().any(char::is_control), "a kept claim holds {text:?}");
+            }
+            assert_eq!(kept.http_status, refusal.status());
+        }
+        None => {
+            let event = WebhookEvent::WebhookReceived(delivery.clone());
+            let stored = serde_json::to_string(&event).expect("a delivery event serialises");
+            assert!(
+                !webhook_intake::contains_nul(&serde_json::from_str(&stored).unwrap()),
+                "the recorded event holds a NUL character Postgres cannot store"
+            );
+            let read_back: WebhookEvent =
+                serde_json::from_str(&stored).expect("the event reads back");
+            assert_eq!(read_back, event, "the event changed through its JSON");
+        }
+    }
 }
 
 /// Invariant 3: our own signature over any JSON verifies over the received bytes and over any

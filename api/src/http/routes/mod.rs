@@ -23,6 +23,7 @@ pub mod operations;
 pub mod reference;
 pub mod responses;
 pub mod webhook_events;
+pub mod webhook_refusals;
 pub mod webhooks;
 
 /// Who may call an endpoint.
@@ -80,6 +81,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         reference::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),
+        webhook_refusals::endpoints(),
         operations::endpoints(),
     ]
     .into_iter()
@@ -188,4 +190,4 @@ pub async fn no_route() -> ApiError {
     ApiError::not_found("route")
 }
 
-pub use super::extract::{location, path_id, query, Body, Paging, RequestId};
+pub use super::extract::{location, path_id, query, timestamp, Body, Paging, RequestId};

@@ -11,7 +11,7 @@ use tendlc_domain::tcr::TcrEventType;
 use tendlc_projections::columns::spelling;
 use tendlc_projections::webhook_events::{self, WebhookEventRow, WebhookFilter};
 
-use super::{query, Access, Endpoint, Paging};
+use super::{query, timestamp, Access, Endpoint, Paging};
 use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -91,20 +91,6 @@ struct ListQuery {
     tcr_id: Option<String>,
     from: Option<String>,
     to: Option<String>,
-}
-
-fn timestamp(field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
-    text.map(|t| {
-        DateTime::parse_from_rfc3339(t)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| {
-                ApiError::field(
-                    field,
-                    "must be an RFC 3339 time such as 2026-01-31T12:00:00Z",
-                )
-            })
-    })
-    .transpose()
 }
 
 #[utoipa::path(get, operation_id = "listWebhookEvents", path = "/v1/messaging/webhook-events", tag = "webhooks", security(("bearer" = [])),

@@ -1,8 +1,9 @@
 //! `POST /webhooks/tcr/{brands|campaigns|vetting}`: TCR's deliveries, recorded before answering.
 //!
-//! Authenticity is checked (signature, optional source allow list, size), the exact delivery is
-//! recorded as an event — accepted, duplicate or rejected — and only then answered. Applying it
-//! happens later, from the event stream (see `workers::webhooks`).
+//! Authenticity is checked (signature, optional source allow list, size); an accepted delivery
+//! (or a duplicate) is recorded as an event and only then answered. Applying it happens later,
+//! from the event stream (see `workers::webhooks`). A refused one is never an event: it is
+//! counted and kept, bounded, in the refusal store (`GET /v1/messaging/webhook-refusals`).
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
@@ -133,7 +134,8 @@ async fn receive(
             "accepting a webhook without a valid signature (TENDLC_WEBHOOK_SIGNATURE=warn)"
         );
     }
-    // Recorded before answered: refusals too, so the audit log shows what was turned away.
+    // Recorded before answered: refusals too (in the refusal store), so operators see what was
+    // turned away.
     match state.app.deliveries.record(intake, &context).await? {
         Receipt::Refused { status, reason } => Err(ApiError::new(
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
