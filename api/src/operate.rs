@@ -28,6 +28,9 @@ pub enum ProjectionsCommand {
         #[arg(long)]
         by: Option<String>,
     },
+    /// How Postgres plans the read side's hot queries (lists, worker ticks) on this database;
+    /// flags any that reads the whole of a table that is not small.
+    Plans,
 }
 
 pub async fn run(command: ProjectionsCommand) -> anyhow::Result<()> {
@@ -37,6 +40,23 @@ pub async fn run(command: ProjectionsCommand) -> anyhow::Result<()> {
         ProjectionsCommand::Status => {
             for status in operations::status(&pool).await? {
                 println!("{}", describe(&status));
+            }
+        }
+        ProjectionsCommand::Plans => {
+            for query in tendlc_projections::plans::hot_queries() {
+                let plan = tendlc_projections::plans::explain(&pool, &query).await?;
+                let mut flag = String::new();
+                for table in tendlc_projections::plans::full_scans(&plan) {
+                    let rows = tendlc_projections::plans::estimated_rows(&pool, &table).await?;
+                    if rows >= tendlc_projections::plans::SMALL_TABLE_ROWS {
+                        flag.push_str(&format!("  [reads all {rows} rows of {table}]"));
+                    }
+                }
+                println!(
+                    "{}: {}{flag}",
+                    query.name,
+                    tendlc_projections::plans::summary(&plan)
+                );
             }
         }
         ProjectionsCommand::Retry { name } => {

@@ -139,6 +139,19 @@ pub struct BrandFilter {
     pub identity_status: Option<IdentityStatus>,
 }
 
+const LIST_WHERE: &str = "($1::uuid IS NULL OR customer_id = $1)
+          AND ($2::text IS NULL OR status = $2)
+          AND ($3::text IS NULL OR identity_status = $3)";
+
+/// A page of the brand list (`$1` customer, `$2` status, `$3` identity status, `$4` limit,
+/// `$5` offset).
+pub(crate) fn list_sql() -> String {
+    format!(
+        "{} WHERE {LIST_WHERE} ORDER BY created_at DESC, brand_id LIMIT $4 OFFSET $5",
+        select()
+    )
+}
+
 /// One page of brands, newest first; `total` counts every match.
 pub async fn list(
     pool: &PgPool,
@@ -146,28 +159,24 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<BrandRow>, i64), sqlx::Error> {
-    const WHERE: &str = "($1::uuid IS NULL OR customer_id = $1)
-          AND ($2::text IS NULL OR status = $2)
-          AND ($3::text IS NULL OR identity_status = $3)";
     let status = filter.status.map(RegistrationStatus::as_str);
     let identity_status = filter.identity_status.map(IdentityStatus::as_str);
-    let rows = sqlx::query_as(&format!(
-        "{} WHERE {WHERE} ORDER BY created_at DESC, brand_id LIMIT $4 OFFSET $5",
-        select()
+    let rows = sqlx::query_as(&list_sql())
+        .bind(filter.customer)
+        .bind(status)
+        .bind(identity_status)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    let total = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM brands_10dlc WHERE {LIST_WHERE}"
     ))
     .bind(filter.customer)
     .bind(status)
     .bind(identity_status)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
+    .fetch_one(pool)
     .await?;
-    let total = sqlx::query_scalar(&format!("SELECT count(*) FROM brands_10dlc WHERE {WHERE}"))
-        .bind(filter.customer)
-        .bind(status)
-        .bind(identity_status)
-        .fetch_one(pool)
-        .await?;
     Ok((rows, total))
 }
 
@@ -182,6 +191,21 @@ pub async fn find_by_tcr_id(
         .await
 }
 
+/// `$1` unverified and `$2` verified intervals in seconds, `$3` limit. The first bound (the
+/// shorter interval) lets the index on the sync time stop at the first row not yet due.
+pub(crate) fn due_for_poll_sql() -> String {
+    format!(
+        "{}
+          WHERE status = 'REGISTERED' AND tcr_status IS DISTINCT FROM 'DELETED'
+            AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs => least($1, $2))
+            AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs =>
+                  CASE WHEN identity_status IN ('VERIFIED', 'VETTED_VERIFIED') THEN $2 ELSE $1 END)
+          ORDER BY COALESCE(last_synced_at, created_at)
+          LIMIT $3",
+        select()
+    )
+}
+
 /// Registered brands whose TCR state is due for a re-read: not yet verified ones after
 /// `unverified`, verified ones after `active`; least recently synced first.
 pub async fn due_for_poll(
@@ -190,20 +214,23 @@ pub async fn due_for_poll(
     active: std::time::Duration,
     limit: i64,
 ) -> Result<Vec<BrandRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    sqlx::query_as(&due_for_poll_sql())
+        .bind(unverified.as_secs_f64())
+        .bind(active.as_secs_f64())
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}
+
+/// `$1` age in seconds, `$2` limit.
+pub(crate) fn stale_actions_sql() -> String {
+    format!(
         "{}
-          WHERE status = 'REGISTERED' AND tcr_status IS DISTINCT FROM 'DELETED'
-            AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs =>
-                  CASE WHEN identity_status IN ('VERIFIED', 'VETTED_VERIFIED') THEN $2 ELSE $1 END)
-          ORDER BY COALESCE(last_synced_at, created_at)
-          LIMIT $3",
+          WHERE (pending_action IS NOT NULL OR pending_update IS NOT NULL)
+            AND updated_at < now() - make_interval(secs => $1)
+          ORDER BY updated_at LIMIT $2",
         select()
-    ))
-    .bind(unverified.as_secs_f64())
-    .bind(active.as_secs_f64())
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    )
 }
 
 /// Brands with an action or a profile change sent to TCR and nothing recorded since
@@ -213,17 +240,11 @@ pub async fn stale_actions(
     older_than: std::time::Duration,
     limit: i64,
 ) -> Result<Vec<BrandRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{}
-          WHERE (pending_action IS NOT NULL OR pending_update IS NOT NULL)
-            AND updated_at < now() - make_interval(secs => $1)
-          ORDER BY updated_at LIMIT $2",
-        select()
-    ))
-    .bind(older_than.as_secs_f64())
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(&stale_actions_sql())
+        .bind(older_than.as_secs_f64())
+        .bind(limit)
+        .fetch_all(pool)
+        .await
 }
 
 /// Registrations TCR has not confirmed whose next retry is due, the longest due first.
@@ -232,5 +253,9 @@ pub async fn due_for_retry(
     schedule: &crate::retries::RetrySchedule,
     limit: i64,
 ) -> Result<Vec<BrandRow>, sqlx::Error> {
-    crate::retries::due(pool, &select(), schedule, limit).await
+    crate::retries::due(pool, &due_for_retry_sql(), schedule, limit).await
+}
+
+pub(crate) fn due_for_retry_sql() -> String {
+    crate::retries::due_sql(&select())
 }

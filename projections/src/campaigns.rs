@@ -163,6 +163,25 @@ pub struct CampaignFilter {
     pub carrier: Option<Mno>,
 }
 
+const LIST_WHERE: &str = "($1::uuid IS NULL OR c.customer_id = $1)
+          AND ($2::uuid IS NULL OR c.brand_id = $2)
+          AND ($3::text IS NULL OR c.status = $3)
+          AND ($4::text IS NULL OR c.tcr_status = $4)
+          AND (($5::text IS NULL AND $6::int IS NULL) OR EXISTS (
+                SELECT 1 FROM campaign_mno_status m
+                 WHERE m.campaign_id = c.campaign_id
+                   AND ($5::text IS NULL OR m.status = $5)
+                   AND ($6::int IS NULL OR m.mno_id = $6)))";
+
+/// A page of the campaign list (`$1` customer, `$2` brand, `$3` status, `$4` TCR status, `$5`
+/// carrier status, `$6` carrier, `$7` limit, `$8` offset).
+pub(crate) fn list_sql() -> String {
+    format!(
+        "{} WHERE {LIST_WHERE} ORDER BY c.created_at DESC, c.campaign_id LIMIT $7 OFFSET $8",
+        select()
+    )
+}
+
 /// One page of campaigns with their carriers, newest first, as of one moment; `total` counts
 /// every match.
 pub async fn list(
@@ -172,35 +191,23 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<(CampaignRow, Vec<CarrierRow>)>, i64), sqlx::Error> {
     let mut tx = snapshot(pool).await?;
-    const WHERE: &str = "($1::uuid IS NULL OR c.customer_id = $1)
-          AND ($2::uuid IS NULL OR c.brand_id = $2)
-          AND ($3::text IS NULL OR c.status = $3)
-          AND ($4::text IS NULL OR c.tcr_status = $4)
-          AND (($5::text IS NULL AND $6::int IS NULL) OR EXISTS (
-                SELECT 1 FROM campaign_mno_status m
-                 WHERE m.campaign_id = c.campaign_id
-                   AND ($5::text IS NULL OR m.status = $5)
-                   AND ($6::int IS NULL OR m.mno_id = $6)))";
     let status = filter.status.map(RegistrationStatus::as_str);
     let tcr_status = filter.tcr_status.map(TcrCampaignStatus::as_str);
     let carrier_status = filter.carrier_status.map(OperationStatus::as_str);
     let carrier = filter.carrier.map(|mno| mno.0 as i32);
-    let rows: Vec<CampaignRow> = sqlx::query_as(&format!(
-        "{} WHERE {WHERE} ORDER BY c.created_at DESC, c.campaign_id LIMIT $7 OFFSET $8",
-        select()
-    ))
-    .bind(filter.customer)
-    .bind(filter.brand)
-    .bind(status)
-    .bind(tcr_status)
-    .bind(carrier_status)
-    .bind(carrier)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<CampaignRow> = sqlx::query_as(&list_sql())
+        .bind(filter.customer)
+        .bind(filter.brand)
+        .bind(status)
+        .bind(tcr_status)
+        .bind(carrier_status)
+        .bind(carrier)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *tx)
+        .await?;
     let total = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM campaigns_10dlc c WHERE {WHERE}"
+        "SELECT count(*) FROM campaigns_10dlc c WHERE {LIST_WHERE}"
     ))
     .bind(filter.customer)
     .bind(filter.brand)
@@ -252,17 +259,13 @@ pub async fn active_for_brand(pool: &PgPool, brand_id: Uuid) -> Result<i64, sqlx
     .await
 }
 
-/// Registered, active campaigns due for a re-read: those with a carrier still in review (or
-/// not yet reported) after `in_review`, the rest after `active`; least recently synced first.
-pub async fn due_for_poll(
-    pool: &PgPool,
-    in_review: std::time::Duration,
-    active: std::time::Duration,
-    limit: i64,
-) -> Result<Vec<CampaignRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
+/// `$1` in-review and `$2` active intervals in seconds, `$3` limit. The first bound (the
+/// shorter interval) lets the index on the sync time stop at the first row not yet due.
+pub(crate) fn due_for_poll_sql() -> String {
+    format!(
         "{}
           WHERE status = 'REGISTERED' AND tcr_status IS DISTINCT FROM 'EXPIRED'
+            AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs => least($1, $2))
             AND COALESCE(last_synced_at, created_at) < now() - make_interval(secs =>
                   CASE WHEN c.sharing_status = 'PENDING'
                          OR EXISTS (SELECT 1 FROM campaign_mno_status m WHERE m.campaign_id = c.campaign_id
@@ -271,12 +274,33 @@ pub async fn due_for_poll(
           ORDER BY COALESCE(last_synced_at, created_at)
           LIMIT $3",
         select()
-    ))
-    .bind(in_review.as_secs_f64())
-    .bind(active.as_secs_f64())
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    )
+}
+
+/// Registered, active campaigns due for a re-read: those with a carrier still in review (or
+/// not yet reported) after `in_review`, the rest after `active`; least recently synced first.
+pub async fn due_for_poll(
+    pool: &PgPool,
+    in_review: std::time::Duration,
+    active: std::time::Duration,
+    limit: i64,
+) -> Result<Vec<CampaignRow>, sqlx::Error> {
+    sqlx::query_as(&due_for_poll_sql())
+        .bind(in_review.as_secs_f64())
+        .bind(active.as_secs_f64())
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}
+
+/// `$1` age in seconds, `$2` limit.
+pub(crate) fn stale_actions_sql() -> String {
+    format!(
+        "{}
+          WHERE pending_action IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
+          ORDER BY updated_at LIMIT $2",
+        select()
+    )
 }
 
 /// Campaigns with an action sent to TCR and nothing recorded since `older_than` ago: the
@@ -286,16 +310,11 @@ pub async fn stale_actions(
     older_than: std::time::Duration,
     limit: i64,
 ) -> Result<Vec<CampaignRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{}
-          WHERE pending_action IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
-          ORDER BY updated_at LIMIT $2",
-        select()
-    ))
-    .bind(older_than.as_secs_f64())
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(&stale_actions_sql())
+        .bind(older_than.as_secs_f64())
+        .bind(limit)
+        .fetch_all(pool)
+        .await
 }
 
 /// Registrations TCR has not confirmed whose next retry is due, the longest due first.
@@ -304,5 +323,9 @@ pub async fn due_for_retry(
     schedule: &crate::retries::RetrySchedule,
     limit: i64,
 ) -> Result<Vec<CampaignRow>, sqlx::Error> {
-    crate::retries::due(pool, &select(), schedule, limit).await
+    crate::retries::due(pool, &due_for_retry_sql(), schedule, limit).await
+}
+
+pub(crate) fn due_for_retry_sql() -> String {
+    crate::retries::due_sql(&select())
 }

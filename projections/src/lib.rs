@@ -8,6 +8,7 @@ pub mod customers;
 mod documents;
 pub mod fold;
 pub mod operations;
+pub mod plans;
 pub mod retries;
 pub mod runner;
 pub mod stream;

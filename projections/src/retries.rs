@@ -21,24 +21,27 @@ const DUE_AT: &str = "CASE WHEN submission_attempts <= 0
            ELSE COALESCE(last_attempt_at, updated_at) + make_interval(secs =>
                     least($2 * power(2, least(submission_attempts - 1, 16)), $3)) END";
 
-/// Up to `limit` pending rows of `select` (a `SELECT … FROM` one registration table) due for a
-/// retry by `schedule`, the longest due first.
+/// Pending rows of `select` (a `SELECT … FROM` one registration table) due for a retry, the
+/// longest due first (`$1` grace, `$2` base, `$3` cap in seconds, `$4` limit).
+pub(crate) fn due_sql(select: &str) -> String {
+    format!("{select} WHERE status = 'PENDING' AND {DUE_AT} <= now() ORDER BY {DUE_AT} LIMIT $4")
+}
+
+/// Up to `limit` rows of `select` (a [`due_sql`] query) due for a retry by `schedule`.
 pub(crate) async fn due<R>(
     pool: &PgPool,
-    select: &str,
+    query: &str,
     schedule: &RetrySchedule,
     limit: i64,
 ) -> Result<Vec<R>, sqlx::Error>
 where
     R: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {
-    sqlx::query_as(&format!(
-        "{select} WHERE status = 'PENDING' AND {DUE_AT} <= now() ORDER BY {DUE_AT} LIMIT $4"
-    ))
-    .bind(schedule.grace.as_secs_f64())
-    .bind(schedule.base.as_secs_f64())
-    .bind(schedule.cap.as_secs_f64())
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(query)
+        .bind(schedule.grace.as_secs_f64())
+        .bind(schedule.base.as_secs_f64())
+        .bind(schedule.cap.as_secs_f64())
+        .bind(limit)
+        .fetch_all(pool)
+        .await
 }

@@ -212,6 +212,24 @@ pub struct WebhookFilter {
     pub received_to: Option<DateTime<Utc>>,
 }
 
+const LIST_WHERE: &str = "($1::uuid IS NULL
+               OR EXISTS (SELECT 1 FROM brands_10dlc b WHERE b.tcr_brand_id = w.tcr_brand_id AND b.customer_id = $1)
+               OR EXISTS (SELECT 1 FROM campaigns_10dlc c WHERE c.tcr_campaign_id = w.tcr_campaign_id AND c.customer_id = $1))
+          AND ($2::text IS NULL OR w.event_type = $2)
+          AND ($3::text IS NULL OR w.tcr_brand_id = $3 OR w.tcr_campaign_id = $3)
+          AND ($4::timestamptz IS NULL OR w.received_at >= $4)
+          AND ($5::timestamptz IS NULL OR w.received_at < $5)";
+
+/// A page of the audit log (`$1` customer, `$2` event type, `$3` TCR id, `$4`..`$5` received
+/// between, `$6` limit, `$7` offset).
+pub(crate) fn list_sql() -> String {
+    format!(
+        "SELECT {} FROM tcr_webhook_events w WHERE {LIST_WHERE}
+          ORDER BY w.received_at DESC, w.id LIMIT $6 OFFSET $7",
+        WebhookEventRow::select_list(Some("w"))
+    )
+}
+
 /// One page of the audit log, newest first; `total` counts every match.
 pub async fn list(
     pool: &PgPool,
@@ -219,30 +237,19 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<WebhookEventRow>, i64), sqlx::Error> {
-    const WHERE: &str = "($1::uuid IS NULL
-               OR EXISTS (SELECT 1 FROM brands_10dlc b WHERE b.tcr_brand_id = w.tcr_brand_id AND b.customer_id = $1)
-               OR EXISTS (SELECT 1 FROM campaigns_10dlc c WHERE c.tcr_campaign_id = w.tcr_campaign_id AND c.customer_id = $1))
-          AND ($2::text IS NULL OR w.event_type = $2)
-          AND ($3::text IS NULL OR w.tcr_brand_id = $3 OR w.tcr_campaign_id = $3)
-          AND ($4::timestamptz IS NULL OR w.received_at >= $4)
-          AND ($5::timestamptz IS NULL OR w.received_at < $5)";
     let event_type = filter.event_type.as_ref().map(TcrEventType::as_str);
-    let rows = sqlx::query_as(&format!(
-        "SELECT {} FROM tcr_webhook_events w WHERE {WHERE}
-          ORDER BY w.received_at DESC, w.id LIMIT $6 OFFSET $7",
-        WebhookEventRow::select_list(Some("w"))
-    ))
-    .bind(filter.customer)
-    .bind(event_type)
-    .bind(&filter.tcr_id)
-    .bind(filter.received_from)
-    .bind(filter.received_to)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
+    let rows = sqlx::query_as(&list_sql())
+        .bind(filter.customer)
+        .bind(event_type)
+        .bind(&filter.tcr_id)
+        .bind(filter.received_from)
+        .bind(filter.received_to)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
     let total = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM tcr_webhook_events w WHERE {WHERE}"
+        "SELECT count(*) FROM tcr_webhook_events w WHERE {LIST_WHERE}"
     ))
     .bind(filter.customer)
     .bind(event_type)

@@ -79,6 +79,9 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
 }
 
 pub const MAX_PER_PAGE: i64 = 500;
+/// How deep a list can be paged: an OFFSET reads and drops every row before it, so deeper
+/// pages are refused and filters (`from`/`to`, status, …) narrow the list instead.
+pub const MAX_PAGED_ROWS: i64 = 10_000;
 
 /// `?page=&perPage=`, checked.
 #[derive(Debug, Deserialize)]
@@ -104,8 +107,17 @@ impl Paging {
                     },
                 }
             };
-        let page = number("page", &self.page, 1, 1_000_000)?;
         let per_page = number("perPage", &self.per_page, 50, MAX_PER_PAGE)?;
+        let last_page = MAX_PAGED_ROWS / per_page;
+        let page = number("page", &self.page, 1, last_page).map_err(|_| {
+            ApiError::field(
+                "page",
+                format!(
+                    "must be a whole number from 1 to {last_page}: with perPage {per_page}, pages \
+                     reach row {MAX_PAGED_ROWS} at most; narrow the list with its filters instead"
+                ),
+            )
+        })?;
         Ok((page, per_page, (page - 1) * per_page))
     }
 }

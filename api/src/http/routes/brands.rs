@@ -134,7 +134,7 @@ struct ListQuery {
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin looks at (all without it)"),
         ("status" = Option<String>, Query, description = "PENDING | REGISTERED | REJECTED | ABANDONED"),
         ("identityStatus" = Option<String>, Query, description = "TCR identity status"),
-        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+        ("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
     responses((status = 200, description = "One page of brands", body = Page<BrandView>),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),

@@ -180,7 +180,7 @@ struct ListQuery {
         ("tcrStatus" = Option<String>, Query, description = "ACTIVE | EXPIRED"),
         ("carrierStatus" = Option<String>, Query, description = "Campaigns with a carrier in REVIEW | REGISTERED | REJECTED | SUSPENDED"),
         ("carrier" = Option<String>, Query, description = "TCR network id (e.g. 10035): restricts carrierStatus to that carrier"),
-        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+        ("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
     responses((status = 200, description = "One page of campaigns", body = Page<CampaignView>), ReadErrors))]
 async fn list(
     State(state): State<AppState>,

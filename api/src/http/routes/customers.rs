@@ -72,7 +72,7 @@ async fn create(
 }
 
 #[utoipa::path(get, operation_id = "listCustomers", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
-    params(("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    params(("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
     responses((status = 200, description = "One page of customers", body = Page<CustomerView>),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),

@@ -98,7 +98,7 @@ struct ListQuery {
         ("tcrId" = Option<String>, Query, description = "A TCR brand or campaign id"),
         ("from" = Option<String>, Query, description = "Received at or after (RFC 3339)"),
         ("to" = Option<String>, Query, description = "Received before (RFC 3339)"),
-        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+        ("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
     responses((status = 200, description = "One page of the webhook audit log", body = Page<WebhookEventView>),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),

@@ -137,7 +137,7 @@ struct ListQuery {
     params(("reasonCode" = Option<String>, Query, description = "e.g. signature_invalid"),
         ("from" = Option<String>, Query, description = "Received at or after (RFC 3339)"),
         ("to" = Option<String>, Query, description = "Received before (RFC 3339)"),
-        ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+        ("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
     responses((status = 200, description = "One page of the refused deliveries kept, newest first", body = Page<RefusalView>), ReadErrors))]
 async fn list(
     State(state): State<AppState>,
