@@ -4,6 +4,7 @@ pub mod application;
 pub mod config;
 pub mod http;
 pub mod operate;
+pub mod rebuild;
 pub mod serve;
 pub mod telemetry;
 pub mod workers;

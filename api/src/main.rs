@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
 use tendlc_api::http::auth::{Claims, Role, TokenKeys};
-use tendlc_api::{config, operate, serve, telemetry};
+use tendlc_api::{config, operate, rebuild, serve, telemetry};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -28,6 +28,9 @@ enum Command {
     /// See the projections, and retry or skip the event one is stuck at.
     #[command(subcommand)]
     Projections(operate::ProjectionsCommand),
+    /// Rebuild read models from the events while `serve` keeps answering: into new tables,
+    /// compared with the live ones, then swapped in. Interrupt and run again to go on.
+    Rebuild(rebuild::RebuildArgs),
     /// Run the TCR CSP API v2 simulator.
     #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
@@ -174,6 +177,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Projections(command) => {
             telemetry::init();
             operate::run(command).await
+        }
+        Command::Rebuild(args) => {
+            telemetry::init();
+            rebuild::run(args).await
         }
         Command::TcrSim(args) => {
             telemetry::init();

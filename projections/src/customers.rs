@@ -73,6 +73,7 @@ impl Fold for CustomerRow {
 impl Rows for CustomerRow {
     const PROJECTION: &'static str = "customers";
     const AGGREGATE_TYPE: &'static str = "Customer";
+    const TABLES: &'static [&'static str] = &[<CustomerRow as crate::columns::Table>::TABLE];
 
     fn id(&self) -> Uuid {
         self.customer_id

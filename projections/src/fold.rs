@@ -87,6 +87,8 @@ pub trait Rows: Fold + Send + Sync {
     const PROJECTION: &'static str;
     /// The aggregate type whose events the rows fold.
     const AGGREGATE_TYPE: &'static str;
+    /// The tables the rows live in, parents before children.
+    const TABLES: &'static [&'static str];
 
     fn id(&self) -> Self::Id;
 
@@ -148,6 +150,10 @@ impl<R: Rows + 'static> Projection for Folding<R> {
 
     fn aggregate_types(&self) -> &'static [&'static str] {
         std::slice::from_ref(&R::AGGREGATE_TYPE)
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        R::TABLES
     }
 
     async fn apply(
@@ -250,6 +256,10 @@ macro_rules! family {
         impl $crate::fold::Rows for $name {
             const PROJECTION: &'static str = $projection;
             const AGGREGATE_TYPE: &'static str = $aggregate;
+            const TABLES: &'static [&'static str] = &[
+                <$parent_ty as $crate::columns::Table>::TABLE,
+                <$child_ty as $crate::columns::Table>::TABLE,
+            ];
 
             fn id(&self) -> uuid::Uuid {
                 self.$parent.$id

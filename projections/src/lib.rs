@@ -9,6 +9,7 @@ mod documents;
 pub mod fold;
 pub mod operations;
 pub mod plans;
+pub mod rebuild;
 pub mod retries;
 pub mod runner;
 pub mod stream;

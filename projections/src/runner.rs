@@ -71,6 +71,12 @@ pub trait Projection: Send + Sync {
     /// The aggregate types whose events it reads; the others are passed over unread.
     fn aggregate_types(&self) -> &'static [&'static str];
 
+    /// The tables it alone writes: what a rebuild builds anew and swaps in. Empty for a stream
+    /// consumer that keeps no read model (it cannot be rebuilt).
+    fn tables(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Applies a batch: events of its aggregate types, in order, none of them empty. Must be
     /// idempotent per event (guard on the aggregate sequence).
     async fn apply(
@@ -195,6 +201,8 @@ pub struct ProjectionRunner {
     projection: Arc<dyn Projection>,
     batch_size: i64,
     idle_poll: Duration,
+    /// Read no further than this (a rebuild catching up to where the live tables stand).
+    until: Option<Position>,
 }
 
 impl ProjectionRunner {
@@ -204,7 +212,36 @@ impl ProjectionRunner {
             projection,
             batch_size: 500,
             idle_poll: Duration::from_secs(5),
+            until: None,
         }
+    }
+
+    /// Events per batch (one transaction each).
+    pub fn with_batch_size(mut self, batch_size: i64) -> Self {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// Stops at `until`: batches read no event after it.
+    pub fn until(mut self, until: Option<Position>) -> Self {
+        self.until = until;
+        self
+    }
+
+    /// Where the checkpoint stands (the start, if it has none yet).
+    pub async fn position(&self) -> Result<Position, sqlx::Error> {
+        let position: Option<(String, i64)> = sqlx::query_as(
+            "SELECT last_transaction_id::text, last_global_position FROM projection_checkpoints WHERE name = $1",
+        )
+        .bind(self.projection.name())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(position
+            .map(|(transaction_id, global_position)| Position {
+                transaction_id,
+                global_position,
+            })
+            .unwrap_or_else(Position::start))
     }
 
     pub fn name(&self) -> &'static str {
@@ -262,6 +299,7 @@ impl ProjectionRunner {
             &horizon,
             limit,
             self.projection.aggregate_types(),
+            self.until.as_ref(),
         )
         .await?;
         let Some(last) = scanned.last else {
@@ -378,19 +416,8 @@ impl ProjectionRunner {
 
     /// Events exist past the checkpoint (settled or not yet).
     async fn behind(&self) -> Result<bool, ProjectionError> {
+        let after = self.position().await?;
         let mut conn = self.pool.acquire().await?;
-        let position: Option<(String, i64)> = sqlx::query_as(
-            "SELECT last_transaction_id::text, last_global_position FROM projection_checkpoints WHERE name = $1",
-        )
-        .bind(self.projection.name())
-        .fetch_optional(&mut *conn)
-        .await?;
-        let after = position
-            .map(|(transaction_id, global_position)| Position {
-                transaction_id,
-                global_position,
-            })
-            .unwrap_or_else(Position::start);
         Ok(stream::any_after(&mut conn, &after).await?)
     }
 

@@ -53,11 +53,26 @@ impl Position {
     }
 }
 
-/// The oldest transaction still running: everything below it is settled.
+/// The oldest transaction of this database still running: every event below it is settled.
+///
+/// Transaction ids are shared by every database of the Postgres server, but only this
+/// database's transactions can write its events, so the others' are left out: a long
+/// transaction elsewhere on a shared server (another application, a report, a migration)
+/// must not hold the read models back. (`pg_stat_activity` shows the transaction ids of this
+/// role's sessions: tendlc writes its events as one role.) With none running here, it is the
+/// snapshot's `xmax`.
 pub async fn horizon(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar(
+        "WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+              here AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+                        WHERE datname = current_database() AND backend_xid IS NOT NULL)
+         SELECT COALESCE(
+                  (SELECT min(x) FROM snapshot, pg_snapshot_xip(s) x
+                    WHERE (x::text::numeric % 4294967296)::bigint IN (SELECT xid FROM here)),
+                  (SELECT pg_snapshot_xmax(s) FROM snapshot))::text",
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// A stretch of the stream read past: the events of the wanted aggregate types, how many
@@ -85,7 +100,7 @@ struct ScannedRow {
     recorded_at: DateTime<Utc>,
 }
 
-/// Up to `limit` settled events after `after`, in order. Events of other aggregate types than
+/// Up to `limit` settled events after `after` (and not after `until`, if given), in order. Events of other aggregate types than
 /// `wanted` are passed over (counted, and the position moves past them) without their payload
 /// being read. The order names the table's columns: unqualified, `transaction_id` would be the
 /// text of the output list, an order that neither follows the index nor the checkpoint's.
@@ -95,6 +110,7 @@ pub async fn read_after(
     horizon: &str,
     limit: i64,
     wanted: &[&str],
+    until: Option<&Position>,
 ) -> Result<Scanned, sqlx::Error> {
     let rows = sqlx::query_as::<_, ScannedRow>(
         "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version,
@@ -104,6 +120,7 @@ pub async fn read_after(
            FROM events
           WHERE (transaction_id, global_position) > ($1::xid8, $2)
             AND transaction_id < $3::xid8
+            AND ($6::xid8 IS NULL OR (transaction_id, global_position) <= ($6::xid8, $7))
           ORDER BY events.transaction_id, events.global_position
           LIMIT $4",
     )
@@ -112,6 +129,8 @@ pub async fn read_after(
     .bind(horizon)
     .bind(limit)
     .bind(wanted)
+    .bind(until.map(|u| &u.transaction_id))
+    .bind(until.map(|u| u.global_position))
     .fetch_all(conn)
     .await?;
     let mut scanned = Scanned {

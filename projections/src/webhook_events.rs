@@ -175,6 +175,7 @@ impl Fold for DeliveryRows {
 impl Rows for DeliveryRows {
     const PROJECTION: &'static str = "tcr_webhook_events";
     const AGGREGATE_TYPE: &'static str = "WebhookDelivery";
+    const TABLES: &'static [&'static str] = &[<WebhookEventRow as Table>::TABLE];
 
     fn id(&self) -> String {
         self.delivery.id.clone()
