@@ -168,6 +168,16 @@ impl TcrHttpClient {
             http_status,
             latency_ms: started.elapsed().as_millis() as u64,
         };
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(error) => error.kind(),
+        };
+        metrics::counter!("tendlc_tcr_calls_total", "method" => call.method.clone(),
+            "endpoint" => endpoint_family(endpoint), "outcome" => outcome)
+        .increment(1);
+        metrics::histogram!("tendlc_tcr_call_duration_seconds", "method" => call.method.clone(),
+            "endpoint" => endpoint_family(endpoint))
+        .record(started.elapsed().as_secs_f64());
         let span = tracing::Span::current();
         span.record("status", call.http_status);
         span.record("latency_ms", call.latency_ms);
@@ -192,6 +202,27 @@ impl TcrHttpClient {
             TcrError::Unreachable(format!("the connection to {} failed", self.base_url))
         }
     }
+}
+
+/// An endpoint with its ids replaced by `{id}` (`/brand/B1A2C3D/vetting` →
+/// `/brand/{id}/vetting`), so metrics have one series per kind of call, not per registration.
+fn endpoint_family(endpoint: &str) -> String {
+    endpoint
+        .split('/')
+        .map(|segment| {
+            let id = segment.chars().any(|c| c.is_ascii_digit())
+                || (segment.len() > 1
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '_' || c == '-'));
+            if id {
+                "{id}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn interpret<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, TcrError> {
@@ -684,6 +715,27 @@ struct SharingView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn it_should_name_endpoints_without_their_ids() {
+        assert_eq!(
+            endpoint_family("/brand/B1A2C3D/vetting"),
+            "/brand/{id}/vetting"
+        );
+        assert_eq!(endpoint_family("/brand/nonBlocking"), "/brand/nonBlocking");
+        assert_eq!(
+            endpoint_family("/campaign/CX9Y8Z7/operationStatus"),
+            "/campaign/{id}/operationStatus"
+        );
+        assert_eq!(
+            endpoint_family("/enum/usecase/MARKETING"),
+            "/enum/usecase/{id}"
+        );
+        assert_eq!(
+            endpoint_family("/campaignBuilder/brand/B1A2C3D/usecase/2FA"),
+            "/campaignBuilder/brand/{id}/usecase/{id}"
+        );
+    }
 
     fn read(status: u16, body: &str) -> Result<TcrBrand, TcrError> {
         interpret(StatusCode::from_u16(status).unwrap(), body.as_bytes())

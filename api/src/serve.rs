@@ -32,6 +32,8 @@ pub async fn run(
     listener: TcpListener,
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
+    // Counted from the first request on.
+    crate::http::metrics::recorder();
     // Migrations run on their own short-lived pool without the statement timeout: a migration
     // on a large table may rightly take long.
     let migrations = db::connect(config.database_url.expose_secret(), 1)

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod in_time;
+pub mod metrics;
 mod middleware;
 pub mod routes;
 pub mod state;

@@ -18,6 +18,7 @@ pub mod brands;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
+pub mod metrics;
 pub mod openapi;
 pub mod operations;
 pub mod reference;
@@ -73,6 +74,7 @@ impl Endpoint {
 pub fn endpoints() -> Vec<Endpoint> {
     [
         health::endpoints(),
+        metrics::endpoints(),
         openapi::endpoints(),
         customers::endpoints(),
         brands::endpoints(),
@@ -120,6 +122,7 @@ pub fn router(state: AppState) -> axum::Router<AppState> {
             router.route(endpoint.path, handler)
         })
         .route_layer(axum::middleware::from_fn_with_state(state, enforce_access))
+        .route_layer(axum::middleware::from_fn(crate::http::metrics::track))
 }
 
 /// The one place access is decided: authenticate the token, check the role against the

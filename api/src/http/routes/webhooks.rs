@@ -136,7 +136,22 @@ async fn receive(
     }
     // Recorded before answered: refusals too (in the refusal store), so operators see what was
     // turned away.
-    match state.app.deliveries.record(intake, &context).await? {
+    let refusal_code = intake.refusal.map(|r| r.code());
+    let receipt = state.app.deliveries.record(intake, &context).await?;
+    let verdict = match (&receipt, refusal_code) {
+        (Receipt::Refused { .. }, Some(code)) => code,
+        (Receipt::Refused { .. }, None) => "refused",
+        (
+            Receipt::Accepted {
+                duplicate: true, ..
+            },
+            _,
+        ) => "duplicate",
+        (Receipt::Accepted { .. }, _) => "accepted",
+    };
+    metrics::counter!("tendlc_webhook_deliveries_total", "category" => category_name, "verdict" => verdict)
+        .increment(1);
+    match receipt {
         Receipt::Refused { status, reason } => Err(ApiError::new(
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
             "webhook_refused",
