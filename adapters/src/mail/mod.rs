@@ -9,6 +9,7 @@ use uuid::Uuid;
 pub mod outbox;
 pub mod render;
 pub mod sendgrid;
+pub mod smtp;
 
 /// One mail to one recipient.
 #[derive(Debug, Clone, PartialEq)]

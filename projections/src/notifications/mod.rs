@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::runner::{Projection, ProjectionError};
 use crate::stream::StoredEvent;
 
-mod queries;
+pub mod queries;
 #[cfg(test)]
 mod tests;
 pub mod work;

@@ -18,6 +18,7 @@ pub mod brands;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
+pub mod notifications;
 pub mod openapi;
 pub mod operations;
 pub mod reference;
@@ -83,6 +84,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         webhook_events::endpoints(),
         webhook_refusals::endpoints(),
         operations::endpoints(),
+        notifications::endpoints(),
     ]
     .into_iter()
     .flatten()
