@@ -86,6 +86,8 @@ pub struct MailConfig {
     pub lease: Duration,
     /// The longest one call to the provider may take (below `lease`).
     pub timeout: Duration,
+    /// Whether this process sends mails (`false` for API-only replicas; others send).
+    pub send_here: bool,
 }
 
 impl MailConfig {
@@ -102,6 +104,7 @@ impl MailConfig {
             retry_base: Duration::from_secs(5),
             lease: Duration::from_secs(60),
             timeout: Duration::from_secs(10),
+            send_here: true,
         }
     }
 }
@@ -496,6 +499,7 @@ pub fn mail_config() -> Result<MailConfig, ConfigError> {
         retry_base: Duration::from_millis(parsed("TENDLC_MAIL_RETRY_BASE_MS", 5_000u64)?),
         lease: Duration::from_millis(parsed("TENDLC_MAIL_LEASE_MS", 60_000u64)?),
         timeout: Duration::from_millis(parsed("TENDLC_MAIL_TIMEOUT_MS", 10_000u64)?),
+        send_here: parsed("TENDLC_MAIL_SEND", true)?,
     };
     if tendlc_domain::values::Email::parse(&config.from_email).is_err() {
         return Err(ConfigError::Invalid {

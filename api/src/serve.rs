@@ -135,7 +135,9 @@ pub async fn run(
     }
     workers.spawn(sync.clone().run_webhook_queue(shutdown.clone()));
     workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
-    workers.spawn(notifier.run(wake.clone(), shutdown.clone()));
+    if config.mail.send_here {
+        workers.spawn(notifier.run(wake.clone(), shutdown.clone()));
+    }
     if config.sync.leader_eligible {
         workers.spawn(sync.clone().run_leader(shutdown.clone()));
     }
