@@ -65,18 +65,24 @@ async fn notifications(app: &TestApp, customer: Uuid, query: &str) -> Vec<Value>
 
 /// Waits until the customer has `count` notifications, all of them in `status`.
 async fn until_all(app: &TestApp, customer: Uuid, count: usize, status: &str) -> Vec<Value> {
-    eventually(WAIT, &format!("{count} notification(s) {status}"), || async {
-        let all = notifications(app, customer, "").await;
-        (all.len() == count && all.iter().all(|n| n["status"] == status)).then_some(all)
-    })
+    eventually(
+        WAIT,
+        &format!("{count} notification(s) {status}"),
+        || async {
+            let all = notifications(app, customer, "").await;
+            (all.len() == count && all.iter().all(|n| n["status"] == status)).then_some(all)
+        },
+    )
     .await
 }
 
 async fn create_customer(app: &TestApp, ban: &str, emails: &[&str]) -> Uuid {
     let (status, body) = status_and_body(
         app.request(Method::POST, "/v1/customers", &app.superadmin())
-            .json(&json!({"ban": ban, "name": format!("Customer {ban}"), "serviceTier": "BASIC",
-                          "notificationEmails": emails})),
+            .json(
+                &json!({"ban": ban, "name": format!("Customer {ban}"), "serviceTier": "BASIC",
+                          "notificationEmails": emails}),
+            ),
     )
     .await;
     assert_eq!(status, 201, "creating the customer: {body}");
@@ -105,24 +111,39 @@ async fn a_verified_brand_is_mailed_through_sendgrid_v3_mail_send() {
     assert_eq!(requests.len(), 1, "one mail: {requests:?}");
     let request = &requests[0];
     assert_eq!(request.path, "/v3/mail/send");
-    assert_eq!(request.header("authorization"), Some(format!("Bearer {key}").as_str()));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {key}").as_str())
+    );
     assert!(request
         .header("content-type")
         .is_some_and(|t| t.starts_with("application/json")));
     let body = &request.body;
-    assert_eq!(body["personalizations"], json!([{"to": [{"email": "ops@example.com"}]}]));
+    assert_eq!(
+        body["personalizations"],
+        json!([{"to": [{"email": "ops@example.com"}]}])
+    );
     assert_eq!(
         body["from"],
         json!({"email": "notifications@acme-messaging.example", "name": "Acme Messaging"})
     );
-    assert_eq!(body["subject"], "Acme Messaging: brand Acme <Widgets> is verified");
+    assert_eq!(
+        body["subject"],
+        "Acme Messaging: brand Acme <Widgets> is verified"
+    );
     assert_eq!(body["content"][0]["type"], "text/plain");
     assert_eq!(body["content"][1]["type"], "text/html");
     assert_eq!(body["content"].as_array().unwrap().len(), 2);
     let text = body["content"][0]["value"].as_str().unwrap();
     let html = body["content"][1]["value"].as_str().unwrap();
-    assert!(text.contains("verified the identity of your brand Acme <Widgets>"), "{text}");
-    assert!(html.contains("Acme &lt;Widgets&gt;") && !html.contains("<Widgets>"), "{html}");
+    assert!(
+        text.contains("verified the identity of your brand Acme <Widgets>"),
+        "{text}"
+    );
+    assert!(
+        html.contains("Acme &lt;Widgets&gt;") && !html.contains("<Widgets>"),
+        "{html}"
+    );
     let id = sent[0]["id"].as_str().unwrap();
     assert_eq!(body["custom_args"], json!({"notification_id": id}));
     assert_eq!(body["headers"]["Message-ID"], format!("<{id}@tendlc>"));
@@ -134,9 +155,18 @@ async fn a_verified_brand_is_mailed_through_sendgrid_v3_mail_send() {
     assert_eq!(notification["subjectId"], brand.as_str());
     assert_eq!(notification["recipient"], "ops@example.com");
     assert_eq!(notification["provider"], "sendgrid");
-    assert!(notification["providerMessageId"].as_str().unwrap().starts_with("sg-"));
-    assert!(notification["providerAnswer"].as_str().unwrap().starts_with("202"));
-    assert_eq!(notification["reason"]["eventType"], "BrandIdentityStatusChanged");
+    assert!(notification["providerMessageId"]
+        .as_str()
+        .unwrap()
+        .starts_with("sg-"));
+    assert!(notification["providerAnswer"]
+        .as_str()
+        .unwrap()
+        .starts_with("202"));
+    assert_eq!(
+        notification["reason"]["eventType"],
+        "BrandIdentityStatusChanged"
+    );
     assert_eq!(notification["reason"]["state"], "VERIFIED");
     assert_eq!(notification["attempts"], 1);
 
@@ -148,14 +178,23 @@ async fn a_verified_brand_is_mailed_through_sendgrid_v3_mail_send() {
     // Tenant-scoped: another customer's admin sees none of it, not even by id.
     let other = create_customer(&app, "BAN-MAIL-1B", &["x@example.com"]).await;
     let outsider = app.token(Role::CustomerAdmin, Some(other));
-    let (status, body) = status_and_body(app.request(Method::GET, "/v1/notifications", &outsider)).await;
+    let (status, body) =
+        status_and_body(app.request(Method::GET, "/v1/notifications", &outsider)).await;
     assert_eq!((status, body["total"].as_i64()), (200, Some(0)), "{body}");
     let path = format!("/v1/notifications/{id}");
     let (status, _) = status_and_body(app.request(Method::GET, &path, &outsider)).await;
     assert_eq!(status, 404);
     // And filters narrow the list.
-    assert_eq!(notifications(&app, customer, "&kind=BRAND_VERIFIED&status=SENT").await.len(), 1);
-    assert_eq!(notifications(&app, customer, "&status=FAILED").await.len(), 0);
+    assert_eq!(
+        notifications(&app, customer, "&kind=BRAND_VERIFIED&status=SENT")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        notifications(&app, customer, "&status=FAILED").await.len(),
+        0
+    );
     let (status, body) = app
         .call_for(customer, Method::GET, "/v1/notifications?status=LOST", None)
         .await;
@@ -175,7 +214,10 @@ async fn busy_answers_are_retried_with_backoff_and_a_refusal_is_kept() {
         let attempts = attempts.clone();
         stand_in.answer_with(move |request, _| {
             if request.to() == "bounce@example.com" {
-                return Answer::Status(400, r#"{"errors":[{"message":"Does not contain a valid address."}]}"#);
+                return Answer::Status(
+                    400,
+                    r#"{"errors":[{"message":"Does not contain a valid address."}]}"#,
+                );
             }
             match attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
                 0 => Answer::Status(429, r#"{"errors":[{"message":"too many requests"}]}"#),
@@ -184,7 +226,12 @@ async fn busy_answers_are_retried_with_backoff_and_a_refusal_is_kept() {
             }
         });
     }
-    let customer = create_customer(&app, "BAN-MAIL-2", &["ops@example.com", "bounce@example.com"]).await;
+    let customer = create_customer(
+        &app,
+        "BAN-MAIL-2",
+        &["ops@example.com", "bounce@example.com"],
+    )
+    .await;
     register(&app, customer, "Retry Widgets").await;
 
     let settled = eventually(WAIT, "one mail sent and one refused", || async {
@@ -201,8 +248,11 @@ async fn busy_answers_are_retried_with_backoff_and_a_refusal_is_kept() {
     assert_eq!(failed["recipient"], "bounce@example.com");
     assert_eq!(failed["attempts"], 1, "a refusal is not retried: {failed}");
     assert!(
-        failed["providerAnswer"].as_str().unwrap().contains("400") &&
-        failed["providerAnswer"].as_str().unwrap().contains("valid address"),
+        failed["providerAnswer"].as_str().unwrap().contains("400")
+            && failed["providerAnswer"]
+                .as_str()
+                .unwrap()
+                .contains("valid address"),
         "{failed}"
     );
 
@@ -230,7 +280,10 @@ async fn a_mail_that_keeps_failing_is_dead_lettered_and_a_super_admin_can_send_i
     let dead = until_all(&app, customer, 1, "DEAD").await;
     let dead = &dead[0];
     assert_eq!(dead["attempts"], 3);
-    assert!(dead["providerAnswer"].as_str().unwrap().contains("500"), "{dead}");
+    assert!(
+        dead["providerAnswer"].as_str().unwrap().contains("500"),
+        "{dead}"
+    );
     assert_eq!(stand_in.received().len(), 3, "the cap is the cap");
     assert_eq!(app.brand(&brand).await["notificationStatus"], "DEAD");
 
@@ -245,7 +298,10 @@ async fn a_mail_that_keeps_failing_is_dead_lettered_and_a_super_admin_can_send_i
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["resends"], 1);
     assert_eq!(body["resendHistory"][0]["previousStatus"], "DEAD", "{body}");
-    assert_eq!(body["resendHistory"][0]["resentBy"], "user:test-user", "{body}");
+    assert_eq!(
+        body["resendHistory"][0]["resentBy"], "user:test-user",
+        "{body}"
+    );
 
     let sent = until_all(&app, customer, 1, "SENT").await;
     assert_eq!(sent[0]["attempts"], 1, "attempts start again: {}", sent[0]);
@@ -271,20 +327,27 @@ async fn a_change_seen_by_webhook_and_poll_or_replayed_is_mailed_once() {
     })
     .await;
     app.db.guard_secret(&key);
-    let customer = create_customer(&app, "BAN-MAIL-4", &["ops@example.com", "cfo@example.com"]).await;
+    let customer =
+        create_customer(&app, "BAN-MAIL-4", &["ops@example.com", "cfo@example.com"]).await;
     let brand = app
         .scored_brand(customer, &private_brand("Twice Told"), "VERIFIED")
         .await;
     until_all(&app, customer, 2, "SENT").await;
-    eventually(WAIT, "both webhook deliveries of the verdict to be applied", || async {
-        let applied = app
-            .webhook_log()
-            .await
-            .iter()
-            .filter(|d| d["eventType"] == "BRAND_IDENTITY_STATUS_UPDATE" && d["processed"] == true)
-            .count();
-        (applied >= 2).then_some(())
-    })
+    eventually(
+        WAIT,
+        "both webhook deliveries of the verdict to be applied",
+        || async {
+            let applied = app
+                .webhook_log()
+                .await
+                .iter()
+                .filter(|d| {
+                    d["eventType"] == "BRAND_IDENTITY_STATUS_UPDATE" && d["processed"] == true
+                })
+                .count();
+            (applied >= 2).then_some(())
+        },
+    )
     .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let sources: Vec<String> = sqlx::query_scalar(
@@ -295,7 +358,11 @@ async fn a_change_seen_by_webhook_and_poll_or_replayed_is_mailed_once() {
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    assert_eq!(sources.len(), 1, "one change, however often reported: {sources:?}");
+    assert_eq!(
+        sources.len(),
+        1,
+        "one change, however often reported: {sources:?}"
+    );
     let mails = stand_in.received();
     assert_eq!(mails.len(), 2, "one mail per recipient: {mails:?}");
 
@@ -349,10 +416,9 @@ async fn opt_outs_and_brand_contacts_are_honoured() {
     // Invalid preferences are refused, naming each bad field.
     let path = format!("/v1/customers/{quiet}/notification-preferences");
     let admin = app.token(Role::CustomerAdmin, Some(quiet));
-    let (status, body) = status_and_body(
-        app.request(Method::PUT, &path, &admin)
-            .json(&json!({"optOuts": ["BRAND_VERIFIED", "SPAM"], "brandContacts": {"x": ["a@b.com"]}})),
-    )
+    let (status, body) = status_and_body(app.request(Method::PUT, &path, &admin).json(
+        &json!({"optOuts": ["BRAND_VERIFIED", "SPAM"], "brandContacts": {"x": ["a@b.com"]}}),
+    ))
     .await;
     assert_eq!(status, 422, "{body}");
     let fields: Vec<&str> = body["fields"]
@@ -373,8 +439,12 @@ async fn opt_outs_and_brand_contacts_are_honoured() {
     // A customer user may read them, not set them.
     let user = app.token(Role::CustomerUser, Some(quiet));
     let (status, body) = status_and_body(app.request(Method::GET, &path, &user)).await;
-    assert_eq!((status, &body["optOuts"]), (200, &json!(["BRAND_VERIFIED"])));
-    let (status, _) = status_and_body(app.request(Method::PUT, &path, &user).json(&json!({}))).await;
+    assert_eq!(
+        (status, &body["optOuts"]),
+        (200, &json!(["BRAND_VERIFIED"]))
+    );
+    let (status, _) =
+        status_and_body(app.request(Method::PUT, &path, &user).json(&json!({}))).await;
     assert_eq!(status, 403);
 
     let quiet_brand = register(&app, quiet, "Quiet Widgets").await;
@@ -382,8 +452,12 @@ async fn opt_outs_and_brand_contacts_are_honoured() {
     // The other customer adds a contact for its brand before TCR has scored it.
     let path = format!("/v1/customers/{chatty}/notification-preferences");
     let (status, body) = status_and_body(
-        app.request(Method::PUT, &path, &app.token(Role::CustomerAdmin, Some(chatty)))
-            .json(&json!({"brandContacts": {chatty_brand.clone(): ["owner@chatty.example"]}})),
+        app.request(
+            Method::PUT,
+            &path,
+            &app.token(Role::CustomerAdmin, Some(chatty)),
+        )
+        .json(&json!({"brandContacts": {chatty_brand.clone(): ["owner@chatty.example"]}})),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -392,10 +466,16 @@ async fn opt_outs_and_brand_contacts_are_honoured() {
     assert_eq!(suppressed[0]["suppressedReason"], "opted_out");
     assert_eq!(suppressed[0]["subjectId"], quiet_brand.as_str());
     let sent = until_all(&app, chatty, 2, "SENT").await;
-    let mut to: Vec<&str> = sent.iter().map(|n| n["recipient"].as_str().unwrap()).collect();
+    let mut to: Vec<&str> = sent
+        .iter()
+        .map(|n| n["recipient"].as_str().unwrap())
+        .collect();
     to.sort_unstable();
     assert_eq!(to, vec!["chatty@example.com", "owner@chatty.example"]);
-    assert_eq!(app.brand(&quiet_brand).await["notificationStatus"], "SUPPRESSED");
+    assert_eq!(
+        app.brand(&quiet_brand).await["notificationStatus"],
+        "SUPPRESSED"
+    );
 
     // The outbox holds exactly the two mails sent, one file each, and none for the quiet one.
     let files: Vec<String> = std::fs::read_dir(&app.outbox)
@@ -404,10 +484,18 @@ async fn opt_outs_and_brand_contacts_are_honoured() {
         .collect();
     assert_eq!(files.len(), 2, "{files:?}");
     for notification in &sent {
-        let file = app.outbox.join(format!("{}.eml", notification["id"].as_str().unwrap()));
+        let file = app
+            .outbox
+            .join(format!("{}.eml", notification["id"].as_str().unwrap()));
         let mail = std::fs::read_to_string(&file).unwrap();
-        assert!(mail.contains(&format!("To: <{}>", notification["recipient"].as_str().unwrap())));
-        assert!(mail.contains("Subject: tendlc: brand Chatty Widgets is verified"), "{mail}");
+        assert!(mail.contains(&format!(
+            "To: <{}>",
+            notification["recipient"].as_str().unwrap()
+        )));
+        assert!(
+            mail.contains("Subject: tendlc: brand Chatty Widgets is verified"),
+            "{mail}"
+        );
         assert!(mail.contains("Content-Type: text/html; charset=utf-8"));
     }
 }
@@ -416,7 +504,13 @@ async fn opt_outs_and_brand_contacts_are_honoured() {
 async fn a_mail_decided_before_serve_is_killed_is_sent_after_it() {
     let stand_in = SendGridStandIn::start().await;
     // The first attempt never gets an answer: the process dies waiting for it.
-    stand_in.answer_with(|_, n| if n == 0 { Answer::Hang } else { Answer::Status(202, "") });
+    stand_in.answer_with(|_, n| {
+        if n == 0 {
+            Answer::Hang
+        } else {
+            Answer::Status(202, "")
+        }
+    });
     let key = api_key();
     // This in-process app answers the API and polls, but sends nothing.
     let app = TestApp::spawn_with(options(
@@ -449,7 +543,11 @@ async fn a_mail_decided_before_serve_is_killed_is_sent_after_it() {
     sender.kill_9();
     let pending = notifications(&app, customer, "").await;
     assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0]["status"], "PENDING", "decided, not sent: {}", pending[0]);
+    assert_eq!(
+        pending[0]["status"], "PENDING",
+        "decided, not sent: {}",
+        pending[0]
+    );
 
     let _restarted = ProcessApp::start_with_env(&app.db.url, &app.sim, &app.jwt_secret, &env).await;
     let sent = until_all(&app, customer, 1, "SENT").await;
@@ -459,6 +557,9 @@ async fn a_mail_decided_before_serve_is_killed_is_sent_after_it() {
     let id = sent[0]["id"].as_str().unwrap();
     assert!(requests.iter().all(|r| r.notification_id() == id));
     assert_eq!(requests[0].body["subject"], requests[1].body["subject"]);
-    assert_eq!(requests[0].body["personalizations"], requests[1].body["personalizations"]);
+    assert_eq!(
+        requests[0].body["personalizations"],
+        requests[1].body["personalizations"]
+    );
     assert_eq!(requests[0].body["headers"], requests[1].body["headers"]);
 }
