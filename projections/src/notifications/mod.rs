@@ -93,7 +93,23 @@ struct Subject {
     brand_id: Uuid,
 }
 
+/// The events the decisions read: registrations (whose, which brand) and the changes the domain
+/// may find worth a mail. Others are passed over unread, so an event of a kind this release does
+/// not know stops the read models that need it, not the mails.
+pub const EVENTS_READ: &[&str] = &[
+    "BrandRegistrationRequested",
+    "BrandIdentityStatusChanged",
+    "BrandVettingStatusChanged",
+    "BrandSubmissionAbandoned",
+    "CampaignRegistrationRequested",
+    "CampaignMnoStatusChanged",
+    "CampaignSubmissionAbandoned",
+];
+
 async fn apply_one(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
+    if !EVENTS_READ.contains(&event.event_type.as_str()) {
+        return Ok(());
+    }
     let id =
         Uuid::parse_str(&event.aggregate_id).map_err(|e| ProjectionError::undecodable(event, e))?;
     let notice = match event.aggregate_type.as_str() {

@@ -88,3 +88,29 @@ fn it_should_give_one_change_and_recipient_one_id() {
         notification_id("Brand/x#4/BRAND_VERIFIED", "ops@acme.com")
     );
 }
+
+#[test]
+fn it_should_read_every_event_the_domain_may_find_worth_a_mail() {
+    use cqrs_es::DomainEvent;
+    use tendlc_domain::brand::BrandEvent;
+    use tendlc_domain::campaign::CampaignEvent;
+    // The events `for_brand_event` / `for_campaign_event` answer for, by the names they are stored under.
+    let abandoned = BrandEvent::BrandSubmissionAbandoned {
+        attempts: 1,
+        reason: "r".into(),
+    };
+    let campaign_abandoned = CampaignEvent::CampaignSubmissionAbandoned {
+        attempts: 1,
+        reason: "r".into(),
+    };
+    let names = [
+        abandoned.event_type(),
+        campaign_abandoned.event_type(),
+        "BrandIdentityStatusChanged".to_string(),
+        "BrandVettingStatusChanged".to_string(),
+        "CampaignMnoStatusChanged".to_string(),
+    ];
+    for name in names {
+        assert!(EVENTS_READ.contains(&name.as_str()), "{name}");
+    }
+}
