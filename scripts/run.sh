@@ -28,6 +28,9 @@ TCR_BASE_URL="${TCR_BASE_URL:-http://$SIM_LISTEN/v2}"
 TENDLC_LOG_FORMAT="${TENDLC_LOG_FORMAT:-json}"
 # The simulator runs here, so the webhook URLs it is given are loopback ones.
 TENDLC_WEBHOOK_ALLOW_LOOPBACK="${TENDLC_WEBHOOK_ALLOW_LOOPBACK:-true}"
+# Notification mails go to files here unless another sender is configured (README, Notifications).
+TENDLC_MAIL_SENDER="${TENDLC_MAIL_SENDER:-outbox}"
+TENDLC_MAIL_OUTBOX_DIR="${TENDLC_MAIL_OUTBOX_DIR:-$PWD/$state/outbox}"
 set +a
 
 echo "building tendlc…" >&2
@@ -74,6 +77,12 @@ cat <<EOF2
 
 tendlc is running at $base  (TCR simulator at http://$SIM_LISTEN/v2, Postgres at ${DATABASE_URL##*@})
 Logs: $state/tendlc.log and $state/tcr-sim.log.  Ctrl-C stops everything.
+$(if [[ $TENDLC_MAIL_SENDER == outbox ]]; then
+    echo "Mails: the demo customer's notifications (to ops@example.com) land as one .eml file each in"
+    echo "       $TENDLC_MAIL_OUTBOX_DIR   (ls it; GET $base/v1/notifications lists them)"
+else
+    echo "Mails: sent with $TENDLC_MAIL_SENDER; GET $base/v1/notifications lists them"
+fi)
 
 A token for the demo customer's admin (valid 12 h):
 export TOKEN=$token
@@ -84,6 +93,9 @@ curl -sS -X POST $base/v1/messaging/brands -H "Authorization: Bearer \$TOKEN" -H
 
 List brands:
 curl -sS $base/v1/messaging/brands -H "Authorization: Bearer \$TOKEN"
+
+Once TCR has verified the brand (about $delay s), its mail is in the outbox:
+ls $TENDLC_MAIL_OUTBOX_DIR; curl -sS $base/v1/notifications -H "Authorization: Bearer \$TOKEN"
 
 Once the brand is VERIFIED (about $delay s), register a campaign for it (README.md, "Campaigns"):
 curl -sS -X POST $base/v1/messaging/campaigns -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\

@@ -2,6 +2,7 @@
 pub mod db;
 pub mod event_store;
 pub mod idempotency;
+pub mod mail;
 pub mod tcr_budget;
 pub mod tcr_client;
 pub mod webhook_intake;

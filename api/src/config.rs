@@ -49,6 +49,64 @@ pub struct Config {
     pub tls: Option<crate::http::tls::TlsConfig>,
     /// Time and size bounds on every inbound request.
     pub inbound: InboundLimits,
+    /// Where notification mails go and what they say of the operator.
+    pub mail: MailConfig,
+}
+
+/// Where notification mails go (`TENDLC_MAIL_SENDER`).
+#[derive(Debug, Clone)]
+pub enum MailSender {
+    /// One `.eml` file per mail in this folder (the default: nothing leaves the machine).
+    Outbox { dir: std::path::PathBuf },
+    /// SendGrid's v3 API at `base_url` (its real address unless a stand-in is named).
+    SendGrid {
+        base_url: String,
+        api_key: SecretString,
+    },
+    /// An SMTP server, as a lettre URL (`smtps://user:password@host:465`, `smtp://host:587?tls=required`).
+    Smtp { url: SecretString },
+}
+
+/// Notification mails: the sender, who they come from, and how hard to try.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub sender: MailSender,
+    pub from_email: String,
+    pub from_name: String,
+    /// The operator's name in every mail.
+    pub operator_name: String,
+    /// A brand's and a campaign's page (`{id}` is replaced); `None`: this service's API.
+    pub brand_link: Option<String>,
+    pub campaign_link: Option<String>,
+    /// Attempts at one mail while the provider is busy or failing, before it is dead-lettered.
+    pub max_attempts: u32,
+    /// First wait before trying again; doubles per attempt, at most an hour.
+    pub retry_base: Duration,
+    /// A sender's hold on one mail: how long a mail waits when its sender died mid-send.
+    pub lease: Duration,
+    /// The longest one call to the provider may take (below `lease`).
+    pub timeout: Duration,
+    /// Whether this process sends mails (`false` for API-only replicas; others send).
+    pub send_here: bool,
+}
+
+impl MailConfig {
+    /// Mails into `dir`, tried a few times quickly (tests and local runs).
+    pub fn outbox(dir: impl Into<std::path::PathBuf>) -> Self {
+        Self {
+            sender: MailSender::Outbox { dir: dir.into() },
+            from_email: "notifications@tendlc.localhost".into(),
+            from_name: "tendlc".into(),
+            operator_name: "tendlc".into(),
+            brand_link: None,
+            campaign_link: None,
+            max_attempts: 8,
+            retry_base: Duration::from_secs(5),
+            lease: Duration::from_secs(60),
+            timeout: Duration::from_secs(10),
+            send_here: true,
+        }
+    }
 }
 
 /// Bounds on every inbound connection and request, so a slow or stalled client cannot hold a
@@ -382,6 +440,88 @@ pub fn tcr_credentials() -> Result<(SecretString, SecretString), ConfigError> {
     ))
 }
 
+/// `TENDLC_MAIL_*`, `SENDGRID_API_KEY`, `TENDLC_SMTP_URL`.
+pub fn mail_config() -> Result<MailConfig, ConfigError> {
+    let sender = match var("TENDLC_MAIL_SENDER").as_deref().map(str::trim) {
+        None | Some("outbox") => MailSender::Outbox {
+            dir: var("TENDLC_MAIL_OUTBOX_DIR")
+                .unwrap_or_else(|| DEFAULT_OUTBOX_DIR.to_string())
+                .into(),
+        },
+        Some("sendgrid") => MailSender::SendGrid {
+            base_url: var("TENDLC_SENDGRID_URL").unwrap_or_else(|| {
+                tendlc_adapters::mail::sendgrid::DEFAULT_BASE_URL.to_string()
+            }),
+            api_key: required_secret(
+                "SENDGRID_API_KEY",
+                "TENDLC_MAIL_SENDER=sendgrid needs a SendGrid API key with the Mail Send permission",
+            )?,
+        },
+        Some("smtp") => MailSender::Smtp {
+            url: required_secret(
+                "TENDLC_SMTP_URL",
+                "TENDLC_MAIL_SENDER=smtp needs the server as a URL, e.g. smtps://user:password@smtp.example.com:465",
+            )?,
+        },
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_MAIL_SENDER",
+                reason: format!("'{other}' is not one of outbox, sendgrid, smtp"),
+            })
+        }
+    };
+    let operator_name = var("TENDLC_OPERATOR_NAME").unwrap_or_else(|| "tendlc".to_string());
+    let link = |name: &'static str| -> Result<Option<String>, ConfigError> {
+        match var(name) {
+            Some(link) if !link.contains("{id}") => Err(ConfigError::Invalid {
+                name,
+                reason: "must contain {id}, where the brand's or campaign's id goes".into(),
+            }),
+            other => Ok(other),
+        }
+    };
+    let max_attempts: u32 = parsed("TENDLC_MAIL_MAX_ATTEMPTS", 8)?;
+    if max_attempts == 0 {
+        return Err(ConfigError::Invalid {
+            name: "TENDLC_MAIL_MAX_ATTEMPTS",
+            reason: "must be at least 1".into(),
+        });
+    }
+    let config = MailConfig {
+        sender,
+        from_email: var("TENDLC_MAIL_FROM")
+            .unwrap_or_else(|| "notifications@tendlc.localhost".into()),
+        from_name: var("TENDLC_MAIL_FROM_NAME").unwrap_or_else(|| operator_name.clone()),
+        operator_name,
+        brand_link: link("TENDLC_MAIL_BRAND_LINK")?,
+        campaign_link: link("TENDLC_MAIL_CAMPAIGN_LINK")?,
+        max_attempts,
+        retry_base: Duration::from_millis(parsed("TENDLC_MAIL_RETRY_BASE_MS", 5_000u64)?),
+        lease: Duration::from_millis(parsed("TENDLC_MAIL_LEASE_MS", 60_000u64)?),
+        timeout: Duration::from_millis(parsed("TENDLC_MAIL_TIMEOUT_MS", 10_000u64)?),
+        send_here: parsed("TENDLC_MAIL_SEND", true)?,
+    };
+    if tendlc_domain::values::Email::parse(&config.from_email).is_err() {
+        return Err(ConfigError::Invalid {
+            name: "TENDLC_MAIL_FROM",
+            reason: format!("'{}' is not an e-mail address", config.from_email),
+        });
+    }
+    if config.timeout >= config.lease {
+        return Err(ConfigError::Invalid {
+            name: "TENDLC_MAIL_TIMEOUT_MS",
+            reason: format!(
+                "must be shorter than TENDLC_MAIL_LEASE_MS ({} ms), so no other sender takes a mail while it is being sent",
+                config.lease.as_millis()
+            ),
+        });
+    }
+    Ok(config)
+}
+
+/// Where the outbox sender writes mails unless `TENDLC_MAIL_OUTBOX_DIR` says otherwise.
+pub const DEFAULT_OUTBOX_DIR: &str = ".tendlc/outbox";
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         let (tcr_api_key, tcr_api_secret) = tcr_credentials()?;
@@ -527,6 +667,7 @@ impl Config {
                 })
                 .unwrap_or_default(),
             submissions_per_minute: parsed("TENDLC_SUBMISSIONS_PER_MINUTE", 30)?,
+            mail: mail_config()?,
             tls: match (var("TENDLC_TLS_CERT_FILE"), var("TENDLC_TLS_KEY_FILE")) {
                 (None, None) => None,
                 (Some(cert), Some(key)) => Some(crate::http::tls::TlsConfig {

@@ -5,6 +5,10 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use tendlc_adapters::db;
+use tendlc_adapters::mail::outbox::Outbox;
+use tendlc_adapters::mail::sendgrid::SendGrid;
+use tendlc_adapters::mail::smtp::Smtp;
+use tendlc_adapters::mail::Mailer;
 use tendlc_adapters::tcr_budget::SharedBudget;
 use tendlc_adapters::tcr_client::{TcrClientConfig, TcrHttpClient};
 use tendlc_domain::tcr::TcrPort;
@@ -13,8 +17,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::application::Application;
-use crate::config::Config;
+use crate::config::{Config, MailConfig, MailSender};
 use crate::http::AppState;
+use crate::workers::notifier::Notifier;
 use crate::workers::Workers;
 
 /// Names this process in event metadata: host, process id and a random suffix.
@@ -24,6 +29,23 @@ fn instance_name() -> Arc<str> {
         .unwrap_or_else(|_| "host".into());
     let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
     format!("{host}:{}:{suffix}", std::process::id()).into()
+}
+
+/// The configured mail sender.
+fn mailer(config: &MailConfig) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match &config.sender {
+        MailSender::Outbox { dir } => {
+            tracing::info!(outbox = %dir.display(), "notification mails are written to the outbox folder");
+            Arc::new(Outbox::new(dir.clone()))
+        }
+        MailSender::SendGrid { base_url, api_key } => Arc::new(
+            SendGrid::new(base_url, api_key.clone(), config.timeout)
+                .map_err(|e| anyhow::anyhow!("cannot build the SendGrid client: {e}"))?,
+        ),
+        MailSender::Smtp { url } => {
+            Arc::new(Smtp::new(url, config.timeout).map_err(|e| anyhow::anyhow!(e))?)
+        }
+    })
 }
 
 /// Runs `serve` until `shutdown` turns true: migrations, projection runners and the API.
@@ -71,13 +93,22 @@ pub async fn run(
         )),
     );
     let wake = Wake::new();
+    let instance = instance_name();
+    let notifier = Arc::new(Notifier::new(
+        pool.clone(),
+        mailer(&config.mail)?,
+        config.mail.clone(),
+        &config.webhooks.public_url,
+        instance.clone(),
+        config.sync.tick,
+    ));
     let app = Arc::new(Application::new(
         pool.clone(),
         tcr,
         wake.clone(),
         config.webhooks.refusals,
+        notifier.poker(),
     ));
-    let instance = instance_name();
     let state = AppState {
         pool: pool.clone(),
         tokens: config.tokens.clone(),
@@ -106,6 +137,9 @@ pub async fn run(
     }
     workers.spawn(sync.clone().run_webhook_queue(shutdown.clone()));
     workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
+    if config.mail.send_here {
+        workers.spawn(notifier.run(wake.clone(), shutdown.clone()));
+    }
     if config.sync.leader_eligible {
         workers.spawn(sync.clone().run_leader(shutdown.clone()));
     }

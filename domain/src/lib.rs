@@ -6,6 +6,7 @@ pub mod customer;
 pub mod ids;
 pub mod input;
 pub mod metadata;
+pub mod notification;
 pub mod tcr;
 pub mod validation;
 pub mod values;

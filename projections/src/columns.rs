@@ -14,6 +14,7 @@ use tendlc_domain::brand::{BrandAction, BrandProfile, RegistrationStatus};
 use tendlc_domain::campaign::{CampaignAction, CampaignProfile, Mno};
 use tendlc_domain::customer::Ban;
 use tendlc_domain::metadata::Source;
+use tendlc_domain::notification::NotificationPreferences;
 use tendlc_domain::tcr::{MnoTerms, TcrEventType, UsecaseQualification};
 use tendlc_domain::values::{
     AppealStatus, BrandRelationship, Email, EntityType, Reported, ServiceTier, TcrValue, Vertical,
@@ -201,6 +202,7 @@ converted_columns!(
     BTreeMap<String, MnoTerms>,
     BTreeMap<String, String>,
     Vec<Email>,
+    NotificationPreferences,
 );
 
 /// A row type of one read-model table, with its columns listed once by [`row!`](crate::row).

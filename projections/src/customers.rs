@@ -3,6 +3,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use tendlc_domain::customer::{Ban, CustomerEvent};
+use tendlc_domain::notification::NotificationPreferences;
 use tendlc_domain::values::{Email, ServiceTier};
 use uuid::Uuid;
 
@@ -21,6 +22,7 @@ crate::row! {
         pub name: String,
         pub service_tier: ServiceTier,
         pub notification_emails: Vec<Email>,
+        pub notification_preferences: NotificationPreferences,
         pub created_at: DateTime<Utc>,
         pub updated_at: DateTime<Utc>,
         pub last_sequence: i64,
@@ -41,6 +43,7 @@ impl Fold for CustomerRow {
             name: details.name.clone(),
             service_tier: details.service_tier,
             notification_emails: details.notification_emails.clone(),
+            notification_preferences: NotificationPreferences::default(),
             created_at: at.recorded_at,
             updated_at: at.recorded_at,
             last_sequence: at.sequence,
@@ -49,18 +52,24 @@ impl Fold for CustomerRow {
 
     fn apply(&mut self, event: &CustomerEvent, at: &EventContext) {
         self.last_sequence = at.sequence;
-        if let CustomerEvent::CustomerUpdated {
-            name,
-            service_tier,
-            notification_emails,
-        } = event
-        {
-            self.name = name.clone().unwrap_or_else(|| self.name.clone());
-            self.service_tier = service_tier.unwrap_or(self.service_tier);
-            if let Some(emails) = notification_emails {
-                self.notification_emails = emails.clone();
+        match event {
+            CustomerEvent::CustomerUpdated {
+                name,
+                service_tier,
+                notification_emails,
+            } => {
+                self.name = name.clone().unwrap_or_else(|| self.name.clone());
+                self.service_tier = service_tier.unwrap_or(self.service_tier);
+                if let Some(emails) = notification_emails {
+                    self.notification_emails = emails.clone();
+                }
+                self.updated_at = at.recorded_at;
             }
-            self.updated_at = at.recorded_at;
+            CustomerEvent::CustomerNotificationPreferencesSet { preferences } => {
+                self.notification_preferences = preferences.clone();
+                self.updated_at = at.recorded_at;
+            }
+            CustomerEvent::CustomerRegistered { .. } => {}
         }
     }
 

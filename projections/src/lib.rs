@@ -7,6 +7,7 @@ pub mod columns;
 pub mod customers;
 mod documents;
 pub mod fold;
+pub mod notifications;
 pub mod operations;
 pub mod plans;
 pub mod rebuild;
@@ -25,5 +26,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(brands::BrandsProjection::new()),
         std::sync::Arc::new(campaigns::CampaignsProjection::new()),
         std::sync::Arc::new(webhook_events::WebhookEventsProjection::new()),
+        std::sync::Arc::new(notifications::NotificationsProjection::new()),
     ]
 }

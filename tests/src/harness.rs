@@ -59,6 +59,9 @@ pub struct AppOptions {
     /// tendlc's TCR limits (`TCR_READ_RATE_PER_SEC`, `TCR_WRITE_RATE_PER_10S`); 0 = unlimited.
     pub tcr_read_rate_per_sec: u32,
     pub tcr_write_rate_per_10s: u32,
+    /// Where notification mails go; `None`: an outbox folder of the test's own
+    /// ([`TestApp::outbox`]).
+    pub mail: Option<tendlc_api::config::MailConfig>,
 }
 
 /// Adjusts the simulator a test starts with.
@@ -91,8 +94,14 @@ impl Default for AppOptions {
             statement_timeout: Duration::from_secs(30),
             tcr_read_rate_per_sec: 0,
             tcr_write_rate_per_10s: 0,
+            mail: None,
         }
     }
+}
+
+/// A fresh folder for one test's outbox.
+pub fn temp_outbox() -> PathBuf {
+    std::env::temp_dir().join(format!("tendlc-outbox-{}", Uuid::new_v4().simple()))
 }
 
 /// tendlc (in this process) on a random port, with its own database and simulator.
@@ -103,6 +112,8 @@ pub struct TestApp {
     pub sim: Sim,
     pub pool: sqlx::PgPool,
     pub jwt_secret: String,
+    /// The folder the outbox sender writes to (when the test did not choose another sender).
+    pub outbox: PathBuf,
     config: Config,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -149,9 +160,17 @@ impl TestApp {
         };
         db.guard_secret(&tcr_key);
         db.guard_secret(&tcr_secret);
+        let outbox = temp_outbox();
         let config = Config {
+            mail: options
+                .mail
+                .clone()
+                .unwrap_or_else(|| tendlc_api::config::MailConfig {
+                    retry_base: Duration::from_millis(200),
+                    ..tendlc_api::config::MailConfig::outbox(&outbox)
+                }),
             database_url: SecretString::from(db.url.clone()),
-            database_max_connections: 5,
+            database_max_connections: 8,
             database_statement_timeout: options.statement_timeout,
             listen: "127.0.0.1:0".parse().unwrap(),
             tokens: options
@@ -206,6 +225,7 @@ impl TestApp {
             sim,
             pool,
             jwt_secret,
+            outbox,
             config,
             stop,
             task: Some(task),
@@ -469,6 +489,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        let _ = std::fs::remove_dir_all(&self.outbox);
     }
 }
 
@@ -624,6 +645,7 @@ impl ProcessApp {
             .env("TENDLC_LOG", "info")
             .env("TENDLC_WEBHOOK_SUBSCRIBE", "false")
             .env("TENDLC_WEBHOOK_ALLOW_LOOPBACK", "true")
+            .env("TENDLC_MAIL_OUTBOX_DIR", temp_outbox())
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(stderr)

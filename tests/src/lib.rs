@@ -3,6 +3,7 @@ pub mod db;
 pub mod fixtures;
 pub mod harness;
 pub mod secret_scan;
+pub mod sendgrid;
 pub mod stand_in;
 
 pub use harness::{ProcessApp, Sim, TestApp};

@@ -88,6 +88,22 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
         .as_str()
         .unwrap_or_else(|| panic!("campaign: {campaign}"))
         .to_string();
+    // Notification routes need a notification: the brand's verification is mailed to alpha.
+    let alpha_notification: String = eventually(
+        std::time::Duration::from_secs(15),
+        "the brand's verification to be notified",
+        || async {
+            sqlx::query_scalar::<_, uuid::Uuid>(
+                "SELECT notification_id FROM notifications WHERE customer_id = $1 LIMIT 1",
+            )
+            .bind(alpha)
+            .fetch_optional(&app.pool)
+            .await
+            .unwrap()
+            .map(|id| id.to_string())
+        },
+    )
+    .await;
     let tcr_brands_before = app.sim.handle.brand_count();
 
     let token = |persona: Persona| -> Option<String> {
@@ -115,6 +131,8 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
                 alpha.to_string()
             } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
                 alpha_campaign.clone()
+            } else if endpoint.path.starts_with("/v1/notifications") {
+                alpha_notification.clone()
             } else {
                 alpha_brand.clone()
             },

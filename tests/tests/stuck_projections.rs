@@ -159,7 +159,12 @@ async fn a_projection_that_cannot_apply_an_event_stops_alone_and_visibly_until_a
     assert_eq!(audit["position"], audit_position, "{audit}");
     assert_eq!(audit["event"]["aggregateId"], orphan, "{audit}");
     // Alone: the others, and the workers' webhook queue, are not stuck.
-    for name in ["customers", "campaigns_10dlc", "webhook_work"] {
+    for name in [
+        "customers",
+        "campaigns_10dlc",
+        "webhook_work",
+        "notifications",
+    ] {
         assert!(named(&all, name)["failure"].is_null(), "{name}: {all:?}");
     }
 

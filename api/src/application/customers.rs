@@ -4,6 +4,7 @@ use tendlc_domain::customer::{
     customer_id_for_ban, Customer, CustomerChanges, CustomerCommand, CustomerDetails,
 };
 use tendlc_domain::ids::CustomerId;
+use tendlc_domain::notification::NotificationPreferences;
 use tendlc_projections::customers::{self as customer_rows, CustomerRow};
 use tendlc_projections::Wake;
 
@@ -59,6 +60,22 @@ impl Customers {
             details,
         };
         self.record(customer_id, command, context).await
+    }
+
+    /// Replaces the customer's notification opt-outs and brand contacts.
+    #[tracing::instrument(skip_all, fields(customer = %customer_id))]
+    pub async fn set_notification_preferences(
+        &self,
+        context: &CommandContext,
+        customer_id: CustomerId,
+        preferences: NotificationPreferences,
+    ) -> Result<CustomerRow, AppError> {
+        self.record(
+            customer_id,
+            CustomerCommand::SetNotificationPreferences { preferences },
+            context,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(customer = %customer_id))]

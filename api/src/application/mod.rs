@@ -9,6 +9,7 @@ pub mod context;
 pub mod customers;
 pub mod error;
 pub mod handoff;
+pub mod notifications;
 pub mod read_back;
 pub mod recorder;
 pub mod reference;
@@ -39,6 +40,7 @@ pub struct Application {
     pub brands: brands::Brands,
     pub campaigns: campaigns::Campaigns,
     pub deliveries: webhooks::Deliveries,
+    pub notifications: notifications::Notifications,
     pub reference: reference::Reference,
     pub tcr: Arc<dyn TcrPort>,
 }
@@ -49,8 +51,10 @@ impl Application {
         tcr: Arc<dyn TcrPort>,
         wake: Wake,
         refusals: tendlc_adapters::webhook_refusals::RefusalLimits,
+        notifier: Arc<tokio::sync::Notify>,
     ) -> Self {
         Self {
+            notifications: notifications::Notifications::new(pool.clone(), notifier),
             customers: customers::Customers::new(pool.clone(), wake.clone()),
             brands: brands::Brands::new(pool.clone(), tcr.clone(), wake.clone()),
             campaigns: campaigns::Campaigns::new(pool.clone(), tcr.clone(), wake.clone()),

@@ -35,6 +35,8 @@ pub enum Action {
     ReadReference,
     /// See how the service itself is doing (projections, their failures): operators only.
     Operate,
+    /// Set which notification mails a customer gets, and to which brand contacts.
+    ManageNotifications,
 }
 
 /// The single table of which role may do what.
@@ -44,7 +46,11 @@ pub fn allowed(role: Role, action: Action) -> bool {
         Role::Superadmin => true,
         Role::CustomerAdmin => matches!(
             action,
-            ReadCustomer | ReadRegistrations | SubmitRegistrations | ReadReference
+            ReadCustomer
+                | ReadRegistrations
+                | SubmitRegistrations
+                | ReadReference
+                | ManageNotifications
         ),
         Role::CustomerUser => matches!(action, ReadCustomer | ReadRegistrations | ReadReference),
     }
@@ -406,6 +412,8 @@ mod tests {
         assert!(allowed(Role::CustomerUser, Action::ReadRegistrations));
         assert!(!allowed(Role::CustomerUser, Action::SubmitRegistrations));
         assert!(allowed(Role::CustomerAdmin, Action::SubmitRegistrations));
+        assert!(allowed(Role::CustomerAdmin, Action::ManageNotifications));
+        assert!(!allowed(Role::CustomerUser, Action::ManageNotifications));
     }
 
     fn keys() -> TokenKeys {

@@ -9,6 +9,8 @@ use tendlc_domain::values::{Reported, TcrValue};
 use tendlc_projections::brands::{BrandRow, VettingRow};
 use tendlc_projections::campaigns::{CampaignRow, CarrierRow};
 use tendlc_projections::customers::CustomerRow;
+use tendlc_projections::notifications::queries::Resend;
+use tendlc_projections::notifications::{NotificationRow, Summary};
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -85,6 +87,11 @@ pub struct BrandView {
     pub otp_reference_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub otp_verified_at: Option<DateTime<Utc>>,
+    /// When a notification mail about the brand was last sent.
+    pub last_notification_sent_at: Option<DateTime<Utc>>,
+    /// Where the mails about its latest notified change stand: PENDING | SENT | FAILED | DEAD |
+    /// SUPPRESSED; null when nothing was worth a mail yet.
+    pub notification_status: Option<String>,
 }
 
 impl From<BrandRow> for BrandView {
@@ -111,6 +118,8 @@ impl From<BrandRow> for BrandView {
             appeal: row.appeal,
             otp_reference_id: row.otp_reference_id,
             otp_verified_at: row.otp_verified_at,
+            last_notification_sent_at: None,
+            notification_status: None,
         }
     }
 }
@@ -231,6 +240,11 @@ pub struct CampaignView {
     pub sync_source: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When a notification mail about the campaign was last sent.
+    pub last_notification_sent_at: Option<DateTime<Utc>>,
+    /// Where the mails about its latest notified change stand: PENDING | SENT | FAILED | DEAD |
+    /// SUPPRESSED; null when nothing was worth a mail yet.
+    pub notification_status: Option<String>,
 }
 
 impl CampaignView {
@@ -306,6 +320,209 @@ impl CampaignView {
             sync_source: row.sync_source.map(|s| s.as_str().to_string()),
             created_at: row.created_at,
             updated_at: row.updated_at,
+            last_notification_sent_at: None,
+            notification_status: None,
+        }
+    }
+}
+
+/// A brand or campaign view that shows its notification state.
+pub trait Notified {
+    fn subject_id(&self) -> Uuid;
+    fn show_notifications(&mut self, summary: &Summary);
+}
+
+impl Notified for BrandView {
+    fn subject_id(&self) -> Uuid {
+        self.id
+    }
+
+    fn show_notifications(&mut self, summary: &Summary) {
+        self.last_notification_sent_at = summary.last_sent_at;
+        self.notification_status = Some(summary.status.clone());
+    }
+}
+
+impl Notified for CampaignView {
+    fn subject_id(&self) -> Uuid {
+        self.id
+    }
+
+    fn show_notifications(&mut self, summary: &Summary) {
+        self.last_notification_sent_at = summary.last_sent_at;
+        self.notification_status = Some(summary.status.clone());
+    }
+}
+
+/// Fills in the notification state of these views (one query for all).
+pub async fn with_notifications<V: Notified>(
+    pool: &sqlx::PgPool,
+    mut views: Vec<V>,
+) -> Result<Vec<V>, sqlx::Error> {
+    let ids: Vec<Uuid> = views.iter().map(Notified::subject_id).collect();
+    let summaries = tendlc_projections::notifications::summaries(pool, &ids).await?;
+    for view in &mut views {
+        if let Some(summary) = summaries.get(&view.subject_id()) {
+            view.show_notifications(summary);
+        }
+    }
+    Ok(views)
+}
+
+/// One notification mail: what it is about, to whom, where it stands, and what the provider said.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    /// BRAND_VERIFIED | BRAND_UNVERIFIED | VETTING_COMPLETED | CAMPAIGN_APPROVED |
+    /// CAMPAIGN_REJECTED | CAMPAIGN_SUSPENDED | REGISTRATION_ABANDONED
+    pub kind: String,
+    /// BRAND | CAMPAIGN
+    pub subject_type: String,
+    pub subject_id: Uuid,
+    pub subject_name: Option<String>,
+    pub brand_id: Uuid,
+    pub recipient: String,
+    /// PENDING | SENT | FAILED (the provider refused it) | DEAD (retries gave up) | SUPPRESSED
+    pub status: String,
+    /// Why it was not sent: opted_out | duplicate | stale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_reason: Option<String>,
+    /// Why it was sent: the change (its event, where it came from, the new state and particulars).
+    pub reason: NotificationReason,
+    pub changed_at: DateTime<Utc>,
+    pub decided_at: DateTime<Utc>,
+    pub attempts: i32,
+    /// When the next attempt is due (PENDING only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The mail's subject line, once rendered.
+    pub subject_line: Option<String>,
+    /// outbox | sendgrid | smtp
+    pub provider: Option<String>,
+    pub provider_message_id: Option<String>,
+    /// The provider's last answer (status and text, cut short).
+    pub provider_answer: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// How often a super admin sent it again.
+    pub resends: i32,
+    /// The change and recipient it stands for: one mail per key, however often it is reported.
+    pub dedupe_key: String,
+    /// Its re-sends (the single-notification answer only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resend_history: Option<Vec<ResendView>>,
+}
+
+/// The change a notification tells of.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationReason {
+    /// The event recorded for the change (e.g. BrandIdentityStatusChanged).
+    pub event_type: String,
+    /// api | webhook | poll | retry
+    pub source: String,
+    /// The new state (VERIFIED, REGISTERED, …).
+    pub state: String,
+    /// status, score, provider, carrier, carrierId, reasonCategory, reason, attempts.
+    #[schema(value_type = Object)]
+    pub facts: Value,
+}
+
+/// A re-send a super admin asked for.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResendView {
+    pub resent_at: DateTime<Utc>,
+    pub resent_by: String,
+    pub request_id: Option<String>,
+    pub previous_status: String,
+    pub previous_answer: Option<String>,
+}
+
+impl From<Resend> for ResendView {
+    fn from(resend: Resend) -> Self {
+        Self {
+            resent_at: resend.resent_at,
+            resent_by: resend.resent_by,
+            request_id: resend.request_id,
+            previous_status: resend.previous_status,
+            previous_answer: resend.previous_answer,
+        }
+    }
+}
+
+impl From<NotificationRow> for NotificationView {
+    fn from(row: NotificationRow) -> Self {
+        Self {
+            id: row.notification_id,
+            customer_id: row.customer_id,
+            kind: row.kind,
+            subject_type: row.subject_type.to_ascii_uppercase(),
+            subject_id: row.subject_id,
+            subject_name: row.subject_name,
+            brand_id: row.brand_id,
+            recipient: row.recipient,
+            next_attempt_at: (row.status == "PENDING").then_some(row.next_attempt_at),
+            status: row.status,
+            suppressed_reason: row.suppressed_reason,
+            reason: NotificationReason {
+                event_type: row.event_type,
+                source: row.source,
+                state: row.state,
+                facts: row.facts,
+            },
+            changed_at: row.changed_at,
+            decided_at: row.decided_at,
+            attempts: row.attempts,
+            subject_line: row.subject_line,
+            provider: row.provider,
+            provider_message_id: row.provider_message_id,
+            provider_answer: row.provider_answer,
+            sent_at: row.sent_at,
+            resends: row.resends,
+            dedupe_key: row.dedupe_key,
+            resend_history: None,
+        }
+    }
+}
+
+/// A customer's notification preferences.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPreferencesView {
+    pub customer_id: Uuid,
+    /// Kinds not mailed.
+    pub opt_outs: Vec<String>,
+    /// Brand id → extra addresses told about that brand and its campaigns.
+    #[schema(value_type = Object)]
+    pub brand_contacts: Value,
+    /// The customer's own notification addresses (set with PATCH /v1/customers/{id}).
+    pub notification_emails: Vec<String>,
+    /// Every kind there is.
+    pub kinds: Vec<String>,
+}
+
+impl From<CustomerRow> for NotificationPreferencesView {
+    fn from(row: CustomerRow) -> Self {
+        let preferences = row.notification_preferences;
+        Self {
+            customer_id: row.customer_id,
+            opt_outs: preferences
+                .opt_outs
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
+            brand_contacts: serde_json::to_value(&preferences.brand_contacts).unwrap_or_default(),
+            notification_emails: row
+                .notification_emails
+                .iter()
+                .map(|e| e.as_str().to_string())
+                .collect(),
+            kinds: tendlc_domain::notification::NotificationKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
         }
     }
 }

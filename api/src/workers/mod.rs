@@ -18,6 +18,7 @@ use crate::config::{SyncConfig, WebhookConfig};
 
 pub mod healer;
 pub mod leader;
+pub mod notifier;
 pub mod poller;
 pub mod retrier;
 pub mod subscription;

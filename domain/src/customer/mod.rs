@@ -9,6 +9,7 @@ pub use details::{
 };
 
 use crate::ids::CustomerId;
+use crate::notification::NotificationPreferences;
 use crate::values::{Email, ServiceTier};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,10 @@ pub enum CustomerCommand {
     },
     Update {
         changes: CustomerChanges,
+    },
+    /// Replaces the customer's notification opt-outs and brand contacts.
+    SetNotificationPreferences {
+        preferences: NotificationPreferences,
     },
 }
 
@@ -34,6 +39,10 @@ pub enum CustomerEvent {
         service_tier: Option<ServiceTier>,
         notification_emails: Option<Vec<Email>>,
     },
+    /// The customer's notification opt-outs and brand contacts are now these.
+    CustomerNotificationPreferencesSet {
+        preferences: NotificationPreferences,
+    },
 }
 
 impl DomainEvent for CustomerEvent {
@@ -41,6 +50,9 @@ impl DomainEvent for CustomerEvent {
         match self {
             CustomerEvent::CustomerRegistered { .. } => "CustomerRegistered",
             CustomerEvent::CustomerUpdated { .. } => "CustomerUpdated",
+            CustomerEvent::CustomerNotificationPreferencesSet { .. } => {
+                "CustomerNotificationPreferencesSet"
+            }
         }
         .to_string()
     }
@@ -62,6 +74,8 @@ pub enum CustomerError {
 pub struct Customer {
     pub customer_id: Option<CustomerId>,
     pub details: Option<CustomerDetails>,
+    #[serde(default)]
+    pub preferences: NotificationPreferences,
 }
 
 impl Customer {
@@ -93,6 +107,17 @@ impl Customer {
                     name,
                     service_tier,
                     notification_emails,
+                }])
+            }
+            CustomerCommand::SetNotificationPreferences { preferences } => {
+                if self.details.is_none() {
+                    return Err(CustomerError::NotFound);
+                }
+                if preferences == self.preferences {
+                    return Ok(vec![]);
+                }
+                Ok(vec![CustomerEvent::CustomerNotificationPreferencesSet {
+                    preferences,
                 }])
             }
         }
@@ -134,6 +159,9 @@ impl Customer {
                         details.notification_emails = emails;
                     }
                 }
+            }
+            CustomerEvent::CustomerNotificationPreferencesSet { preferences } => {
+                self.preferences = preferences;
             }
         }
     }

@@ -17,7 +17,7 @@ use crate::application::Outcome;
 use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::http::views::{BrandView, Page};
+use crate::http::views::{with_notifications, BrandView, Page};
 
 pub fn endpoints() -> Vec<Endpoint> {
     const BRANDS: &str = "/v1/messaging/brands";
@@ -174,8 +174,9 @@ async fn list(
         identity_status,
     };
     let (rows, total) = brand_rows::list(&state.pool, &filter, per_page, offset).await?;
+    let items = rows.into_iter().map(BrandView::from).collect();
     Ok(Json(Page {
-        items: rows.into_iter().map(BrandView::from).collect(),
+        items: with_notifications(&state.pool, items).await?,
         page,
         per_page,
         total,
@@ -199,7 +200,10 @@ async fn show(
     let row = brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
         .ok_or_else(|| ApiError::not_found("brand"))?;
-    Ok(Json(row.into()))
+    let shown = with_notifications(&state.pool, vec![BrandView::from(row)]).await?;
+    Ok(Json(
+        shown.into_iter().next().expect("one view in, one out"),
+    ))
 }
 
 #[utoipa::path(patch, operation_id = "updateBrand", path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),

@@ -27,7 +27,7 @@ use crate::http::auth::{Action, Caller};
 use crate::http::bodies::{carrier_choices, NewCampaignBody, NudgeBody, ResubmitBody, ShareBody};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::http::views::{CampaignView, Page};
+use crate::http::views::{with_notifications, CampaignView, Page};
 
 const CAMPAIGNS: &str = "/v1/messaging/campaigns";
 const CAMPAIGN: &str = "/v1/messaging/campaigns/{id}";
@@ -77,7 +77,8 @@ async fn view(
     let (row, carriers) = campaign_rows::get_with_carriers(&state.pool, campaign_id, customer)
         .await?
         .ok_or_else(|| ApiError::not_found("campaign"))?;
-    Ok(CampaignView::new(row, carriers))
+    let shown = with_notifications(&state.pool, vec![CampaignView::new(row, carriers)]).await?;
+    Ok(shown.into_iter().next().expect("one view in, one out"))
 }
 
 async fn answer(
@@ -239,11 +240,12 @@ async fn list(
         carrier,
     };
     let (rows, total) = campaign_rows::list(&state.pool, &filter, per_page, offset).await?;
+    let items = rows
+        .into_iter()
+        .map(|(row, carriers)| CampaignView::new(row, carriers))
+        .collect();
     Ok(Json(Page {
-        items: rows
-            .into_iter()
-            .map(|(row, carriers)| CampaignView::new(row, carriers))
-            .collect(),
+        items: with_notifications(&state.pool, items).await?,
         page,
         per_page,
         total,

@@ -19,6 +19,7 @@ pub mod campaigns;
 pub mod customers;
 pub mod health;
 pub mod metrics;
+pub mod notifications;
 pub mod openapi;
 pub mod operations;
 pub mod reference;
@@ -85,6 +86,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         webhook_events::endpoints(),
         webhook_refusals::endpoints(),
         operations::endpoints(),
+        notifications::endpoints(),
     ]
     .into_iter()
     .flatten()

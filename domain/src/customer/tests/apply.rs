@@ -9,6 +9,7 @@ fn it_should_hold_the_registered_customer() {
         Customer {
             customer_id: Some(CUSTOMER_ID.into()),
             details: Some(details()),
+            preferences: Default::default(),
         }
     );
 }

@@ -110,3 +110,24 @@ fn it_should_compare_an_update_with_the_latest_values() {
         })
         .then_expect_events(vec![]);
 }
+
+#[test]
+fn it_should_record_new_notification_preferences_once() {
+    let preferences = crate::notification::NotificationPreferences {
+        opt_outs: vec![crate::notification::NotificationKind::CampaignApproved],
+        ..Default::default()
+    };
+    let set = CustomerEvent::CustomerNotificationPreferencesSet {
+        preferences: preferences.clone(),
+    };
+    CustomerTest::with(())
+        .given(vec![registered()])
+        .when(CustomerCommand::SetNotificationPreferences {
+            preferences: preferences.clone(),
+        })
+        .then_expect_events(vec![set.clone()]);
+    CustomerTest::with(())
+        .given(vec![registered(), set])
+        .when(CustomerCommand::SetNotificationPreferences { preferences })
+        .then_expect_events(vec![]);
+}
