@@ -230,10 +230,17 @@ async fn a_rebuild_runs_no_side_effect() {
             .await
             .unwrap()
     };
-    let (events, queued, at_tcr) = (
+    let mails = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notifications")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let (events, queued, at_tcr, decided) = (
         app.event_count().await,
         work().await,
         app.sim.handle.brand_count(),
+        mails().await,
     );
     let (code, out, err) = rebuild(&app, &["--all"]);
     assert_eq!(code, 0, "{out}\n{err}");
@@ -245,6 +252,7 @@ async fn a_rebuild_runs_no_side_effect() {
         at_tcr,
         "a rebuild reached TCR"
     );
+    assert_eq!(mails().await, decided, "a rebuild decided notifications");
     assert_eq!(app.brand(&id).await["identityStatus"], "VERIFIED");
 }
 
