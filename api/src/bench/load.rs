@@ -159,6 +159,7 @@ impl Stand {
             .env("TENDLC_POLL_UNVERIFIED_SECS", &year)
             .env("TENDLC_POLL_CAMPAIGN_REVIEW_SECS", &year)
             .env("TENDLC_POLL_ACTIVE_SECS", &year)
+            .env("TENDLC_WEBHOOK_RETRY_BASE_MS", "3600000")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log)?)
             .spawn()?;
