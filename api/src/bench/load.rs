@@ -250,18 +250,20 @@ pub async fn expect_success(response: reqwest::Response) -> anyhow::Result<()> {
     anyhow::bail!("{status}: {}", body.chars().take(300).collect::<String>())
 }
 
-/// A TCR webhook body about a seeded brand, unique by `n`.
-pub fn webhook_body(n: usize, brands: i64) -> Value {
-    let brand = n as i64 % brands.max(1);
+/// A TCR webhook body about one of `brands` (TCR ids), unique by `n`.
+pub fn webhook_body(n: usize, brands: &[String]) -> Value {
+    let brand = brands
+        .get(n % brands.len().max(1))
+        .map_or("B000000", String::as_str);
     json!({
         "eventType": "BRAND_IDENTITY_STATUS_UPDATE",
         "cspId": "S1MCSP0",
         "cspName": "Simulated CSP",
-        "brandId": format!("B{brand:06}"),
-        "brandName": format!("Bench Brand {brand}"),
+        "brandId": brand,
+        "brandName": format!("Bench Registration {brand}"),
         "brandReferenceId": null,
-        "brandIdentityStatus": "VERIFIED",
-        "description": format!("Brand B{brand:06} identity status is updated to VERIFIED (load {n} {})", Uuid::new_v4().simple()),
+        "brandIdentityStatus": "UNVERIFIED",
+        "description": format!("Brand {brand} identity status is updated to UNVERIFIED (load {n} {})", Uuid::new_v4().simple()),
         "mock": false,
     })
 }
