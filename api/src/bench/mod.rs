@@ -50,7 +50,7 @@ impl Size {
     fn scale(self) -> Scale {
         let (events, webhooks, lists, registrations) = match self {
             Size::Tiny => (1_000, 200, 200, 5),
-            Size::Small => (20_000, 3_000, 3_000, 30),
+            Size::Small => (20_000, 1_000, 2_000, 30),
             Size::Medium => (100_000, 10_000, 10_000, 100),
             Size::Large => (214_000, 30_000, 30_000, 200),
         };
