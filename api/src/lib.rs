@@ -1,6 +1,7 @@
 //! tendlc's service: the HTTP edge, the application behind it, the background workers, and the
 //! `tendlc` binary's configuration.
 pub mod application;
+pub mod bench;
 pub mod config;
 pub mod http;
 pub mod operate;

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
 use tendlc_api::http::auth::{Claims, Role, TokenKeys};
-use tendlc_api::{config, operate, rebuild, serve, telemetry};
+use tendlc_api::{bench, config, operate, rebuild, serve, telemetry};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -31,6 +31,9 @@ enum Command {
     /// Rebuild read models from the events while `serve` keeps answering: into new tables,
     /// compared with the live ones, then swapped in. Interrupt and run again to go on.
     Rebuild(rebuild::RebuildArgs),
+    /// Measure the performance table beside raw Postgres, on a database of its own (created on
+    /// DATABASE_URL's server, dropped after); prints the table and writes a JSON file.
+    Bench(bench::BenchArgs),
     /// Run the TCR CSP API v2 simulator.
     #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
@@ -182,6 +185,7 @@ async fn main() -> anyhow::Result<()> {
             telemetry::init();
             rebuild::run(args).await
         }
+        Command::Bench(args) => bench::run(args).await,
         Command::TcrSim(args) => {
             telemetry::init();
             let (key, secret) = config::tcr_credentials()?;
