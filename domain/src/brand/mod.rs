@@ -4,6 +4,7 @@ mod campaigns_allowed;
 mod commands;
 mod events;
 mod identity;
+pub(crate) mod summary;
 pub mod profile;
 mod transitions;
 

@@ -4,6 +4,7 @@ mod aggregate;
 pub mod carriers;
 mod commands;
 mod events;
+mod summary;
 pub mod profile;
 mod transitions;
 
