@@ -28,6 +28,13 @@ enum Command {
     /// See the projections, and retry or skip the event one is stuck at.
     #[command(subcommand)]
     Projections(operate::ProjectionsCommand),
+    /// A brand's or campaign's history, from its events: every command, TCR call and answer,
+    /// webhook, poll, retry and heal, with actor, source, request id and time.
+    #[command(subcommand)]
+    History(operate::HistoryCommand),
+    /// Tamper evidence: verify the hash chain over every event, or export its head.
+    #[command(subcommand)]
+    Audit(operate::AuditCommand),
     /// Run the TCR CSP API v2 simulator.
     #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
@@ -174,6 +181,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Projections(command) => {
             telemetry::init();
             operate::run(command).await
+        }
+        Command::History(command) => {
+            telemetry::init();
+            operate::history::run(command).await
+        }
+        Command::Audit(command) => {
+            telemetry::init();
+            operate::audit::run(command).await
         }
         Command::TcrSim(args) => {
             telemetry::init();

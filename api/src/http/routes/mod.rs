@@ -18,6 +18,7 @@ pub mod brands;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
+pub mod history;
 pub mod openapi;
 pub mod operations;
 pub mod reference;
@@ -78,6 +79,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         brands::endpoints(),
         brand_identity::endpoints(),
         campaigns::endpoints(),
+        history::endpoints(),
         reference::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),
