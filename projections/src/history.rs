@@ -15,22 +15,29 @@ use uuid::Uuid;
 use crate::runner::ProjectionError;
 use crate::stream::StoredEvent;
 
-/// An aggregate whose history is told: who owns it, and each event in one line.
+/// An aggregate whose history is told: who owns it, and which other events belong to its story
+/// (a brand's includes its campaigns').
 pub trait Registration: Aggregate + Default
 where
     Self::Event: DeserializeOwned,
 {
     /// The customer it belongs to, once its first event is applied.
     fn owner(&self) -> Option<Uuid>;
-    fn summary(event: &Self::Event) -> String;
+    /// A condition on `events` (columns unqualified) choosing the events of registration `$1`
+    /// (its id as text) and of those that belong to it.
+    fn story() -> &'static str;
 }
 
 impl Registration for Brand {
     fn owner(&self) -> Option<Uuid> {
         self.customer_id.map(|c| c.as_uuid())
     }
-    fn summary(event: &BrandEvent) -> String {
-        event.summary()
+    fn story() -> &'static str {
+        "((aggregate_type = 'Brand' AND aggregate_id = $1)
+          OR (aggregate_type = 'Campaign' AND aggregate_id IN (
+                SELECT aggregate_id FROM events
+                 WHERE aggregate_type = 'Campaign' AND sequence = 1
+                   AND payload -> 'CampaignRegistrationRequested' ->> 'brand_id' = $1)))"
     }
 }
 
@@ -38,9 +45,19 @@ impl Registration for Campaign {
     fn owner(&self) -> Option<Uuid> {
         self.customer_id.map(|c| c.as_uuid())
     }
-    fn summary(event: &CampaignEvent) -> String {
-        event.summary()
+    fn story() -> &'static str {
+        "(aggregate_type = 'Campaign' AND aggregate_id = $1)"
     }
+}
+
+/// One line saying what an event of a brand or campaign says; its type when it cannot be read.
+fn summary(event: &StoredEvent) -> String {
+    let decoded = match event.aggregate_type.as_str() {
+        "Brand" => event.decode::<BrandEvent>().map(|e| e.summary()).ok(),
+        "Campaign" => event.decode::<CampaignEvent>().map(|e| e.summary()).ok(),
+        _ => None,
+    };
+    decoded.unwrap_or_else(|| format!("{} (version {})", event.event_type, event.event_version))
 }
 
 /// The call to TCR an event records the outcome of.
@@ -60,7 +77,11 @@ pub struct TcrCallRecord {
 pub struct HistoryEntry {
     /// The event's place in the global order.
     pub position: i64,
-    /// Its place among the registration's own events (1, 2, …).
+    /// `Brand` or `Campaign` (a brand's history includes its campaigns').
+    pub aggregate_type: String,
+    /// Our id of the brand or campaign.
+    pub aggregate_id: String,
+    /// Its place among that brand's or campaign's own events (1, 2, …).
     pub sequence: i64,
     pub event_type: String,
     pub event_version: String,
@@ -82,15 +103,9 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    fn of<A: Registration>(event: &StoredEvent) -> Self
-    where
-        A::Event: DeserializeOwned,
-    {
+    pub fn of(event: &StoredEvent) -> Self {
         let meta = |key: &str| event.meta(key).map(str::to_string);
-        let summary = event
-            .decode::<A::Event>()
-            .map(|e| A::summary(&e))
-            .unwrap_or_else(|_| format!("{} (version {})", event.event_type, event.event_version));
+        let summary = summary(event);
         let payload: Value = serde_json::from_str(event.payload.get()).unwrap_or(Value::Null);
         // Externally tagged: `{"EventType": {fields}}`, or just `"EventType"` when it has none.
         let data = match payload {
@@ -102,6 +117,8 @@ impl HistoryEntry {
         };
         HistoryEntry {
             position: event.global_position,
+            aggregate_type: event.aggregate_type.clone(),
+            aggregate_id: event.aggregate_id.clone(),
             sequence: event.sequence,
             event_type: event.event_type.clone(),
             event_version: event.event_version.clone(),
@@ -274,8 +291,8 @@ where
     fold::<A>(&events)
 }
 
-/// One page of a registration's history (events recorded at or before `as_of`, if given), and
-/// how many entries there are in all.
+/// One page of a registration's history (events recorded at or before `as_of`, if given), in
+/// commit order, and how many entries there are in all. A brand's includes its campaigns'.
 pub async fn page<A: Registration>(
     pool: &PgPool,
     id: Uuid,
@@ -287,21 +304,21 @@ where
     A::Event: DeserializeOwned,
 {
     let id = id.to_string();
-    let total: i64 = sqlx::query_scalar(
+    let total: i64 = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM events
-          WHERE aggregate_type = $1 AND aggregate_id = $2
-            AND ($3::timestamptz IS NULL OR recorded_at <= $3)",
-    )
-    .bind(A::TYPE)
+          WHERE {} AND ($2::timestamptz IS NULL OR recorded_at <= $2)",
+        A::story()
+    ))
     .bind(&id)
     .bind(as_of)
     .fetch_one(pool)
     .await?;
-    let events = events(pool, A::TYPE, &id, as_of, Some(limit), offset).await?;
-    Ok((events.iter().map(HistoryEntry::of::<A>).collect(), total))
+    let entries = story::<A>(pool, &id, as_of, Some(limit), offset).await?;
+    Ok((entries, total))
 }
 
-/// A registration's whole history (until `as_of`, if given), in order.
+/// A registration's whole history (until `as_of`, if given), in commit order. A brand's
+/// includes its campaigns'.
 pub async fn entries<A: Registration>(
     pool: &PgPool,
     id: Uuid,
@@ -310,8 +327,36 @@ pub async fn entries<A: Registration>(
 where
     A::Event: DeserializeOwned,
 {
-    let events = events(pool, A::TYPE, &id.to_string(), as_of, None, 0).await?;
-    Ok(events.iter().map(HistoryEntry::of::<A>).collect())
+    story::<A>(pool, &id.to_string(), as_of, None, 0).await
+}
+
+async fn story<A: Registration>(
+    pool: &PgPool,
+    id: &str,
+    as_of: Option<DateTime<Utc>>,
+    limit: Option<i64>,
+    offset: i64,
+) -> Result<Vec<HistoryEntry>, sqlx::Error>
+where
+    A::Event: DeserializeOwned,
+{
+    let rows: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events
+          WHERE {} AND ($2::timestamptz IS NULL OR recorded_at <= $2)
+          ORDER BY events.transaction_id, events.global_position
+          LIMIT $3 OFFSET $4",
+        A::story()
+    ))
+    .bind(id)
+    .bind(as_of)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| HistoryEntry::of(&StoredEvent::from(row)))
+        .collect())
 }
 
 #[cfg(test)]

@@ -478,7 +478,11 @@ pub struct TcrCallView {
 pub struct HistoryEntryView {
     /// The event's place in the global order (as `tendlc audit verify` names it).
     pub position: i64,
-    /// Its place among the registration's own events (1, 2, …).
+    /// `Brand` or `Campaign` (a brand's history includes its campaigns').
+    pub aggregate_type: String,
+    /// Our id of that brand or campaign.
+    pub aggregate_id: String,
+    /// Its place among that brand's or campaign's own events (1, 2, …).
     pub sequence: i64,
     /// e.g. `BrandSubmittedToTcr`, `CampaignMnoStatusChanged`.
     pub event_type: String,
@@ -508,6 +512,8 @@ impl From<HistoryEntry> for HistoryEntryView {
     fn from(entry: HistoryEntry) -> Self {
         Self {
             position: entry.position,
+            aggregate_type: entry.aggregate_type,
+            aggregate_id: entry.aggregate_id,
             sequence: entry.sequence,
             event_type: entry.event_type,
             event_version: entry.event_version,

@@ -60,11 +60,13 @@ where
     Ok(())
 }
 
-/// `#seq time source actor request: EventType — summary [TCR …]`.
+/// `Type/id#seq time source actor request: EventType — summary [TCR …]`.
 pub fn line(entry: &HistoryEntry) -> String {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let mut line = format!(
-        "#{} {} {} {} request {}: {} — {}",
+        "{}/{}#{} {} {} {} request {}: {} — {}",
+        entry.aggregate_type,
+        entry.aggregate_id,
         entry.sequence,
         entry
             .recorded_at
