@@ -103,7 +103,10 @@ pub async fn run(
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));
     }
     // The hash chain follows the stream like a projection, but is never rebuilt.
-    let chain = ProjectionRunner::new(pool.clone(), Arc::new(tendlc_projections::audit::EventChain));
+    let chain = ProjectionRunner::new(
+        pool.clone(),
+        Arc::new(tendlc_projections::audit::EventChain),
+    );
     workers.spawn(chain.run(wake.clone(), shutdown.clone()));
     workers.spawn(sync.clone().run_webhook_queue(shutdown.clone()));
     workers.spawn(sync.clone().run_webhooks(shutdown.clone()));

@@ -235,7 +235,10 @@ pub async fn events(
 }
 
 /// The customer a registration belongs to (from its first event), if it exists at all.
-pub async fn owner<A: Registration>(pool: &PgPool, id: Uuid) -> Result<Option<Uuid>, ProjectionError>
+pub async fn owner<A: Registration>(
+    pool: &PgPool,
+    id: Uuid,
+) -> Result<Option<Uuid>, ProjectionError>
 where
     A::Event: DeserializeOwned,
 {

@@ -356,7 +356,10 @@ impl BrandView {
             id: brand.brand_id?.as_uuid(),
             customer_id: brand.customer_id?.as_uuid(),
             reference_id: brand.reference_id.clone().unwrap_or_default(),
-            tcr_brand_id: brand.tcr_brand_id.as_ref().map(|id| id.as_str().to_string()),
+            tcr_brand_id: brand
+                .tcr_brand_id
+                .as_ref()
+                .map(|id| id.as_str().to_string()),
             status: brand.status?.as_str().to_string(),
             tcr_status: brand.tcr_status.as_ref().map(text),
             identity_status: brand.identity_status.as_ref().map(text),

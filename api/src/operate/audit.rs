@@ -44,7 +44,10 @@ async fn verify(pool: &sqlx::PgPool, head: Option<PathBuf>, json: bool) -> anyho
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| anyhow::anyhow!("--head {}: {e}", path.display()))?;
             Some(serde_json::from_str(&text).map_err(|e| {
-                anyhow::anyhow!("--head {}: not a head `tendlc audit head` exported: {e}", path.display())
+                anyhow::anyhow!(
+                    "--head {}: not a head `tendlc audit head` exported: {e}",
+                    path.display()
+                )
             })?)
         }
     };

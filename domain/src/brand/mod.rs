@@ -4,8 +4,8 @@ mod campaigns_allowed;
 mod commands;
 mod events;
 mod identity;
-pub(crate) mod summary;
 pub mod profile;
+pub(crate) mod summary;
 mod transitions;
 
 pub use aggregate::{Brand, BrandError, RegistrationStatus};

@@ -86,9 +86,16 @@ impl BrandEvent {
             } => format!("identity {} (seen by {})", moved(from, to), source.as_str()),
             BrandEvent::BrandTcrStatusChanged {
                 from, to, source, ..
-            } => format!("TCR status {} (seen by {})", moved(from, to), source.as_str()),
+            } => format!(
+                "TCR status {} (seen by {})",
+                moved(from, to),
+                source.as_str()
+            ),
             BrandEvent::BrandSyncConfirmed { source, .. } => {
-                format!("TCR agreed with what we hold (checked by {})", source.as_str())
+                format!(
+                    "TCR agreed with what we hold (checked by {})",
+                    source.as_str()
+                )
             }
             BrandEvent::BrandSubmissionAbandoned { attempts, reason } => {
                 format!("retries gave up after {attempts} attempts: {reason}")
@@ -111,7 +118,9 @@ impl BrandEvent {
                 vetting.provider,
                 vetting.vetting_id,
                 if *imported { "imported" } else { "recorded" },
-                vetting.status.map_or("no status yet".into(), |s| s.to_string())
+                vetting
+                    .status
+                    .map_or("no status yet".into(), |s| s.to_string())
             ),
             BrandEvent::BrandVettingStatusChanged {
                 vetting_id,

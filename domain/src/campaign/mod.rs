@@ -4,8 +4,8 @@ mod aggregate;
 pub mod carriers;
 mod commands;
 mod events;
-mod summary;
 pub mod profile;
+mod summary;
 mod transitions;
 
 pub use aggregate::{Campaign, CampaignError, CarrierState, Sharing};

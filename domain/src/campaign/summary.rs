@@ -72,7 +72,9 @@ impl CampaignEvent {
             CampaignEvent::CampaignResubmitted { mno_ids, .. } => {
                 format!("resubmitted by TCR to {}", carriers(mno_ids))
             }
-            CampaignEvent::CampaignNudged { intent, .. } => format!("nudge {intent} passed on by TCR"),
+            CampaignEvent::CampaignNudged { intent, .. } => {
+                format!("nudge {intent} passed on by TCR")
+            }
             CampaignEvent::CampaignSharingChanged {
                 upstream_cnp_id,
                 from,
@@ -112,7 +114,11 @@ impl CampaignEvent {
             ),
             CampaignEvent::CampaignTcrStatusChanged {
                 from, to, source, ..
-            } => format!("TCR status {} (seen by {})", moved(from, to), source.as_str()),
+            } => format!(
+                "TCR status {} (seen by {})",
+                moved(from, to),
+                source.as_str()
+            ),
             CampaignEvent::CampaignBillingChanged { billing, source } => format!(
                 "billing changed: monthly fee {}, billed {}, next renewal {} (seen by {})",
                 billing
@@ -127,7 +133,10 @@ impl CampaignEvent {
                 source.as_str()
             ),
             CampaignEvent::CampaignSyncConfirmed { source, .. } => {
-                format!("TCR agreed with what we hold (checked by {})", source.as_str())
+                format!(
+                    "TCR agreed with what we hold (checked by {})",
+                    source.as_str()
+                )
             }
         }
     }

@@ -38,7 +38,8 @@ impl ChainedEvent {
 }
 
 /// Columns of `events` as [`ChainedEvent`] reads them (from `events e`).
-pub(crate) const CHAINED_COLUMNS: &str = "e.global_position, e.transaction_id::text AS transaction_id,
+pub(crate) const CHAINED_COLUMNS: &str =
+    "e.global_position, e.transaction_id::text AS transaction_id,
     e.aggregate_type, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.recorded_at,
     e.payload::text AS payload, e.metadata::text AS metadata";
 
@@ -116,7 +117,12 @@ impl Projection for EventChain {
         for event in rows {
             index += 1;
             let hash = link_hash(&prev, &event);
-            links.push(index, event, std::mem::replace(&mut prev, hash.clone()), hash);
+            links.push(
+                index,
+                event,
+                std::mem::replace(&mut prev, hash.clone()),
+                hash,
+            );
         }
         links.insert(conn).await
     }

@@ -196,7 +196,10 @@ pub async fn verify(pool: &PgPool, held: Option<&Head>) -> Result<Verification, 
             match &event {
                 None if findings.len() < 4 * MAX_FINDINGS => findings.push(link.finding(
                     FindingKind::Removed,
-                    format!("chained as link {}, no longer in the events", link.chain_index),
+                    format!(
+                        "chained as link {}, no longer in the events",
+                        link.chain_index
+                    ),
                 )),
                 Some(event) if link_hash(&link.prev_hash, event) != link.hash => {
                     if findings.len() < 4 * MAX_FINDINGS {
@@ -247,7 +250,11 @@ pub async fn verify(pool: &PgPool, held: Option<&Head>) -> Result<Verification, 
     }
     findings.sort_by_key(|f| f.order);
     let not_yet_chained: i64 = match &last {
-        None => sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await?,
+        None => {
+            sqlx::query_scalar("SELECT count(*) FROM events")
+                .fetch_one(pool)
+                .await?
+        }
         Some(last) => {
             sqlx::query_scalar(
                 "SELECT count(*) FROM events e
@@ -348,8 +355,7 @@ async fn inserted(pool: &PgPool, last: &LinkRow) -> Result<Vec<Finding>, sqlx::E
             kind: FindingKind::Inserted,
             global_position: event.global_position,
             event: event.name(),
-            detail: "sits among chained events but was never chained: inserted out of band"
-                .into(),
+            detail: "sits among chained events but was never chained: inserted out of band".into(),
             order: (xid(&event.transaction_id), event.global_position),
         })
         .collect())
