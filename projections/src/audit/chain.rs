@@ -207,14 +207,14 @@ mod tests {
     #[test]
     fn any_change_to_the_event_or_its_predecessor_changes_the_hash() {
         let original = link_hash(GENESIS, &event());
-        let changes: Vec<Box<dyn Fn(&mut ChainedEvent)>> = vec![
-            Box::new(|e| e.payload = r#"{"BrandSubmittedToTcr": {"adopted": true}}"#.into()),
-            Box::new(|e| e.metadata = r#"{"actor": "user:b"}"#.into()),
-            Box::new(|e| e.global_position = 8),
-            Box::new(|e| e.sequence = 3),
-            Box::new(|e| e.aggregate_id = "b2".into()),
-            Box::new(|e| e.recorded_at += chrono::Duration::microseconds(1)),
-            Box::new(|e| e.transaction_id = "813".into()),
+        let changes: [fn(&mut ChainedEvent); 7] = [
+            |e| e.payload = r#"{"BrandSubmittedToTcr": {"adopted": true}}"#.into(),
+            |e| e.metadata = r#"{"actor": "user:b"}"#.into(),
+            |e| e.global_position = 8,
+            |e| e.sequence = 3,
+            |e| e.aggregate_id = "b2".into(),
+            |e| e.recorded_at += chrono::Duration::microseconds(1),
+            |e| e.transaction_id = "813".into(),
         ];
         for change in changes {
             let mut altered = event();

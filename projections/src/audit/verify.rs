@@ -193,25 +193,24 @@ pub async fn verify(pool: &PgPool, held: Option<&Head>) -> Result<Verification, 
                     ),
                 ));
             }
+            let room = findings.len() < 4 * MAX_FINDINGS;
             match &event {
-                None if findings.len() < 4 * MAX_FINDINGS => findings.push(link.finding(
+                None if room => findings.push(link.finding(
                     FindingKind::Removed,
                     format!(
                         "chained as link {}, no longer in the events",
                         link.chain_index
                     ),
                 )),
-                Some(event) if link_hash(&link.prev_hash, event) != link.hash => {
-                    if findings.len() < 4 * MAX_FINDINGS {
-                        let mut detail = format!(
-                            "no longer hashes to link {} (payload, metadata, time or identity changed)",
-                            link.chain_index
-                        );
-                        if event.name() != link.name() {
-                            detail.push_str(&format!("; it now reads {}", event.name()));
-                        }
-                        findings.push(link.finding(FindingKind::Altered, detail));
+                Some(event) if room && link_hash(&link.prev_hash, event) != link.hash => {
+                    let mut detail = format!(
+                        "no longer hashes to link {} (payload, metadata, time or identity changed)",
+                        link.chain_index
+                    );
+                    if event.name() != link.name() {
+                        detail.push_str(&format!("; it now reads {}", event.name()));
                     }
+                    findings.push(link.finding(FindingKind::Altered, detail));
                 }
                 _ => {}
             }
