@@ -221,6 +221,23 @@ async fn answers_validate_against_the_document() {
         .unwrap();
     assert!(as_of["asOf"].is_string(), "{as_of}");
     assert_documented(&doc, "GET", "/v1/messaging/brands/{id}", 200, &as_of);
+    let bad_instant = app
+        .request(
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand_id}?asOf=soon"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_instant.status(), 422);
+    assert_documented(
+        &doc,
+        "GET",
+        "/v1/messaging/brands/{id}",
+        422,
+        &bad_instant.json().await.unwrap(),
+    );
 
     // The check has teeth: a mangled brand does not pass.
     let mut mangled = brand.clone();

@@ -190,7 +190,8 @@ async fn list(
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
-        (status = 404, description = "Not found (or another customer's)", body = crate::http::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's; or `asOf` is before it existed)", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named): `asOf` is not an RFC 3339 time", body = crate::http::error::ErrorBody),
         (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
