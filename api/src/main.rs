@@ -34,6 +34,13 @@ enum Command {
     /// Measure the performance table beside raw Postgres, on a database of its own (created on
     /// DATABASE_URL's server, dropped after); prints the table and writes a JSON file.
     Bench(bench::BenchArgs),
+    /// A brand's or campaign's history, from its events: every command, TCR call and answer,
+    /// webhook, poll, retry and heal, with actor, source, request id and time.
+    #[command(subcommand)]
+    History(operate::HistoryCommand),
+    /// Tamper evidence: verify the hash chain over every event, or export its head.
+    #[command(subcommand)]
+    Audit(operate::AuditCommand),
     /// Run the TCR CSP API v2 simulator.
     #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
@@ -186,6 +193,14 @@ async fn main() -> anyhow::Result<()> {
             rebuild::run(args).await
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::History(command) => {
+            telemetry::init();
+            operate::history::run(command).await
+        }
+        Command::Audit(command) => {
+            telemetry::init();
+            operate::audit::run(command).await
+        }
         Command::TcrSim(args) => {
             telemetry::init();
             let (key, secret) = config::tcr_credentials()?;

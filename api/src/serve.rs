@@ -135,6 +135,20 @@ pub async fn run(
         let runner = ProjectionRunner::new(pool.clone(), projection);
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));
     }
+    // The hash chain follows the stream like a projection, but is never rebuilt. It has a
+    // connection of its own, so it never waits for (or holds up) the API's and workers' pool.
+    let chain_pool = db::connect_bounded(
+        config.database_url.expose_secret(),
+        1,
+        Some(config.database_statement_timeout),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+    let chain = ProjectionRunner::new(
+        chain_pool.clone(),
+        Arc::new(tendlc_projections::audit::EventChain),
+    );
+    workers.spawn(chain.run(wake.clone(), shutdown.clone()));
     workers.spawn(sync.clone().run_webhook_queue(shutdown.clone()));
     workers.spawn(sync.clone().run_webhooks(shutdown.clone()));
     if config.mail.send_here {
@@ -158,6 +172,7 @@ pub async fn run(
     .await?;
     tracing::info!("API stopped; waiting for background workers");
     while workers.join_next().await.is_some() {}
+    chain_pool.close().await;
     pool.close().await;
     Ok(())
 }

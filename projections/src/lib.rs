@@ -1,12 +1,14 @@
 //! Read models built from the ordered event stream. Each is a fold of its aggregate's events
 //! over rows the projection owns (`fold`), kept as explicit columns (`columns`), applied batch
 //! by batch by a checkpointed runner (`runner`).
+pub mod audit;
 pub mod brands;
 pub mod campaigns;
 pub mod columns;
 pub mod customers;
 mod documents;
 pub mod fold;
+pub mod history;
 pub mod notifications;
 pub mod operations;
 pub mod plans;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use crate::runner::EVENTS_CHANNEL;
+use crate::runner::{Projection, EVENTS_CHANNEL};
 
 /// One event, as operators name it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -63,6 +63,11 @@ pub struct Status {
 pub enum OperationError {
     #[error("no projection is named {0:?} (see `tendlc projections status`)")]
     UnknownProjection(String),
+    #[error(
+        "{0} cannot skip an event: an event left out of the hash chain would read as one \
+         inserted out of band (see `tendlc audit verify`)"
+    )]
+    NeverSkipped(&'static str),
     #[error("projection {0} is not stuck; there is nothing to retry or skip")]
     NotStuck(String),
     #[error(
@@ -220,6 +225,10 @@ pub async fn skip(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(OperationError::NoReason);
+    }
+    let chain = crate::audit::EventChain;
+    if name == chain.name() {
+        return Err(OperationError::NeverSkipped(chain.name()));
     }
     known(pool, name).await?;
     let mut tx = pool.begin().await?;

@@ -8,6 +8,9 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use sqlx::PgConnection;
 
+/// The `wanted` aggregate types of a reader of every event, whatever its type.
+pub const EVERY_TYPE: &[&str] = &["*"];
+
 /// One recorded event with its place in the global order.
 #[derive(Debug, Clone)]
 pub struct StoredEvent {
@@ -102,7 +105,7 @@ struct ScannedRow {
 
 /// Up to `limit` settled events after `after` (and not after `until`, if given), in order. Events of other aggregate types than
 /// `wanted` are passed over (counted, and the position moves past them) without their payload
-/// being read. The order names the table's columns: unqualified, `transaction_id` would be the
+/// being read ([`EVERY_TYPE`] wants them all). The order names the table's columns: unqualified, `transaction_id` would be the
 /// text of the output list, an order that neither follows the index nor the checkpoint's.
 pub async fn read_after(
     conn: &mut PgConnection,
@@ -114,8 +117,8 @@ pub async fn read_after(
 ) -> Result<Scanned, sqlx::Error> {
     let rows = sqlx::query_as::<_, ScannedRow>(
         "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version,
-                CASE WHEN aggregate_type = ANY($5) THEN payload END AS payload,
-                CASE WHEN aggregate_type = ANY($5) THEN metadata END AS metadata,
+                CASE WHEN aggregate_type = ANY($5) OR '*' = ANY($5) THEN payload END AS payload,
+                CASE WHEN aggregate_type = ANY($5) OR '*' = ANY($5) THEN metadata END AS metadata,
                 global_position, transaction_id::text AS transaction_id, recorded_at
            FROM events
           WHERE (transaction_id, global_position) > ($1::xid8, $2)

@@ -181,6 +181,64 @@ async fn answers_validate_against_the_document() {
         &anonymous.json().await.unwrap(),
     );
 
+    // The brand's history, and the brand as of now (folded from its events).
+    let brand_id = brand["id"].as_str().unwrap();
+    let history: Value = app
+        .request(
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand_id}/history"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        history["items"].as_array().is_some_and(|i| i.len() >= 2),
+        "{history}"
+    );
+    assert_documented(
+        &doc,
+        "GET",
+        "/v1/messaging/brands/{id}/history",
+        200,
+        &history,
+    );
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let as_of: Value = app
+        .request(
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand_id}?asOf={now}"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(as_of["asOf"].is_string(), "{as_of}");
+    assert_documented(&doc, "GET", "/v1/messaging/brands/{id}", 200, &as_of);
+    let bad_instant = app
+        .request(
+            Method::GET,
+            &format!("/v1/messaging/brands/{brand_id}?asOf=soon"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_instant.status(), 422);
+    assert_documented(
+        &doc,
+        "GET",
+        "/v1/messaging/brands/{id}",
+        422,
+        &bad_instant.json().await.unwrap(),
+    );
+
     // The check has teeth: a mangled brand does not pass.
     let mut mangled = brand.clone();
     mangled["status"] = json!(7);

@@ -68,9 +68,11 @@ async fn two_replicas_share_one_event_stream_and_apply_each_event_once() {
             .fetch_all(&app.pool)
             .await
             .unwrap();
-    // Every read model, and the workers' webhook queue, which follows the same stream.
+    // Every read model, the workers' webhook queue and the hash chain, which follow the same
+    // stream.
     let mut consumers: Vec<&str> = tendlc_projections::all().iter().map(|p| p.name()).collect();
     consumers.push("webhook_work");
+    consumers.push("event_chain");
     consumers.sort_unstable();
     assert_eq!(
         applied

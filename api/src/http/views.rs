@@ -2,13 +2,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use tendlc_domain::brand::BrandDraft;
+use tendlc_domain::brand::{Brand, BrandDraft};
 use tendlc_domain::campaign::carriers::sending_verdict;
-use tendlc_domain::campaign::{CarrierReason, SendingVerdict, Throughput};
+use tendlc_domain::campaign::{Campaign, CarrierReason, SendingVerdict, Throughput};
 use tendlc_domain::values::{Reported, TcrValue};
 use tendlc_projections::brands::{BrandRow, VettingRow};
 use tendlc_projections::campaigns::{CampaignRow, CarrierRow};
 use tendlc_projections::customers::CustomerRow;
+use tendlc_projections::history::{HistoryEntry, Replayed};
 use tendlc_projections::notifications::queries::Resend;
 use tendlc_projections::notifications::{NotificationRow, Summary};
 use uuid::Uuid;
@@ -92,6 +93,9 @@ pub struct BrandView {
     /// Where the mails about its latest notified change stand: PENDING | SENT | FAILED | DEAD |
     /// SUPPRESSED; null when nothing was worth a mail yet.
     pub notification_status: Option<String>,
+    /// With `?asOf=`: the instant this is the brand's state at, folded from its events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 impl From<BrandRow> for BrandView {
@@ -120,6 +124,7 @@ impl From<BrandRow> for BrandView {
             otp_verified_at: row.otp_verified_at,
             last_notification_sent_at: None,
             notification_status: None,
+            as_of: None,
         }
     }
 }
@@ -245,6 +250,9 @@ pub struct CampaignView {
     /// Where the mails about its latest notified change stand: PENDING | SENT | FAILED | DEAD |
     /// SUPPRESSED; null when nothing was worth a mail yet.
     pub notification_status: Option<String>,
+    /// With `?asOf=`: the instant this is the campaign's state at, folded from its events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 impl CampaignView {
@@ -322,6 +330,7 @@ impl CampaignView {
             updated_at: row.updated_at,
             last_notification_sent_at: None,
             notification_status: None,
+            as_of: None,
         }
     }
 }
@@ -545,4 +554,206 @@ pub struct Page<T> {
     pub page: i64,
     pub per_page: i64,
     pub total: i64,
+}
+
+/// When a view is a registration's state at an instant (`?asOf=`) rather than its read row.
+pub struct AsOf<'a, A> {
+    pub replayed: &'a Replayed<A>,
+    pub at: DateTime<Utc>,
+}
+
+impl BrandView {
+    /// The brand as the domain folds its events up to an instant. What the domain's state does
+    /// not hold (the last error, the appeal's details, when the OTP was verified, how it was
+    /// last synced) is absent; `lastSyncedAt` is its last observation of TCR's state.
+    pub fn as_of(as_of: AsOf<'_, Brand>) -> Option<Self> {
+        let brand = &as_of.replayed.state;
+        let profile = brand.profile.as_ref()?;
+        Some(Self {
+            id: brand.brand_id?.as_uuid(),
+            customer_id: brand.customer_id?.as_uuid(),
+            reference_id: brand.reference_id.clone().unwrap_or_default(),
+            tcr_brand_id: brand
+                .tcr_brand_id
+                .as_ref()
+                .map(|id| id.as_str().to_string()),
+            status: brand.status?.as_str().to_string(),
+            tcr_status: brand.tcr_status.as_ref().map(text),
+            identity_status: brand.identity_status.as_ref().map(text),
+            brand_relationship: brand.brand_relationship?.as_str().to_string(),
+            profile: profile.to_draft(),
+            pending_update: brand.pending_update.as_ref().map(json),
+            last_error: None,
+            submission_attempts: brand.submission_attempts as i32,
+            last_synced_at: brand.last_observed_at,
+            sync_source: None,
+            created_at: as_of.replayed.first_recorded_at,
+            updated_at: as_of.replayed.last_recorded_at,
+            pending_action: brand.pending_action.as_ref().map(json),
+            appeal_status: brand.appeal_status.map(|s| s.as_str().to_string()),
+            appeal: None,
+            otp_reference_id: brand.otp_reference_id.clone(),
+            otp_verified_at: None,
+            last_notification_sent_at: None,
+            notification_status: None,
+            as_of: Some(as_of.at),
+        })
+    }
+}
+
+impl CampaignView {
+    /// The campaign as the domain folds its events up to an instant. What the domain's state
+    /// does not hold (the last error, when each carrier changed and was synced, how the
+    /// campaign was last synced) is absent; `lastSyncedAt` is its last observation of TCR's.
+    pub fn as_of(as_of: AsOf<'_, Campaign>) -> Option<Self> {
+        let campaign = &as_of.replayed.state;
+        let profile = campaign.profile.as_ref()?;
+        let qualification = campaign.qualification.clone().unwrap_or_default();
+        let tcr_status = campaign.tcr_status.as_ref().and_then(Reported::known);
+        let carriers = profile
+            .mno_ids
+            .iter()
+            .map(|&mno| {
+                let state = campaign.carriers.get(&mno);
+                let status = state.map(|s| &s.status);
+                let reason = state.and_then(|s| s.reason.clone());
+                let key = mno.key();
+                CarrierView {
+                    mno_id: mno.0 as i32,
+                    mno: mno.name().to_string(),
+                    sending: sending_verdict(
+                        campaign.tcr_campaign_id.as_ref().and(tcr_status),
+                        mno,
+                        status.and_then(Reported::known),
+                        reason.as_ref(),
+                    ),
+                    status: status.map(text),
+                    reason,
+                    throughput: campaign
+                        .mno_terms
+                        .get(&key)
+                        .or_else(|| qualification.mno_metadata.get(&key))
+                        .map(Throughput::from_terms)
+                        .unwrap_or_default(),
+                    changed_at: None,
+                    last_synced_at: None,
+                    sync_source: None,
+                }
+            })
+            .collect();
+        let monthly = campaign.billing.monthly_fee.or(qualification.monthly_fee);
+        let political = profile.usecase == "POLITICAL";
+        Some(Self {
+            id: campaign.campaign_id?.as_uuid(),
+            customer_id: campaign.customer_id?.as_uuid(),
+            brand_id: campaign.brand_id?.as_uuid(),
+            tcr_brand_id: campaign.tcr_brand_id.as_ref()?.as_str().to_string(),
+            tcr_campaign_id: campaign
+                .tcr_campaign_id
+                .as_ref()
+                .map(|id| id.as_str().to_string()),
+            reference_id: campaign.reference_id.clone().unwrap_or_default(),
+            status: campaign.status?.as_str().to_string(),
+            tcr_status: campaign.tcr_status.as_ref().map(text),
+            usecase: profile.usecase.clone(),
+            campaign: Value::Object(profile.to_json()),
+            carriers,
+            fees: FeesView {
+                monthly_fee: monthly,
+                minimum_commitment: monthly.map(|fee| if political { fee } else { fee * 3.0 }),
+                quarterly_fee: qualification.quarterly_fee,
+                annual_fee: qualification.annual_fee,
+                billed_date: campaign.billing.billed_date,
+                next_renewal_or_expiration_date: campaign.billing.next_renewal_or_expiration_date,
+            },
+            sharing: campaign.sharing.as_ref().map(|sharing| SharingView {
+                upstream_cnp_id: sharing.upstream_cnp_id.clone(),
+                status: sharing.status.to_string(),
+                explanation: sharing.explanation.clone(),
+            }),
+            pending_action: campaign.pending_action.as_ref().map(json),
+            last_error: None,
+            submission_attempts: campaign.submission_attempts as i32,
+            last_synced_at: campaign.last_observed_at,
+            sync_source: None,
+            created_at: as_of.replayed.first_recorded_at,
+            updated_at: as_of.replayed.last_recorded_at,
+            last_notification_sent_at: None,
+            notification_status: None,
+            as_of: Some(as_of.at),
+        })
+    }
+}
+
+/// The call to TCR a history entry records the outcome of.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrCallView {
+    /// `METHOD /path`, e.g. `POST /brand/nonBlocking`.
+    pub endpoint: String,
+    /// Absent when no answer came (timeout, connection lost).
+    pub http_status: Option<u16>,
+    pub latency_ms: Option<u64>,
+}
+
+/// One step of a brand's or campaign's history: one recorded event.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntryView {
+    /// The event's place in the global order (as `tendlc audit verify` names it).
+    pub position: i64,
+    /// `Brand` or `Campaign` (a brand's history includes its campaigns').
+    pub aggregate_type: String,
+    /// Our id of that brand or campaign.
+    pub aggregate_id: String,
+    /// Its place among that brand's or campaign's own events (1, 2, …).
+    pub sequence: i64,
+    /// e.g. `BrandSubmittedToTcr`, `CampaignMnoStatusChanged`.
+    pub event_type: String,
+    pub event_version: String,
+    pub recorded_at: DateTime<Utc>,
+    /// `user:<subject>` or `system:<worker>`.
+    pub actor: Option<String>,
+    /// `api` | `webhook` | `poll` | `retry`.
+    pub source: Option<String>,
+    /// The id tendlc gave the request (or a worker its pass).
+    pub request_id: Option<String>,
+    /// The client's own `X-Request-ID`, when it sent one.
+    pub client_request_id: Option<String>,
+    /// The tendlc process that recorded it.
+    pub instance: Option<String>,
+    /// The TCR call whose outcome this event records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcr_call: Option<TcrCallView>,
+    /// What happened, in one line.
+    pub summary: String,
+    /// The event's own fields (snake_case, as recorded), secrets and PINs removed.
+    #[schema(value_type = Object)]
+    pub data: Value,
+}
+
+impl From<HistoryEntry> for HistoryEntryView {
+    fn from(entry: HistoryEntry) -> Self {
+        Self {
+            position: entry.position,
+            aggregate_type: entry.aggregate_type,
+            aggregate_id: entry.aggregate_id,
+            sequence: entry.sequence,
+            event_type: entry.event_type,
+            event_version: entry.event_version,
+            recorded_at: entry.recorded_at,
+            actor: entry.actor,
+            source: entry.source,
+            request_id: entry.request_id,
+            client_request_id: entry.client_request_id,
+            instance: entry.instance,
+            tcr_call: entry.tcr_call.map(|call| TcrCallView {
+                endpoint: call.endpoint,
+                http_status: call.http_status,
+                latency_ms: call.latency_ms,
+            }),
+            summary: entry.summary,
+            data: entry.data,
+        }
+    }
 }

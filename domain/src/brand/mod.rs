@@ -5,6 +5,7 @@ mod commands;
 mod events;
 mod identity;
 pub mod profile;
+pub(crate) mod summary;
 mod transitions;
 
 pub use aggregate::{Brand, BrandError, RegistrationStatus};

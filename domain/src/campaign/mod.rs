@@ -5,6 +5,7 @@ pub mod carriers;
 mod commands;
 mod events;
 pub mod profile;
+mod summary;
 mod transitions;
 
 pub use aggregate::{Campaign, CampaignError, CarrierState, Sharing};

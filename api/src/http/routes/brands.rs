@@ -7,17 +7,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Json;
 use serde::Deserialize;
-use tendlc_domain::brand::{BrandBody, BrandDraft, BrandProfile, RegistrationStatus};
+use tendlc_domain::brand::{Brand, BrandBody, BrandDraft, BrandProfile, RegistrationStatus};
 use tendlc_domain::values::IdentityStatus;
 use tendlc_projections::brands::{self as brand_rows, BrandFilter, BrandRow};
 use tendlc_projections::customers as customer_rows;
 
+use super::history::{replayed, AsOfQuery};
 use super::{location, path_id, query, Access, Body, Endpoint, Paging, RequestId};
 use crate::application::Outcome;
 use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::http::views::{with_notifications, BrandView, Page};
+use crate::http::views::{with_notifications, AsOf, BrandView, Page};
 
 pub fn endpoints() -> Vec<Endpoint> {
     const BRANDS: &str = "/v1/messaging/brands";
@@ -184,19 +185,31 @@ async fn list(
 }
 
 #[utoipa::path(get, operation_id = "getBrand", path = "/v1/messaging/brands/{id}", tag = "brands", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    responses((status = 200, description = "The brand", body = BrandView),
+    params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for"),
+        ("asOf" = Option<String>, Query, description = "RFC 3339: the brand as it stood at this instant, folded from its events by the domain (not the read table). Then `asOf` is set, and what the domain's state does not hold is absent: `lastError`, `appeal`, `otpVerifiedAt`, `syncSource`; `lastSyncedAt` is its last observation of TCR; `createdAt`/`updatedAt` are when its first and last event until then were recorded. 404 before the brand existed.")),
+    responses((status = 200, description = "The brand (now, or as of `asOf`)", body = BrandView),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
-        (status = 404, description = "Not found (or another customer's)", body = crate::http::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's; or `asOf` is before it existed)", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Invalid fields (named): `asOf` is not an RFC 3339 time", body = crate::http::error::ErrorBody),
         (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    params: Result<axum::extract::Query<AsOfQuery>, QueryRejection>,
 ) -> Result<Json<BrandView>, ApiError> {
     let id = path_id(&id, "brand")?;
+    if let Some(at) = AsOfQuery::read(params)? {
+        let replayed = replayed::<Brand>(&state, &caller, id, at, "brand").await?;
+        return BrandView::as_of(AsOf {
+            replayed: &replayed,
+            at,
+        })
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("brand"));
+    }
     let row = brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
         .ok_or_else(|| ApiError::not_found("brand"))?;

@@ -18,6 +18,7 @@ use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignFilter, CampaignRow};
 use uuid::Uuid;
 
+use super::history::{replayed, AsOfQuery};
 use super::responses::{ReadErrors, SubmitErrors};
 use super::{location, path_id, query, Access, Body, Endpoint, Paging, RequestId};
 use crate::application::campaign_actions::CampaignRequest;
@@ -27,7 +28,7 @@ use crate::http::auth::{Action, Caller};
 use crate::http::bodies::{carrier_choices, NewCampaignBody, NudgeBody, ResubmitBody, ShareBody};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::http::views::{with_notifications, CampaignView, Page};
+use crate::http::views::{with_notifications, AsOf, CampaignView, Page};
 
 const CAMPAIGNS: &str = "/v1/messaging/campaigns";
 const CAMPAIGN: &str = "/v1/messaging/campaigns/{id}";
@@ -253,14 +254,25 @@ async fn list(
 }
 
 #[utoipa::path(get, operation_id = "getCampaign", path = "/v1/messaging/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    responses((status = 200, description = "The campaign, each carrier's status and what it means for sending, and its fees", body = CampaignView), ReadErrors))]
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for"),
+        ("asOf" = Option<String>, Query, description = "RFC 3339: the campaign as it stood at this instant, folded from its events by the domain (not the read tables). Then `asOf` is set, and what the domain's state does not hold is absent: `lastError`, `syncSource`, each carrier's `changedAt`, `lastSyncedAt` and `syncSource`; `lastSyncedAt` is its last observation of TCR; `createdAt`/`updatedAt` are when its first and last event until then were recorded. 404 before the campaign existed.")),
+    responses((status = 200, description = "The campaign (now, or as of `asOf`), each carrier's status and what it means for sending, and its fees", body = CampaignView), ReadErrors))]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    params: Result<axum::extract::Query<AsOfQuery>, QueryRejection>,
 ) -> Result<Json<CampaignView>, ApiError> {
     let id = path_id(&id, "campaign")?;
+    if let Some(at) = AsOfQuery::read(params)? {
+        let replayed = replayed::<Campaign>(&state, &caller, id, at, "campaign").await?;
+        return CampaignView::as_of(AsOf {
+            replayed: &replayed,
+            at,
+        })
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("campaign"));
+    }
     Ok(Json(view(&state, id, caller.read_scope()).await?))
 }
 

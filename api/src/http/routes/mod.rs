@@ -18,6 +18,7 @@ pub mod brands;
 pub mod campaigns;
 pub mod customers;
 pub mod health;
+pub mod history;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
@@ -81,6 +82,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         brands::endpoints(),
         brand_identity::endpoints(),
         campaigns::endpoints(),
+        history::endpoints(),
         reference::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),

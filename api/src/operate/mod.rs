@@ -1,7 +1,20 @@
-//! `tendlc projections …`: what an operator does about a stuck projection, straight on the
-//! database (it works while replicas serve, and when none does).
+//! The operator's subcommands, straight on the database (they work while replicas serve, and
+//! when none does): `tendlc projections …` (what to do about a stuck projection, below),
+//! `tendlc history …` and `tendlc audit …`.
 use secrecy::ExposeSecret;
 use tendlc_projections::operations::{self, Status};
+
+pub mod audit;
+pub mod history;
+
+pub use audit::AuditCommand;
+pub use history::HistoryCommand;
+
+/// A small pool on `DATABASE_URL`.
+async fn connect() -> anyhow::Result<sqlx::PgPool> {
+    let url = crate::config::database_url();
+    Ok(tendlc_adapters::db::connect(url.expose_secret(), 2).await?)
+}
 
 /// The operator commands on projections.
 #[derive(Debug, clap::Subcommand)]
@@ -34,8 +47,7 @@ pub enum ProjectionsCommand {
 }
 
 pub async fn run(command: ProjectionsCommand) -> anyhow::Result<()> {
-    let url = crate::config::database_url();
-    let pool = tendlc_adapters::db::connect(url.expose_secret(), 2).await?;
+    let pool = connect().await?;
     match command {
         ProjectionsCommand::Status => {
             for status in operations::status(&pool).await? {

@@ -1,0 +1,9 @@
+//! Tamper evidence: every event chained to the one before it by a hash (`chain`), kept by an
+//! ordered consumer of the stream that reads every event; `verify` recomputes the chain from the
+//! events and names the first one altered, removed or inserted out of band, and checks it
+//! against a head a third party holds.
+mod chain;
+mod verify;
+
+pub use chain::{link_hash, ChainedEvent, EventChain, GENESIS};
+pub use verify::{head, verify, Finding, FindingKind, Head, Verification};
