@@ -172,11 +172,12 @@ impl TcrHttpClient {
             Ok(_) => "ok",
             Err(error) => error.kind(),
         };
+        let family = endpoint_family(endpoint);
         metrics::counter!("tendlc_tcr_calls_total", "method" => call.method.clone(),
-            "endpoint" => endpoint_family(endpoint), "outcome" => outcome)
+            "endpoint" => family.clone(), "outcome" => outcome)
         .increment(1);
         metrics::histogram!("tendlc_tcr_call_duration_seconds", "method" => call.method.clone(),
-            "endpoint" => endpoint_family(endpoint))
+            "endpoint" => family)
         .record(started.elapsed().as_secs_f64());
         let span = tracing::Span::current();
         span.record("status", call.http_status);

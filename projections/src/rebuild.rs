@@ -224,28 +224,27 @@ impl Rebuild {
         self.step_with(&self.runner(&self.shadow, None)).await
     }
 
+    /// One batch; while another rebuild of the same projection holds its checkpoint, waits.
     async fn step_with(&self, runner: &ProjectionRunner) -> Result<usize, RebuildError> {
-        match runner.run_batch().await? {
-            Batch::Applied(n) => Ok(n),
-            Batch::Busy => {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                Ok(1)
-            }
-            Batch::Waiting(_) | Batch::Stuck(_) => {
-                let (position, error): (i64, String) = sqlx::query_as(
-                    "SELECT global_position, error FROM projection_failures
-                      WHERE projection = $1 AND resolved_at IS NULL",
-                )
-                .bind(self.name())
-                .fetch_one(&self.shadow)
-                .await?;
-                Err(RebuildError::Stuck {
-                    projection: self.name(),
-                    position,
-                    error,
-                })
+        loop {
+            match runner.run_batch().await? {
+                Batch::Applied(n) => return Ok(n),
+                Batch::Busy => tokio::time::sleep(Duration::from_millis(50)).await,
+                Batch::Waiting(_) | Batch::Stuck(_) => break,
             }
         }
+        let (position, error): (i64, String) = sqlx::query_as(
+            "SELECT global_position, error FROM projection_failures
+              WHERE projection = $1 AND resolved_at IS NULL",
+        )
+        .bind(self.name())
+        .fetch_one(&self.shadow)
+        .await?;
+        Err(RebuildError::Stuck {
+            projection: self.name(),
+            position,
+            error,
+        })
     }
 
     /// Brings the live projection to the head, holds it there, brings the rebuilt tables to

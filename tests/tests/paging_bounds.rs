@@ -2,6 +2,7 @@
 //! row before it) is refused by field, and the lists' filters narrow them instead.
 use reqwest::Method;
 use serde_json::Value;
+use tendlc_tests::harness::status_and_body;
 use tendlc_tests::TestApp;
 
 const LISTS: [&str; 5] = [
@@ -13,13 +14,7 @@ const LISTS: [&str; 5] = [
 ];
 
 async fn get(app: &TestApp, path: &str) -> (u16, Value) {
-    let response = app
-        .request(Method::GET, path, &app.superadmin())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    status_and_body(app.request(Method::GET, path, &app.superadmin())).await
 }
 
 #[tokio::test]

@@ -11,10 +11,15 @@ use tendlc_tests::TestApp;
 
 /// `tendlc rebuild ARGS` against the app's database: (exit code, stdout, stderr).
 fn rebuild(app: &TestApp, args: &[&str]) -> (i32, String, String) {
+    rebuild_on(&app.db.url, args)
+}
+
+/// `tendlc rebuild ARGS` against the database at `url`.
+fn rebuild_on(url: &str, args: &[&str]) -> (i32, String, String) {
     let output = Command::new(binary())
         .arg("rebuild")
         .args(args)
-        .env("DATABASE_URL", &app.db.url)
+        .env("DATABASE_URL", url)
         .output()
         .expect("run tendlc rebuild");
     (
@@ -74,19 +79,7 @@ async fn a_rebuild_under_concurrent_writes_matches_the_live_tables_and_loses_no_
     let args = ["--all", "--batch-size", "3"];
     let (code, out, err) = tokio::task::spawn_blocking({
         let url = app.db.url.clone();
-        move || {
-            let output = Command::new(binary())
-                .arg("rebuild")
-                .args(args)
-                .env("DATABASE_URL", url)
-                .output()
-                .unwrap();
-            (
-                output.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&output.stdout).into_owned(),
-                String::from_utf8_lossy(&output.stderr).into_owned(),
-            )
-        }
+        move || rebuild_on(&url, &args)
     })
     .await
     .unwrap();
