@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/ensure-postgres.sh
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/tendlc}"
 
+# The browser tests (console, HTML report) drive Debian's headless chromium.
+TENDLC_CHROMIUM="$(scripts/ensure-chromium.sh)"
+export TENDLC_CHROMIUM
+
 # Build the binary the process-level tests (kill -9) start, then run everything.
 cargo build --quiet --bin tendlc
 export TENDLC_TEST_BINARY="$PWD/target/debug/tendlc"
