@@ -26,8 +26,10 @@ impl<A> Recorded<A> {
     }
 }
 
+/// The store, reading events recorded in older shapes through the domain's upcasters.
 fn store<A: Aggregate>(pool: &PgPool) -> PersistedEventStore<PostgresEventRepository, A> {
     PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
+        .with_upcasters(tendlc_domain::upcasters::all())
 }
 
 /// Loads the aggregate once, decides `command` against it and appends the events it decided

@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use secrecy::SecretString;
+use tendlc_projections::reports::fees::Prices;
 use tendlc_projections::retries::RetrySchedule;
 
 /// Default database for a local run (the machine's Postgres with trust or `postgres` password).
@@ -51,6 +52,8 @@ pub struct Config {
     pub inbound: InboundLimits,
     /// Where notification mails go and what they say of the operator.
     pub mail: MailConfig,
+    /// TCR's prices for what it bills but does not report (the cost ledger).
+    pub fees: Prices,
 }
 
 /// Where notification mails go (`TENDLC_MAIL_SENDER`).
@@ -295,6 +298,45 @@ impl SyncConfig {
             cap: Duration::from_secs(3600),
         }
     }
+}
+
+/// TCR's prices for what it bills but does not report, in USD cents (`TENDLC_FEE_*_CENTS`;
+/// the defaults are the pass-through prices partners publish). Campaign monthly fees are
+/// TCR's own; `TENDLC_FEE_CAMPAIGN_MONTHLY_CENTS` is used only when TCR quoted none.
+pub fn fee_prices() -> Result<Prices, ConfigError> {
+    let defaults = Prices::default();
+    let cents = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
+        match parsed(name, default)? {
+            n if n >= 0 => Ok(n),
+            n => Err(ConfigError::Invalid {
+                name,
+                reason: format!("{n} is negative"),
+            }),
+        }
+    };
+    Ok(Prices {
+        brand_registration: cents(
+            "TENDLC_FEE_BRAND_REGISTRATION_CENTS",
+            defaults.brand_registration,
+        )?,
+        brand_revet: cents("TENDLC_FEE_BRAND_REVET_CENTS", defaults.brand_revet)?,
+        vetting_standard: cents(
+            "TENDLC_FEE_VETTING_STANDARD_CENTS",
+            defaults.vetting_standard,
+        )?,
+        vetting_enhanced: cents(
+            "TENDLC_FEE_VETTING_ENHANCED_CENTS",
+            defaults.vetting_enhanced,
+        )?,
+        vetting_political: cents(
+            "TENDLC_FEE_VETTING_POLITICAL_CENTS",
+            defaults.vetting_political,
+        )?,
+        campaign_monthly: cents(
+            "TENDLC_FEE_CAMPAIGN_MONTHLY_CENTS",
+            defaults.campaign_monthly,
+        )?,
+    })
 }
 
 fn var(name: &str) -> Option<String> {
@@ -668,6 +710,7 @@ impl Config {
                 .unwrap_or_default(),
             submissions_per_minute: parsed("TENDLC_SUBMISSIONS_PER_MINUTE", 30)?,
             mail: mail_config()?,
+            fees: fee_prices()?,
             tls: match (var("TENDLC_TLS_CERT_FILE"), var("TENDLC_TLS_KEY_FILE")) {
                 (None, None) => None,
                 (Some(cert), Some(key)) => Some(crate::http::tls::TlsConfig {

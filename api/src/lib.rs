@@ -6,6 +6,7 @@ pub mod config;
 pub mod http;
 pub mod operate;
 pub mod rebuild;
+pub mod report;
 pub mod serve;
 pub mod telemetry;
 pub mod workers;

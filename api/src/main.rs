@@ -41,6 +41,9 @@ enum Command {
     /// Tamper evidence: verify the hash chain over every event, or export its head.
     #[command(subcommand)]
     Audit(operate::AuditCommand),
+    /// Reports from the events: a customer's compliance report, TCR fees, a brand's evidence pack.
+    #[command(subcommand)]
+    Report(operate::ReportCommand),
     /// Run the TCR CSP API v2 simulator.
     #[command(after_long_help = tendlc_tcr_sim::MAGIC_INPUTS_HELP)]
     TcrSim(SimArgs),
@@ -200,6 +203,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit(command) => {
             telemetry::init();
             operate::audit::run(command).await
+        }
+        Command::Report(command) => {
+            telemetry::init();
+            operate::report::run(command).await
         }
         Command::TcrSim(args) => {
             telemetry::init();

@@ -119,6 +119,7 @@ pub async fn run(
         submissions: std::num::NonZeroU32::new(config.submissions_per_minute)
             .map(|n| Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))),
         answer_within: config.inbound.answer_within,
+        fees: config.fees,
     };
     let sync = Arc::new(Workers {
         pool: pool.clone(),

@@ -8,6 +8,7 @@ pub mod input;
 pub mod metadata;
 pub mod notification;
 pub mod tcr;
+pub mod upcasters;
 pub mod validation;
 pub mod values;
 pub mod webhook;

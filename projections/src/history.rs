@@ -106,7 +106,7 @@ impl HistoryEntry {
     pub fn of(event: &StoredEvent) -> Self {
         let meta = |key: &str| event.meta(key).map(str::to_string);
         let summary = summary(event);
-        let payload: Value = serde_json::from_str(event.payload.get()).unwrap_or(Value::Null);
+        let payload: Value = event.current_payload().unwrap_or(Value::Null);
         // Externally tagged: `{"EventType": {fields}}`, or just `"EventType"` when it has none.
         let data = match payload {
             Value::Object(mut map) if map.len() == 1 => {
@@ -173,7 +173,7 @@ pub fn redacted(value: Value) -> Value {
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub(crate) struct EventRow {
     aggregate_type: String,
     aggregate_id: String,
     sequence: i64,

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod operations;
 pub mod plans;
 pub mod rebuild;
+pub mod reports;
 pub mod retries;
 pub mod runner;
 pub mod stream;

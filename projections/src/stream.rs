@@ -34,9 +34,24 @@ impl StoredEvent {
         self.metadata.get(key).and_then(Value::as_str)
     }
 
-    /// The domain event this row holds.
+    /// The domain event this row holds, read through the domain's upcasters when it was
+    /// recorded in an older shape.
     pub fn decode<E: serde::de::DeserializeOwned>(&self) -> Result<E, serde_json::Error> {
-        serde_json::from_str(self.payload.get())
+        if tendlc_domain::upcasters::applies(&self.event_type, &self.event_version) {
+            serde_json::from_value(self.current_payload()?)
+        } else {
+            serde_json::from_str(self.payload.get())
+        }
+    }
+
+    /// The payload in the event's current shape (upcast when recorded in an older one).
+    pub fn current_payload(&self) -> Result<Value, serde_json::Error> {
+        let payload: Value = serde_json::from_str(self.payload.get())?;
+        if tendlc_domain::upcasters::applies(&self.event_type, &self.event_version) {
+            Ok(tendlc_domain::upcasters::upcast(&self.event_type, &self.event_version, payload).0)
+        } else {
+            Ok(payload)
+        }
     }
 }
 

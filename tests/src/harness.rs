@@ -198,6 +198,7 @@ impl TestApp {
             submissions_per_minute: options.submissions_per_minute,
             tls: options.tls.clone(),
             inbound: options.inbound.clone(),
+            fees: Default::default(),
         };
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(tendlc_api::serve::run(config.clone(), listener, stopped));

@@ -24,6 +24,8 @@ pub struct AppState {
     pub submissions: Option<Arc<SubmissionLimiter>>,
     /// Writes are answered within this; TCR work still under way then goes on in the background.
     pub answer_within: std::time::Duration,
+    /// TCR's prices for what it does not report (reports' fees).
+    pub fees: tendlc_projections::reports::fees::Prices,
 }
 
 /// Submissions allowed per customer.

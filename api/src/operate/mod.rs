@@ -1,14 +1,16 @@
 //! The operator's subcommands, straight on the database (they work while replicas serve, and
 //! when none does): `tendlc projections …` (what to do about a stuck projection, below),
-//! `tendlc history …` and `tendlc audit …`.
+//! `tendlc history …`, `tendlc audit …` and `tendlc report …`.
 use secrecy::ExposeSecret;
 use tendlc_projections::operations::{self, Status};
 
 pub mod audit;
 pub mod history;
+pub mod report;
 
 pub use audit::AuditCommand;
 pub use history::HistoryCommand;
+pub use report::ReportCommand;
 
 /// A small pool on `DATABASE_URL`.
 async fn connect() -> anyhow::Result<sqlx::PgPool> {

@@ -94,6 +94,10 @@ pub enum BrandEvent {
     BrandVettingRecorded {
         vetting: VettingRecord,
         imported: bool,
+        /// Whether TCR bills the CSP for it: a vetting ordered through TCR is billed, an
+        /// imported one was paid to its provider directly. Added in 1.1; 1.0 events are
+        /// upcast with `!imported` (see `crate::upcasters`).
+        billed: bool,
     },
     /// A vetting moved (e.g. PENDING → ACTIVE with a score, or FAILED).
     BrandVettingStatusChanged {
@@ -156,6 +160,8 @@ impl DomainEvent for BrandEvent {
         match self {
             // 1.1 added `observed_at`; 1.0 events read with it absent.
             BrandEvent::BrandIdentityStatusChanged { .. } => "1.1",
+            // 1.1 added `billed`; 1.0 events are upcast (`crate::upcasters`).
+            BrandEvent::BrandVettingRecorded { .. } => "1.1",
             _ => "1.0",
         }
         .to_string()

@@ -184,12 +184,14 @@ impl Brand {
                 events.push(BrandEvent::BrandVettingRecorded {
                     vetting: VettingRecord::from_tcr(&vetting),
                     imported: false,
+                    billed: true,
                 });
             }
             (BrandAction::ImportVetting { .. }, BrandActionAnswer::Vetting(vetting)) => {
                 events.push(BrandEvent::BrandVettingRecorded {
                     vetting: VettingRecord::from_tcr(&vetting),
                     imported: true,
+                    billed: false,
                 });
             }
             (BrandAction::Revet, answer) => {
@@ -261,9 +263,11 @@ impl Brand {
                 .iter()
                 .find(|v| v.vetting_id == theirs.vetting_id)
             {
+                // Not imported through us: ordered through TCR (here or in its portal), so billed.
                 None => events.push(BrandEvent::BrandVettingRecorded {
                     vetting: theirs,
                     imported: false,
+                    billed: true,
                 }),
                 Some(ours) if ours.status != theirs.status || ours.score != theirs.score => {
                     if let Some(to) = theirs.status {

@@ -113,7 +113,9 @@ impl BrandEvent {
                 "{action} not taken by TCR: {}",
                 failure(message, tcr_errors, *retryable)
             ),
-            BrandEvent::BrandVettingRecorded { vetting, imported } => format!(
+            BrandEvent::BrandVettingRecorded {
+                vetting, imported, ..
+            } => format!(
                 "{} vetting {} {} ({})",
                 vetting.provider,
                 vetting.vetting_id,

@@ -13,7 +13,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// An event as the chain hashes it: every column, payload and metadata as Postgres prints them
 /// (`jsonb::text` is canonical: the same value always prints the same).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ChainedEvent {
     pub global_position: i64,
     pub transaction_id: String,

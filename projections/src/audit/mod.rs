@@ -3,7 +3,9 @@
 //! events and names the first one altered, removed or inserted out of band, and checks it
 //! against a head a third party holds.
 mod chain;
+mod proof;
 mod verify;
 
 pub use chain::{link_hash, ChainedEvent, EventChain, GENESIS};
+pub use proof::{check_proof, proof, ChainProof, ProofLink, ProvenEvent};
 pub use verify::{head, verify, Finding, FindingKind, Head, Verification};

@@ -268,7 +268,9 @@ impl BrandRows {
     /// A vetting TCR holds (ordered, imported or first seen), and how it moves.
     fn vetting(&mut self, event: &BrandEvent, at: &EventContext) {
         match event {
-            BrandEvent::BrandVettingRecorded { vetting, imported } => {
+            BrandEvent::BrandVettingRecorded {
+                vetting, imported, ..
+            } => {
                 self.brand.updated_at = at.recorded_at;
                 let row = match self
                     .vettings

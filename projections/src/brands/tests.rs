@@ -283,6 +283,7 @@ fn it_should_keep_a_vetting_score_when_a_later_change_gives_none() {
         BrandEvent::BrandVettingRecorded {
             vetting,
             imported: true,
+            billed: false,
         },
         BrandEvent::BrandVettingStatusChanged {
             vetting_id: "V1".into(),

@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod operations;
 pub mod reference;
+pub mod reports;
 pub mod responses;
 pub mod webhook_events;
 pub mod webhook_refusals;
@@ -83,6 +84,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         brand_identity::endpoints(),
         campaigns::endpoints(),
         history::endpoints(),
+        reports::endpoints(),
         reference::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),

@@ -102,10 +102,12 @@ fn it_should_order_a_vetting_then_record_tcr_s_answer_and_its_score() {
         .then_expect_events(vec![BrandEvent::BrandVettingRecorded {
             vetting: pending.clone(),
             imported: false,
+            billed: true,
         }]);
     given.push(BrandEvent::BrandVettingRecorded {
         vetting: pending,
         imported: false,
+        billed: true,
     });
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
         .unwrap()
