@@ -75,8 +75,8 @@ mod tests {
 
     fn old_vetting(imported: bool) -> Value {
         json!({"BrandVettingRecorded": {
-            "vetting": {"provider": "AEGIS", "vetting_id": "V1", "vetting_class": "STANDARD",
-                        "status": "PENDING", "score": null, "vetted_date": null},
+            "vetting": {"provider": "AEGIS", "vettingId": "V1", "vettingClass": "STANDARD",
+                        "status": "PENDING", "score": null, "vettedDate": null},
             "imported": imported
         }})
     }

@@ -509,19 +509,38 @@ pub fn assemble(
                         reason,
                         source,
                         ..
-                    } if in_period => decisions.push(CarrierDecision {
-                        at,
-                        campaign_id: event.aggregate_id.clone(),
-                        campaign_name: track.name.clone(),
-                        tcr_campaign_id: track.tcr_id.clone(),
-                        mno_id: mno.0,
-                        carrier: mno.name().to_string(),
-                        from: was.as_ref().map(|s| s.as_str().to_string()),
-                        to: now.as_str().to_string(),
-                        reason_category: reason.as_ref().and_then(|r| r.category.clone()),
-                        reason: reason.as_ref().map(|r| r.text.clone()),
-                        source: source.as_str().to_string(),
-                    }),
+                    } if in_period => {
+                        let to_state = now.as_str().to_string();
+                        // A reason that came after the status (a late webhook): it explains the
+                        // decision already listed, it is not another one.
+                        let explained = decisions.iter_mut().rev().find(|d: &&mut CarrierDecision| {
+                            d.campaign_id == event.aggregate_id && d.mno_id == mno.0
+                        });
+                        match explained {
+                            Some(decision)
+                                if was.as_ref().map(|w| w.as_str()) == Some(to_state.as_str())
+                                    && decision.to == to_state
+                                    && decision.reason.is_none() =>
+                            {
+                                decision.reason_category =
+                                    reason.as_ref().and_then(|r| r.category.clone());
+                                decision.reason = reason.as_ref().map(|r| r.text.clone());
+                            }
+                            _ => decisions.push(CarrierDecision {
+                                at,
+                                campaign_id: event.aggregate_id.clone(),
+                                campaign_name: track.name.clone(),
+                                tcr_campaign_id: track.tcr_id.clone(),
+                                mno_id: mno.0,
+                                carrier: mno.name().to_string(),
+                                from: was.as_ref().map(|s| s.as_str().to_string()),
+                                to: to_state,
+                                reason_category: reason.as_ref().and_then(|r| r.category.clone()),
+                                reason: reason.as_ref().map(|r| r.text.clone()),
+                                source: source.as_str().to_string(),
+                            }),
+                        }
+                    }
                     CampaignEvent::CampaignDeactivated { source } if in_period => deactivations
                         .push(Deactivation {
                             at,

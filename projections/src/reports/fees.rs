@@ -392,8 +392,8 @@ mod tests {
     fn it_should_bill_a_vetting_recorded_before_billed_existed_unless_imported() {
         let vetting = |imported: bool| {
             json!({"BrandVettingRecorded": {"vetting": {"provider": "AEGIS",
-            "vetting_id": "V1", "vetting_class": "ENHANCED", "status": "PENDING", "score": null,
-            "vetted_date": null}, "imported": imported}})
+            "vettingId": "V1", "vettingClass": "ENHANCED", "status": "PENDING", "score": null,
+            "vettedDate": null}, "imported": imported}})
         };
         for (imported, expected) in [(false, vec![9500]), (true, vec![])] {
             let events = [event("Brand", "b1", 1, 0, vetting(imported))];
