@@ -86,7 +86,10 @@ mod tests {
         for imported in [false, true] {
             assert!(applies("BrandVettingRecorded", "1.0"));
             let (payload, version) = upcast("BrandVettingRecorded", "1.0", old_vetting(imported));
-            assert_eq!(version, "1.1");
+            assert_eq!(
+                version, "1.1.0",
+                "the version cqrs-es gives an upcast event"
+            );
             let event: BrandEvent = serde_json::from_value(payload).expect("upcast is readable");
             let BrandEvent::BrandVettingRecorded { billed, .. } = event else {
                 panic!("not a vetting: {event:?}");

@@ -102,11 +102,15 @@ async fn alpha_lifecycle(app: &TestApp, alpha: Uuid) -> Lifecycle {
         )
         .await;
     assert_eq!(status, 200, "ordering a vetting: {ordered}");
-    eventually(Duration::from_secs(20), "the vetting to be scored", || async {
-        let (_, list) = app.call_for(alpha, Method::GET, &vettings, None).await;
-        let first = list.as_array().and_then(|v| v.first()).cloned()?;
-        (first["status"] == "ACTIVE").then_some(())
-    })
+    eventually(
+        Duration::from_secs(20),
+        "the vetting to be scored",
+        || async {
+            let (_, list) = app.call_for(alpha, Method::GET, &vettings, None).await;
+            let first = list.as_array().and_then(|v| v.first()).cloned()?;
+            (first["status"] == "ACTIVE").then_some(())
+        },
+    )
     .await;
 
     let (status, campaign) = app
@@ -133,7 +137,12 @@ async fn alpha_lifecycle(app: &TestApp, alpha: Uuid) -> Lifecycle {
     let forged = json!({"eventType": "BRAND_IDENTITY_STATUS_UPDATE", "brandId": tcr_brand,
         "brandIdentityStatus": "UNVERIFIED"});
     let refused = app
-        .deliver_webhook(&app.base_url, "brands", &forged, Some("bm90IGEgc2lnbmF0dXJl"))
+        .deliver_webhook(
+            &app.base_url,
+            "brands",
+            &forged,
+            Some("bm90IGEgc2lnbmF0dXJl"),
+        )
         .await;
     assert_eq!(refused.status(), 401, "a forged delivery is refused");
 
@@ -159,7 +168,12 @@ fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// A report as `token` gets it: status, content type, body.
-async fn fetch(app: &TestApp, token: &str, path: &str, accept: Option<&str>) -> (u16, String, Vec<u8>) {
+async fn fetch(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, String, Vec<u8>) {
     let mut request = app.request(Method::GET, path, token);
     if let Some(accept) = accept {
         request = request.header("Accept", accept);
@@ -172,7 +186,11 @@ async fn fetch(app: &TestApp, token: &str, path: &str, accept: Option<&str>) -> 
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    (status, content_type, response.bytes().await.unwrap().to_vec())
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
 }
 
 fn artifacts() -> PathBuf {
@@ -203,7 +221,9 @@ fn render_in_chromium(file: &std::path::Path, screenshot: &std::path::Path) -> S
         .arg("--dump-dom")
         .arg(&url)
         .output()
-        .unwrap_or_else(|e| panic!("running {chromium}: {e} (scripts/ensure-chromium.sh installs it)"));
+        .unwrap_or_else(|e| {
+            panic!("running {chromium}: {e} (scripts/ensure-chromium.sh installs it)")
+        });
     assert!(
         dom.status.success(),
         "chromium --dump-dom failed: {}",
@@ -232,7 +252,9 @@ fn unpack(archive: &[u8]) -> BTreeMap<String, Vec<u8>> {
     for entry in tar.entries().expect("a tar.gz") {
         let mut entry = entry.expect("an entry");
         let name = entry.path().unwrap().to_string_lossy().into_owned();
-        let name = name.split_once('/').map_or(name.clone(), |(_, n)| n.to_string());
+        let name = name
+            .split_once('/')
+            .map_or(name.clone(), |(_, n)| n.to_string());
         let mut bytes = vec![];
         entry.read_to_end(&mut bytes).unwrap();
         files.insert(name, bytes);
@@ -255,13 +277,17 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         .unwrap()
         .to_string();
     // Webhook deliveries about alpha's registrations are recorded (the workers read them).
-    eventually(Duration::from_secs(15), "the deactivation to be recorded", || async {
-        let events = app.events_of(&life.campaign).await;
-        events
-            .iter()
-            .any(|(t, _)| t == "CampaignDeactivated")
-            .then_some(())
-    })
+    eventually(
+        Duration::from_secs(15),
+        "the deactivation to be recorded",
+        || async {
+            let events = app.events_of(&life.campaign).await;
+            events
+                .iter()
+                .any(|(t, _)| t == "CampaignDeactivated")
+                .then_some(())
+        },
+    )
     .await;
     let period = format!(
         "from={}&to={}",
@@ -277,14 +303,23 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     let (status, content_type, body) = fetch(&app, &alpha_user, &path, None).await;
     let text = String::from_utf8_lossy(&body).into_owned();
     assert_eq!(status, 200, "{text}");
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     let report: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(report["customerId"], alpha.to_string());
     for theirs in [beta_brand.as_str(), beta_tcr.as_str(), "Beta Gadgets"] {
-        assert!(!text.contains(theirs), "alpha's report shows beta's {theirs}: {text}");
+        assert!(
+            !text.contains(theirs),
+            "alpha's report shows beta's {theirs}: {text}"
+        );
     }
     let registrations = report["registrations"].as_array().unwrap();
-    let ids: BTreeSet<&str> = registrations.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: BTreeSet<&str> = registrations
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
         ids,
         BTreeSet::from([life.brand.as_str(), life.campaign.as_str()]),
@@ -293,10 +328,17 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     for registration in registrations {
         assert_eq!(registration["outcome"], "REGISTERED", "{registration}");
         assert!(
-            registration["submittedBy"].as_str().is_some_and(|a| a.starts_with("user:")),
+            registration["submittedBy"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("user:")),
             "who asked: {registration}"
         );
-        assert!(registration["secondsToOutcome"].as_i64().is_some_and(|s| s >= 0), "{registration}");
+        assert!(
+            registration["millisToOutcome"]
+                .as_i64()
+                .is_some_and(|s| s >= 0),
+            "{registration}"
+        );
     }
     let rejection = report["carrierDecisions"]
         .as_array()
@@ -305,10 +347,15 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         .find(|d| d["mnoId"] == T_MOBILE && d["to"] == "REJECTED")
         .unwrap_or_else(|| panic!("T-Mobile's rejection: {}", report["carrierDecisions"]));
     assert_eq!(rejection["campaignId"], life.campaign.as_str());
-    assert!(rejection["reasonCategory"].is_string(), "with its reason: {rejection}");
+    assert!(
+        rejection["reasonCategory"].is_string(),
+        "with its reason: {rejection}"
+    );
     let vettings = report["vettings"].as_array().unwrap();
     assert!(
-        vettings.iter().any(|v| v["provider"] == "AEGIS" && v["what"] == "ordered"),
+        vettings
+            .iter()
+            .any(|v| v["provider"] == "AEGIS" && v["what"] == "ordered"),
         "the vetting ordered: {vettings:?}"
     );
     assert!(
@@ -326,7 +373,10 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     );
     let totals = &report["totals"];
     assert!(totals["webhooksReceived"].as_i64().unwrap() > 0, "{totals}");
-    assert!(totals["webhooksRefused"].as_i64().unwrap() >= 1, "the forged one: {totals}");
+    assert!(
+        totals["webhooksRefused"].as_i64().unwrap() >= 1,
+        "the forged one: {totals}"
+    );
     // TCR's fees for this lifecycle: brand $4, STANDARD vetting $40, MARKETING ($10 a month,
     // as TCR quoted it) billed 3 months up front.
     let fees: Vec<(String, i64, i64)> = report["fees"]["entries"]
@@ -379,28 +429,37 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     let (status, _, body) = fetch(&app, &beta_admin, &path, None).await;
     assert_eq!(status, 200);
     let beta_text = String::from_utf8_lossy(&body);
-    for ours in [&life.brand, &life.tcr_brand, &life.campaign, &life.tcr_campaign] {
-        assert!(!beta_text.contains(ours.as_str()), "beta's report shows alpha's {ours}");
+    for ours in [
+        &life.brand,
+        &life.tcr_brand,
+        &life.campaign,
+        &life.tcr_campaign,
+    ] {
+        assert!(
+            !beta_text.contains(ours.as_str()),
+            "beta's report shows alpha's {ours}"
+        );
     }
     let (status, _, body) = fetch(&app, &app.superadmin(), &path, None).await;
-    assert_eq!(status, 422, "a super admin names the customer: {}", String::from_utf8_lossy(&body));
-    let (status, _, body) = fetch(
-        &app,
-        &app.superadmin(),
-        &format!("{path}&format=pdf"),
-        None,
-    )
-    .await;
+    assert_eq!(
+        status,
+        422,
+        "a super admin names the customer: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _, body) =
+        fetch(&app, &app.superadmin(), &format!("{path}&format=pdf"), None).await;
     assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
-    let (status, body) = status_and_body(
-        app.as_operator_for(Method::GET, &path, alpha),
-    )
-    .await;
+    let (status, body) = status_and_body(app.as_operator_for(Method::GET, &path, alpha)).await;
     assert_eq!(status, 200);
-    assert_eq!(body["totals"], report["totals"], "the operator acting for alpha sees the same");
+    assert_eq!(
+        body["totals"], report["totals"],
+        "the operator acting for alpha sees the same"
+    );
 
     // CSV (by Accept) reads back to the JSON's figures.
-    let (status, content_type, csv_bytes) = fetch(&app, &alpha_admin, &path, Some("text/csv")).await;
+    let (status, content_type, csv_bytes) =
+        fetch(&app, &alpha_admin, &path, Some("text/csv")).await;
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/csv"), "{content_type}");
     let mut reader = csv::Reader::from_reader(csv_bytes.as_slice());
@@ -410,9 +469,15 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         let row = section("total")
             .find(|r| &r["what"] == name)
             .unwrap_or_else(|| panic!("no total {name} in the CSV"));
-        assert_eq!(row["value"].parse::<i64>().unwrap(), value.as_i64().unwrap(), "{name}");
+        assert_eq!(
+            row["value"].parse::<i64>().unwrap(),
+            value.as_i64().unwrap(),
+            "{name}"
+        );
     }
-    let csv_fees: i64 = section("fee").map(|r| r["amountCents"].parse::<i64>().unwrap()).sum();
+    let csv_fees: i64 = section("fee")
+        .map(|r| r["amountCents"].parse::<i64>().unwrap())
+        .sum();
     assert_eq!(csv_fees, 7400, "the CSV's fees add up to the JSON's");
     assert_eq!(section("registration").count(), registrations.len());
     for registration in registrations {
@@ -420,8 +485,8 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
             .find(|r| r["subjectId"] == registration["id"].as_str().unwrap())
             .unwrap();
         assert_eq!(
-            row["seconds"].parse::<i64>().ok(),
-            registration["secondsToOutcome"].as_i64()
+            row["millis"].parse::<i64>().ok(),
+            registration["millisToOutcome"].as_i64()
         );
         assert_eq!(row["outcome"], registration["outcome"].as_str().unwrap());
     }
@@ -440,9 +505,18 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     let screenshot = artifacts().join("report.png");
     let _ = std::fs::remove_file(&screenshot);
     let dom = render_in_chromium(&saved, &screenshot);
-    assert!(dom.contains("<svg id=\"timeline\""), "the timeline is an inline SVG:\n{dom}");
-    assert!(dom.contains("data-state=\"VERIFIED\""), "the brand's states are drawn:\n{dom}");
-    assert!(dom.contains(&format!("data-id=\"{}\"", life.campaign)), "the campaign has a row");
+    assert!(
+        dom.contains("<svg id=\"timeline\""),
+        "the timeline is an inline SVG:\n{dom}"
+    );
+    assert!(
+        dom.contains("data-state=\"VERIFIED\""),
+        "the brand's states are drawn:\n{dom}"
+    );
+    assert!(
+        dom.contains(&format!("data-id=\"{}\"", life.campaign)),
+        "the campaign has a row"
+    );
     assert!(dom.contains("$74.00"), "the fees are shown:\n{dom}");
     assert!(
         dom.contains("data-figure=\"registrationsSubmitted\"><div class=\"value\">2</div>"),
@@ -477,23 +551,36 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["customerId"].as_str().unwrap().to_string(), c["totalCents"].as_i64().unwrap()))
+        .map(|c| {
+            (
+                c["customerId"].as_str().unwrap().to_string(),
+                c["totalCents"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(customers.get(&alpha.to_string()), Some(&7400), "{all}");
-    assert_eq!(customers.get(&beta.to_string()), Some(&400), "beta's brand only: {all}");
+    assert_eq!(
+        customers.get(&beta.to_string()),
+        Some(&400),
+        "beta's brand only: {all}"
+    );
 
     // The evidence pack, once the chain has linked every event of the brand.
     let evidence = format!("/v1/reports/brands/{}/evidence", life.brand);
     let (status, _, _) = fetch(&app, &beta_admin, &evidence, None).await;
     assert_eq!(status, 404, "beta cannot have alpha's evidence");
-    let files = eventually(Duration::from_secs(20), "the chain to reach the brand's events", || async {
-        let (status, content_type, body) = fetch(&app, &alpha_admin, &evidence, None).await;
-        assert_eq!(status, 200);
-        assert_eq!(content_type, "application/gzip");
-        let files = unpack(&body);
-        let proof: ChainProof = serde_json::from_slice(&files["chain-proof.json"]).unwrap();
-        proof.not_yet_chained.is_empty().then_some(files)
-    })
+    let files = eventually(
+        Duration::from_secs(20),
+        "the chain to reach the brand's events",
+        || async {
+            let (status, content_type, body) = fetch(&app, &alpha_admin, &evidence, None).await;
+            assert_eq!(status, 200);
+            assert_eq!(content_type, "application/gzip");
+            let files = unpack(&body);
+            let proof: ChainProof = serde_json::from_slice(&files["chain-proof.json"]).unwrap();
+            proof.not_yet_chained.is_empty().then_some(files)
+        },
+    )
     .await;
     let names: BTreeSet<&str> = files.keys().map(String::as_str).collect();
     assert_eq!(
@@ -567,17 +654,35 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         .env("DATABASE_URL", &app.db.url)
         .output()
         .expect("tendlc report evidence");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let cli_files = unpack(&std::fs::read(&out).unwrap());
     let _ = std::fs::remove_file(&out);
-    assert_eq!(cli_files.keys().collect::<Vec<_>>(), files.keys().collect::<Vec<_>>());
+    assert_eq!(
+        cli_files.keys().collect::<Vec<_>>(),
+        files.keys().collect::<Vec<_>>()
+    );
     let output = Command::new(binary())
-        .args(["report", "fees", "--customer", &alpha.to_string(), "--format", "csv"])
+        .args([
+            "report",
+            "fees",
+            "--customer",
+            &alpha.to_string(),
+            "--format",
+            "csv",
+        ])
         .args(["--from", &rfc3339(began)])
         .env("DATABASE_URL", &app.db.url)
         .output()
         .expect("tendlc report fees");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
     let cli_total: i64 = reader
         .deserialize::<BTreeMap<String, String>>()
@@ -645,8 +750,14 @@ async fn an_event_in_its_old_shape_is_read_through_its_upcaster_everywhere() {
         .cloned()
         .unwrap_or_else(|| panic!("the old vetting in the history: {page}"));
     assert_eq!(entry["eventVersion"], "1.0");
-    assert_eq!(entry["data"]["billed"], true, "upcast: not imported, so billed: {entry}");
-    assert!(entry["summary"].as_str().unwrap().contains("V-LEGACY"), "{entry}");
+    assert_eq!(
+        entry["data"]["billed"], true,
+        "upcast: not imported, so billed: {entry}"
+    );
+    assert!(
+        entry["summary"].as_str().unwrap().contains("V-LEGACY"),
+        "{entry}"
+    );
 
     // State as of now, folded by the domain.
     let (status, as_of) = app
@@ -664,13 +775,17 @@ async fn an_event_in_its_old_shape_is_read_through_its_upcaster_everywhere() {
 
     // The live read model applied it.
     let vettings = format!("/v1/messaging/brands/{brand}/vettings");
-    eventually(Duration::from_secs(10), "the read model to show the vetting", || async {
-        let (_, list) = app.call_for(customer, Method::GET, &vettings, None).await;
-        list.as_array()?
-            .iter()
-            .any(|v| v["vettingId"] == "V-LEGACY")
-            .then_some(())
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the read model to show the vetting",
+        || async {
+            let (_, list) = app.call_for(customer, Method::GET, &vettings, None).await;
+            list.as_array()?
+                .iter()
+                .any(|v| v["vettingId"] == "V-LEGACY")
+                .then_some(())
+        },
+    )
     .await;
 
     // A rebuild reads it too, and ends equal to the live tables.
@@ -684,10 +799,16 @@ async fn an_event_in_its_old_shape_is_read_through_its_upcaster_everywhere() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.status.success(), "the rebuild read the 1.0 event:\n{told}");
+    assert!(
+        output.status.success(),
+        "the rebuild read the 1.0 event:\n{told}"
+    );
     let (_, list) = app.call_for(customer, Method::GET, &vettings, None).await;
     assert!(
-        list.as_array().unwrap().iter().any(|v| v["vettingId"] == "V-LEGACY"),
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["vettingId"] == "V-LEGACY"),
         "after the rebuild: {list}"
     );
 
@@ -700,7 +821,12 @@ async fn an_event_in_its_old_shape_is_read_through_its_upcaster_everywhere() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["item"].as_str().unwrap().to_string(), e["amountCents"].as_i64().unwrap()))
+        .map(|e| {
+            (
+                e["item"].as_str().unwrap().to_string(),
+                e["amountCents"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert!(items.contains(&("VETTING".to_string(), 4000)), "{fees}");
 }

@@ -20,7 +20,7 @@ pub const COLUMNS: &[&str] = &[
     "requestId",
     "at",
     "outcomeAt",
-    "seconds",
+    "millis",
     "value",
     "amountCents",
 ];
@@ -87,7 +87,7 @@ pub fn compliance_csv(report: &ComplianceReport) -> anyhow::Result<Vec<u8>> {
                 .opt("requestId", r.request_id.as_ref())
                 .set("at", time(&r.submitted_at))
                 .opt("outcomeAt", r.outcome_at.as_ref().map(time))
-                .opt("seconds", r.seconds_to_outcome),
+                .opt("millis", r.millis_to_outcome),
         );
     }
     for d in &report.carrier_decisions {

@@ -109,7 +109,7 @@ pub struct RegistrationLine {
     /// REGISTERED | REJECTED | ABANDONED | PENDING (as it stood at the period's end).
     pub outcome: String,
     pub outcome_at: Option<DateTime<Utc>>,
-    pub seconds_to_outcome: Option<i64>,
+    pub millis_to_outcome: Option<i64>,
     /// TCR's error codes and words when it refused.
     pub tcr_errors: Vec<String>,
     /// Where it stands at the period's end (e.g. VERIFIED, ACTIVE, CARRIER_REJECTED).
@@ -513,9 +513,10 @@ pub fn assemble(
                         let to_state = now.as_str().to_string();
                         // A reason that came after the status (a late webhook): it explains the
                         // decision already listed, it is not another one.
-                        let explained = decisions.iter_mut().rev().find(|d: &&mut CarrierDecision| {
-                            d.campaign_id == event.aggregate_id && d.mno_id == mno.0
-                        });
+                        let explained =
+                            decisions.iter_mut().rev().find(|d: &&mut CarrierDecision| {
+                                d.campaign_id == event.aggregate_id && d.mno_id == mno.0
+                            });
                         match explained {
                             Some(decision)
                                 if was.as_ref().map(|w| w.as_str()) == Some(to_state.as_str())
@@ -610,7 +611,7 @@ pub fn assemble(
                     request_id: request_id.clone(),
                     outcome: name,
                     outcome_at,
-                    seconds_to_outcome: outcome_at.map(|at| (at - *submitted_at).num_seconds()),
+                    millis_to_outcome: outcome_at.map(|at| (at - *submitted_at).num_milliseconds()),
                     tcr_errors: track.tcr_errors.clone(),
                     state: track.state_at(end).unwrap_or("NONE").to_string(),
                 });
