@@ -416,6 +416,24 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         .map(|s| s["state"].as_str().unwrap())
         .collect();
     assert!(states.contains(&"VERIFIED"), "{states:?}");
+    let campaign_line = report["timelines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == life.campaign.as_str())
+        .expect("the campaign's timeline");
+    let states: Vec<&str> = campaign_line["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert!(states.contains(&"CARRIER_REJECTED"), "{states:?}");
+    assert_eq!(
+        states.last(),
+        Some(&"EXPIRED"),
+        "deactivated for good: {states:?}"
+    );
 
     // Never another customer's: beta naming alpha gets 404, its own report shows none of alpha's.
     let (status, _, _) = fetch(

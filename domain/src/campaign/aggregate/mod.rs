@@ -356,10 +356,13 @@ impl Campaign {
         }
         let mut events = Vec::new();
         if let Some(campaign) = &campaign {
+            // EXPIRED is final at TCR: a reading taken before the deactivation and recorded
+            // after it must not show the campaign active again.
+            let expired = self.tcr_status.known() == Some(TcrCampaignStatus::Expired);
             if let Some(to) = campaign
                 .status
                 .as_ref()
-                .filter(|to| Some(*to) != self.tcr_status.as_ref())
+                .filter(|to| Some(*to) != self.tcr_status.as_ref() && !expired)
             {
                 events.push(CampaignEvent::CampaignTcrStatusChanged {
                     from: self.tcr_status.clone(),

@@ -215,3 +215,34 @@ fn it_should_record_tcr_status_and_billing_changes() {
             },
         ]);
 }
+
+#[test]
+fn it_should_never_show_a_deactivated_campaign_active_again() {
+    let mut given = registered();
+    given.push(CampaignEvent::CampaignDeactivated {
+        source: Source::Api,
+    });
+    // A poll that read TCR just before the deactivation, recorded just after it.
+    let stale = CampaignCommand::ObserveTcrState(Box::new(Observation {
+        campaign: Some(crate::tcr::TcrCampaign {
+            status: Some(TcrCampaignStatus::Active.into()),
+            ..Default::default()
+        }),
+        operation_status: None,
+        reasons: vec![],
+        sharing: None,
+        source: Source::Poll,
+        observed_at: at(3),
+    }));
+    let events = CampaignTest::with(())
+        .given(given)
+        .when(stale)
+        .inspect_result()
+        .expect("an observation is recorded");
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, CampaignEvent::CampaignTcrStatusChanged { .. })),
+        "EXPIRED is final: {events:?}"
+    );
+}
