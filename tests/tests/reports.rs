@@ -199,14 +199,22 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-/// Headless chromium's DOM of `file` (after scripts and layout), with a screenshot beside it.
-fn render_in_chromium(file: &std::path::Path, screenshot: &std::path::Path) -> String {
-    let chromium = std::env::var("TENDLC_CHROMIUM").unwrap_or_else(|_| {
+/// The headless browser the HTML report is rendered in; the test fails at once without one.
+fn chromium() -> String {
+    std::env::var("TENDLC_CHROMIUM").unwrap_or_else(|_| {
         panic!(
             "TENDLC_CHROMIUM is not set: run scripts/ensure-chromium.sh (scripts/test.sh sets it) \
              and export TENDLC_CHROMIUM=<the path it prints>; the HTML report must render in a browser"
         )
-    });
+    })
+}
+
+/// Headless chromium's DOM of `file` (after scripts and layout), with a screenshot beside it.
+fn render_in_chromium(
+    chromium: &str,
+    file: &std::path::Path,
+    screenshot: &std::path::Path,
+) -> String {
     let profile = std::env::temp_dir().join(format!("tendlc-chromium-{}", Uuid::new_v4().simple()));
     let url = format!("file://{}", file.display());
     let common = [
@@ -216,7 +224,7 @@ fn render_in_chromium(file: &std::path::Path, screenshot: &std::path::Path) -> S
         "--disable-dev-shm-usage".to_string(),
         format!("--user-data-dir={}", profile.display()),
     ];
-    let dom = Command::new(&chromium)
+    let dom = Command::new(chromium)
         .args(&common)
         .arg("--dump-dom")
         .arg(&url)
@@ -229,7 +237,7 @@ fn render_in_chromium(file: &std::path::Path, screenshot: &std::path::Path) -> S
         "chromium --dump-dom failed: {}",
         String::from_utf8_lossy(&dom.stderr)
     );
-    let shot = Command::new(&chromium)
+    let shot = Command::new(chromium)
         .args(&common)
         .arg(format!("--screenshot={}", screenshot.display()))
         .arg("--window-size=1100,1400")
@@ -264,6 +272,7 @@ fn unpack(archive: &[u8]) -> BTreeMap<String, Vec<u8>> {
 
 #[tokio::test]
 async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evidence_pack() {
+    let chromium = chromium();
     let app = started().await;
     let began = chrono::Utc::now() - chrono::Duration::seconds(5);
     let alpha = app.create_customer("BAN-REPORT-A", "SMALL").await;
@@ -522,7 +531,7 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     std::fs::write(&saved, &html).unwrap();
     let screenshot = artifacts().join("report.png");
     let _ = std::fs::remove_file(&screenshot);
-    let dom = render_in_chromium(&saved, &screenshot);
+    let dom = render_in_chromium(&chromium, &saved, &screenshot);
     assert!(
         dom.contains("<svg id=\"timeline\""),
         "the timeline is an inline SVG:\n{dom}"
