@@ -593,6 +593,34 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     );
 
     // The evidence pack, once the chain has linked every event of the brand.
+    // A third party took the chain's head earlier (here: once the lifecycle was recorded).
+    eventually(
+        Duration::from_secs(20),
+        "the chain to link the brand's events",
+        || async {
+            let chained: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM event_chain WHERE aggregate_id = $1")
+                    .bind(&life.brand)
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap();
+            (chained > 0).then_some(())
+        },
+    )
+    .await;
+    let held_file = std::env::temp_dir().join(format!("head-{}.json", Uuid::new_v4().simple()));
+    let output = Command::new(binary())
+        .args(["audit", "head"])
+        .env("DATABASE_URL", &app.db.url)
+        .output()
+        .expect("tendlc audit head");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(&held_file, &output.stdout).unwrap();
+    let held: Value = serde_json::from_slice(&output.stdout).expect("the head as JSON");
     let evidence = format!("/v1/reports/brands/{}/evidence", life.brand);
     let (status, _, _) = fetch(&app, &beta_admin, &evidence, None).await;
     assert_eq!(status, 404, "beta cannot have alpha's evidence");
@@ -632,17 +660,9 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         Ok(events_of_brand),
         "every event of the brand and its campaign is proven"
     );
-    let head: Value = {
-        let output = Command::new(binary())
-            .args(["audit", "head"])
-            .env("DATABASE_URL", &app.db.url)
-            .output()
-            .expect("tendlc audit head");
-        serde_json::from_slice(&output.stdout).expect("the head as JSON")
-    };
     assert!(
-        head["chainIndex"].as_i64() >= proof.head.as_ref().map(|h| h.chain_index),
-        "the proof's head is one the chain reached: {head}"
+        held["chainIndex"].as_i64() <= proof.head.as_ref().map(|h| h.chain_index),
+        "the proof's head is at or after the head held before: {held}"
     );
     let mut altered = proof.clone();
     altered.events[0].event.payload = altered.events[0].event.payload.replace("Alpha", "Alpha2");
@@ -650,6 +670,33 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         check_proof(&altered).is_err_and(|e| e.contains("altered")),
         "an altered event fails the proof"
     );
+    // The third party checks the pack's proof with the head it held, without the database.
+    let proof_file = std::env::temp_dir().join(format!("proof-{}.json", Uuid::new_v4().simple()));
+    std::fs::write(&proof_file, &files["chain-proof.json"]).unwrap();
+    let check = |file: &PathBuf| {
+        Command::new(binary())
+            .args(["audit", "proof"])
+            .arg(file)
+            .arg("--head")
+            .arg(&held_file)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("tendlc audit proof")
+    };
+    let output = check(&proof_file);
+    let told = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && told.contains("passes through the head you hold"),
+        "{told}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(&proof_file, serde_json::to_vec(&altered).unwrap()).unwrap();
+    assert!(
+        !check(&proof_file).status.success(),
+        "an altered proof is refused"
+    );
+    let _ = std::fs::remove_file(&proof_file);
+    let _ = std::fs::remove_file(&held_file);
     let history: Vec<Value> = serde_json::from_slice(&files["history.json"]).unwrap();
     assert_eq!(history.len(), events_of_brand, "the whole history");
     let submitted: Vec<Value> = serde_json::from_slice(&files["submitted-to-tcr.json"]).unwrap();

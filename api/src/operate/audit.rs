@@ -19,9 +19,22 @@ pub enum AuditCommand {
     },
     /// Print the chain's head (link, event position, hash) as JSON, for a third party to hold.
     Head,
+    /// Check an evidence pack's chain proof on its own (no database): each event hashes to its
+    /// link, the links follow one another to the proof's head, and (with --head) the chain
+    /// passes through the head you hold.
+    Proof {
+        /// `chain-proof.json` from an evidence pack.
+        file: PathBuf,
+        /// A head exported earlier by `tendlc audit head`.
+        #[arg(long)]
+        head: Option<PathBuf>,
+    },
 }
 
 pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
+    if let AuditCommand::Proof { file, head } = &command {
+        return proof(file, head.as_ref());
+    }
     let pool = super::connect().await?;
     let result = match command {
         AuditCommand::Head => match audit::head(&pool).await? {
@@ -32,13 +45,14 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
             None => Err(anyhow::anyhow!("no event is chained yet")),
         },
         AuditCommand::Verify { head, json } => verify(&pool, head, json).await,
+        AuditCommand::Proof { .. } => unreachable!("checked without a database above"),
     };
     pool.close().await;
     result
 }
 
-async fn verify(pool: &sqlx::PgPool, head: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
-    let held: Option<Head> = match head {
+fn held_head(head: Option<&PathBuf>) -> anyhow::Result<Option<Head>> {
+    Ok(match head {
         None => None,
         Some(path) => {
             let text = std::fs::read_to_string(&path)
@@ -50,7 +64,45 @@ async fn verify(pool: &sqlx::PgPool, head: Option<PathBuf>, json: bool) -> anyho
                 )
             })?)
         }
-    };
+    })
+}
+
+/// Checks a chain proof without the database, and that it passes through a held head.
+fn proof(file: &PathBuf, head: Option<&PathBuf>) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let proof: audit::ChainProof = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a chain proof: {e}", file.display()))?;
+    let proven =
+        audit::check_proof(&proof).map_err(|e| anyhow::anyhow!("the proof does not hold: {e}"))?;
+    let end = proof.head.as_ref().map_or(0, |h| h.chain_index);
+    println!(
+        "{proven} events hash to their links; links {} to {end} follow one another to the proof's head",
+        proof.links.first().map_or(0, |l| l.chain_index)
+    );
+    if let Some(held) = held_head(head)? {
+        match proof.links.iter().find(|l| l.chain_index == held.chain_index) {
+            Some(link) if link.hash == held.hash => {
+                println!("the chain passes through the head you hold (link {})", held.chain_index)
+            }
+            Some(link) => anyhow::bail!(
+                "link {} is {} here, but the head you hold says {}: the chain was rewritten",
+                held.chain_index,
+                link.hash,
+                held.hash
+            ),
+            None => anyhow::bail!(
+                "the head you hold (link {}) is outside this proof's links ({} to {end}); ask for a newer pack, or check it with `tendlc audit verify --head`",
+                held.chain_index,
+                proof.links.first().map_or(0, |l| l.chain_index)
+            ),
+        }
+    }
+    Ok(())
+}
+
+async fn verify(pool: &sqlx::PgPool, head: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
+    let held = held_head(head.as_ref())?;
     let outcome = audit::verify(pool, held.as_ref()).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);
