@@ -55,7 +55,7 @@ fn held_head(head: Option<&PathBuf>) -> anyhow::Result<Option<Head>> {
     Ok(match head {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(&path)
+            let text = std::fs::read_to_string(path)
                 .map_err(|e| anyhow::anyhow!("--head {}: {e}", path.display()))?;
             Some(serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!(
