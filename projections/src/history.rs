@@ -295,7 +295,7 @@ where
 }
 
 /// One page of a registration's history (events recorded at or before `as_of`, if given), in
-/// commit order, and how many entries there are in all. A brand's includes its campaigns'.
+/// stream-position order, and how many entries there are in all. A brand's includes its campaigns'.
 pub async fn page<A: Registration>(
     pool: &PgPool,
     id: Uuid,
@@ -320,7 +320,8 @@ where
     Ok((entries, total))
 }
 
-/// A registration's whole history (until `as_of`, if given), in commit order. A brand's
+/// A registration's whole history (until `as_of`, if given), in stream-position order (the
+/// `position` each entry shows rises). A brand's
 /// includes its campaigns'.
 pub async fn entries<A: Registration>(
     pool: &PgPool,
@@ -346,7 +347,7 @@ where
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM events
           WHERE {} AND ($2::timestamptz IS NULL OR recorded_at <= $2)
-          ORDER BY events.transaction_id, events.global_position
+          ORDER BY events.global_position
           LIMIT $3 OFFSET $4",
         A::story()
     ))

@@ -135,7 +135,7 @@ where
         ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for"),
         ("asOf" = Option<String>, Query, description = "RFC 3339: only what was recorded at or before this instant"),
         ("page" = Option<i64>, Query, description = "1-based page"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
-    responses((status = 200, description = "The brand's recorded steps and those of its campaigns, oldest first (commit order): each command, TCR call and answer, webhook, poll, retry and heal, with actor, source, request id and time", body = Page<HistoryEntryView>), ReadErrors))]
+    responses((status = 200, description = "The brand's recorded steps and those of its campaigns, oldest first (by stream position): each command, TCR call and answer, webhook, poll, retry and heal, with actor, source, request id and time", body = Page<HistoryEntryView>), ReadErrors))]
 async fn brand_history(
     State(state): State<AppState>,
     caller: Caller,
