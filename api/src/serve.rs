@@ -94,6 +94,10 @@ pub async fn run(
     );
     let wake = Wake::new();
     let instance = instance_name();
+    let feed =
+        crate::live::Feed::start(pool.clone(), config.inbound.live.clone(), shutdown.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot start the live feed: {e}"))?;
     let notifier = Arc::new(Notifier::new(
         pool.clone(),
         mailer(&config.mail)?,
@@ -119,6 +123,7 @@ pub async fn run(
         submissions: std::num::NonZeroU32::new(config.submissions_per_minute)
             .map(|n| Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))),
         answer_within: config.inbound.answer_within,
+        feed: feed.clone(),
     };
     let sync = Arc::new(Workers {
         pool: pool.clone(),
@@ -131,6 +136,7 @@ pub async fn run(
 
     let mut workers = tokio::task::JoinSet::new();
     workers.spawn(wake.clone().listen(pool.clone(), shutdown.clone()));
+    workers.spawn(feed.clone().run(wake.clone()));
     for projection in tendlc_projections::all() {
         let runner = ProjectionRunner::new(pool.clone(), projection);
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));
@@ -170,6 +176,8 @@ pub async fn run(
         shutdown.clone(),
     )
     .await?;
+    // Upgraded connections outlive the HTTP server: let them send their close frames (1001).
+    feed.closed(Duration::from_secs(5)).await;
     tracing::info!("API stopped; waiting for background workers");
     while workers.join_next().await.is_some() {}
     chain_pool.close().await;

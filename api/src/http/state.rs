@@ -24,6 +24,8 @@ pub struct AppState {
     pub submissions: Option<Arc<SubmissionLimiter>>,
     /// Writes are answered within this; TCR work still under way then goes on in the background.
     pub answer_within: std::time::Duration,
+    /// This replica's live feed (`GET /ws`).
+    pub feed: Arc<crate::live::Feed>,
 }
 
 /// Submissions allowed per customer.
