@@ -16,6 +16,7 @@ use crate::http::state::AppState;
 pub mod brand_identity;
 pub mod brands;
 pub mod campaigns;
+pub mod console;
 pub mod customers;
 pub mod health;
 pub mod history;
@@ -91,6 +92,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         operations::endpoints(),
         notifications::endpoints(),
         live::endpoints(),
+        console::endpoints(),
     ]
     .into_iter()
     .flatten()
