@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::extract::ws::Utf8Bytes;
 use sqlx::PgPool;
 use tendlc_projections::stream::{self, Position};
 use tendlc_projections::Wake;
@@ -38,8 +39,22 @@ impl Mark {
     }
 }
 
-/// A change with its place in the order.
-pub type Item = (Mark, Arc<Change>);
+/// A change with its place in the order and its JSON, written once for every client.
+#[derive(Debug)]
+pub struct Told {
+    pub mark: Mark,
+    pub change: Change,
+    pub text: Utf8Bytes,
+}
+
+impl Told {
+    pub fn new(mark: Mark, change: Change) -> Told {
+        let text = serde_json::to_string(&change).unwrap_or_default().into();
+        Told { mark, change, text }
+    }
+}
+
+pub type Item = Arc<Told>;
 
 /// The feed of this replica.
 pub struct Feed {
@@ -270,13 +285,13 @@ impl Hub {
     fn deliver(&mut self, changes: &[Item]) {
         let mut gone = Vec::new();
         for (id, subscriber) in &self.subscribers {
-            for (mark, change) in changes {
-                if subscriber.after.is_some_and(|after| *mark <= after)
-                    || !change.visible_to(subscriber.scope)
+            for item in changes {
+                if subscriber.after.is_some_and(|after| item.mark <= after)
+                    || !item.change.visible_to(subscriber.scope)
                 {
                     continue;
                 }
-                match subscriber.queue.try_send((*mark, change.clone())) {
+                match subscriber.queue.try_send(item.clone()) {
                     Ok(()) => {}
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         subscriber.lagged.store(true, Ordering::Release);
@@ -305,7 +320,7 @@ fn items(events: &[tendlc_projections::StoredEvent]) -> Vec<Item> {
                 event.transaction_id.parse().unwrap_or(0),
                 event.global_position,
             );
-            Change::from_event(event).map(|change| (mark, Arc::new(change)))
+            Change::from_event(event).map(|change| Arc::new(Told::new(mark, change)))
         })
         .collect()
 }
@@ -336,9 +351,9 @@ mod tests {
     use crate::live::message::Entity;
 
     fn change(position: i64, customer: Uuid) -> Item {
-        (
+        Arc::new(Told::new(
             Mark(1, position),
-            Arc::new(Change {
+            Change {
                 kind: "change",
                 position,
                 customer_id: Some(customer),
@@ -355,8 +370,8 @@ mod tests {
                 reason: None,
                 summary: String::new(),
                 at: chrono::Utc::now(),
-            }),
-        )
+            },
+        ))
     }
 
     fn hub() -> Hub {
@@ -406,11 +421,11 @@ mod tests {
             1,
             "only the slow client left the feed"
         );
-        assert_eq!(slow.try_recv().unwrap().1.position, 1);
-        assert_eq!(slow.try_recv().unwrap().1.position, 2);
+        assert_eq!(slow.try_recv().unwrap().change.position, 1);
+        assert_eq!(slow.try_recv().unwrap().change.position, 2);
         assert!(slow.try_recv().is_err(), "nothing after the overflow");
         for expected in 1..=3 {
-            assert_eq!(quick.try_recv().unwrap().1.position, expected);
+            assert_eq!(quick.try_recv().unwrap().change.position, expected);
         }
     }
 
@@ -420,7 +435,7 @@ mod tests {
         let mut hub = hub();
         let (mut client, _) = join(&mut hub, Some(mine), 8);
         hub.deliver(&[change(1, theirs), change(2, mine)]);
-        assert_eq!(client.try_recv().unwrap().1.position, 2);
+        assert_eq!(client.try_recv().unwrap().change.position, 2);
         assert!(
             client.try_recv().is_err(),
             "another customer's change was sent"

@@ -11,13 +11,18 @@ use tendlc_projections::stream::Position;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::feed::{Feed, Mark};
+use super::feed::{Feed, Item, Mark};
 
 /// The subprotocol a client speaks (echoed when it offers it).
 pub const PROTOCOL: &str = "tendlc.v1";
 /// Close codes: the client fell too far behind; it was not heard from in time.
 pub const LAGGED: u16 = 4000;
 pub const IDLE: u16 = 4001;
+/// Changes written at most before one flush.
+const WRITE_BATCH: usize = 64;
+/// What a client may send: pongs, a close, little else.
+pub const READ_BUFFER: usize = 4 * 1024;
+pub const MAX_INCOMING: usize = 16 * 1024;
 /// Close code of a server going away (shutdown).
 pub const GOING_AWAY: u16 = 1001;
 
@@ -58,6 +63,20 @@ type Incoming = futures::stream::SplitStream<WebSocket>;
 
 async fn send(sink: &mut Sink, limit: Duration, message: Message) -> Result<(), End> {
     match tokio::time::timeout(limit, sink.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(End::Gone),
+    }
+}
+
+/// Writes the changes and flushes once.
+async fn send_all(sink: &mut Sink, limit: Duration, items: &[Item]) -> Result<(), End> {
+    let write = async {
+        for item in items {
+            sink.feed(Message::Text(item.text.clone())).await?;
+        }
+        sink.flush().await
+    };
+    match tokio::time::timeout(limit, write).await {
         Ok(Ok(())) => Ok(()),
         _ => Err(End::Gone),
     }
@@ -122,9 +141,9 @@ async fn stream(
                                 "the feed could not be read; reconnect with ?after=".into(),
                             )
                         })?;
-                for (_, change) in items.iter().filter(|(_, c)| c.visible_to(scope)) {
-                    send_json(sink, write_limit, change.as_ref()).await?;
-                    last_sent = Some(change.position);
+                for item in items.iter().filter(|i| i.change.visible_to(scope)) {
+                    send(sink, write_limit, Message::Text(item.text.clone())).await?;
+                    last_sent = Some(item.change.position);
                 }
                 match last {
                     Some(last) => from = last,
@@ -153,9 +172,17 @@ async fn stream(
         }
         tokio::select! {
             queued = subscription.queue.recv() => match queued {
-                Some((_, change)) => {
-                    send_json(sink, write_limit, change.as_ref()).await?;
-                    last_sent = Some(change.position);
+                Some(item) => {
+                    // What else is queued goes out in the same write.
+                    let mut batch = vec![item];
+                    while batch.len() < WRITE_BATCH {
+                        match subscription.queue.try_recv() {
+                            Ok(item) => batch.push(item),
+                            Err(_) => break,
+                        }
+                    }
+                    send_all(sink, write_limit, &batch).await?;
+                    last_sent = batch.last().map(|item| item.change.position);
                 }
                 None if subscription.lagged.load(Ordering::Acquire) => {
                     send_json(sink, write_limit, &json!({"type": "lagged", "position": last_sent})).await?;

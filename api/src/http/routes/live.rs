@@ -148,6 +148,10 @@ async fn open(
     };
     Ok(upgrade
         .protocols([socket::PROTOCOL])
+        // Clients send next to nothing: a small read buffer keeps a connection cheap.
+        .read_buffer_size(socket::READ_BUFFER)
+        .max_message_size(socket::MAX_INCOMING)
+        .max_frame_size(socket::MAX_INCOMING)
         .on_upgrade(move |ws| socket::serve(ws, feed, scope, after))
         .into_response())
 }
