@@ -489,3 +489,38 @@ async fn a_server_shutting_down_closes_its_feeds_with_1001() {
     assert_eq!(u16::from(frame.code), 1001, "{frame:?}");
     assert!(stopping.await.unwrap().is_ok(), "shutdown is clean");
 }
+
+#[tokio::test]
+async fn a_client_that_answers_no_ping_is_closed_with_4001() {
+    let app = TestApp::spawn_with(AppOptions {
+        inbound: tendlc_api::config::InboundLimits {
+            live: tendlc_api::config::LiveLimits {
+                heartbeat: Duration::from_secs(1),
+                idle_timeout: Duration::from_secs(2),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        ..AppOptions::default()
+    })
+    .await;
+    let mut silent = connect(&app.base_url, &app.superadmin(), "").await;
+    // Not reading means not answering the pings (a client answers them as it reads).
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut pings = 0;
+    let close = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match silent.next().await {
+                Some(Ok(Message::Close(frame))) => return frame,
+                Some(Ok(Message::Ping(_))) => pings += 1,
+                Some(Ok(_)) => continue,
+                other => panic!("the feed ended without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a close frame");
+    let frame = close.expect("the close frame says why");
+    assert_eq!(u16::from(frame.code), 4001, "{frame:?}");
+    assert!(pings >= 1, "the server pinged before giving up");
+}
