@@ -524,3 +524,138 @@ async fn a_client_that_answers_no_ping_is_closed_with_4001() {
     assert_eq!(u16::from(frame.code), 4001, "{frame:?}");
     assert!(pings >= 1, "the server pinged before giving up");
 }
+
+/// A feed client whose connection buffers little: small segments (the server's send buffer is
+/// sized by them) and a small receive buffer.
+async fn cramped(base_url: &str, token: &str, query: &str) -> Socket {
+    let address: std::net::SocketAddr = base_url.trim_start_matches("http://").parse().unwrap();
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_tcp_mss(536).expect("set the segment size");
+    socket
+        .set_recv_buffer_size(2048)
+        .expect("set the receive buffer");
+    socket.connect(&address.into()).expect("connect");
+    socket.set_nonblocking(true).unwrap();
+    let stream = tokio::net::TcpStream::from_std(socket.into()).unwrap();
+    let mut request = socket_url(base_url, query).into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        format!("tendlc.v1, bearer.{token}").parse().unwrap(),
+    );
+    let (socket, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+        .await
+        .expect("open the feed");
+    socket
+}
+
+#[tokio::test]
+async fn a_client_too_far_behind_is_told_it_lagged_closed_and_resumes_without_a_gap() {
+    let app = TestApp::spawn_with(AppOptions {
+        inbound: tendlc_api::config::InboundLimits {
+            live: tendlc_api::config::LiveLimits {
+                queue: 4,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        ..AppOptions::default()
+    })
+    .await;
+    let customer = app.create_customer("BAN-LIVE-L", "BASIC").await;
+    let token = app.token(Role::CustomerUser, Some(customer));
+    let mut stalled = cramped(&app.base_url, &token, "").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Far more changes than its connection and its queue hold, while it reads nothing.
+    let mut registering = Vec::new();
+    for batch in 0..10 {
+        let (http, base, admin) = (
+            app.http.clone(),
+            app.base_url.clone(),
+            app.token(Role::CustomerAdmin, Some(customer)),
+        );
+        registering.push(tokio::spawn(async move {
+            for n in 0..12 {
+                let response = http
+                    .post(format!("{base}/v1/messaging/brands"))
+                    .bearer_auth(&admin)
+                    .json(&private_brand(&format!("Lagging {batch}-{n}")))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 201);
+            }
+        }));
+    }
+    for task in registering {
+        task.await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // It reads at last: what was queued, then `lagged` with the last position it was given,
+    // then close code 4000.
+    let mut received = Vec::new();
+    let lagged = loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), stalled.next())
+            .await
+            .expect("the stalled client is told something")
+            .expect("the feed ended without a word")
+            .expect("reading the feed");
+        match frame {
+            Message::Text(text) => {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                match message["type"].as_str() {
+                    Some("change") => received.push(message),
+                    Some("lagged") => break message,
+                    _ => {}
+                }
+            }
+            Message::Close(frame) => panic!("closed before `lagged` was said: {frame:?}"),
+            _ => {}
+        }
+    };
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events WHERE aggregate_type = 'Brand' AND metadata ->> 'customer_id' = $1",
+    )
+    .bind(customer.to_string())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        (received.len() as i64) < total,
+        "it should have fallen behind: got {} of {total} changes",
+        received.len()
+    );
+    let last = received.last().expect("some changes came before it lagged")["position"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        lagged["position"], last,
+        "`lagged` names the last change it was given: {lagged}"
+    );
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), stalled.next()).await {
+            Ok(Some(Ok(Message::Close(frame)))) => break frame.expect("a close frame with a code"),
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("no close frame after `lagged`: {other:?}"),
+        }
+    };
+    assert_eq!(u16::from(close.code), 4000, "{close:?}");
+
+    // Resuming from there gives the rest, with no gap.
+    let mut again = connect(&app.base_url, &token, &format!("?after={last}")).await;
+    let rest = until_live(&mut again).await;
+    let newest: i64 = sqlx::query_scalar(
+        "SELECT global_position FROM events WHERE aggregate_type = 'Brand' AND metadata ->> 'customer_id' = $1
+          ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+    )
+    .bind(customer.to_string())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        positions(&rest),
+        stream_positions(&app, customer, last, newest).await,
+        "the resumed feed continues exactly after the last change the lagged client was given"
+    );
+}
