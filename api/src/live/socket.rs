@@ -15,16 +15,16 @@ use super::feed::{Feed, Item, Mark};
 
 /// The subprotocol a client speaks (echoed when it offers it).
 pub const PROTOCOL: &str = "tendlc.v1";
-/// Close codes: the client fell too far behind; it was not heard from in time.
+/// Close codes: the client fell too far behind; it was not heard from in time; the server is
+/// stopping.
 pub const LAGGED: u16 = 4000;
 pub const IDLE: u16 = 4001;
+pub const GOING_AWAY: u16 = 1001;
 /// Changes written at most before one flush.
 const WRITE_BATCH: usize = 64;
 /// What a client may send: pongs, a close, little else.
 pub const READ_BUFFER: usize = 4 * 1024;
 pub const MAX_INCOMING: usize = 16 * 1024;
-/// Close code of a server going away (shutdown).
-pub const GOING_AWAY: u16 = 1001;
 
 /// Why a connection ends.
 enum End {
@@ -44,8 +44,8 @@ pub async fn serve(
 ) {
     let _open = feed.open();
     let (mut sink, mut incoming) = socket.split();
-    let end = run(&mut sink, &mut incoming, &feed, scope, after).await;
-    if let End::Close(code, reason) = end {
+    let end = stream(&mut sink, &mut incoming, &feed, scope, after).await;
+    if let Ok(End::Close(code, reason)) | Err(End::Close(code, reason)) = end {
         let frame = CloseFrame {
             code,
             reason: reason.into(),
@@ -91,18 +91,7 @@ async fn send_json(
     send(sink, limit, Message::Text(text.into())).await
 }
 
-async fn run(
-    sink: &mut Sink,
-    incoming: &mut Incoming,
-    feed: &Arc<Feed>,
-    scope: Option<Uuid>,
-    after: Option<Position>,
-) -> End {
-    match stream(sink, incoming, feed, scope, after).await {
-        Ok(end) | Err(end) => end,
-    }
-}
-
+/// The connection's life; `Err` when a write failed or the client left (`?` on every write).
 async fn stream(
     sink: &mut Sink,
     incoming: &mut Incoming,
