@@ -1,7 +1,8 @@
 //! The operator's console in a real headless chromium (Debian's, `TENDLC_CHROMIUM`, installed by
 //! scripts/ensure-chromium.sh), driven over the DevTools protocol: sign in, pick a customer,
 //! see a field error beside its field, register a brand, and watch its identity badge turn
-//! VERIFIED without a reload when TCR scores it. Screenshots of each step are kept under
+//! VERIFIED without a reload when TCR scores it, then a campaign's carrier badges turn (one red,
+//! with the carrier's reason). Screenshots of each step are kept under
 //! `target/test-artifacts/console/`.
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -99,6 +100,9 @@ async fn an_operator_registers_a_brand_in_the_console_and_sees_it_verified_live(
         // Long enough to see UNVERIFIED first, short enough for a test.
         scoring_delay: Duration::from_secs(4),
         subscribe_webhooks: true,
+        sim: Some(std::sync::Arc::new(|config| {
+            config.campaign_review_delay = Duration::from_secs(2);
+        })),
         ..AppOptions::default()
     })
     .await;
@@ -290,9 +294,82 @@ async fn an_operator_registers_a_brand_in_the_console_and_sees_it_verified_live(
             "the page was not reloaded"
         );
         screenshot(&tab, "6-verified-live");
-        brand_id
+        (browser, tab, brand_id)
     });
-    let brand_id = browsing.await.expect("the browser steps");
+    let (browser, tab, brand_id) = browsing.await.expect("the browser steps");
+
+    // A campaign for it, which T-Mobile's review rejects: each carrier's badge turns live, the
+    // carrier's reason on its badge.
+    let mut campaign = tendlc_tests::fixtures::two_factor_campaign(&brand_id);
+    campaign["description"] =
+        serde_json::json!("One-time passcodes for Console Widgets sign-in. [sim:mno-reject-10035]");
+    let (status, campaign) = app
+        .call_for(
+            customer,
+            reqwest::Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign),
+        )
+        .await;
+    assert_eq!(status, 201, "registering the campaign: {campaign}");
+    let campaign_id = campaign["id"].as_str().unwrap().to_string();
+    tokio::task::spawn_blocking(move || {
+        let row = format!("#campaign-{campaign_id}");
+        wait_for(
+            &tab,
+            Duration::from_secs(10),
+            "the campaign's row",
+            &format!("document.querySelectorAll('{row} .carriers .badge').length === 6"),
+        );
+        let carrier = |id: u32, what: &str| {
+            format!("(document.querySelector('{row} [data-carrier=\"{id}\"]') || {{}}).{what}")
+        };
+        wait_for(
+            &tab,
+            Duration::from_secs(30),
+            "T-Mobile's rejection",
+            &format!("{} === 'REJECTED'", carrier(10035, "dataset.status")),
+        );
+        wait_for(
+            &tab,
+            Duration::from_secs(30),
+            "AT&T's approval",
+            &format!("{} === 'REGISTERED'", carrier(10017, "dataset.status")),
+        );
+        let rejected = js(&tab, &carrier(10035, "className"));
+        assert!(
+            rejected.as_str().unwrap().contains("red"),
+            "a rejection is red: {rejected}"
+        );
+        let words = js(&tab, &carrier(10035, "textContent"));
+        assert!(
+            words.as_str().unwrap().contains("✗ T-Mobile: REJECTED"),
+            "and says so in words: {words}"
+        );
+        let reason = js(&tab, &carrier(10035, "title"));
+        assert!(
+            reason.as_str().unwrap().contains("SAMPLE_MESSAGE"),
+            "the carrier's reason on hover: {reason}"
+        );
+        assert_eq!(
+            js(&tab, &carrier(10035, "tabIndex")),
+            0,
+            "and on keyboard focus"
+        );
+        assert!(js(&tab, &carrier(10017, "className"))
+            .as_str()
+            .unwrap()
+            .contains("green"));
+        assert_eq!(
+            js(&tab, "window.__noReload"),
+            "still here",
+            "the page was not reloaded"
+        );
+        screenshot(&tab, "7-carrier-badges-live");
+        drop(browser);
+    })
+    .await
+    .expect("the campaign steps");
     let brand = app.brand(&brand_id).await;
     assert_eq!(brand["identityStatus"], "VERIFIED", "{brand}");
     assert_eq!(

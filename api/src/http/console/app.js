@@ -253,7 +253,9 @@ function renderCampaigns() {
       el('td', {}, badge('', campaign.status)),
       el('td', { class: 'carriers' }, ...CARRIERS.map(([id, name]) => {
         const carrier = carriers.get(id);
-        return badge(name, carrier && carrier.status, carrier && reasonText(carrier.reason));
+        const shown = badge(name, carrier && carrier.status, carrier && reasonText(carrier.reason));
+        shown.dataset.carrier = String(id);
+        return shown;
       })));
   }));
   $('#campaigns-empty').hidden = rows.length > 0;
@@ -285,11 +287,13 @@ function reloadSoon(name, load) {
 
 function applyChange(change) {
   state.lastPosition = change.position;
-  const at = new Date(change.at).toLocaleTimeString();
-  const moved = change.field ? ` (${change.carrier ? change.carrier.name + ' ' : ''}${change.field}: ${change.from || 'none'} → ${change.to})` : '';
-  const item = el('li', {}, `${at} ${change.entity.type} ${change.entity.id.slice(0, 8)}: ${change.summary}${moved}, via ${change.source || 'unknown'}${change.reason ? ' — ' + change.reason : ''}`);
-  $('#changes').prepend(item);
-  while ($('#changes').children.length > 50) $('#changes').lastElementChild.remove();
+  // A confirmation that nothing changed is not news.
+  if (!change.event.endsWith('SyncConfirmed')) {
+    const at = new Date(change.at).toLocaleTimeString();
+    const item = el('li', {}, `${at} ${change.entity.type} ${change.entity.id.slice(0, 8)}: ${change.summary}, via ${change.source || 'unknown'}${change.reason ? ' — ' + change.reason : ''}`);
+    $('#changes').prepend(item);
+    while ($('#changes').children.length > 50) $('#changes').lastElementChild.remove();
+  }
 
   if (change.entity.type === 'brand') {
     const brand = state.brands.get(change.entity.id);
