@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs tendlc locally: Postgres (started, or installed, if none is running), the TCR simulator
-# and the API, then prints a token and a curl line to register a brand. Ctrl-C stops it all.
+# and the API, then prints the console's address with a sign-in token, and a curl line to register a
+# brand. Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
