@@ -553,7 +553,8 @@ async fn a_client_too_far_behind_is_told_it_lagged_closed_and_resumes_without_a_
     let app = TestApp::spawn_with(AppOptions {
         inbound: tendlc_api::config::InboundLimits {
             live: tendlc_api::config::LiveLimits {
-                queue: 4,
+                // Deep enough for a reading client to take the bursts in its stride.
+                queue: 32,
                 ..Default::default()
             },
             ..Default::default()
@@ -564,6 +565,21 @@ async fn a_client_too_far_behind_is_told_it_lagged_closed_and_resumes_without_a_
     let customer = app.create_customer("BAN-LIVE-L", "BASIC").await;
     let token = app.token(Role::CustomerUser, Some(customer));
     let mut stalled = cramped(&app.base_url, &token, "").await;
+    // Beside it, a client that reads: the stalled one must not hold it up.
+    let mut reader = connect(&app.base_url, &token, "").await;
+    until_live(&mut reader).await;
+    let (heard, mut hearing) = tokio::sync::mpsc::unbounded_channel();
+    let reading = tokio::spawn(async move {
+        while let Some(Ok(frame)) = reader.next().await {
+            if let Message::Text(text) = frame {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                let _ = heard.send((
+                    Instant::now(),
+                    message["position"].as_i64().unwrap_or_default(),
+                ));
+            }
+        }
+    });
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     // Far more changes than its connection and its queue hold, while it reads nothing.
@@ -575,7 +591,7 @@ async fn a_client_too_far_behind_is_told_it_lagged_closed_and_resumes_without_a_
             app.token(Role::CustomerAdmin, Some(customer)),
         );
         registering.push(tokio::spawn(async move {
-            for n in 0..12 {
+            for n in 0..15 {
                 let response = http
                     .post(format!("{base}/v1/messaging/brands"))
                     .bearer_auth(&admin)
@@ -590,6 +606,7 @@ async fn a_client_too_far_behind_is_told_it_lagged_closed_and_resumes_without_a_
     for task in registering {
         task.await.unwrap();
     }
+    let done = Instant::now();
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     // It reads at last: what was queued, then `lagged` with the last position it was given,
@@ -642,17 +659,39 @@ async fn a_client_too_far_behind_is_told_it_lagged_closed_and_resumes_without_a_
     };
     assert_eq!(u16::from(close.code), 4000, "{close:?}");
 
-    // Resuming from there gives the rest, with no gap.
-    let mut again = connect(&app.base_url, &token, &format!("?after={last}")).await;
-    let rest = until_live(&mut again).await;
-    let newest: i64 = sqlx::query_scalar(
-        "SELECT global_position FROM events WHERE aggregate_type = 'Brand' AND metadata ->> 'customer_id' = $1
-          ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+    // The reading client had every change, the last within moments of the last registration.
+    let (count, newest): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), (array_agg(global_position ORDER BY transaction_id DESC, global_position DESC))[1]
+           FROM events WHERE aggregate_type = 'Brand' AND metadata ->> 'customer_id' = $1",
     )
     .bind(customer.to_string())
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    let mut heard = Vec::new();
+    while let Ok(Some(item)) = tokio::time::timeout(Duration::from_secs(5), hearing.recv()).await {
+        heard.push(item);
+        if item.1 == newest {
+            break;
+        }
+    }
+    reading.abort();
+    let (at, last_heard) = *heard.last().expect("the reading client heard changes");
+    assert_eq!(last_heard, newest, "the reading client heard every change");
+    assert_eq!(
+        heard.len() as i64,
+        count,
+        "the reading client heard every change once"
+    );
+    assert!(
+        at.saturating_duration_since(done) < Duration::from_secs(3),
+        "the reading client was held up {:?} behind the stalled one",
+        at.saturating_duration_since(done)
+    );
+
+    // Resuming from there gives the rest, with no gap.
+    let mut again = connect(&app.base_url, &token, &format!("?after={last}")).await;
+    let rest = until_live(&mut again).await;
     assert_eq!(
         positions(&rest),
         stream_positions(&app, customer, last, newest).await,
