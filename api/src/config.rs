@@ -580,6 +580,15 @@ impl Config {
             },
             ..InboundLimits::default()
         };
+        if inbound.live.idle_timeout <= inbound.live.heartbeat {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_WS_IDLE_TIMEOUT_SECS",
+                reason: format!(
+                    "must be longer than TENDLC_WS_HEARTBEAT_SECS ({} s), so a client is pinged before it is given up on",
+                    inbound.live.heartbeat.as_secs()
+                ),
+            });
+        }
         if inbound.answer_within >= inbound.request_timeout {
             return Err(ConfigError::Invalid {
                 name: "TENDLC_ANSWER_WITHIN_MS",
