@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs tendlc locally: Postgres (started, or installed, if none is running), the TCR simulator
-# and the API, then prints a token and a curl line to register a brand. Ctrl-C stops it all.
+# and the API, then prints the console's address with a sign-in token, and a curl line to register a
+# brand. Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,6 +77,11 @@ token=$("$bin" token --role customer_admin --ban DEMO-001 --subject demo-admin)
 cat <<EOF2
 
 tendlc is running at $base  (TCR simulator at http://$SIM_LISTEN/v2, Postgres at ${DATABASE_URL##*@})
+
+Console: open $base/ in a browser and sign in with this operator token (valid 12 h); search
+"DEMO" to act for the demo customer, register a brand and watch it turn VERIFIED live:
+$operator
+
 Logs: $state/tendlc.log and $state/tcr-sim.log.  Ctrl-C stops everything.
 $(if [[ $TENDLC_MAIL_SENDER == outbox ]]; then
     echo "Mails: the demo customer's notifications (to ops@example.com) land as one .eml file each in"
@@ -84,7 +90,7 @@ else
     echo "Mails: sent with $TENDLC_MAIL_SENDER; GET $base/v1/notifications lists them"
 fi)
 
-A token for the demo customer's admin (valid 12 h):
+A token for the demo customer's admin (valid 12 h; it signs in to the console too):
 export TOKEN=$token
 
 Register a brand:

@@ -130,6 +130,31 @@ pub struct InboundLimits {
     pub answer_within: Duration,
     /// The largest request body (413 beyond).
     pub max_body_bytes: usize,
+    /// The live feed's connections (`GET /ws`).
+    pub live: LiveLimits,
+}
+
+/// Bounds on each live feed connection.
+#[derive(Debug, Clone)]
+pub struct LiveLimits {
+    /// A ping is sent this often (`TENDLC_WS_HEARTBEAT_SECS`).
+    pub heartbeat: Duration,
+    /// A client heard from (a pong or any frame) less often than this is closed
+    /// (`TENDLC_WS_IDLE_TIMEOUT_SECS`); a write that does not go through within it too.
+    pub idle_timeout: Duration,
+    /// Changes queued for one client at most (`TENDLC_WS_QUEUE`); one that falls further
+    /// behind is told `lagged` and closed.
+    pub queue: usize,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        Self {
+            heartbeat: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            queue: 1024,
+        }
+    }
 }
 
 impl Default for InboundLimits {
@@ -140,6 +165,7 @@ impl Default for InboundLimits {
             request_timeout: Duration::from_secs(15),
             answer_within: Duration::from_secs(9),
             max_body_bytes: 256 * 1024,
+            live: LiveLimits::default(),
         }
     }
 }
@@ -587,8 +613,24 @@ impl Config {
             body_read_timeout: millis("TENDLC_BODY_READ_TIMEOUT_MS", 10_000)?,
             request_timeout: millis("TENDLC_REQUEST_TIMEOUT_MS", 15_000)?,
             answer_within: millis("TENDLC_ANSWER_WITHIN_MS", 9_000)?,
+            live: LiveLimits {
+                heartbeat: Duration::from_secs(at_least_one("TENDLC_WS_HEARTBEAT_SECS", 20)? as u64),
+                idle_timeout: Duration::from_secs(
+                    at_least_one("TENDLC_WS_IDLE_TIMEOUT_SECS", 60)? as u64
+                ),
+                queue: at_least_one("TENDLC_WS_QUEUE", 1024)? as usize,
+            },
             ..InboundLimits::default()
         };
+        if inbound.live.idle_timeout <= inbound.live.heartbeat {
+            return Err(ConfigError::Invalid {
+                name: "TENDLC_WS_IDLE_TIMEOUT_SECS",
+                reason: format!(
+                    "must be longer than TENDLC_WS_HEARTBEAT_SECS ({} s), so a client is pinged before it is given up on",
+                    inbound.live.heartbeat.as_secs()
+                ),
+            });
+        }
         if inbound.answer_within >= inbound.request_timeout {
             return Err(ConfigError::Invalid {
                 name: "TENDLC_ANSWER_WITHIN_MS",

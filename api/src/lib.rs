@@ -4,6 +4,7 @@ pub mod application;
 pub mod bench;
 pub mod config;
 pub mod http;
+pub mod live;
 pub mod operate;
 pub mod rebuild;
 pub mod report;

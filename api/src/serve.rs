@@ -94,6 +94,10 @@ pub async fn run(
     );
     let wake = Wake::new();
     let instance = instance_name();
+    let feed =
+        crate::live::Feed::start(pool.clone(), config.inbound.live.clone(), shutdown.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot start the live feed: {e}"))?;
     let notifier = Arc::new(Notifier::new(
         pool.clone(),
         mailer(&config.mail)?,
@@ -120,6 +124,7 @@ pub async fn run(
             .map(|n| Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))),
         answer_within: config.inbound.answer_within,
         fees: config.fees,
+        feed: feed.clone(),
     };
     let sync = Arc::new(Workers {
         pool: pool.clone(),
@@ -132,6 +137,7 @@ pub async fn run(
 
     let mut workers = tokio::task::JoinSet::new();
     workers.spawn(wake.clone().listen(pool.clone(), shutdown.clone()));
+    workers.spawn(feed.clone().run(wake.clone()));
     for projection in tendlc_projections::all() {
         let runner = ProjectionRunner::new(pool.clone(), projection);
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));
@@ -171,6 +177,8 @@ pub async fn run(
         shutdown.clone(),
     )
     .await?;
+    // Upgraded connections outlive the HTTP server: let them send their close frames (1001).
+    feed.closed(Duration::from_secs(5)).await;
     tracing::info!("API stopped; waiting for background workers");
     while workers.join_next().await.is_some() {}
     chain_pool.close().await;

@@ -119,15 +119,36 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<CustomerRow>, i64), sqlx::Error> {
+    search(pool, None, limit, offset).await
+}
+
+/// Customers whose BAN or name contains `text` (any case), or all without it.
+pub async fn search(
+    pool: &PgPool,
+    text: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CustomerRow>, i64), sqlx::Error> {
+    // LIKE's wildcards in the text are matched as themselves.
+    let pattern = text.map(|t| {
+        let escaped = t
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    const MATCHES: &str = "($1::text IS NULL OR ban ILIKE $1 OR name ILIKE $1)";
     let rows = sqlx::query_as(&format!(
-        "SELECT {} FROM customers ORDER BY name, customer_id LIMIT $1 OFFSET $2",
+        "SELECT {} FROM customers WHERE {MATCHES} ORDER BY name, customer_id LIMIT $2 OFFSET $3",
         CustomerRow::select_list(None)
     ))
+    .bind(&pattern)
     .bind(limit)
     .bind(offset)
     .fetch_all(pool)
     .await?;
-    let total = sqlx::query_scalar("SELECT count(*) FROM customers")
+    let total = sqlx::query_scalar(&format!("SELECT count(*) FROM customers WHERE {MATCHES}"))
+        .bind(&pattern)
         .fetch_one(pool)
         .await?;
     Ok((rows, total))

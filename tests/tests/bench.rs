@@ -6,12 +6,13 @@ use serde_json::Value;
 use tendlc_tests::db::server_url;
 use tendlc_tests::harness::binary;
 
-const ROWS: [(&str, &str); 6] = [
+const ROWS: [(&str, &str); 7] = [
     ("rebuild_all", "rebuilding every read model from scratch"),
     ("rebuild_webhook_log", "rebuilding the webhook log alone"),
     ("webhook_intake", "webhook intake, 64 senders"),
     ("brand_list", "brand list page"),
     ("brand_registration", "brand registration, 1 client"),
+    ("live_feed", "live feed, 20 connected clients"),
     ("memory", "resident memory of `serve`"),
 ];
 
@@ -80,6 +81,8 @@ fn the_benchmark_should_run_at_its_smallest_size_and_report_every_figure() {
         ("brand_list", "raw_per_s"),
         ("brand_registration", "tendlc_p50_ms"),
         ("brand_registration", "raw_p50_ms"),
+        ("live_feed", "p99_ms"),
+        ("live_feed", "deliveries"),
         ("memory", "idle_mib"),
         ("memory", "after_load_mib"),
     ] {

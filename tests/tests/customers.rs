@@ -116,3 +116,38 @@ async fn invalid_customers_are_refused_naming_each_field() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["code"], "invalid_json");
 }
+
+#[tokio::test]
+async fn customers_are_found_by_part_of_their_ban_or_name_in_any_case() {
+    let app = TestApp::spawn().await;
+    let north = app.create_customer("NORTH-100", "BASIC").await;
+    let south = app.create_customer("SOUTH-200", "BASIC").await;
+    let search = |q: &str| {
+        app.request(
+            reqwest::Method::GET,
+            &format!("/v1/customers?q={q}"),
+            &app.superadmin(),
+        )
+        .send()
+    };
+    let found: serde_json::Value = search("north").await.unwrap().json().await.unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["id"], north.to_string(), "{found}");
+    // The fixture names customers after their BAN: a name match finds it too.
+    let found: serde_json::Value = search("Customer%20SOUTH")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"][0]["id"], south.to_string(), "{found}");
+    // LIKE's wildcards are matched as themselves.
+    let found: serde_json::Value = search("%25").await.unwrap().json().await.unwrap();
+    assert_eq!(found["total"], 0, "{found}");
+    let too_long = search(&"x".repeat(101)).await.unwrap();
+    assert_eq!(
+        too_long.status(),
+        422,
+        "an over-long search is refused naming q"
+    );
+}

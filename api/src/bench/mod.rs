@@ -5,6 +5,7 @@
 //! Rebuilds run in this process over seeded events; the loads run against the real `tendlc
 //! serve` as a child process (so its resident memory is its own), with the TCR simulator in
 //! this process answering at once and signature checks off.
+mod live;
 mod load;
 mod rebuilds;
 mod report;
@@ -44,21 +45,24 @@ struct Scale {
     webhooks: usize,
     lists: usize,
     registrations: usize,
+    /// Live-feed clients connected at once.
+    feed_clients: usize,
 }
 
 impl Size {
     fn scale(self) -> Scale {
-        let (events, webhooks, lists, registrations) = match self {
-            Size::Tiny => (1_000, 200, 200, 5),
-            Size::Small => (20_000, 1_000, 2_000, 30),
-            Size::Medium => (100_000, 10_000, 10_000, 100),
-            Size::Large => (214_000, 30_000, 30_000, 200),
+        let (events, webhooks, lists, registrations, feed_clients) = match self {
+            Size::Tiny => (1_000, 200, 200, 5, 20),
+            Size::Small => (20_000, 1_000, 2_000, 30, 1_000),
+            Size::Medium => (100_000, 10_000, 10_000, 100, 1_000),
+            Size::Large => (214_000, 30_000, 30_000, 200, 1_000),
         };
         Scale {
             events,
             webhooks,
             lists,
             registrations,
+            feed_clients,
         }
     }
 }
@@ -211,6 +215,11 @@ async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = stand.resident_mib()?;
 
+    // On a quiet server: nothing else competes with the feed, and what its clients cost in
+    // memory is not hidden in what earlier loads left for the allocator to reuse.
+    eprintln!("bench: live feed, {} clients", scale.feed_clients);
+    let feed = live::measure(&stand, scale.feed_clients, 10, seeded.customer).await?;
+
     // Registrations first: the webhook deliveries then name brands TCR (the simulator) and
     // tendlc both know, so the workers confirm each with TCR as they would in production.
     eprintln!("bench: brand registration, 1 client");
@@ -224,6 +233,7 @@ async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<
     eprintln!("bench: brand list page, {CLIENTS} clients");
     rows.push(brand_list(&stand, scale.lists, &options).await?);
     rows.push(registration);
+    rows.push(live::row(&feed));
 
     let after = stand.resident_mib()?;
     rows.push(Row {

@@ -26,6 +26,8 @@ pub struct AppState {
     pub answer_within: std::time::Duration,
     /// TCR's prices for what it does not report (reports' fees).
     pub fees: tendlc_projections::reports::fees::Prices,
+    /// This replica's live feed (`GET /ws`).
+    pub feed: Arc<crate::live::Feed>,
 }
 
 /// Submissions allowed per customer.

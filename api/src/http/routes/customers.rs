@@ -72,7 +72,8 @@ async fn create(
 }
 
 #[utoipa::path(get, operation_id = "listCustomers", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
-    params(("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50")),
+    params(("page" = Option<i64>, Query, description = "1-based page; pages reach row 10000 at most (page × perPage)"), ("perPage" = Option<i64>, Query, description = "1..500, default 50"),
+        ("q" = Option<String>, Query, description = "Only customers whose BAN or name contains this (any case); at most 100 characters")),
     responses((status = 200, description = "One page of customers", body = Page<CustomerView>),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
@@ -81,15 +82,30 @@ async fn create(
 async fn list(
     State(state): State<AppState>,
     paging: Result<axum::extract::Query<Paging>, QueryRejection>,
+    search: Result<axum::extract::Query<Search>, QueryRejection>,
 ) -> Result<Json<Page<CustomerView>>, ApiError> {
     let (page, per_page, offset) = query(paging)?.resolve()?;
-    let (rows, total) = customer_rows::list(&state.pool, per_page, offset).await?;
+    let text = query(search)?
+        .q
+        .map(|q| q.trim().to_string())
+        .filter(|q| !q.is_empty());
+    if text.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(ApiError::field("q", "must be at most 100 characters"));
+    }
+    let (rows, total) =
+        customer_rows::search(&state.pool, text.as_deref(), per_page, offset).await?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),
         page,
         per_page,
         total,
     }))
+}
+
+/// `?q=`: the console's customer picker searches by BAN or name.
+#[derive(Debug, serde::Deserialize)]
+pub struct Search {
+    pub q: Option<String>,
 }
 
 /// A customer the caller may see: super admins see all, others only their own (404 otherwise).

@@ -16,9 +16,11 @@ use crate::http::state::AppState;
 pub mod brand_identity;
 pub mod brands;
 pub mod campaigns;
+pub mod console;
 pub mod customers;
 pub mod health;
 pub mod history;
+pub mod live;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
@@ -91,6 +93,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         webhook_refusals::endpoints(),
         operations::endpoints(),
         notifications::endpoints(),
+        live::endpoints(),
+        console::endpoints(),
     ]
     .into_iter()
     .flatten()
@@ -149,7 +153,19 @@ async fn enforce_access(
     };
     if let Access::Role(action) = access {
         let (mut parts, body) = request.into_parts();
-        let caller = Caller::authenticate(&parts, &state)?;
+        let socket = matched.as_str() == live::SOCKET_PATH
+            && !parts
+                .headers
+                .contains_key(axum::http::header::AUTHORIZATION);
+        let caller = match socket {
+            // Browsers cannot set headers on a WebSocket: a subprotocol token or a ticket.
+            true => live::socket_caller(&parts, &state).await?.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "send a bearer token (Authorization header or a bearer.<jwt> subprotocol) or a ticket from POST /v1/ws-tickets",
+                )
+            })?,
+            false => Caller::authenticate(&parts, &state)?,
+        };
         caller.require(action)?;
         if action == Action::SubmitRegistrations {
             if let (Some(limiter), Some(customer)) = (&state.submissions, caller.customer) {
