@@ -5,9 +5,9 @@
 //! Rebuilds run in this process over seeded events; the loads run against the real `tendlc
 //! serve` as a child process (so its resident memory is its own), with the TCR simulator in
 //! this process answering at once and signature checks off.
-mod load;
+pub(crate) mod load;
 mod rebuilds;
-mod report;
+pub(crate) mod report;
 mod seed;
 
 use std::collections::BTreeMap;
