@@ -126,7 +126,8 @@ fn under_kills_a_postgres_restart_a_stuck_projection_and_a_faulty_tcr_nothing_ac
         "the outbox does not hold each sent mail once{context}"
     );
     assert_eq!(
-        count(&report, "rebuild_equal", "tables_differing") + count(&report, "rebuild_equal", "rebuilds_failed"),
+        count(&report, "rebuild_equal", "tables_differing")
+            + count(&report, "rebuild_equal", "rebuilds_failed"),
         0,
         "the live read tables differ from a fresh rebuild{context}"
     );

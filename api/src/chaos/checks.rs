@@ -70,7 +70,10 @@ pub struct Check {
 
 impl Check {
     pub fn count(&self, name: &str) -> Option<i64> {
-        self.counts.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        self.counts
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -116,10 +119,7 @@ pub async fn acked_commands(pool: &PgPool, acked: &[Acked]) -> anyhow::Result<Ch
     Ok(Check {
         id: "acked_commands",
         what: "every acknowledged (2xx) command is in the event store",
-        counts: vec![
-            ("acked", acked.len() as i64),
-            ("lost", lost.len() as i64),
-        ],
+        counts: vec![("acked", acked.len() as i64), ("lost", lost.len() as i64)],
         passed: lost.is_empty(),
         examples: examples(lost),
     })
@@ -308,14 +308,26 @@ pub async fn disagreements(
             (None, None) if matches!(brand.status.as_str(), "REJECTED" | "ABANDONED") => None,
             (None, _) => Some(format!("status {}, TCR has no such brand", brand.status)),
             (Some(theirs), _) => differences(&[
-                ("tcrBrandId", brand.tcr_brand_id.as_deref(), theirs["brandId"].as_str()),
-                ("status", brand.tcr_status.as_deref(), theirs["status"].as_str()),
+                (
+                    "tcrBrandId",
+                    brand.tcr_brand_id.as_deref(),
+                    theirs["brandId"].as_str(),
+                ),
+                (
+                    "status",
+                    brand.tcr_status.as_deref(),
+                    theirs["status"].as_str(),
+                ),
                 (
                     "identityStatus",
                     brand.identity_status.as_deref(),
                     theirs["identityStatus"].as_str(),
                 ),
-                ("website", brand.website.as_deref(), theirs["website"].as_str()),
+                (
+                    "website",
+                    brand.website.as_deref(),
+                    theirs["website"].as_str(),
+                ),
             ]),
         };
         if let Some(problem) = problem {
@@ -334,7 +346,10 @@ pub async fn disagreements(
         let theirs = tcr_campaigns.get(&campaign.reference_id.to_ascii_lowercase());
         let problem = match (theirs, &campaign.tcr_campaign_id) {
             (None, None) if matches!(campaign.status.as_str(), "REJECTED" | "ABANDONED") => None,
-            (None, _) => Some(format!("status {}, TCR has no such campaign", campaign.status)),
+            (None, _) => Some(format!(
+                "status {}, TCR has no such campaign",
+                campaign.status
+            )),
             (Some(theirs), _) => {
                 let mut problem = differences(&[
                     (
@@ -342,7 +357,11 @@ pub async fn disagreements(
                         campaign.tcr_campaign_id.as_deref(),
                         theirs["campaignId"].as_str(),
                     ),
-                    ("status", campaign.tcr_status.as_deref(), theirs["status"].as_str()),
+                    (
+                        "status",
+                        campaign.tcr_status.as_deref(),
+                        theirs["status"].as_str(),
+                    ),
                     (
                         "description",
                         campaign.description.as_deref(),
@@ -353,15 +372,16 @@ pub async fn disagreements(
                 let operation = sim
                     .get(&format!("/campaign/{tcr_id}/operationStatus"))
                     .await?;
-                let ours: HashMap<String, Option<String>> = sqlx::query_as::<_, (i32, Option<String>)>(
-                    "SELECT mno_id, status FROM campaign_mno_status WHERE campaign_id = $1",
-                )
-                .bind(campaign.campaign_id)
-                .fetch_all(pool)
-                .await?
-                .into_iter()
-                .map(|(mno, status)| (mno.to_string(), status))
-                .collect();
+                let ours: HashMap<String, Option<String>> =
+                    sqlx::query_as::<_, (i32, Option<String>)>(
+                        "SELECT mno_id, status FROM campaign_mno_status WHERE campaign_id = $1",
+                    )
+                    .bind(campaign.campaign_id)
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(|(mno, status)| (mno.to_string(), status))
+                    .collect();
                 for (mno, status) in operation.as_object().into_iter().flatten() {
                     carriers += 1;
                     let mine = ours.get(mno).cloned().flatten();
@@ -380,7 +400,12 @@ pub async fn disagreements(
             diverged.push(format!("campaign {}: {problem}", campaign.campaign_id));
         }
     }
-    Ok((brands.len() as i64, campaigns.len() as i64, carriers, diverged))
+    Ok((
+        brands.len() as i64,
+        campaigns.len() as i64,
+        carriers,
+        diverged,
+    ))
 }
 
 /// Every registration equals TCR's record.

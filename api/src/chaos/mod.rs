@@ -207,7 +207,10 @@ pub async fn run_once(size: Size, seed: u64) -> anyhow::Result<Report> {
     let run_id = format!("{seed:x}");
     let customers = workload::customers(&client, scale.customers, &run_id).await?;
 
-    say(started, "storm: faults on, load, kills, Postgres restart, a stuck projection");
+    say(
+        started,
+        "storm: faults on, load, kills, Postgres restart, a stuck projection",
+    );
     stand.sim.handle.set_faults(storm_faults(seed));
     let storm_until = Instant::now() + scale.storm;
     let journeys = Arc::new(Mutex::new(workload::Journeys::default()));
@@ -232,7 +235,10 @@ pub async fn run_once(size: Size, seed: u64) -> anyhow::Result<Report> {
     let _ = lanes.await;
     let _ = decisions.await;
 
-    say(started, "storm over: faults off; waiting for everything to converge");
+    say(
+        started,
+        "storm over: faults off; waiting for everything to converge",
+    );
     stand.sim.handle.set_faults(SimFaults::default());
     let settle_started = Instant::now();
     let settled = settle(&stand, scale.settle, started).await?;
@@ -249,11 +255,13 @@ pub async fn run_once(size: Size, seed: u64) -> anyhow::Result<Report> {
         checks::converged(&stand.pool, &stand.sim).await?,
         checks::mails(&stand.pool, &stand.outbox).await?,
     ];
-    say(started, "rebuilding every read model to compare with the live one");
-    let shadow = tendlc_projections::rebuild::shadow_pool(PgConnectOptions::from_str(
-        &stand.database_url,
-    )?)
-    .await?;
+    say(
+        started,
+        "rebuilding every read model to compare with the live one",
+    );
+    let shadow =
+        tendlc_projections::rebuild::shadow_pool(PgConnectOptions::from_str(&stand.database_url)?)
+            .await?;
     all.push(checks::rebuilds(&stand.pool, &shadow).await?);
     shadow.close().await;
     if !crashed.is_empty() {
@@ -331,7 +339,14 @@ async fn start(seed: u64) -> anyhow::Result<Stand> {
 
     let outbox = postgres.dir().join("outbox");
     std::fs::create_dir_all(&outbox)?;
-    let env = replica_env(&database_url, &sim_url, &api_key, &api_secret, &jwt_secret, &outbox);
+    let env = replica_env(
+        &database_url,
+        &sim_url,
+        &api_key,
+        &api_secret,
+        &jwt_secret,
+        &outbox,
+    );
     let replicas = Replicas::start(REPLICAS, env, postgres.dir()).await?;
     subscribe(&handle, &replicas)?;
     Ok(Stand {
@@ -404,9 +419,13 @@ fn replica_env(
 /// Brand webhooks go to the first replica, campaign webhooks to the second, vetting to the
 /// third: each replica's death costs deliveries that TCR's retries and tendlc's polls make good.
 fn subscribe(sim: &SimHandle, replicas: &Replicas) -> anyhow::Result<()> {
-    for (n, (category, path)) in [("BRAND", "brands"), ("CAMPAIGN", "campaigns"), ("VETTING", "vetting")]
-        .into_iter()
-        .enumerate()
+    for (n, (category, path)) in [
+        ("BRAND", "brands"),
+        ("CAMPAIGN", "campaigns"),
+        ("VETTING", "vetting"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let url = format!("{}/webhooks/tcr/{path}", replicas.url(n % replicas.count()));
         sim.subscribe(category, &url)
@@ -536,7 +555,8 @@ mod stuck {
         .bind(&ban)
         .execute(pool)
         .await?;
-        let body = serde_json::json!({"ban": ban, "name": "Stuck Customer", "serviceTier": "BASIC"});
+        let body =
+            serde_json::json!({"ban": ban, "name": "Stuck Customer", "serviceTier": "BASIC"});
         if let client::Outcome::Acked(answer) = client
             .write(reqwest::Method::POST, "/v1/customers", None, &body)
             .await
@@ -567,7 +587,11 @@ mod stuck {
     }
 
     /// The operator removes the stray row and runs `tendlc projections retry customers`.
-    pub async fn release(pool: &PgPool, database_url: &str, stuck: &Stuck) -> anyhow::Result<String> {
+    pub async fn release(
+        pool: &PgPool,
+        database_url: &str,
+        stuck: &Stuck,
+    ) -> anyhow::Result<String> {
         sqlx::query("DELETE FROM customers WHERE ban = $1 AND name = 'restored by mistake'")
             .bind(&stuck.ban)
             .execute(pool)

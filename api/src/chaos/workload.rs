@@ -36,7 +36,10 @@ pub async fn customers(client: &Client, count: usize, run: &str) -> anyhow::Resu
             "serviceTier": "BASIC",
             "notificationEmails": [format!("ops{n}@chaos.example.com")]
         });
-        match client.write(Method::POST, "/v1/customers", None, &body).await {
+        match client
+            .write(Method::POST, "/v1/customers", None, &body)
+            .await
+        {
             Outcome::Acked(answer) => {
                 let id = answer["id"]
                     .as_str()
@@ -109,7 +112,10 @@ async fn journey(client: &Client, customer: Uuid, n: usize, journeys: &Mutex<Jou
     let path = format!("/v1/messaging/brands/{id}");
     loop {
         let view = client.get(&path, Some(customer)).await;
-        if view.as_ref().is_some_and(|v| v["identityStatus"] == "VERIFIED") {
+        if view
+            .as_ref()
+            .is_some_and(|v| v["identityStatus"] == "VERIFIED")
+        {
             break;
         }
         if Instant::now() > deadline {
