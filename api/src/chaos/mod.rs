@@ -104,6 +104,9 @@ pub struct ChaosArgs {
     /// Also write the result as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Keep the run's Postgres folder (server stopped) when a check fails, for a post-mortem.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 /// The replicas' count: as the seed system runs them.
@@ -132,7 +135,7 @@ fn storm_faults(seed: u64) -> SimFaults {
 pub async fn run(args: ChaosArgs) -> anyhow::Result<()> {
     let seed = args.seed.unwrap_or_else(|| rand::thread_rng().gen());
     let report = tokio::select! {
-        report = run_once(args.size, seed) => report?,
+        report = run_once(args.size, seed, args.keep) => report?,
         _ = tokio::signal::ctrl_c() => {
             // Returning drops the replicas and the Postgres server: both are stopped and removed.
             anyhow::bail!("interrupted; the run's replicas and Postgres server are stopped and removed")
@@ -183,7 +186,7 @@ impl Drop for Stand {
 }
 
 /// One run at `size` with `seed`: the report (its checks say whether tendlc held).
-pub async fn run_once(size: Size, seed: u64) -> anyhow::Result<Report> {
+pub async fn run_once(size: Size, seed: u64, keep: bool) -> anyhow::Result<Report> {
     let scale = size.scale();
     let started = Instant::now();
     let build = crate::bench::report::build();
@@ -276,6 +279,7 @@ pub async fn run_once(size: Size, seed: u64) -> anyhow::Result<Report> {
                 .collect(),
         });
     }
+    stand.postgres.keep = keep && all.iter().any(|c| !c.passed);
     let traffic = client.traffic.lock().expect("traffic lock").clone();
     let journeys = journeys.lock().expect("journeys lock").clone();
     let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
@@ -449,7 +453,10 @@ async fn disrupt(
     let storm_start = Instant::now();
     let at = |share: f64| storm_start + scale.storm.mul_f64(share);
     let (stick_at, restart_db_at, release_at) = (at(0.2), at(0.5), at(0.6));
+    let (bad_event_at, skip_at) = (at(0.3), at(0.7));
     let mut stuck: Option<stuck::Stuck> = None;
+    let mut bad_event: Option<i64> = None;
+    let mut skipped = false;
     let mut db_restarted = false;
     let mut next_kill = storm_start + scale.kill_every / 2;
     let mut done = Vec::new();
@@ -476,6 +483,20 @@ async fn disrupt(
             ));
             stuck = Some(s);
         }
+        if bad_event.is_none() && now >= bad_event_at {
+            let (position, names) = stuck::insert_bad_event(&stand.pool).await?;
+            note(format!(
+                "an event no projection can read written at position {position}; stuck on it: {}",
+                names.join(", ")
+            ));
+            bad_event = Some(position);
+        }
+        if let Some(position) = bad_event.filter(|_| !skipped && now >= skip_at) {
+            for line in stuck::skip_bad_event(&stand.pool, &stand.database_url, position).await? {
+                note(format!("operator: {line}"));
+            }
+            skipped = true;
+        }
         if !db_restarted && now >= restart_db_at {
             note("Postgres restart (pg_ctl restart -m immediate)".into());
             let postgres = &stand.postgres;
@@ -493,6 +514,13 @@ async fn disrupt(
     if let Some(s) = stuck.as_ref().filter(|s| !s.released) {
         let line = stuck::release(&stand.pool, &stand.database_url, s).await?;
         note(format!("operator: {line}"));
+    }
+    // A projection that reached the bad event after the operator looked is skipped past it too.
+    if let Some(position) = bad_event {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        for line in stuck::skip_bad_event(&stand.pool, &stand.database_url, position).await? {
+            note(format!("operator: {line}"));
+        }
     }
     Ok(done)
 }
@@ -586,6 +614,88 @@ mod stuck {
         anyhow::bail!("the customers projection did not get stuck on the conflicting BAN {ban}")
     }
 
+    /// An event of a shape no projection knows (a newer or buggy writer's), on a campaign that
+    /// does not exist: its position, and the projections that stop at it.
+    pub async fn insert_bad_event(pool: &PgPool) -> anyhow::Result<(i64, Vec<String>)> {
+        let position: i64 = sqlx::query_scalar(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+             VALUES ('Campaign', $1, 1, 'CampaignTeleported', '1.0', '{\"CampaignTeleported\": {\"to\": \"Mars\"}}', '{}')
+             RETURNING global_position",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .fetch_one(pool)
+        .await?;
+        for _ in 0..150 {
+            let names = stuck_at(pool, position).await?;
+            if !names.is_empty() {
+                return Ok((position, names));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        anyhow::bail!("no projection stopped at the unreadable event at position {position}")
+    }
+
+    async fn stuck_at(pool: &PgPool, position: i64) -> anyhow::Result<Vec<String>> {
+        Ok(tendlc_projections::operations::status(pool)
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.failure
+                    .as_ref()
+                    .is_some_and(|f| f.event.global_position == position)
+            })
+            .map(|s| s.name)
+            .collect())
+    }
+
+    /// The operator has every projection stuck at `position` skip it, on the record.
+    pub async fn skip_bad_event(
+        pool: &PgPool,
+        database_url: &str,
+        position: i64,
+    ) -> anyhow::Result<Vec<String>> {
+        let mut lines = Vec::new();
+        for name in stuck_at(pool, position).await? {
+            let position = position.to_string();
+            let args = [
+                "projections",
+                "skip",
+                &name,
+                "--position",
+                &position,
+                "--reason",
+                "written by a tool bug; nothing to apply",
+                "--by",
+                "chaos-operator",
+            ];
+            lines.push(operator(database_url, &args)?);
+        }
+        Ok(lines)
+    }
+
+    /// `tendlc ARGS` as an operator runs it against the database; its output line.
+    fn operator(database_url: &str, args: &[&str]) -> anyhow::Result<String> {
+        let output = tokio::task::block_in_place(|| {
+            Command::new(std::env::current_exe()?)
+                .args(args)
+                .env_clear()
+                .env("DATABASE_URL", database_url)
+                .env("TENDLC_LOG", "warn")
+                .output()
+        })?;
+        anyhow::ensure!(
+            output.status.success(),
+            "tendlc {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(format!(
+            "`tendlc {}`: {}",
+            args[..3].join(" "),
+            String::from_utf8_lossy(&output.stdout).trim()
+        ))
+    }
+
     /// The operator removes the stray row and runs `tendlc projections retry customers`.
     pub async fn release(
         pool: &PgPool,
@@ -596,22 +706,7 @@ mod stuck {
             .bind(&stuck.ban)
             .execute(pool)
             .await?;
-        let output = tokio::task::block_in_place(|| {
-            Command::new(std::env::current_exe()?)
-                .args(["projections", "retry", "customers"])
-                .env_clear()
-                .env("DATABASE_URL", database_url)
-                .env("TENDLC_LOG", "warn")
-                .output()
-        })?;
-        anyhow::ensure!(
-            output.status.success(),
-            "tendlc projections retry customers failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        Ok(format!(
-            "stray row removed; `tendlc projections retry customers`: {}",
-            String::from_utf8_lossy(&output.stdout).trim()
-        ))
+        let line = operator(database_url, &["projections", "retry", "customers"])?;
+        Ok(format!("stray row removed; {line}"))
     }
 }

@@ -13,6 +13,8 @@ pub struct OwnPostgres {
     port: u16,
     /// Who runs the server: Postgres refuses to run as root, so a root run hands it over.
     run_as: Option<String>,
+    /// Leave the folder (the server stopped) for a look afterwards.
+    pub keep: bool,
 }
 
 /// The newest `/usr/lib/postgresql/<version>/bin` holding `initdb` (Debian's layout), else the
@@ -93,6 +95,7 @@ impl OwnPostgres {
             dir,
             port,
             run_as,
+            keep: false,
         };
         server.run(
             "initdb",
@@ -188,6 +191,19 @@ impl OwnPostgres {
 impl Drop for OwnPostgres {
     fn drop(&mut self) {
         let _ = self.pg_ctl(&["stop", "-m", "immediate"]);
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.keep {
+            eprintln!(
+                "chaos: the run's database is kept in {}; start it with: {}pg_ctl -D {} -o '{}' start",
+                self.dir.display(),
+                self.run_as
+                    .as_ref()
+                    .map(|u| format!("runuser -u {u} -- "))
+                    .unwrap_or_default(),
+                self.data(),
+                self.options()
+            );
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
