@@ -66,6 +66,10 @@ fn under_kills_a_postgres_restart_a_stuck_projection_and_a_faulty_tcr_nothing_ac
         "no projection was stuck and released: {disruptions:?}"
     );
     assert!(
+        disruptions.iter().any(|d| d.contains("projections skip")),
+        "no unreadable event was skipped by the operator: {disruptions:?}"
+    );
+    assert!(
         count(&report, "acked_commands", "acked") >= 20,
         "too little load was acknowledged to prove anything{context}"
     );
