@@ -227,9 +227,10 @@ pub(crate) fn stale_actions_sql() -> String {
     format!(
         "{}
           WHERE (pending_action IS NOT NULL OR pending_update IS NOT NULL)
-            AND (SELECT max(e.recorded_at) FROM events e
+            AND (SELECT e.recorded_at FROM events e
                   WHERE e.aggregate_type = 'Brand' AND e.aggregate_id = brands_10dlc.brand_id::text
-                    AND e.event_type IN ('BrandActionRequested', 'BrandUpdateRequested'))
+                    AND e.event_type IN ('BrandActionRequested', 'BrandUpdateRequested')
+                  ORDER BY e.sequence DESC LIMIT 1)
                 < now() - make_interval(secs => $1)
           ORDER BY updated_at LIMIT $2",
         select()

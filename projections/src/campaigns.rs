@@ -298,9 +298,10 @@ pub(crate) fn stale_actions_sql() -> String {
     format!(
         "{}
           WHERE pending_action IS NOT NULL
-            AND (SELECT max(e.recorded_at) FROM events e
+            AND (SELECT e.recorded_at FROM events e
                   WHERE e.aggregate_type = 'Campaign' AND e.aggregate_id = c.campaign_id::text
-                    AND e.event_type = 'CampaignActionRequested')
+                    AND e.event_type = 'CampaignActionRequested'
+                  ORDER BY e.sequence DESC LIMIT 1)
                 < now() - make_interval(secs => $1)
           ORDER BY updated_at LIMIT $2",
         select()
