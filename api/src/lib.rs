@@ -2,6 +2,7 @@
 //! `tendlc` binary's configuration.
 pub mod application;
 pub mod bench;
+pub mod chaos;
 pub mod config;
 pub mod http;
 pub mod live;

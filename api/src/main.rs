@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
 use tendlc_api::http::auth::{Claims, Role, TokenKeys};
-use tendlc_api::{bench, config, operate, rebuild, serve, telemetry};
+use tendlc_api::{bench, chaos, config, operate, rebuild, serve, telemetry};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -34,6 +34,11 @@ enum Command {
     /// Measure the performance table beside raw Postgres, on a database of its own (created on
     /// DATABASE_URL's server, dropped after); prints the table and writes a JSON file.
     Bench(bench::BenchArgs),
+    /// The fault-injection run: three replicas on a Postgres server of its own, the simulator
+    /// failing calls and mangling webhooks, replicas killed, Postgres restarted, a projection
+    /// stuck; then checks that nothing acknowledged was lost, nothing registered twice, all
+    /// converged. Prints the counts; fails if a check does.
+    Chaos(chaos::ChaosArgs),
     /// A brand's or campaign's history, from its events: every command, TCR call and answer,
     /// webhook, poll, retry and heal, with actor, source, request id and time.
     #[command(subcommand)]
@@ -131,12 +136,15 @@ struct SimArgs {
     #[arg(long, default_value_t = 0.0, value_parser = tendlc_tcr_sim::parse_rate)]
     api_failure_rate: f64,
     /// The failures --api-failure-rate injects, taking turns: comma-separated 500, 503, 429,
-    /// timeout (no answer within 60 s).
+    /// timeout (no answer before --api-timeout-hold-ms).
     #[arg(long, value_delimiter = ',', default_value = "500,503,429,timeout")]
     api_failure_kinds: Vec<tendlc_tcr_sim::ApiFailure>,
     /// Fault: extra milliseconds before every API answer.
     #[arg(long, default_value_t = 0)]
     api_latency_ms: u64,
+    /// Fault: milliseconds an injected timeout holds the call before its bare 504.
+    #[arg(long, default_value_t = tendlc_tcr_sim::API_TIMEOUT_HOLD.as_millis() as u64)]
+    api_timeout_hold_ms: u64,
     /// Seed for the fault dice, for reproducible runs (default: random).
     #[arg(long)]
     seed: Option<u64>,
@@ -196,6 +204,7 @@ async fn main() -> anyhow::Result<()> {
             rebuild::run(args).await
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::Chaos(args) => chaos::run(args).await,
         Command::History(command) => {
             telemetry::init();
             operate::history::run(command).await
@@ -238,6 +247,7 @@ async fn main() -> anyhow::Result<()> {
                     api_failure_rate: args.api_failure_rate,
                     api_failure_kinds: args.api_failure_kinds,
                     api_latency: Duration::from_millis(args.api_latency_ms),
+                    api_timeout_hold: Duration::from_millis(args.api_timeout_hold_ms),
                     seed: args.seed,
                 },
             };

@@ -227,14 +227,19 @@ pub(crate) fn stale_actions_sql() -> String {
     format!(
         "{}
           WHERE (pending_action IS NOT NULL OR pending_update IS NOT NULL)
-            AND updated_at < now() - make_interval(secs => $1)
+            AND (SELECT e.recorded_at FROM events e
+                  WHERE e.aggregate_type = 'Brand' AND e.aggregate_id = brands_10dlc.brand_id::text
+                    AND e.event_type IN ('BrandActionRequested', 'BrandUpdateRequested')
+                  ORDER BY e.sequence DESC LIMIT 1)
+                < now() - make_interval(secs => $1)
           ORDER BY updated_at LIMIT $2",
         select()
     )
 }
 
-/// Brands with an action or a profile change sent to TCR and nothing recorded since
-/// `older_than` ago: the process that sent it died before recording TCR's answer.
+/// Brands with an action or a profile change sent to TCR `older_than` ago and still unanswered:
+/// the process that sent it died before recording TCR's answer (timed from the request, as for
+/// campaigns).
 pub async fn stale_actions(
     pool: &PgPool,
     older_than: std::time::Duration,

@@ -297,14 +297,21 @@ pub async fn due_for_poll(
 pub(crate) fn stale_actions_sql() -> String {
     format!(
         "{}
-          WHERE pending_action IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
+          WHERE pending_action IS NOT NULL
+            AND (SELECT e.recorded_at FROM events e
+                  WHERE e.aggregate_type = 'Campaign' AND e.aggregate_id = c.campaign_id::text
+                    AND e.event_type = 'CampaignActionRequested'
+                  ORDER BY e.sequence DESC LIMIT 1)
+                < now() - make_interval(secs => $1)
           ORDER BY updated_at LIMIT $2",
         select()
     )
 }
 
-/// Campaigns with an action sent to TCR and nothing recorded since `older_than` ago: the
-/// process that sent it died before recording TCR's answer.
+/// Campaigns with an action sent to TCR `older_than` ago and still unanswered: the process that
+/// sent it died before recording TCR's answer. Timed from the action's request, not the row's
+/// last change: webhooks and polls confirming the campaign meanwhile must not put it off for good
+/// (they did, under `tendlc chaos`).
 pub async fn stale_actions(
     pool: &PgPool,
     older_than: std::time::Duration,

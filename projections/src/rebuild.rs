@@ -224,13 +224,29 @@ impl Rebuild {
         self.step_with(&self.runner(&self.shadow, None)).await
     }
 
-    /// One batch; while another rebuild of the same projection holds its checkpoint, waits.
+    /// One batch; while another rebuild of the same projection holds its checkpoint, waits. A
+    /// batch holding an event the projection cannot apply goes one event at a time up to it, so
+    /// an event operators had the live projection skip is passed over here too.
     async fn step_with(&self, runner: &ProjectionRunner) -> Result<usize, RebuildError> {
+        let one_at_a_time = runner.one_at_a_time();
+        let (mut narrow, mut narrowed) = (false, 0);
         loop {
-            match runner.run_batch().await? {
-                Batch::Applied(n) => return Ok(n),
-                Batch::Busy => tokio::time::sleep(Duration::from_millis(50)).await,
-                Batch::Waiting(_) | Batch::Stuck(_) => break,
+            let batch = if narrow {
+                one_at_a_time.run_batch().await
+            } else {
+                runner.run_batch().await
+            };
+            match batch {
+                Ok(Batch::Applied(n))
+                    if narrow && n > 0 && narrowed + n < self.batch_size as usize =>
+                {
+                    narrowed += n;
+                }
+                Ok(Batch::Applied(n)) => return Ok(narrowed + n),
+                Ok(Batch::Busy) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Ok(Batch::Waiting(_) | Batch::Stuck(_)) => break,
+                Err(error) if error.is_persistent() && !narrow => narrow = true,
+                Err(error) => return Err(error.into()),
             }
         }
         let (position, error): (i64, String) = sqlx::query_as(

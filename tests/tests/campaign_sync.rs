@@ -289,3 +289,42 @@ async fn a_change_cut_off_by_a_crash_that_tcr_applied_is_recorded_as_applied() {
         "never as interrupted: {events:?}"
     );
 }
+
+/// Found by `tendlc chaos`: the leader freed an action only once the campaign's row had not
+/// changed for the grace, so webhooks and polls confirming the campaign meanwhile put it off for
+/// good. It is timed from the action's request now.
+#[tokio::test]
+async fn an_action_cut_off_by_a_crash_is_freed_though_webhooks_keep_confirming_the_campaign() {
+    let refused = "One-time passcodes for Acme Widgets sign-in. [sim:slow-5] [sim:error-501]";
+    let (app, customer, id, tcr_id) =
+        change_cut_off_by_a_crash("BAN-CSYNC-5", refused, false).await;
+    // Deliveries keep coming, each read back from TCR and recorded as a confirmation, more
+    // often than the grace (3 s).
+    let busy = {
+        let url = format!("{}/webhooks/tcr/campaigns", app.base_url);
+        let secret = app.sim.api_secret.clone();
+        let tcr_id = tcr_id.clone();
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for n in 0u32.. {
+                let body = json!({"eventType": "CAMPAIGN_UPDATE", "campaignId": tcr_id, "n": n});
+                let signature = tendlc_adapters::webhook_signature::sign(&secret, &url, &body);
+                let _ = client
+                    .post(&url)
+                    .header("X-Registry-Signature", signature)
+                    .json(&body)
+                    .send()
+                    .await;
+                tokio::time::sleep(Duration::from_millis(700)).await;
+            }
+        })
+    };
+    let freed = freed(&app, customer, &id).await;
+    busy.abort();
+    assert_eq!(freed["lastError"]["reason"], "interrupted", "{freed}");
+    let confirmations = app.payloads_of(&id, "CampaignSyncConfirmed").await;
+    assert!(
+        confirmations.len() >= 2,
+        "the deliveries did not keep the campaign busy: {confirmations:?}"
+    );
+}

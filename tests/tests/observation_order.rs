@@ -180,3 +180,65 @@ async fn a_campaign_ends_with_the_carrier_status_read_last_though_its_reader_ask
     );
     assert!(replica.shutdown().await.is_ok());
 }
+
+/// Found by `tendlc chaos`: a reading was stamped with the arrival of its *last* call to TCR
+/// (the sharing), though the carriers were read before it. A reader whose sharing call was slow
+/// then outranked a later reader of a newer carrier status, and the carrier moved backwards
+/// (and its approval was mailed twice).
+#[tokio::test]
+async fn a_carrier_status_read_before_a_slow_call_does_not_outrank_a_newer_reading() {
+    let tcr = TcrStandIn::start().await;
+    let (app, replica) = two_replicas(
+        &tcr,
+        Duration::from_millis(500),
+        std::sync::Arc::new(|config| config.campaign_review_delay = HOUR),
+    )
+    .await;
+    let customer = app.create_customer("BAN-ORDER-3", "BASIC").await;
+    let campaign = app.registered_campaign(customer, "Order Campaign").await;
+    let id = campaign["id"].as_str().unwrap().to_string();
+    let tcr_id = campaign["tcrCampaignId"].as_str().unwrap().to_string();
+
+    // The first observer reads the carriers (AT&T in REVIEW); its next call, the sharing, is held.
+    let mut first = tcr.hold_next("GET", &format!("/campaign/{tcr_id}/sharing"));
+    let event = |n: u32| json!({"eventType": "CAMPAIGN_UPDATE", "campaignId": tcr_id, "n": n});
+    deliver(&app, "campaigns", event(1)).await;
+    first.arrived(Duration::from_secs(10)).await;
+
+    // AT&T registers it; the second observer reads and records that.
+    app.sim
+        .handle
+        .set_operation_status(&tcr_id, AT_T, "REGISTERED", None, None)
+        .unwrap();
+    deliver(&app, "campaigns", event(2)).await;
+    let registered = |changes: &[Value]| {
+        changes.iter().any(|c| {
+            c["CampaignMnoStatusChanged"]["mno"] == AT_T
+                && c["CampaignMnoStatusChanged"]["to"] == "REGISTERED"
+        })
+    };
+    eventually(
+        Duration::from_secs(10),
+        "the second reading to be recorded",
+        || async {
+            registered(&app.payloads_of(&id, "CampaignMnoStatusChanged").await).then_some(())
+        },
+    )
+    .await;
+
+    // The first observer's sharing answer comes last; its older carrier reading must not win.
+    first.release();
+    all_processed(&app, 2).await;
+    let changes = app.payloads_of(&id, "CampaignMnoStatusChanged").await;
+    let at_t: Vec<&Value> = changes
+        .iter()
+        .map(|c| &c["CampaignMnoStatusChanged"])
+        .filter(|c| c["mno"] == AT_T)
+        .collect();
+    assert_eq!(
+        at_t.last().map(|c| c["to"].clone()),
+        Some(json!("REGISTERED")),
+        "AT&T moved back to an older reading: {at_t:?}"
+    );
+    assert!(replica.shutdown().await.is_ok());
+}

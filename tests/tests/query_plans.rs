@@ -45,6 +45,15 @@ async fn seed(pool: &sqlx::PgPool) {
              CASE WHEN i % 2 = 1 THEN 'C' || lpad((i % 40000)::text, 6, '0') END,
              '', '', 'VALID', 'ACCEPTED', now() - (i || ' seconds')::interval, 1
            FROM generate_series(1, 100000) i",
+        // The crash healer reads when a pending action was requested from the events.
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT 'Campaign', campaign_id::text, s,
+             CASE WHEN s = 2 THEN 'CampaignActionRequested' ELSE 'CampaignSyncConfirmed' END, '1.0', '{}', '{}'
+           FROM campaigns_10dlc, generate_series(1, 3) s",
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         SELECT 'Brand', brand_id::text, s,
+             CASE WHEN s = 2 THEN 'BrandUpdateRequested' ELSE 'BrandSyncConfirmed' END, '1.0', '{}', '{}'
+           FROM brands_10dlc, generate_series(1, 3) s",
         "ANALYZE",
     ] {
         sqlx::query(statement)

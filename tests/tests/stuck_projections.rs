@@ -278,3 +278,62 @@ async fn a_projection_that_cannot_apply_an_event_stops_alone_and_visibly_until_a
             .unwrap();
     assert_eq!(skips, 2);
 }
+
+/// A rebuild of a read model meets the event operators had it skip: it passes over it too (the
+/// decision is on record), rather than stopping there for good, and equals the live tables.
+#[tokio::test]
+async fn a_rebuild_passes_over_the_event_operators_had_the_projection_skip() {
+    let app = TestApp::spawn().await;
+    let customer = app.create_customer("BAN-STUCK-3", "BASIC").await;
+    let (status, before) = json_of(
+        app.register_brand(customer, &private_brand("Before Co"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{before}");
+    let position = insert_event(
+        &app,
+        ("Brand", &uuid::Uuid::new_v4().to_string()),
+        "BrandTeleported",
+        json!({"BrandTeleported": {"to": "Mars"}}),
+    )
+    .await;
+    eventually(
+        Duration::from_secs(15),
+        "brands_10dlc to be stuck",
+        || async {
+            let all = projections(&app).await;
+            (named(&all, "brands_10dlc")["failure"]["position"] == position).then_some(())
+        },
+    )
+    .await;
+    let (ok, stdout, stderr) = skip(&app, "brands_10dlc", position, "written by a tool bug");
+    assert!(ok, "{stdout}{stderr}");
+    let (status, after) = json_of(
+        app.register_brand(customer, &private_brand("After Co"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{after}");
+
+    let output = Command::new(binary())
+        .args(["rebuild", "brands_10dlc"])
+        .env("DATABASE_URL", &app.db.url)
+        .output()
+        .expect("run tendlc rebuild");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the rebuild stopped at the skipped event:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("rebuilt and live tables match"),
+        "the rebuilt brands differ from the live ones:\n{stdout}"
+    );
+    // Both brands, before and after the skipped event, are in the rebuilt table.
+    for brand in [&before, &after] {
+        let shown = app.brand(brand["id"].as_str().unwrap()).await;
+        assert_eq!(shown["id"], brand["id"], "{shown}");
+    }
+}

@@ -16,8 +16,8 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use super::state::{lock, SharedSim};
 use super::webhooks::Corruption;
 
-/// How long an injected [`ApiFailure::Timeout`] holds the call before giving up with a bare
-/// `504` (or until the simulator shuts down): well past a client's 60 s.
+/// How long an injected [`ApiFailure::Timeout`] holds the call by default before giving up with
+/// a bare `504` (or until the simulator shuts down): well past a client's 60 s.
 pub const API_TIMEOUT_HOLD: Duration = Duration::from_secs(75);
 
 /// The response header that marks an answer as an injected failure (`http-500`, `timeout`, ...).
@@ -51,6 +51,9 @@ pub struct SimFaults {
     pub api_failure_kinds: Vec<ApiFailure>,
     /// Extra time before every API answer (injected failures included).
     pub api_latency: Duration,
+    /// How long an injected timeout holds the call before its bare `504`: past the client's
+    /// timeout, so the client gives up first ([`API_TIMEOUT_HOLD`] by default).
+    pub api_timeout_hold: Duration,
     /// Seed for the fault dice, for reproducible runs; `None` seeds from entropy. Setting faults
     /// with a seed at runtime restarts the dice from that seed.
     pub seed: Option<u64>,
@@ -69,6 +72,7 @@ impl Default for SimFaults {
             api_failure_rate: 0.0,
             api_failure_kinds: ApiFailure::ALL.to_vec(),
             api_latency: Duration::ZERO,
+            api_timeout_hold: API_TIMEOUT_HOLD,
             seed: None,
         }
     }
@@ -83,7 +87,8 @@ pub enum ApiFailure {
     Http503,
     /// A bare HTTP `429`, as if over TCR's rate limit.
     Http429,
-    /// No answer within 60 s: the call is held for [`API_TIMEOUT_HOLD`], then gets a bare `504`.
+    /// No answer in time: the call is held for [`SimFaults::api_timeout_hold`], then gets a bare
+    /// `504`.
     Timeout,
 }
 
@@ -247,7 +252,7 @@ pub(super) async fn inject_api_faults(
             );
             if failure == ApiFailure::Timeout {
                 tokio::select! {
-                    _ = tokio::time::sleep(API_TIMEOUT_HOLD) => {}
+                    _ = tokio::time::sleep(faults.api_timeout_hold) => {}
                     _ = sim.stopped() => {}
                 }
             }

@@ -309,7 +309,7 @@
 //! [`SimFaults`] (all off by default) make webhooks and the API misbehave: webhook events
 //! dropped, duplicated, delayed (plus jitter), held for a window and sent newest first, or
 //! corrupted (wrong signature or a truncated, non-JSON body; retries send the intact event);
-//! API calls failing (bare `500`, `503`, `429`, or no answer for [`API_TIMEOUT_HOLD`], taking
+//! API calls failing (bare `500`, `503`, `429`, or no answer for `api_timeout_hold`, taking
 //! turns; the failed call does nothing; the answer carries header `x-sim-fault`) and extra latency
 //! on every answer. A `seed` makes the dice reproducible. Set them in [`SimConfig::faults`] or,
 //! while running, through the [`SimHandle`].

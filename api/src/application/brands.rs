@@ -308,8 +308,9 @@ impl Brands {
         }) || before.appeal_status == Some(AppealStatus::Pending);
         if identity_records || under_way {
             let vettings = self.tcr.vettings(&tcr_brand_id).await;
-            let appeals = self.tcr.brand_appeals(&tcr_brand_id).await;
+            // The first answer's arrival, as for campaigns: the appeals are read after it.
             let observed_at = chrono::Utc::now();
+            let appeals = self.tcr.brand_appeals(&tcr_brand_id).await;
             let call = vettings.call.clone();
             let vettings = vettings.result.map_err(|error| {
                 AppError::tcr(error, "TCR's vettings of the brand could not be read.")

@@ -249,10 +249,14 @@ impl Campaigns {
         context: &CommandContext,
     ) -> Result<Observed<TcrCampaign>, AppError> {
         let campaign = self.tcr.get_campaign(tcr_campaign_id).await;
+        // Ordered by when TCR's answer arrived, not by when we asked (see brands) — the first
+        // answer: the carriers and the sharing are read after it, so the reading never outranks
+        // a newer one. Stamped by the last answer, a reading whose later call was slow outranked
+        // a newer reading of the carriers, and a carrier moved backwards (found by `tendlc
+        // chaos`). At worst a newer reading is passed over; the next webhook or poll applies it.
+        let observed_at = Utc::now();
         let statuses = self.tcr.operation_status(tcr_campaign_id).await;
         let sharing = self.tcr.campaign_sharing(tcr_campaign_id).await;
-        // Ordered by when the last of TCR's answers arrived, not by when we asked (see brands).
-        let observed_at = Utc::now();
         let unread = |error| AppError::tcr(error, "TCR's state of the campaign could not be read.");
         // The carriers' answer is the one that matters most for the record.
         let metadata = context.metadata().with_tcr_call(statuses.call.clone());

@@ -103,11 +103,11 @@ pub struct Stand {
     stop_sim: watch::Sender<bool>,
 }
 
-fn secret(len: usize) -> String {
+pub(crate) fn secret(len: usize) -> String {
     Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub(crate) fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())

@@ -6,9 +6,9 @@
 //! serve` as a child process (so its resident memory is its own), with the TCR simulator in
 //! this process answering at once and signature checks off.
 mod live;
-mod load;
+pub(crate) mod load;
 mod rebuilds;
-mod report;
+pub(crate) mod report;
 mod seed;
 
 use std::collections::BTreeMap;
