@@ -71,13 +71,18 @@ pub trait Projection: Send + Sync {
     /// The aggregate types whose events it reads; the others are passed over unread.
     fn aggregate_types(&self) -> &'static [&'static str];
 
+    /// Of those, the event types it reads, when it needs only some (`None`: all of them).
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+
     /// The tables it alone writes: what a rebuild builds anew and swaps in. Empty for a stream
     /// consumer that keeps no read model (it cannot be rebuilt).
     fn tables(&self) -> &'static [&'static str] {
         &[]
     }
 
-    /// Applies a batch: events of its aggregate types, in order, none of them empty. Must be
+    /// Applies a batch: the events it wants, in order, none of them empty. Must be
     /// idempotent per event (guard on the aggregate sequence).
     async fn apply(
         &self,
@@ -210,7 +215,7 @@ impl ProjectionRunner {
         Self {
             pool,
             projection,
-            batch_size: 500,
+            batch_size: 2000,
             idle_poll: Duration::from_secs(5),
             until: None,
         }
@@ -261,8 +266,8 @@ impl ProjectionRunner {
         self.run_batch_of(self.batch_size).await
     }
 
-    /// Applies up to `limit` settled events. When the batch is a single event the projection
-    /// cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
+    /// Applies up to `limit` settled events it wants (passing over any number of others). When
+    /// the batch is a single event the projection cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
     async fn run_batch_of(&self, limit: i64) -> Result<Batch, ProjectionError> {
         self.ensure_checkpoint().await?;
         let mut tx = self.pool.begin().await?;
@@ -293,15 +298,20 @@ impl ProjectionRunner {
             transaction_id: checkpoint.last_transaction_id,
             global_position: checkpoint.last_global_position,
         };
+        let t0 = std::time::Instant::now();
         let scanned = stream::read_after(
             &mut tx,
             &after,
             &horizon,
             limit,
-            self.projection.aggregate_types(),
+            stream::Wanted {
+                aggregate_types: self.projection.aggregate_types(),
+                event_types: self.projection.event_types(),
+            },
             self.until.as_ref(),
         )
         .await?;
+        let t_read = t0.elapsed();
         let Some(last) = scanned.last else {
             // Release the checkpoint lock at once (see above).
             tx.rollback().await?;
@@ -312,7 +322,7 @@ impl ProjectionRunner {
             let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
             match self.projection.apply(&mut attempt, &scanned.events).await {
                 Ok(()) => attempt.commit().await?,
-                Err(error) if error.is_persistent() && scanned.count == 1 => {
+                Err(error) if error.is_persistent() && scanned.events.len() == 1 => {
                     attempt.rollback().await?;
                     let stuck = self
                         .record_failure(&mut tx, &scanned.events[0], &error)
@@ -356,7 +366,11 @@ impl ProjectionRunner {
             .bind(self.projection.name())
             .execute(&mut *tx)
             .await?;
+        let t_apply = t0.elapsed();
         tx.commit().await?;
+        if std::env::var_os("TENDLC_PROFILE").is_some() {
+            eprintln!("batch {}: {} events read {:?} apply+checkpoint {:?} commit {:?}", self.name(), scanned.events.len(), t_read, t_apply - t_read, t0.elapsed() - t_apply);
+        }
         Ok(Batch::Applied(scanned.count))
     }
 
