@@ -257,14 +257,10 @@ pub async fn upsert<T: Table>(conn: &mut PgConnection, rows: &[&T]) -> Result<()
         return Ok(());
     }
     let sql = upsert_sql(T::TABLE, T::KEY, T::COLUMNS);
-    let t0 = std::time::Instant::now();
-    let q = T::bind_columns(sqlx::query(&sql), rows);
-    let t1 = t0.elapsed();
-    let r = q.execute(conn).await.map(|_| ());
-    if std::env::var_os("TENDLC_PROFILE").is_some() {
-        eprintln!("upsert {} {} rows: bind {:?} execute {:?}", T::TABLE, rows.len(), t1, t0.elapsed() - t1);
-    }
-    r
+    T::bind_columns(sqlx::query(&sql), rows)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 fn upsert_sql(table: &str, key: &[&str], columns: &[(&str, &str)]) -> String {

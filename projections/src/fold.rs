@@ -161,7 +161,6 @@ impl<R: Rows + 'static> Projection for Folding<R> {
         conn: &mut PgConnection,
         events: &[StoredEvent],
     ) -> Result<(), ProjectionError> {
-        let t0 = std::time::Instant::now();
         let events: Vec<&StoredEvent> = events
             .iter()
             .filter(|e| e.aggregate_type == R::AGGREGATE_TYPE)
@@ -184,7 +183,6 @@ impl<R: Rows + 'static> Projection for Folding<R> {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let t1 = t0.elapsed();
         let mut rows: HashMap<R::Id, R> = R::load(conn, &ids)
             .await?
             .into_iter()
@@ -192,12 +190,8 @@ impl<R: Rows + 'static> Projection for Folding<R> {
             .collect();
         let changed = fold_all(&mut rows, &decoded)
             .map_err(|(n, reason)| ProjectionError::undecodable(events[n], reason))?;
-        let t2 = t0.elapsed();
         let changed: Vec<&R> = changed.iter().filter_map(|id| rows.get(id)).collect();
         R::store(conn, &changed).await?;
-        if std::env::var_os("TENDLC_PROFILE").is_some() {
-            eprintln!("fold {}: {} events decode {:?} load+fold {:?} store {:?}", R::PROJECTION, events.len(), t1, t2 - t1, t0.elapsed() - t2);
-        }
         Ok(())
     }
 }

@@ -298,7 +298,6 @@ impl ProjectionRunner {
             transaction_id: checkpoint.last_transaction_id,
             global_position: checkpoint.last_global_position,
         };
-        let t0 = std::time::Instant::now();
         let scanned = stream::read_after(
             &mut tx,
             &after,
@@ -311,7 +310,6 @@ impl ProjectionRunner {
             self.until.as_ref(),
         )
         .await?;
-        let t_read = t0.elapsed();
         let Some(last) = scanned.last else {
             // Release the checkpoint lock at once (see above).
             tx.rollback().await?;
@@ -366,11 +364,7 @@ impl ProjectionRunner {
             .bind(self.projection.name())
             .execute(&mut *tx)
             .await?;
-        let t_apply = t0.elapsed();
         tx.commit().await?;
-        if std::env::var_os("TENDLC_PROFILE").is_some() {
-            eprintln!("batch {}: {} events read {:?} apply+checkpoint {:?} commit {:?}", self.name(), scanned.events.len(), t_read, t_apply - t_read, t0.elapsed() - t_apply);
-        }
         Ok(Batch::Applied(scanned.count))
     }
 

@@ -187,8 +187,15 @@ where
         };
         if let Some((state, sequence)) = known {
             let map = metadata.to_map();
-            match event_store::execute_on::<A>(&self.pool, id, state, sequence, command.clone(), &map)
-                .await
+            match event_store::execute_on::<A>(
+                &self.pool,
+                id,
+                state,
+                sequence,
+                command.clone(),
+                &map,
+            )
+            .await
             {
                 Ok(recorded) if recorded.changed() => {
                     self.wake.poke();
