@@ -146,9 +146,16 @@ async fn measure(
     sqlx::query("VACUUM ANALYZE events").execute(&pool).await?;
     let queue = crate::workers::webhook_queue::WebhookQueue;
     let projections = tendlc_projections::all();
+    // Without the rebuilds, which fill them, `serve` builds the customers itself (the loads
+    // need them).
+    let skip_customers = !wants(Figure::Rebuilds);
     rebuilds::place_consumers_at_head(
         &pool,
-        projections.iter().map(|p| p.name()).chain([queue.name()]),
+        projections
+            .iter()
+            .map(|p| p.name())
+            .filter(|name| !(skip_customers && *name == "customers"))
+            .chain([queue.name()]),
     )
     .await?;
     let mut rows = Vec::new();
