@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, AggregateError, EventStore};
+use cqrs_es::{Aggregate, AggregateError, DomainEvent, EventStore};
 use postgres_es::PostgresEventRepository;
 use sqlx::PgPool;
 
@@ -64,6 +64,83 @@ where
         sequence: before + appended,
         appended,
     })
+}
+
+/// Decides `command` against a state the caller already holds (the aggregate as it stood at
+/// `sequence`: after its last command, or new at 0) and appends what it decided in one
+/// statement: no load, no transaction of its own. The aggregate's key keeps a second writer
+/// out: `AggregateConflict` when anything was appended after `sequence` (then load and decide
+/// again, [`execute`]).
+pub async fn execute_on<A>(
+    pool: &PgPool,
+    aggregate_id: &str,
+    mut state: A,
+    sequence: usize,
+    command: A::Command,
+    metadata: &HashMap<String, String>,
+) -> Result<Recorded<A>, AggregateError<A::Error>>
+where
+    A: Aggregate<Services = ()> + Clone,
+{
+    let sink = EventSink::default();
+    state
+        .handle(command, &(), &sink)
+        .await
+        .map_err(AggregateError::UserError)?;
+    let events = sink.collect().await;
+    let appended = events.len();
+    if appended > 0 {
+        append::<A>(pool, aggregate_id, sequence, &events, metadata).await?;
+    }
+    Ok(Recorded {
+        state,
+        sequence: sequence + appended,
+        appended,
+    })
+}
+
+/// Inserts events after `sequence`, in order, in one statement (atomic on its own), as
+/// postgres-es writes them: payload and metadata as JSON.
+async fn append<A: Aggregate>(
+    pool: &PgPool,
+    aggregate_id: &str,
+    sequence: usize,
+    events: &[A::Event],
+    metadata: &HashMap<String, String>,
+) -> Result<(), AggregateError<A::Error>> {
+    let unexpected = |e: serde_json::Error| AggregateError::UnexpectedError(Box::new(e));
+    let metadata = serde_json::to_value(metadata).map_err(unexpected)?;
+    let payloads = events
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(unexpected)?;
+    let sequences: Vec<i64> = (1..=events.len() as i64)
+        .map(|n| sequence as i64 + n)
+        .collect();
+    let result = sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
+                             payload, metadata)
+         SELECT $1, $2, s, t, v, p, $7
+           FROM UNNEST($3::int8[], $4::text[], $5::text[], $6::jsonb[]) AS e(s, t, v, p)
+          ORDER BY s",
+    )
+    .bind(A::TYPE)
+    .bind(aggregate_id)
+    .bind(&sequences)
+    .bind(events.iter().map(|e| e.event_type()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.event_version()).collect::<Vec<_>>())
+    .bind(&payloads)
+    .bind(&metadata)
+    .execute(pool)
+    .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            Err(AggregateError::AggregateConflict)
+        }
+        Err(error) => Err(AggregateError::DatabaseConnectionError(Box::new(error))),
+    }
 }
 
 /// The current state of one aggregate, rebuilt from its events, with its last sequence number

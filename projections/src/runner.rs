@@ -71,13 +71,18 @@ pub trait Projection: Send + Sync {
     /// The aggregate types whose events it reads; the others are passed over unread.
     fn aggregate_types(&self) -> &'static [&'static str];
 
+    /// Of those, the event types it reads, when it needs only some (`None`: all of them).
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+
     /// The tables it alone writes: what a rebuild builds anew and swaps in. Empty for a stream
     /// consumer that keeps no read model (it cannot be rebuilt).
     fn tables(&self) -> &'static [&'static str] {
         &[]
     }
 
-    /// Applies a batch: events of its aggregate types, in order, none of them empty. Must be
+    /// Applies a batch: the events it wants, in order, none of them empty. Must be
     /// idempotent per event (guard on the aggregate sequence).
     async fn apply(
         &self,
@@ -229,7 +234,7 @@ impl ProjectionRunner {
         Self {
             pool,
             projection,
-            batch_size: 500,
+            batch_size: 2000,
             idle_poll: Duration::from_secs(5),
             until: None,
         }
@@ -291,8 +296,8 @@ impl ProjectionRunner {
         self.run_batch_of(self.batch_size).await
     }
 
-    /// Applies up to `limit` settled events. When the batch is a single event the projection
-    /// cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
+    /// Applies up to `limit` settled events it wants (passing over any number of others). When
+    /// the batch is a single event the projection cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
     async fn run_batch_of(&self, limit: i64) -> Result<Batch, ProjectionError> {
         self.ensure_checkpoint().await?;
         let mut tx = self.pool.begin().await?;
@@ -328,7 +333,10 @@ impl ProjectionRunner {
             &after,
             &horizon,
             limit,
-            self.projection.aggregate_types(),
+            stream::Wanted {
+                aggregate_types: self.projection.aggregate_types(),
+                event_types: self.projection.event_types(),
+            },
             self.until.as_ref(),
         )
         .await?;
@@ -342,7 +350,7 @@ impl ProjectionRunner {
             let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
             match self.projection.apply(&mut attempt, &scanned.events).await {
                 Ok(()) => attempt.commit().await?,
-                Err(error) if error.is_persistent() && scanned.count == 1 => {
+                Err(error) if error.is_persistent() && scanned.events.len() == 1 => {
                     attempt.rollback().await?;
                     let event = &scanned.events[0];
                     if skipped_by_operator(&mut tx, self.name(), event).await? {

@@ -93,8 +93,36 @@ pub async fn horizon(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
     .await
 }
 
-/// A stretch of the stream read past: the events of the wanted aggregate types, how many
-/// events (of any type) it held, and where it ends.
+/// Which events a reader wants: those of some aggregate types ([`EVERY_TYPE`]: all), and of
+/// those, when `event_types` says, only some event types. The others are passed over in SQL:
+/// never sent, never decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    pub aggregate_types: &'a [&'a str],
+    pub event_types: Option<&'a [&'a str]>,
+}
+
+impl Wanted<'_> {
+    fn everything(&self) -> bool {
+        self.aggregate_types.contains(&"*") && self.event_types.is_none()
+    }
+
+    /// The page query's filter on `$7` (aggregate types) and `$8` (event types).
+    fn filter(&self) -> &'static str {
+        match (self.aggregate_types, self.event_types.is_some()) {
+            (types, false) if types.contains(&"*") => "",
+            (types, true) if types.contains(&"*") => "AND event_type = ANY($8)",
+            // One type: the (aggregate_type, stream order) index walks just its events.
+            ([_], false) => "AND aggregate_type = ($7::text[])[1]",
+            ([_], true) => "AND aggregate_type = ($7::text[])[1] AND event_type = ANY($8)",
+            (_, false) => "AND aggregate_type = ANY($7)",
+            (_, true) => "AND aggregate_type = ANY($7) AND event_type = ANY($8)",
+        }
+    }
+}
+
+/// A stretch of the stream read past: the wanted events in it, how many events (of any type)
+/// it held, and where it ends.
 #[derive(Debug, Default)]
 pub struct Scanned {
     pub events: Vec<StoredEvent>,
@@ -102,81 +130,127 @@ pub struct Scanned {
     pub last: Option<Position>,
 }
 
-/// One row of a scan; payload and metadata only for the wanted aggregate types.
+/// One row of a page.
 #[derive(sqlx::FromRow)]
-struct ScannedRow {
+struct PageRow {
     aggregate_type: String,
     aggregate_id: String,
     sequence: i64,
     event_type: String,
     event_version: String,
-    #[sqlx(json(nullable))]
-    payload: Option<Box<RawValue>>,
-    metadata: Option<Value>,
+    #[sqlx(json)]
+    payload: Box<RawValue>,
+    metadata: Value,
     global_position: i64,
     transaction_id: String,
     recorded_at: DateTime<Utc>,
 }
 
-/// Up to `limit` settled events after `after` (and not after `until`, if given), in order. Events of other aggregate types than
-/// `wanted` are passed over (counted, and the position moves past them) without their payload
-/// being read ([`EVERY_TYPE`] wants them all). The order names the table's columns: unqualified, `transaction_id` would be the
-/// text of the output list, an order that neither follows the index nor the checkpoint's.
+impl From<PageRow> for StoredEvent {
+    fn from(row: PageRow) -> Self {
+        StoredEvent {
+            payload: row.payload,
+            metadata: row.metadata,
+            aggregate_type: row.aggregate_type,
+            aggregate_id: row.aggregate_id,
+            sequence: row.sequence,
+            event_type: row.event_type,
+            event_version: row.event_version,
+            global_position: row.global_position,
+            transaction_id: row.transaction_id,
+            recorded_at: row.recorded_at,
+        }
+    }
+}
+
+/// Up to `limit` settled `wanted` events after `after` (and not after `until`, if given), in
+/// order, in one query; the stretch read past ends at the last of them when there are `limit`,
+/// otherwise at the last settled event of any type (a second, index-only query finds it and
+/// counts what was passed over). The order names the table's columns: unqualified,
+/// `transaction_id` would be the text of the output list, an order that neither follows the
+/// index nor the checkpoint's.
 pub async fn read_after(
     conn: &mut PgConnection,
     after: &Position,
     horizon: &str,
     limit: i64,
-    wanted: &[&str],
+    wanted: Wanted<'_>,
     until: Option<&Position>,
 ) -> Result<Scanned, sqlx::Error> {
-    let rows = sqlx::query_as::<_, ScannedRow>(
-        "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version,
-                CASE WHEN aggregate_type = ANY($5) OR '*' = ANY($5) THEN payload END AS payload,
-                CASE WHEN aggregate_type = ANY($5) OR '*' = ANY($5) THEN metadata END AS metadata,
-                global_position, transaction_id::text AS transaction_id, recorded_at
+    let rows = sqlx::query_as::<_, PageRow>(&format!(
+        "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload,
+                metadata, global_position, transaction_id::text AS transaction_id, recorded_at
            FROM events
           WHERE (transaction_id, global_position) > ($1::xid8, $2)
             AND transaction_id < $3::xid8
-            AND ($6::xid8 IS NULL OR (transaction_id, global_position) <= ($6::xid8, $7))
+            AND ($5::xid8 IS NULL OR (transaction_id, global_position) <= ($5::xid8, $6))
+            {}
           ORDER BY events.transaction_id, events.global_position
           LIMIT $4",
-    )
+        wanted.filter()
+    ))
     .bind(&after.transaction_id)
     .bind(after.global_position)
     .bind(horizon)
     .bind(limit)
-    .bind(wanted)
     .bind(until.map(|u| &u.transaction_id))
     .bind(until.map(|u| u.global_position))
-    .fetch_all(conn)
+    .bind(wanted.aggregate_types)
+    .bind(wanted.event_types)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut scanned = Scanned {
-        count: rows.len(),
-        last: rows.last().map(|row| Position {
-            transaction_id: row.transaction_id.clone(),
-            global_position: row.global_position,
-        }),
-        events: Vec::new(),
+    let events: Vec<StoredEvent> = rows.into_iter().map(StoredEvent::from).collect();
+    let last_read = events.last().map(|e| Position {
+        transaction_id: e.transaction_id.clone(),
+        global_position: e.global_position,
+    });
+    if wanted.everything() {
+        return Ok(Scanned {
+            count: events.len(),
+            last: last_read,
+            events,
+        });
+    }
+    // A full page ends at its last event; a short one read every wanted event up to the
+    // horizon (or `until`), so it ends at the last settled event there, whatever its type.
+    let bound = if events.len() as i64 >= limit {
+        last_read.as_ref()
+    } else {
+        until
     };
-    scanned.events = rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(StoredEvent {
-                payload: row.payload?,
-                metadata: row.metadata.unwrap_or(Value::Null),
-                aggregate_type: row.aggregate_type,
-                aggregate_id: row.aggregate_id,
-                sequence: row.sequence,
-                event_type: row.event_type,
-                event_version: row.event_version,
-                global_position: row.global_position,
-                transaction_id: row.transaction_id,
-                recorded_at: row.recorded_at,
-            })
-        })
-        .collect();
-    Ok(scanned)
+    let end: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT e.transaction_id::text, e.global_position,
+                (SELECT count(*) FROM events c
+                  WHERE (c.transaction_id, c.global_position) > ($1::xid8, $2)
+                    AND (c.transaction_id, c.global_position) <= (e.transaction_id, e.global_position))
+           FROM events e
+          WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2)
+            AND e.transaction_id < $3::xid8
+            AND ($4::xid8 IS NULL OR (e.transaction_id, e.global_position) <= ($4::xid8, $5))
+          ORDER BY e.transaction_id DESC, e.global_position DESC
+          LIMIT 1",
+    )
+    .bind(&after.transaction_id)
+    .bind(after.global_position)
+    .bind(horizon)
+    .bind(bound.map(|b| &b.transaction_id))
+    .bind(bound.map(|b| b.global_position))
+    .fetch_optional(conn)
+    .await?;
+    Ok(match end {
+        None => Scanned {
+            events,
+            ..Scanned::default()
+        },
+        Some((transaction_id, global_position, count)) => Scanned {
+            events,
+            count: count as usize,
+            last: Some(Position {
+                transaction_id,
+                global_position,
+            }),
+        },
+    })
 }
 
 /// True when any event, settled or not, lies after `after`.

@@ -15,7 +15,7 @@ use tendlc_projections::Wake;
 use super::context::CommandContext;
 use super::error::AppError;
 use super::read_back::read_back;
-use super::recorder::Recorder;
+use super::recorder::{Fresh, Recorder};
 use super::tcr_call::{adopt_or_create, Called};
 use super::Outcome;
 
@@ -146,7 +146,8 @@ impl Brands {
         };
         let called = self
             .events
-            .through_tcr(
+            .through_tcr_as(
+                Fresh::Likely,
                 brand_id,
                 context,
                 intent,

@@ -20,7 +20,7 @@ use super::brands::{Observed, INTERRUPTED};
 use super::context::CommandContext;
 use super::error::AppError;
 use super::read_back::read_back;
-use super::recorder::Recorder;
+use super::recorder::{Fresh, Recorder};
 use super::tcr_call::{adopt_or_create, Called};
 use super::Outcome;
 
@@ -186,7 +186,8 @@ impl Campaigns {
         };
         let called = self
             .events
-            .through_tcr(
+            .through_tcr_as(
+                Fresh::Likely,
                 campaign_id,
                 context,
                 intent,

@@ -73,6 +73,18 @@ pub struct Recorder<A> {
     _aggregate: std::marker::PhantomData<fn() -> A>,
 }
 
+/// What a recorder knows of the aggregate before deciding a command.
+#[derive(Debug, Clone)]
+pub enum Fresh<A> {
+    /// Nothing: load it.
+    No,
+    /// It most likely has no events yet (a fresh id; a webhook delivery, whose id is its content).
+    Likely,
+    /// Its state after the caller's last command, at that sequence (still current unless
+    /// another writer appended since).
+    At(Box<A>, usize),
+}
+
 /// Attempts at a command while other writers keep appending to the same aggregate first.
 const CONFLICT_ATTEMPTS: u32 = 5;
 
@@ -125,14 +137,37 @@ where
         command: A::Command,
         metadata: &EventMetadata,
     ) -> Result<Recorded<A>, AppError> {
+        self.execute_as(Fresh::No, id, command, metadata).await
+    }
+
+    /// Like [`Recorder::execute`], for the first command of an aggregate that is most likely
+    /// new (a fresh id; a webhook delivery, whose id is its content): one insert, without
+    /// loading first. When the aggregate has events after all, it is decided against them.
+    #[tracing::instrument(name = "record_new", skip_all, fields(what = self.what, id = %id))]
+    pub async fn execute_new(
+        &self,
+        id: impl Display,
+        command: A::Command,
+        metadata: &EventMetadata,
+    ) -> Result<Recorded<A>, AppError> {
+        self.execute_as(Fresh::Likely, id, command, metadata).await
+    }
+
+    pub(super) async fn execute_as(
+        &self,
+        fresh: Fresh<A>,
+        id: impl Display,
+        command: A::Command,
+        metadata: &EventMetadata,
+    ) -> Result<Recorded<A>, AppError> {
         let id = id.to_string();
         let Some(handoff) = Handoff::current() else {
-            return self.record(&id, command, metadata).await;
+            return self.record(fresh, &id, command, metadata).await;
         };
         if !handoff.start_recording() {
             return Err(AppError::NotInTime);
         }
-        let result = self.record(&id, command, metadata).await;
+        let result = self.record(fresh, &id, command, metadata).await;
         let made = matches!(&result, Ok(recorded) if recorded.changed());
         handoff.finish_recording(made.then_some((self.what, id)));
         result
@@ -140,10 +175,38 @@ where
 
     async fn record(
         &self,
+        fresh: Fresh<A>,
         id: &str,
         command: A::Command,
         metadata: &EventMetadata,
     ) -> Result<Recorded<A>, AppError> {
+        let known = match fresh {
+            Fresh::No => None,
+            Fresh::Likely => Some((A::default(), 0)),
+            Fresh::At(state, sequence) => Some((*state, sequence)),
+        };
+        if let Some((state, sequence)) = known {
+            let map = metadata.to_map();
+            match event_store::execute_on::<A>(
+                &self.pool,
+                id,
+                state,
+                sequence,
+                command.clone(),
+                &map,
+            )
+            .await
+            {
+                Ok(recorded) if recorded.changed() => {
+                    self.wake.poke();
+                    return Ok(recorded);
+                }
+                // Appended to meanwhile, or the state held is not current (a refusal or no
+                // change may say so): load and decide against the events, as any command.
+                Ok(_) | Err(AggregateError::AggregateConflict | AggregateError::UserError(_)) => {}
+                Err(error) => return Err(self.error(error)),
+            }
+        }
         let mut attempt = 1;
         loop {
             let result =

@@ -9,7 +9,7 @@ use tendlc_domain::tcr::{TcrCall, TcrError, TcrReply};
 
 use super::context::CommandContext;
 use super::error::AppError;
-use super::recorder::{Recorded, Recorder, Refusal};
+use super::recorder::{Fresh, Recorded, Recorder, Refusal};
 
 /// What a change sent to TCR came to, once TCR's answer is recorded.
 pub struct Called<A> {
@@ -28,7 +28,6 @@ where
     /// Records `intent`, performs `call` with the state it left, and records TCR's answer with
     /// the command `outcome` makes of it (with the call's record in its metadata). `None` when
     /// the intent changed nothing: then nothing is sent.
-    #[tracing::instrument(name = "through_tcr", skip_all, fields(what = self.what(), id = %id))]
     pub async fn through_tcr<T, Fut>(
         &self,
         id: impl std::fmt::Display + Copy,
@@ -40,14 +39,39 @@ where
     where
         Fut: Future<Output = TcrReply<T>>,
     {
-        let intended = self.execute(id, intent, &context.metadata()).await?;
+        self.through_tcr_as(Fresh::No, id, context, intent, call, outcome)
+            .await
+    }
+
+    /// [`Recorder::through_tcr`] for what the caller knows of the aggregate (a registration's
+    /// brand or campaign is new). The outcome is decided on the state the intent left, without
+    /// loading again (unless another writer appended meanwhile).
+    #[tracing::instrument(name = "through_tcr", skip_all, fields(what = self.what(), id = %id))]
+    pub async fn through_tcr_as<T, Fut>(
+        &self,
+        fresh: Fresh<A>,
+        id: impl std::fmt::Display + Copy,
+        context: &CommandContext,
+        intent: A::Command,
+        call: impl FnOnce(&A) -> Fut,
+        outcome: impl FnOnce(Result<T, TcrError>) -> A::Command,
+    ) -> Result<Option<Called<A>>, AppError>
+    where
+        Fut: Future<Output = TcrReply<T>>,
+    {
+        let intended = self
+            .execute_as(fresh, id, intent, &context.metadata())
+            .await?;
         if !intended.changed() {
             return Ok(None);
         }
         let reply = call(&intended.state).await;
         let failure = reply.result.as_ref().err().cloned();
         let metadata = context.metadata().with_tcr_call(reply.call);
-        let recorded = self.execute(id, outcome(reply.result), &metadata).await?;
+        let at = Fresh::At(Box::new(intended.state), intended.sequence);
+        let recorded = self
+            .execute_as(at, id, outcome(reply.result), &metadata)
+            .await?;
         Ok(Some(Called { recorded, failure }))
     }
 }

@@ -51,7 +51,7 @@ impl Deliveries {
         })?;
         let recorded = self
             .events
-            .execute(&id, WebhookCommand::Receive(intake.delivery), &metadata)
+            .execute_new(&id, WebhookCommand::Receive(intake.delivery), &metadata)
             .await?;
         Ok(Receipt::Accepted {
             duplicate: recorded.state.duplicates > 0,

@@ -67,6 +67,18 @@ impl Size {
     }
 }
 
+/// One part of the table, to measure alone (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Figure {
+    /// Both rebuild rows.
+    Rebuilds,
+    Intake,
+    List,
+    Registration,
+    /// The live feed: commit-to-client delay and memory per client.
+    Live,
+}
+
 /// Concurrent senders and clients of the loads.
 const CLIENTS: usize = 64;
 
@@ -78,6 +90,9 @@ pub struct BenchArgs {
     /// Where the JSON result goes.
     #[arg(long, default_value = "target/bench.json")]
     json: PathBuf,
+    /// Measure only these figures (repeat or comma-separate); all of them when not given.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Figure>,
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -93,7 +108,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     eprintln!("bench: database {name} created");
     let options = PgConnectOptions::from_str(server)?.database(&name);
     let started = Instant::now();
-    let measured = measure(options, args.size.scale()).await;
+    let measured = measure(options, args.size.scale(), &args.only).await;
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await?;
@@ -116,8 +131,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<Row>> {
-    let url = options_url(&options);
+async fn measure(
+    options: PgConnectOptions,
+    scale: Scale,
+    only: &[Figure],
+) -> anyhow::Result<Vec<Row>> {
+    let wants = |figure: Figure| only.is_empty() || only.contains(&figure);
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(4)
         .connect_with(options.clone())
@@ -128,14 +147,50 @@ async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<
         thousands(scale.events as f64)
     );
     let seeded = seed::seed(&pool, scale.events).await?;
-    sqlx::query("ANALYZE events").execute(&pool).await?;
+    // As autovacuum leaves a store that has been running a while: statistics, and pages
+    // marked all-visible (so index-only scans need not visit them).
+    sqlx::query("VACUUM ANALYZE events").execute(&pool).await?;
     let queue = crate::workers::webhook_queue::WebhookQueue;
     let projections = tendlc_projections::all();
+    // Without the rebuilds, which fill them, `serve` builds the customers itself (the loads
+    // need them).
+    let skip_customers = !wants(Figure::Rebuilds);
     rebuilds::place_consumers_at_head(
         &pool,
-        projections.iter().map(|p| p.name()).chain([queue.name()]),
+        projections
+            .iter()
+            .map(|p| p.name())
+            .filter(|name| !(skip_customers && *name == "customers"))
+            .chain([queue.name()]),
     )
     .await?;
+    let mut rows = Vec::new();
+    if wants(Figure::Rebuilds) {
+        rows.extend(rebuild_rows(&pool, &options, &projections, &seeded).await?);
+    }
+    if [
+        Figure::Intake,
+        Figure::List,
+        Figure::Registration,
+        Figure::Live,
+    ]
+    .iter()
+    .any(|f| wants(*f))
+    {
+        rows.extend(load_rows(&pool, &options, &scale, &seeded, only).await?);
+    }
+    pool.close().await;
+    Ok(rows)
+}
+
+/// Rebuilding every read model, then the webhook log alone.
+async fn rebuild_rows(
+    pool: &PgPool,
+    options: &PgConnectOptions,
+    projections: &[Arc<dyn Projection>],
+    seeded: &seed::Seeded,
+) -> anyhow::Result<Vec<Row>> {
+    let pool = pool.clone();
     let shadow = tendlc_projections::rebuild::shadow_pool(options.clone()).await?;
     let mut rows = Vec::new();
 
@@ -210,15 +265,32 @@ async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<
         ]),
     });
 
+    Ok(rows)
+}
+
+/// The loads against `tendlc serve`, and its memory.
+async fn load_rows(
+    pool: &PgPool,
+    options: &PgConnectOptions,
+    scale: &Scale,
+    seeded: &seed::Seeded,
+    only: &[Figure],
+) -> anyhow::Result<Vec<Row>> {
+    let wants = |figure: Figure| only.is_empty() || only.contains(&figure);
+    let mut rows = Vec::new();
     eprintln!("bench: starting tendlc serve and the simulator");
-    let stand = Stand::start(&url).await?;
+    let stand = Stand::start(&options_url(options)).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = stand.resident_mib()?;
 
     // On a quiet server: nothing else competes with the feed, and what its clients cost in
     // memory is not hidden in what earlier loads left for the allocator to reuse.
-    eprintln!("bench: live feed, {} clients", scale.feed_clients);
-    let feed = live::measure(&stand, scale.feed_clients, 10, seeded.customer).await?;
+    let feed = if wants(Figure::Live) {
+        eprintln!("bench: live feed, {} clients", scale.feed_clients);
+        Some(live::measure(&stand, scale.feed_clients, 10, seeded.customer).await?)
+    } else {
+        None
+    };
 
     // Registrations first: the webhook deliveries then name brands TCR (the simulator) and
     // tendlc both know, so the workers confirm each with TCR as they would in production.
@@ -226,14 +298,24 @@ async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<
     let (registration, registered) =
         brand_registration(&stand, scale.registrations, seeded.customer).await?;
 
-    eprintln!("bench: webhook intake, {CLIENTS} senders");
-    let registered = Arc::new(registered);
-    rows.push(webhook_intake(&stand, &pool, scale.webhooks, registered, &options).await?);
-
-    eprintln!("bench: brand list page, {CLIENTS} clients");
-    rows.push(brand_list(&stand, scale.lists, &options).await?);
-    rows.push(registration);
-    rows.push(live::row(&feed));
+    if wants(Figure::Intake) {
+        eprintln!("bench: webhook intake, {CLIENTS} senders");
+        let registered = Arc::new(registered);
+        rows.push(webhook_intake(&stand, pool, scale.webhooks, registered, options).await?);
+    }
+    if wants(Figure::List) {
+        eprintln!("bench: brand list page, {CLIENTS} clients");
+        rows.push(brand_list(&stand, scale.lists, options).await?);
+    }
+    if wants(Figure::Registration) {
+        rows.push(registration);
+    }
+    if let Some(feed) = &feed {
+        rows.push(live::row(feed));
+    }
+    if !only.is_empty() {
+        return Ok(rows);
+    }
 
     let after = stand.resident_mib()?;
     rows.push(Row {
@@ -246,7 +328,6 @@ async fn measure(options: PgConnectOptions, scale: Scale) -> anyhow::Result<Vec<
         values: values([("idle_mib", idle), ("after_load_mib", after)]),
     });
     drop(stand);
-    pool.close().await;
     Ok(rows)
 }
 

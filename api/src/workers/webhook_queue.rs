@@ -29,77 +29,122 @@ impl Projection for WebhookQueue {
         &["WebhookDelivery"]
     }
 
+    /// Set-based: the batch's received deliveries in one insert, its processed ones in one
+    /// update, deferrals (rare) one by one.
     async fn apply(
         &self,
         conn: &mut PgConnection,
         events: &[StoredEvent],
     ) -> Result<(), ProjectionError> {
+        let mut received = Received::default();
+        let mut processed: (Vec<&str>, Vec<DateTime<Utc>>, Vec<i64>) = Default::default();
+        let mut deferred = Vec::new();
         for event in events {
-            apply_one(conn, event).await?;
+            match event
+                .decode::<WebhookEvent>()
+                .map_err(|e| ProjectionError::undecodable(event, e))?
+            {
+                WebhookEvent::WebhookReceived(delivery) => received.push(event, delivery),
+                WebhookEvent::WebhookDeferred {
+                    reason,
+                    retry_after_secs,
+                } => deferred.push((event, reason, retry_after_secs)),
+                WebhookEvent::WebhookProcessed { .. } => {
+                    processed.0.push(event.aggregate_id.as_str());
+                    processed.1.push(event.recorded_at);
+                    processed.2.push(event.sequence);
+                }
+                // Duplicates are acknowledged, never applied again; refusals are never work.
+                WebhookEvent::WebhookDuplicateReceived { .. }
+                | WebhookEvent::WebhookRejected { .. } => {}
+            }
         }
-        Ok(())
-    }
-}
-
-/// One delivery event, applied to the queue.
-async fn apply_one(conn: &mut PgConnection, event: &StoredEvent) -> Result<(), ProjectionError> {
-    let id = event.aggregate_id.as_str();
-    let sequence = event.sequence;
-    match event
-        .decode::<WebhookEvent>()
-        .map_err(|e| ProjectionError::undecodable(event, e))?
-    {
-        WebhookEvent::WebhookReceived(delivery) => {
-            sqlx::query(
-                "INSERT INTO webhook_work (delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
-                     payload, next_attempt_at, received_at, last_sequence)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
-                 ON CONFLICT (delivery_id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(delivery.category.as_str())
-            .bind(delivery.event_type.as_ref().map(|t| t.as_str()))
-            .bind(&delivery.tcr_brand_id)
-            .bind(&delivery.tcr_campaign_id)
-            .bind(&delivery.body)
-            .bind(delivery.received_at)
-            .bind(sequence)
-            .execute(conn)
-            .await?;
-        }
-        WebhookEvent::WebhookDeferred {
-            reason,
-            retry_after_secs,
-        } => {
+        received.insert(conn).await?;
+        for (event, reason, retry_after_secs) in deferred {
             sqlx::query(
                 "UPDATE webhook_work
                     SET attempts = attempts + 1, last_error = $2, leased_until = NULL,
                         next_attempt_at = $3 + make_interval(secs => $4), last_sequence = $5
                   WHERE delivery_id = $1 AND last_sequence < $5",
             )
-            .bind(id)
+            .bind(&event.aggregate_id)
             .bind(reason)
             .bind(event.recorded_at)
             .bind(retry_after_secs)
-            .bind(sequence)
-            .execute(conn)
+            .bind(event.sequence)
+            .execute(&mut *conn)
             .await?;
         }
-        WebhookEvent::WebhookProcessed { .. } => {
+        if !processed.0.is_empty() {
+            // Done once, whatever was recorded after it (applied after the batch's deferrals).
             sqlx::query(
-                "UPDATE webhook_work SET done_at = $2, leased_until = NULL, last_sequence = $3
-                  WHERE delivery_id = $1 AND last_sequence < $3",
+                "UPDATE webhook_work w
+                    SET done_at = p.at, leased_until = NULL,
+                        last_sequence = GREATEST(w.last_sequence, p.sequence)
+                   FROM UNNEST($1::text[], $2::timestamptz[], $3::int8[]) AS p(id, at, sequence)
+                  WHERE w.delivery_id = p.id AND w.done_at IS NULL",
             )
-            .bind(id)
-            .bind(event.recorded_at)
-            .bind(sequence)
-            .execute(conn)
+            .bind(&processed.0)
+            .bind(&processed.1)
+            .bind(&processed.2)
+            .execute(&mut *conn)
             .await?;
         }
-        // Duplicates are acknowledged, never applied again; refusals are never work.
-        WebhookEvent::WebhookDuplicateReceived { .. } | WebhookEvent::WebhookRejected { .. } => {}
+        Ok(())
     }
-    Ok(())
+}
+
+/// The deliveries a batch received, as columns of the queue.
+#[derive(Default)]
+struct Received {
+    id: Vec<String>,
+    category: Vec<&'static str>,
+    event_type: Vec<Option<String>>,
+    tcr_brand_id: Vec<Option<String>>,
+    tcr_campaign_id: Vec<Option<String>>,
+    payload: Vec<Option<Value>>,
+    received_at: Vec<DateTime<Utc>>,
+    sequence: Vec<i64>,
+}
+
+impl Received {
+    fn push(&mut self, event: &StoredEvent, delivery: tendlc_domain::webhook::Delivery) {
+        self.id.push(event.aggregate_id.clone());
+        self.category.push(delivery.category.as_str());
+        self.event_type
+            .push(delivery.event_type.as_ref().map(|t| t.as_str().to_string()));
+        self.tcr_brand_id.push(delivery.tcr_brand_id);
+        self.tcr_campaign_id.push(delivery.tcr_campaign_id);
+        self.payload.push(delivery.body);
+        self.received_at.push(delivery.received_at);
+        self.sequence.push(event.sequence);
+    }
+
+    async fn insert(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if self.id.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO webhook_work (delivery_id, category, event_type, tcr_brand_id, tcr_campaign_id,
+                 payload, next_attempt_at, received_at, last_sequence)
+             SELECT id, category, event_type, brand, campaign, payload, received_at, received_at, sequence
+               FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+                           $7::timestamptz[], $8::int8[])
+                    AS r(id, category, event_type, brand, campaign, payload, received_at, sequence)
+             ON CONFLICT (delivery_id) DO NOTHING",
+        )
+        .bind(self.id)
+        .bind(self.category)
+        .bind(self.event_type)
+        .bind(self.tcr_brand_id)
+        .bind(self.tcr_campaign_id)
+        .bind(self.payload)
+        .bind(self.received_at)
+        .bind(self.sequence)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    }
 }
 
 /// An accepted delivery waiting to be applied.

@@ -73,6 +73,10 @@ impl Projection for NotificationsProjection {
         &["Brand", "Campaign"]
     }
 
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(EVENTS_READ)
+    }
+
     async fn apply(
         &self,
         conn: &mut PgConnection,
