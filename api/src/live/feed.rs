@@ -21,6 +21,14 @@ use uuid::Uuid;
 use super::message::{Change, FED_TYPES};
 use crate::config::LiveLimits;
 
+/// The events the feed is built from: every Brand and Campaign event.
+fn fed() -> stream::Wanted<'static> {
+    stream::Wanted {
+        aggregate_types: FED_TYPES,
+        event_types: None,
+    }
+}
+
 /// Events read per statement (by the reader and by a client catching up).
 const BATCH: i64 = 500;
 /// Look for events this often even when no NOTIFY came.
@@ -215,7 +223,7 @@ impl Feed {
         let mut conn = self.pool.acquire().await?;
         let horizon = stream::horizon(&mut conn).await?;
         let scanned =
-            stream::read_after(&mut conn, after, &horizon, BATCH, FED_TYPES, Some(until)).await?;
+            stream::read_after(&mut conn, after, &horizon, BATCH, fed(), Some(until)).await?;
         Ok((items(&scanned.events), scanned.last))
     }
 
@@ -261,8 +269,7 @@ impl Feed {
         let after = self.hub.lock().expect("feed hub lock").position.clone();
         let mut conn = self.pool.acquire().await?;
         let horizon = stream::horizon(&mut conn).await?;
-        let scanned =
-            stream::read_after(&mut conn, &after, &horizon, BATCH, FED_TYPES, None).await?;
+        let scanned = stream::read_after(&mut conn, &after, &horizon, BATCH, fed(), None).await?;
         drop(conn);
         let Some(last) = scanned.last else {
             return Ok(0);
