@@ -353,21 +353,25 @@
 //! # Ok(()) }
 //! ```
 
+mod account;
 mod appeals;
 mod auth;
 mod body;
 mod brands;
 mod campaigns;
+mod catalogue;
 mod enums;
 mod errors;
 mod events;
 mod faults;
 mod handle;
 mod magic;
+mod mock_cv;
 mod otp;
 mod qualify;
 mod query;
 mod state;
+mod tags;
 mod validate;
 mod vetting;
 mod webhooks;
@@ -486,6 +490,10 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(qualify::router())
         .merge(campaigns::router())
         .merge(enums::router())
+        .merge(catalogue::router())
+        .merge(account::router())
+        .merge(tags::router())
+        .merge(mock_cv::router())
         .merge(webhooks::router())
         .route("/v2/version", get(|| async { "5.23.0-sim" }))
         .fallback(|| async { StatusCode::NOT_FOUND })
