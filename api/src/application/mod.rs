@@ -12,6 +12,7 @@ pub mod handoff;
 pub mod notifications;
 pub mod read_back;
 pub mod recorder;
+pub mod catalogues;
 pub mod reference;
 pub mod tcr_call;
 pub mod webhooks;
@@ -42,6 +43,7 @@ pub struct Application {
     pub deliveries: webhooks::Deliveries,
     pub notifications: notifications::Notifications,
     pub reference: reference::Reference,
+    pub catalogues: Arc<catalogues::Catalogues>,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -63,6 +65,7 @@ impl Application {
                 tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),
             ),
             reference: reference::Reference::new(tcr.clone()),
+            catalogues: Arc::new(catalogues::Catalogues::new(tcr.clone())),
             tcr,
         }
     }

@@ -16,7 +16,32 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldError>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tcr: Option<Vec<TcrApiError>>,
+    pub tcr: Option<Vec<TcrErrorShown>>,
+}
+
+/// One TCR error as TCR sent it, with TCR's own explanation of its code from TCR's error
+/// catalogue (`GET /error`) when tendlc has read it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrErrorShown {
+    pub code: i64,
+    /// What TCR said about this request.
+    pub description: String,
+    pub fields: Vec<String>,
+    /// What TCR's error catalogue says the code means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue_description: Option<String>,
+}
+
+impl From<&TcrApiError> for TcrErrorShown {
+    fn from(error: &TcrApiError) -> Self {
+        Self {
+            code: error.code,
+            description: error.description.clone(),
+            fields: error.fields.clone(),
+            catalogue_description: crate::application::catalogues::explain(error.code),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -141,7 +166,7 @@ impl ApiError {
         };
         let mut api_error = Self::new(status, code, message);
         if !error.tcr_errors().is_empty() {
-            api_error.body.tcr = Some(error.tcr_errors().to_vec());
+            api_error.body.tcr = Some(error.tcr_errors().iter().map(TcrErrorShown::from).collect());
         }
         api_error
     }
