@@ -121,8 +121,6 @@ pub async fn run(
         answer_within: config.inbound.answer_within,
         fees: config.fees,
     };
-    // TCR's catalogues: loaded at start (bounded), refreshed hourly; see application::catalogues.
-    let catalogues = tokio::spawn(app.catalogues.clone().keep_fresh());
     let sync = Arc::new(Workers {
         pool: pool.clone(),
         app,
@@ -175,7 +173,6 @@ pub async fn run(
     .await?;
     tracing::info!("API stopped; waiting for background workers");
     while workers.join_next().await.is_some() {}
-    catalogues.abort();
     chain_pool.close().await;
     pool.close().await;
     Ok(())

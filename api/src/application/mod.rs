@@ -43,7 +43,7 @@ pub struct Application {
     pub deliveries: webhooks::Deliveries,
     pub notifications: notifications::Notifications,
     pub reference: reference::Reference,
-    pub catalogues: Arc<catalogues::Catalogues>,
+    pub catalogues: catalogues::Catalogues,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -65,7 +65,7 @@ impl Application {
                 tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),
             ),
             reference: reference::Reference::new(tcr.clone()),
-            catalogues: Arc::new(catalogues::Catalogues::new(tcr.clone())),
+            catalogues: catalogues::Catalogues::new(tcr.clone()),
             tcr,
         }
     }
