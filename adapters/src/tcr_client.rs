@@ -16,10 +16,10 @@ use crate::tcr_budget::{CallKind, SharedBudget};
 
 use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
-    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand, TcrCatalogue,
+    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
-    TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
+    TcrCampaignUpdate, TcrCatalogue, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus,
+    TcrPort, TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
     UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 

@@ -74,7 +74,11 @@ async fn each_catalogue_read_through_tendlc_is_what_tcr_lists() {
         );
     }
     let companies = app
-        .request(Method::GET, "/v1/tcr/catalogues/approved-public-companies", &token)
+        .request(
+            Method::GET,
+            "/v1/tcr/catalogues/approved-public-companies",
+            &token,
+        )
         .send()
         .await
         .unwrap();

@@ -89,7 +89,10 @@ async fn update(State(sim): State<SharedSim>, body: Bytes) -> Response {
     for name in body.0.keys().filter(|n| body.get(n).is_some()) {
         let Some(field) = EDITABLE.iter().find(|e| *e == name) else {
             if name != "cspId" {
-                problems.push(ApiError::invalid(name, format!("{name} can only be changed by TCR support")));
+                problems.push(ApiError::invalid(
+                    name,
+                    format!("{name} can only be changed by TCR support"),
+                ));
             }
             continue;
         };
@@ -97,7 +100,10 @@ async fn update(State(sim): State<SharedSim>, body: Bytes) -> Response {
             Ok(Some(email)) if email.len() <= MAX_EMAIL && is_email(email) => {
                 changes.push((*field, email.to_owned()))
             }
-            Ok(_) => problems.push(ApiError::invalid(name, format!("{name} must be an e-mail address"))),
+            Ok(_) => problems.push(ApiError::invalid(
+                name,
+                format!("{name} must be an e-mail address"),
+            )),
             Err(error) => problems.push(error),
         }
     }

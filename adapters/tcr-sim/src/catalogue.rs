@@ -96,12 +96,42 @@ fn vetting_feedback_codes() -> Value {
 
 /// `(evpId, id, displayName, description)`: what an external-vetting appeal may ask for.
 const EXT_VETTING_APPEAL_CATEGORIES: &[(&str, &str, &str, &str)] = &[
-    ("AEGIS", "VERIFY_TAX_ID", "Verify tax ID", "Select this category if the record is FAILED due to an inability to match the tax ID."),
-    ("AEGIS", "VERIFY_NON_PROFIT", "Verify non-profit", "Select this category if the vet missed the brand's tax-exempt status."),
-    ("AEGIS", "VERIFY_GOVERNMENT", "Verify government", "Select this category if the vet missed the brand's government entity status."),
-    ("AEGIS", "REVIEW_SCORE", "Review score", "Select this category to ask the vetting provider to review the vet's score."),
-    ("WMC", "VERIFY_TAX_ID", "Verify tax ID", "Select this category if the record is FAILED due to an inability to match the tax ID."),
-    ("WMC", "REVIEW_SCORE", "Review score", "Select this category to ask the vetting provider to review the vet's score."),
+    (
+        "AEGIS",
+        "VERIFY_TAX_ID",
+        "Verify tax ID",
+        "Select this category if the record is FAILED due to an inability to match the tax ID.",
+    ),
+    (
+        "AEGIS",
+        "VERIFY_NON_PROFIT",
+        "Verify non-profit",
+        "Select this category if the vet missed the brand's tax-exempt status.",
+    ),
+    (
+        "AEGIS",
+        "VERIFY_GOVERNMENT",
+        "Verify government",
+        "Select this category if the vet missed the brand's government entity status.",
+    ),
+    (
+        "AEGIS",
+        "REVIEW_SCORE",
+        "Review score",
+        "Select this category to ask the vetting provider to review the vet's score.",
+    ),
+    (
+        "WMC",
+        "VERIFY_TAX_ID",
+        "Verify tax ID",
+        "Select this category if the record is FAILED due to an inability to match the tax ID.",
+    ),
+    (
+        "WMC",
+        "REVIEW_SCORE",
+        "Review score",
+        "Select this category to ask the vetting provider to review the vet's score.",
+    ),
 ];
 
 /// `?evpId=` narrows to one provider's categories; without it, each category once.
@@ -112,7 +142,9 @@ async fn ext_vetting_appeal_categories(
         Ok(params) => params,
         Err(error) => return Rejection::from(error).into_response(),
     };
-    let evp = query::values(&params, "evpId").first().map(|s| s.to_owned());
+    let evp = query::values(&params, "evpId")
+        .first()
+        .map(|s| s.to_owned());
     let mut seen = Vec::new();
     let found: Vec<Value> = EXT_VETTING_APPEAL_CATEGORIES
         .iter()
@@ -130,18 +162,42 @@ async fn ext_vetting_appeal_categories(
 /// `(symbol, exchange, iso2, isin, displayName)`: public companies TCR accepts as PUBLIC_PROFIT
 /// brands (an illustrative few; TCR's list is maintained by its support).
 pub(super) const PUBLIC_COMPANIES: &[(&str, &str, &str, &str, &str)] = &[
-    ("FLWS", "NASDAQ", "US", "US68243Q1067", "1-800 FLOWERS.COM, Inc."),
+    (
+        "FLWS",
+        "NASDAQ",
+        "US",
+        "US68243Q1067",
+        "1-800 FLOWERS.COM, Inc.",
+    ),
     ("AAPL", "NASDAQ", "US", "US0378331005", "Apple Inc."),
-    ("MSFT", "NASDAQ", "US", "US5949181045", "Microsoft Corporation"),
+    (
+        "MSFT",
+        "NASDAQ",
+        "US",
+        "US5949181045",
+        "Microsoft Corporation",
+    ),
     ("T", "NYSE", "US", "US00206R1023", "AT&T Inc."),
-    ("VZ", "NYSE", "US", "US92343V1044", "Verizon Communications Inc."),
+    (
+        "VZ",
+        "NYSE",
+        "US",
+        "US92343V1044",
+        "Verizon Communications Inc.",
+    ),
     ("TMUS", "NASDAQ", "US", "US8725901040", "T-Mobile US, Inc."),
     ("KO", "NYSE", "US", "US1912161007", "The Coca-Cola Company"),
     ("SHOP", "TSX", "CA", "CA82509L1076", "Shopify Inc."),
     ("RY", "TSX", "CA", "CA7800871021", "Royal Bank of Canada"),
     ("VOD", "LON", "GB", "GB00BH4HKS39", "Vodafone Group Plc"),
     ("SAP", "FRA", "DE", "DE0007164600", "SAP SE"),
-    ("7203", "JPX", "JP", "JP3633400001", "Toyota Motor Corporation"),
+    (
+        "7203",
+        "JPX",
+        "JP",
+        "JP3633400001",
+        "Toyota Motor Corporation",
+    ),
 ];
 
 /// Filters `displayName` (contains, ignoring case), `symbol`, `exchange`, `country`; paged.
@@ -168,9 +224,12 @@ async fn public_companies(
             )),
             "displayName" => name = Some(value.to_lowercase()),
             "symbol" => symbol = Some(value.to_uppercase()),
-            "exchange" if !STOCK_EXCHANGES.contains(&value.as_str()) => problems.push(
-                ApiError::invalid("exchange", "exchange must be one of GET /enum/stockExchange"),
-            ),
+            "exchange" if !STOCK_EXCHANGES.contains(&value.as_str()) => {
+                problems.push(ApiError::invalid(
+                    "exchange",
+                    "exchange must be one of GET /enum/stockExchange",
+                ))
+            }
             "exchange" => exchange = Some(value),
             "country" => country = Some(value.to_uppercase()),
             _ => {}
@@ -573,7 +632,9 @@ mod tests {
         for (code, _) in ERRORS {
             assert!(error_description(*code).is_some());
         }
-        for code in (500..=640).filter(|c| ApiError::simulated(*c).description != "Simulated TCR error") {
+        for code in
+            (500..=640).filter(|c| ApiError::simulated(*c).description != "Simulated TCR error")
+        {
             assert!(
                 error_description(code).is_some(),
                 "the simulator answers error {code} but GET /error does not list it"

@@ -79,7 +79,8 @@ async fn assign(State(sim): State<SharedSim>, body: Bytes) -> Response {
                 format!("Tag name cannot contain punctuation or spaces. Length must be between 1 to {MAX_TAG_LEN} characters ({name:?})"),
             ));
         }
-        let (Some(name), Some(record_type), Some(record_id)) = (name, record_type, record_id) else {
+        let (Some(name), Some(record_type), Some(record_id)) = (name, record_type, record_id)
+        else {
             return Err(Rejection(problems));
         };
         if !problems.is_empty() {
@@ -156,10 +157,12 @@ async fn search(
         return Rejection(problems).into_response();
     }
     let registry = sim.registry();
-    let brands = registry
-        .iter()
-        .filter(|b| !b.deleted)
-        .flat_map(|b| b.fields.tags.iter().map(move |t| ("BRAND", b.brand_id.as_str(), t)));
+    let brands = registry.iter().filter(|b| !b.deleted).flat_map(|b| {
+        b.fields
+            .tags
+            .iter()
+            .map(move |t| ("BRAND", b.brand_id.as_str(), t))
+    });
     let campaigns = registry.campaigns.iter().flat_map(|c| {
         c.fields
             .tags

@@ -259,7 +259,10 @@ fn check_value(name: &str, value: &str, brand: &BrandFields) -> Option<ApiError>
         "ein" if in_us("einIssuingCountry") => (!(value.len() == 9
             && value.bytes().all(|b| b.is_ascii_digit())))
         .then(|| ApiError::invalid(name, "A US ein must be 9 digits")),
-        "state" if in_us("country") => (!super::catalogue::US_STATES.iter().any(|(code, _)| *code == value)).then(|| {
+        "state" if in_us("country") => (!super::catalogue::US_STATES
+            .iter()
+            .any(|(code, _)| *code == value))
+        .then(|| {
             ApiError::invalid(
                 name,
                 "state must be a two-letter US state code for country US",
@@ -384,7 +387,6 @@ fn is_role_or_free_email(email: &str) -> bool {
     ROLE_MAILBOXES.contains(&local.to_ascii_lowercase().as_str())
         || FREE_EMAIL_DOMAINS.contains(&domain.to_ascii_lowercase().as_str())
 }
-
 
 const DISPOSABLE_EMAIL_DOMAINS: &[&str] = &[
     "mailinator.com",

@@ -48,7 +48,10 @@ impl Catalogues {
             .await
             .result
             .map_err(|error| {
-                AppError::tcr(error, "The catalogue could not be read from TCR; try again.")
+                AppError::tcr(
+                    error,
+                    "The catalogue could not be read from TCR; try again.",
+                )
             })?;
         entries.insert(catalogue, (Instant::now(), value.clone()));
         Ok(value)
@@ -62,7 +65,12 @@ impl Catalogues {
         };
         codes
             .iter()
-            .filter_map(|code| Some((*code, catalogue.get(&code.to_string())?.as_str()?.to_owned())))
+            .filter_map(|code| {
+                Some((
+                    *code,
+                    catalogue.get(&code.to_string())?.as_str()?.to_owned(),
+                ))
+            })
             .collect()
     }
 }

@@ -47,8 +47,14 @@ pub(super) fn router() -> Router<SharedSim> {
             "/v2/campaign/{campaign_id}/operationStatus",
             get(operation_status),
         )
-        .route("/v2/campaign/{campaign_id}/osr/attributes", get(osr::osr_attributes))
-        .route("/v2/campaign/{campaign_id}/osr/phones", get(osr::osr_phones))
+        .route(
+            "/v2/campaign/{campaign_id}/osr/attributes",
+            get(osr::osr_attributes),
+        )
+        .route(
+            "/v2/campaign/{campaign_id}/osr/phones",
+            get(osr::osr_phones),
+        )
         .route(
             "/v2/campaign/{campaign_id}/mnoIdsWithDcaElected",
             get(osr::mno_ids_with_dca_elected),

@@ -66,7 +66,10 @@ pub(super) async fn osr_phones(
                 problems.push(e);
             }
         } else if name == "current" && !matches!(value.as_str(), "true" | "false") {
-            problems.push(ApiError::invalid("current", "current must be true or false"));
+            problems.push(ApiError::invalid(
+                "current",
+                "current must be true or false",
+            ));
         }
     }
     if !problems.is_empty() {

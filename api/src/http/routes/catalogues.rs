@@ -34,6 +34,7 @@ pub(super) async fn catalogue(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let catalogue = TcrCatalogue::from_name(&name).ok_or_else(|| ApiError::not_found("catalogue"))?;
+    let catalogue =
+        TcrCatalogue::from_name(&name).ok_or_else(|| ApiError::not_found("catalogue"))?;
     Ok(Json(state.app.catalogues.get(catalogue).await?))
 }
