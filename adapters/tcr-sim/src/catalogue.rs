@@ -148,7 +148,7 @@ async fn ext_vetting_appeal_categories(
     let mut seen = Vec::new();
     let found: Vec<Value> = EXT_VETTING_APPEAL_CATEGORIES
         .iter()
-        .filter(|(p, ..)| evp.as_deref().is_none_or(|e| e == *p))
+        .filter(|(p, ..)| evp.is_none_or(|e| e == *p))
         .filter(|(_, id, ..)| {
             let fresh = !seen.contains(id);
             seen.push(*id);
