@@ -43,6 +43,43 @@ async fn a_tcr_refusal_carries_tcrs_own_explanation_of_its_code_from_the_error_c
         shown["description"].as_str().is_some_and(|d| !d.is_empty()),
         "TCR's own words for this refusal stay beside the catalogue's: {error}"
     );
+
+    // The brand's history shows the refusal's code with the same explanation.
+    let token = app.token(Role::CustomerUser, Some(customer));
+    let (_, list) = json_of(
+        app.request(Method::GET, "/v1/messaging/brands?status=REJECTED", &token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = list["items"][0]["id"]
+        .as_str()
+        .expect("the refused brand is kept");
+    let (status, history) = json_of(
+        app.request(
+            Method::GET,
+            &format!("/v1/messaging/brands/{id}/history"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{history}");
+    let explained: Vec<&Value> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|item| item["tcrCodes"].as_array().into_iter().flatten())
+        .collect();
+    assert!(
+        explained
+            .iter()
+            .any(|c| c["code"] == 529 && c["catalogueDescription"] == catalogue["529"]),
+        "the history should show code 529 with TCR's catalogue explanation: {history}"
+    );
 }
 
 #[tokio::test]
