@@ -102,13 +102,17 @@ def setup():
         "eventType": "BRAND_ADD", "eventCategory": "BRAND", "usecase": "MARKETING",
         "upstreamCnpId": "BANDW", "resellerId": "R000000", "attachmentId": "A0000000",
         "name": "conformance", "recordType": "BRAND", "recordId": brand,
+        "campaignBody": campaign_body,
     }
 
 
 # Bodies the document's examples cannot supply (they name records that do not exist here).
 def bodies(ctx):
     return {
-        "PUT /brand/{brandId}": {"website": "https://conformance.example/about"},
+        "POST /brand/nonBlocking": {**BRAND, "displayName": "Conformance Gadgets"},
+        "PUT /brand/{brandId}": {**BRAND, "website": "https://conformance.example/about"},
+        "PUT /brand/{brandId}/externalVetting": {"evpId": "AEGIS", "vettingId": "conformance-1", "vettingToken": "conformance-token"},
+        "POST /campaignBuilder": {**ctx["campaignBody"], "description": "Monthly offers from Conformance Widgets to customers who opted in."},
         "PUT /campaign/{campaignId}": {"description": "Weekly offers from Conformance Widgets to customers who opted in online."},
         "PUT /tag": {"name": "conformance", "recordType": "BRAND", "recordId": ctx["brandId"]},
         "PUT /csp/profile": {"escalateEmail": "escalate@conformance.example"},
@@ -206,6 +210,8 @@ def main():
             print(line + "  NOT SERVED")
             continue
         served += 1
+        if status == 400:
+            line += "  " + answer.text[:160]
         responses = op.get("responses", {})
         documented = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
         if documented is None:
