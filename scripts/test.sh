@@ -61,21 +61,27 @@ secret_scan() {
 
 # Bad input at scale, after the cargo tests: the webhook fuzz target (coverage-guided, FUZZ_SECS,
 # default 60) and the API fuzzing run (schemathesis against /openapi.json, API_FUZZ_MAX_SECS,
-# default 100). The API run's servers log into the scan directory, so the secret scan below
+# default 100), and the conformance run of TCR's own OpenAPI document against the simulator
+# (scripts/tcr-conformance.sh, TCR_CONFORMANCE_MAX_SECS, default 90). The API run's servers log into the scan directory, so the secret scan below
 # covers them too. Each prints its counts; any finding fails the run.
 fuzz_log=$(mktemp)
 api_log=$(mktemp)
-trap 'rm -f "$log" "$fuzz_log" "$api_log"' EXIT
+tcr_log=$(mktemp)
+trap 'rm -f "$log" "$fuzz_log" "$api_log" "$tcr_log"' EXIT
 started=$SECONDS
 scripts/fuzz-webhooks.sh 2>&1 | tee "$fuzz_log" || status=1
 fuzz_secs=$((SECONDS - started))
 started=$SECONDS
 scripts/api-fuzz.sh 2>&1 | tee "$api_log" || status=1
 api_secs=$((SECONDS - started))
+started=$SECONDS
+scripts/tcr-conformance.sh 2>&1 | tee "$tcr_log" || status=1
+tcr_secs=$((SECONDS - started))
 counts() { grep "^$1: [0-9]" "$2" | tail -n 1 || echo "$1: reported no counts (see above)"; }
 
 secret_scan "$scan_dir" || status=1
 echo "$(counts "webhook fuzz" "$fuzz_log") [${fuzz_secs} s]"
 echo "$(counts "api fuzz" "$api_log") [${api_secs} s]"
+echo "$(counts "tcr conformance" "$tcr_log") [${tcr_secs} s]"
 echo "total: $(count passed) passed, $(count failed) failed"
 exit "$status"

@@ -18,8 +18,8 @@ use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
-    TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
+    TcrCampaignUpdate, TcrCatalogue, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus,
+    TcrPort, TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
     UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 
@@ -366,6 +366,15 @@ impl TcrPort for TcrHttpClient {
                 })
                 .collect()
         })
+    }
+
+    async fn catalogue(&self, catalogue: TcrCatalogue) -> TcrReply<serde_json::Value> {
+        // Public companies are paged (10 a page by default); one page of TCR's maximum 500.
+        let query: &[(&str, &str)] = match catalogue {
+            TcrCatalogue::ApprovedPublicCompanies => &[("recordsPerPage", "500")],
+            _ => &[],
+        };
+        self.call(Method::GET, catalogue.path(), query, None).await
     }
 
     async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>> {

@@ -125,18 +125,22 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
     );
     let mut checked = 0;
     for endpoint in &table {
-        let path = endpoint.path.replace("{category}", "brands").replace(
-            "{id}",
-            &if endpoint.path.starts_with("/v1/customers") {
-                alpha.to_string()
-            } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
-                alpha_campaign.clone()
-            } else if endpoint.path.starts_with("/v1/notifications") {
-                alpha_notification.clone()
-            } else {
-                alpha_brand.clone()
-            },
-        );
+        let path = endpoint
+            .path
+            .replace("{category}", "brands")
+            .replace("{name}", "us-states")
+            .replace(
+                "{id}",
+                &if endpoint.path.starts_with("/v1/customers") {
+                    alpha.to_string()
+                } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
+                    alpha_campaign.clone()
+                } else if endpoint.path.starts_with("/v1/notifications") {
+                    alpha_notification.clone()
+                } else {
+                    alpha_brand.clone()
+                },
+            );
         let names_a_resource = endpoint.path.contains("{id}");
         for persona in PERSONAS {
             let mut request = app

@@ -255,7 +255,7 @@ pub(super) struct Mno {
     pub network_id: u64,
     pub name: &'static str,
     /// Its bit in nnSR's campaign status bitmask; T-Mobile's 2 is TCR's, the rest are ours.
-    osr_bitmask_index: u8,
+    pub osr_bitmask_index: u8,
 }
 
 pub(super) const ATT: u64 = 10017;

@@ -205,6 +205,36 @@
 //! (the twelve the operation describes), `brandAppealCategory`, `vettingClass`,
 //! `extVettingProvider`, `cnp` and `dca`.
 //!
+//! TCR's catalogues: `GET /error` (code → description; every code the simulator answers is
+//! listed), `country` (ISO 3166-1, names from Debian's iso-codes), `usState` (the 50 states, DC
+//! and 5 territories, the list brand validation accepts), `approvedPublicCompany` (an illustrative
+//! dozen; filters `displayName` contains, `symbol`, `exchange`, `country`; paged),
+//! `vettingFeedbackCode` (the `TF..` codes, `TFTI04` among them), `optionalAttributeNames`,
+//! `extVettingAppealCategory` (`?evpId=` narrows).
+//!
+//! # The account, tags and nnSR
+//!
+//! `GET /csp/profile` answers the account's `CspProfile` (sole proprietors and the platform free
+//! trial on, UCaaS and public safety off, no DPA); `PUT` changes `escalateEmail`, `email`,
+//! `techEmail`, `financeEmail` and keeps them, other settings are TCR support's (`501`).
+//! `GET /pft/brand` answers the account's PFT brand, a VERIFIED PUBLIC_PROFIT brand in the CSP's
+//! name provisioned on first read. `GET /campaignBuilder/termsAndConditions` lists `subTerms`.
+//!
+//! `PUT /tag` (`{name, recordType, recordId}`) tags a live brand or campaign: the tag is kept on
+//! the record (its `tag` property), lower-case, at most 10 (`530`), letters and digits only
+//! (`501`), unknown records `502`. `GET /tag` lists them (`name`, `recordType`, `recordId`
+//! filters, paged); `DELETE /tag/name/{name}/recordType/{recordType}/recordId/{recordId}`
+//! answers `204`, or `502` for a tag not there.
+//!
+//! `GET /campaign/{campaignId}/osr/attributes` answers nnSR's `{brand_id, status, msg_class}`:
+//! `status` is the bitmask of the carriers (`osrBitmaskIndex`) where the campaign is REGISTERED,
+//! `msg_class` AT&T's class. `.../osr/phones` is always an empty page (numbers are provisioned
+//! outside TCR). `GET /campaign/{campaignId}/mnoIdsWithDcaElected` lists the campaign's carriers
+//! once its partner (a DCA) accepted the share, else `[]`.
+//!
+//! `POST /brand/{brandId}/externalVetting/mockCvToken` (form: `locale`, `validUntil`) answers a
+//! `text/plain` token `v|1.0|cvmock|10dlc|...`.
+//!
 //! # Magic inputs
 //!
 //! Markers in a brand's `displayName` or a campaign's `description` (create and update) make the
@@ -353,21 +383,25 @@
 //! # Ok(()) }
 //! ```
 
+mod account;
 mod appeals;
 mod auth;
 mod body;
 mod brands;
 mod campaigns;
+mod catalogue;
 mod enums;
 mod errors;
 mod events;
 mod faults;
 mod handle;
 mod magic;
+mod mock_cv;
 mod otp;
 mod qualify;
 mod query;
 mod state;
+mod tags;
 mod validate;
 mod vetting;
 mod webhooks;
@@ -486,6 +520,10 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(qualify::router())
         .merge(campaigns::router())
         .merge(enums::router())
+        .merge(catalogue::router())
+        .merge(account::router())
+        .merge(tags::router())
+        .merge(mock_cv::router())
         .merge(webhooks::router())
         .route("/v2/version", get(|| async { "5.23.0-sim" }))
         .fallback(|| async { StatusCode::NOT_FOUND })

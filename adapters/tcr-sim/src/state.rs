@@ -321,6 +321,8 @@ pub(super) struct Sim {
     refused: [std::sync::atomic::AtomicU64; 2],
     pub faults: FaultState,
     pub webhooks: Hub,
+    /// The CSP profile and PFT brand (`/csp/profile`, `/pft/brand`).
+    pub account: Mutex<super::account::Account>,
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -339,6 +341,7 @@ impl Sim {
                 Duration::from_secs(10),
             )),
             registry: Mutex::new(Registry::default()),
+            account: Mutex::default(),
             refused: Default::default(),
             config,
         }

@@ -79,8 +79,8 @@ const UPDATE_REQUIRED: &[&str] = &[
     "brandRelationship",
 ];
 
-const MAX_TAGS: usize = 10;
-const MAX_TAG_LEN: usize = 50;
+pub(super) const MAX_TAGS: usize = 10;
+pub(super) const MAX_TAG_LEN: usize = 50;
 
 /// A request body as sent: for each known field present, its new value (`None` for `null`/`""`).
 /// Unknown properties are ignored, as TCR's JSON binding does.
@@ -259,7 +259,10 @@ fn check_value(name: &str, value: &str, brand: &BrandFields) -> Option<ApiError>
         "ein" if in_us("einIssuingCountry") => (!(value.len() == 9
             && value.bytes().all(|b| b.is_ascii_digit())))
         .then(|| ApiError::invalid(name, "A US ein must be 9 digits")),
-        "state" if in_us("country") => (!US_STATES.contains(&value)).then(|| {
+        "state" if in_us("country") => (!super::catalogue::US_STATES
+            .iter()
+            .any(|(code, _)| *code == value))
+        .then(|| {
             ApiError::invalid(
                 name,
                 "state must be a two-letter US state code for country US",
@@ -384,13 +387,6 @@ fn is_role_or_free_email(email: &str) -> bool {
     ROLE_MAILBOXES.contains(&local.to_ascii_lowercase().as_str())
         || FREE_EMAIL_DOMAINS.contains(&domain.to_ascii_lowercase().as_str())
 }
-
-const US_STATES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
-    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-    "WI", "WY", "DC", "AS", "GU", "MP", "PR", "VI", "AA", "AE", "AP",
-];
 
 const DISPOSABLE_EMAIL_DOMAINS: &[&str] = &[
     "mailinator.com",

@@ -5,6 +5,7 @@ pub mod brand_actions;
 pub mod brands;
 pub mod campaign_actions;
 pub mod campaigns;
+pub mod catalogues;
 pub mod context;
 pub mod customers;
 pub mod error;
@@ -42,6 +43,7 @@ pub struct Application {
     pub deliveries: webhooks::Deliveries,
     pub notifications: notifications::Notifications,
     pub reference: reference::Reference,
+    pub catalogues: catalogues::Catalogues,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -63,6 +65,7 @@ impl Application {
                 tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),
             ),
             reference: reference::Reference::new(tcr.clone()),
+            catalogues: catalogues::Catalogues::new(tcr.clone()),
             tcr,
         }
     }

@@ -9,14 +9,40 @@ use tendlc_domain::validation::{FieldError, ValidationErrors};
 use crate::application::AppError;
 
 /// Every error: a stable machine code, a human message, the fields at fault, TCR's own errors.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldError>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tcr: Option<Vec<TcrApiError>>,
+    pub tcr: Option<Vec<TcrErrorShown>>,
+}
+
+/// One TCR error as TCR sent it, with TCR's own explanation of its code from TCR's error
+/// catalogue (`GET /error`) when tendlc has read it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrErrorShown {
+    pub code: i64,
+    /// What TCR said about this request.
+    pub description: String,
+    pub fields: Vec<String>,
+    /// What TCR's error catalogue says the code means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue_description: Option<String>,
+}
+
+impl From<&TcrApiError> for TcrErrorShown {
+    fn from(error: &TcrApiError) -> Self {
+        Self {
+            code: error.code,
+            description: error.description.clone(),
+            fields: error.fields.clone(),
+            // Filled in by [`explain_tcr_codes`] on the way out.
+            catalogue_description: None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -141,7 +167,7 @@ impl ApiError {
         };
         let mut api_error = Self::new(status, code, message);
         if !error.tcr_errors().is_empty() {
-            api_error.body.tcr = Some(error.tcr_errors().to_vec());
+            api_error.body.tcr = Some(error.tcr_errors().iter().map(TcrErrorShown::from).collect());
         }
         api_error
     }
@@ -163,8 +189,39 @@ fn describe(errors: &[TcrApiError]) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let tcr = self.body.tcr.is_some().then(|| self.body.clone());
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(body) = tcr {
+            response.extensions_mut().insert(body);
+        }
+        response
     }
+}
+
+/// Every answer that shows TCR error codes gets TCR's own explanation of each from TCR's error
+/// catalogue (read lazily and cached, see `application::catalogues`): the answer is built where
+/// no `await` is possible, so the explanation is added here, on its way out.
+pub async fn explain_tcr_codes(
+    axum::extract::State(state): axum::extract::State<crate::http::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let Some(mut body) = response.extensions_mut().remove::<ErrorBody>() else {
+        return response;
+    };
+    let Some(shown) = body.tcr.as_mut() else {
+        return response;
+    };
+    let codes: Vec<i64> = shown.iter().map(|e| e.code).collect();
+    let explained = state.app.catalogues.explain(&codes).await;
+    for error in shown.iter_mut() {
+        error.catalogue_description = explained.get(&error.code).cloned();
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
 }
 
 /// Error answers made below the handlers (the server's timeouts, axum's own rejections) come

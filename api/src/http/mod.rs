@@ -29,7 +29,11 @@ pub fn router(state: AppState, cors_origins: &[String], inbound: &InboundLimits)
     let request_id = HeaderName::from_static("x-request-id");
     routes::router(state.clone())
         .fallback(routes::no_route)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            error::explain_tcr_codes,
+        ))
         .layer(middleware::cors(cors_origins))
         // The handler's deadline starts once the body is in.
         .layer(TimeoutLayer::with_status_code(

@@ -730,6 +730,29 @@ pub struct HistoryEntryView {
     /// The event's own fields (snake_case, as recorded), secrets and PINs removed.
     #[schema(value_type = Object)]
     pub data: Value,
+    /// Each TCR error code the event records (in `data.tcr_errors`), with what TCR's error catalogue
+    /// says it means.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tcr_codes: Vec<TcrCodeView>,
+}
+
+/// A TCR error code and TCR's own explanation of it (`GET /error`), when tendlc could read it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrCodeView {
+    pub code: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue_description: Option<String>,
+}
+
+impl HistoryEntryView {
+    /// The TCR error codes the event records.
+    pub fn recorded_tcr_codes(&self) -> Vec<i64> {
+        self.data["tcr_errors"]
+            .as_array()
+            .map(|errors| errors.iter().filter_map(|e| e["code"].as_i64()).collect())
+            .unwrap_or_default()
+    }
 }
 
 impl From<HistoryEntry> for HistoryEntryView {
@@ -754,6 +777,7 @@ impl From<HistoryEntry> for HistoryEntryView {
             }),
             summary: entry.summary,
             data: entry.data,
+            tcr_codes: Vec::new(),
         }
     }
 }

@@ -38,6 +38,85 @@ pub struct TcrApiError {
     pub fields: Vec<String>,
 }
 
+/// TCR's reference catalogues tendlc reads, TCR being the authority on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TcrCatalogue {
+    /// `GET /error`: error code → description.
+    Errors,
+    Countries,
+    UsStates,
+    ApprovedPublicCompanies,
+    VettingFeedbackCodes,
+    OptionalAttributeNames,
+    ExtVettingAppealCategories,
+    BrandAppealCategories,
+    StockExchanges,
+    AltBusinessIdTypes,
+    BrandRelationships,
+    RejectionCategories,
+    SuspensionCategories,
+}
+
+impl TcrCatalogue {
+    pub const ALL: &'static [TcrCatalogue] = &[
+        Self::Errors,
+        Self::Countries,
+        Self::UsStates,
+        Self::ApprovedPublicCompanies,
+        Self::VettingFeedbackCodes,
+        Self::OptionalAttributeNames,
+        Self::ExtVettingAppealCategories,
+        Self::BrandAppealCategories,
+        Self::StockExchanges,
+        Self::AltBusinessIdTypes,
+        Self::BrandRelationships,
+        Self::RejectionCategories,
+        Self::SuspensionCategories,
+    ];
+
+    /// Its path under TCR's base URL.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Errors => "/error",
+            Self::Countries => "/enum/country",
+            Self::UsStates => "/enum/usState",
+            Self::ApprovedPublicCompanies => "/enum/approvedPublicCompany",
+            Self::VettingFeedbackCodes => "/enum/vettingFeedbackCode",
+            Self::OptionalAttributeNames => "/enum/optionalAttributeNames",
+            Self::ExtVettingAppealCategories => "/enum/extVettingAppealCategory",
+            Self::BrandAppealCategories => "/enum/brandAppealCategory",
+            Self::StockExchanges => "/enum/stockExchange",
+            Self::AltBusinessIdTypes => "/enum/altBusinessIdType",
+            Self::BrandRelationships => "/enum/brandRelationship",
+            Self::RejectionCategories => "/enum/rejectionCategory",
+            Self::SuspensionCategories => "/enum/suspensionCategory",
+        }
+    }
+
+    /// Its name in tendlc's API (`/v1/tcr/catalogues/{name}`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Errors => "errors",
+            Self::Countries => "countries",
+            Self::UsStates => "us-states",
+            Self::ApprovedPublicCompanies => "approved-public-companies",
+            Self::VettingFeedbackCodes => "vetting-feedback-codes",
+            Self::OptionalAttributeNames => "optional-attribute-names",
+            Self::ExtVettingAppealCategories => "external-vetting-appeal-categories",
+            Self::BrandAppealCategories => "brand-appeal-categories",
+            Self::StockExchanges => "stock-exchanges",
+            Self::AltBusinessIdTypes => "alt-business-id-types",
+            Self::BrandRelationships => "brand-relationships",
+            Self::RejectionCategories => "rejection-categories",
+            Self::SuspensionCategories => "suspension-categories",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
 /// TCR codes that say "temporary, retry in 30 s" (and TCR's own internal error).
 pub const RETRYABLE_TCR_CODES: &[i64] = &[590, 591, 620, 630];
 
@@ -286,6 +365,8 @@ pub trait TcrPort: Send + Sync {
     async fn verticals(&self) -> TcrReply<Vec<VerticalInfo>>;
     /// `GET /enum/usecase`.
     async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>>;
+    /// One of TCR's reference catalogues, as TCR answers it (`GET /error`, `GET /enum/...`).
+    async fn catalogue(&self, catalogue: TcrCatalogue) -> TcrReply<serde_json::Value>;
     /// `GET /webhook/subscription`.
     async fn webhook_subscriptions(&self) -> TcrReply<Vec<WebhookSubscription>>;
     /// `PUT /webhook/subscription`.

@@ -1,5 +1,6 @@
 //! `/campaignBuilder` and `/campaign` routes: create, read, search, update, deactivate,
 //! resubmit, nudge and share campaigns, and read what the carriers made of them.
+mod osr;
 mod record;
 mod request;
 mod review;
@@ -45,6 +46,18 @@ pub(super) fn router() -> Router<SharedSim> {
         .route(
             "/v2/campaign/{campaign_id}/operationStatus",
             get(operation_status),
+        )
+        .route(
+            "/v2/campaign/{campaign_id}/osr/attributes",
+            get(osr::osr_attributes),
+        )
+        .route(
+            "/v2/campaign/{campaign_id}/osr/phones",
+            get(osr::osr_phones),
+        )
+        .route(
+            "/v2/campaign/{campaign_id}/mnoIdsWithDcaElected",
+            get(osr::mno_ids_with_dca_elected),
         )
         .route("/v2/campaign/{campaign_id}/resubmit", put(resubmit))
         .route("/v2/campaign/{campaign_id}/nudge", post(nudge))

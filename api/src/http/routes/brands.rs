@@ -104,7 +104,10 @@ async fn register(
     Body(body): Body<BrandBody>,
 ) -> Result<Response, ApiError> {
     let customer_id = caller.acting_customer()?;
-    let profile = BrandProfile::try_from(body).map_err(ApiError::validation)?;
+    let places = state.app.catalogues.places().await;
+    let profile = BrandDraft::try_from(body)
+        .and_then(|draft| BrandProfile::parse_in(&draft, &places))
+        .map_err(ApiError::validation)?;
     let customer = customer_rows::get(&state.pool, customer_id.into())
         .await?
         .ok_or_else(|| ApiError::not_found("customer"))?;
@@ -249,7 +252,8 @@ async fn update(
         .profile
         .clone()
         .ok_or_else(|| ApiError::not_found("brand"))?;
-    let profile = BrandProfile::parse(&current.to_draft().merged_with(&patch))
+    let places = state.app.catalogues.places().await;
+    let profile = BrandProfile::parse_in(&current.to_draft().merged_with(&patch), &places)
         .map_err(ApiError::validation)?;
     match state
         .app

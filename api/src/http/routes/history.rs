@@ -122,8 +122,24 @@ where
     let as_of = timestamp("asOf", params.as_of.as_deref())?;
     visible::<A>(state, caller, id, what).await?;
     let (entries, total) = history::page::<A>(&state.pool, id, as_of, per_page, offset).await?;
+    let mut items: Vec<HistoryEntryView> =
+        entries.into_iter().map(HistoryEntryView::from).collect();
+    let codes: Vec<i64> = items.iter().flat_map(|i| i.recorded_tcr_codes()).collect();
+    if !codes.is_empty() {
+        let explained = state.app.catalogues.explain(&codes).await;
+        for item in &mut items {
+            item.tcr_codes = item
+                .recorded_tcr_codes()
+                .into_iter()
+                .map(|code| crate::http::views::TcrCodeView {
+                    code,
+                    catalogue_description: explained.get(&code).cloned(),
+                })
+                .collect();
+        }
+    }
     Ok(Json(Page {
-        items: entries.into_iter().map(HistoryEntryView::from).collect(),
+        items,
         page,
         per_page,
         total,

@@ -16,6 +16,7 @@ use crate::http::state::AppState;
 pub mod brand_identity;
 pub mod brands;
 pub mod campaigns;
+pub mod catalogues;
 pub mod console;
 pub mod customers;
 pub mod health;
@@ -88,6 +89,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         history::endpoints(),
         reports::endpoints(),
         reference::endpoints(),
+        catalogues::endpoints(),
         webhooks::endpoints(),
         webhook_events::endpoints(),
         webhook_refusals::endpoints(),

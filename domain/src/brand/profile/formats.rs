@@ -1,4 +1,5 @@
 //! Field formats. Each rule takes trimmed, non-empty text and returns the normalised value.
+use super::places::Places;
 use crate::values::{is_domain_name, is_email, Email};
 
 pub(super) const US: &str = "US";
@@ -14,18 +15,18 @@ pub(super) fn bounded(text: &str, max: usize) -> Result<String, String> {
     }
 }
 
-pub(super) fn country_code(text: &str) -> Result<String, String> {
+pub(super) fn country_code(text: &str, places: &Places) -> Result<String, String> {
     let code = text.to_ascii_uppercase();
-    if ISO_3166_ALPHA_2.binary_search(&code.as_str()).is_ok() {
+    if places.is_country(&code) {
         Ok(code)
     } else {
         Err("is not an ISO 3166-1 alpha-2 country code such as US or CA".to_string())
     }
 }
 
-pub(super) fn us_state(text: &str) -> Result<String, String> {
+pub(super) fn us_state(text: &str, places: &Places) -> Result<String, String> {
     let code = text.to_ascii_uppercase();
-    if US_STATES.contains(&code.as_str()) {
+    if places.is_us_state(&code) {
         Ok(code)
     } else {
         Err("must be the 2-letter code of a US state, DC or territory, such as NY".to_string())
@@ -146,7 +147,7 @@ pub(super) fn personal_business_address(address: &str) -> Result<(), String> {
 }
 
 /// The 50 states, DC and the inhabited territories (PR, VI, GU, AS, MP).
-const US_STATES: &[&str] = &[
+pub(super) const US_STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
     "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
     "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",

@@ -8,9 +8,11 @@ mod body;
 mod draft;
 mod formats;
 mod parse;
+mod places;
 mod rules;
 
 pub use body::BrandBody;
+pub use places::Places;
 use serde::{Deserialize, Serialize};
 
 use formats::US;

@@ -7,15 +7,21 @@ use super::rules::{
     business_contact_need, organisations_may, organisations_only, present, public_profit_only,
     sole_proprietors_only, vertical_need, website_need, Checker,
 };
-use super::{BrandDraft, BrandProfile};
+use super::{BrandDraft, BrandProfile, Places};
 use crate::validation::ValidationErrors;
 use crate::values::{
     AltBusinessIdType, Ein, EntityType, PostalCode, StockExchange, Vertical, E164,
 };
 
 impl BrandProfile {
-    /// Applies every rule and returns the profile, or every field that breaks a rule.
+    /// Applies every rule and returns the profile, or every field that breaks a rule; countries
+    /// and US states by the built-in lists.
     pub fn parse(draft: &BrandDraft) -> Result<BrandProfile, ValidationErrors> {
+        Self::parse_in(draft, &Places::built_in())
+    }
+
+    /// [`BrandProfile::parse`], with countries and US states as `places` lists them (TCR's).
+    pub fn parse_in(draft: &BrandDraft, places: &Places) -> Result<BrandProfile, ValidationErrors> {
         let mut check = Checker {
             errors: ValidationErrors::new(),
             entity: None,
@@ -53,7 +59,9 @@ impl BrandProfile {
             &draft.ein_issuing_country,
             organisations_may,
         );
-        let issuing = check.valid("einIssuingCountry", issuing_text, country_code);
+        let issuing = check.valid("einIssuingCountry", issuing_text, |text| {
+            country_code(text, places)
+        });
         // Absent means US; an unreadable country leaves only the generic EIN rule.
         let issuing = match issuing_text {
             None => Some(US.to_string()),
@@ -93,7 +101,7 @@ impl BrandProfile {
         // The country decides the state and postal code rules, so it is read first.
         let value = check.required("country", &draft.country);
         let country = check.valid("country", value, |text| {
-            let code = country_code(text)?;
+            let code = country_code(text, places)?;
             if entity_type == Some(EntityType::Government) && code != US {
                 return Err(
                     "must be US for GOVERNMENT brands; foreign governments register \
@@ -107,7 +115,7 @@ impl BrandProfile {
 
         let value = check.required("state", &draft.state);
         let state = if in_us {
-            check.valid("state", value, us_state)
+            check.valid("state", value, |text| us_state(text, places))
         } else {
             check.valid("state", value, |text| bounded(text, 20))
         };

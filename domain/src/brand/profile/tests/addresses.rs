@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::brand::profile::formats::{country_code, ISO_3166_ALPHA_2};
+use crate::brand::profile::Places;
 
 #[test]
 fn it_should_know_all_249_iso_3166_country_codes() {
@@ -14,7 +15,7 @@ fn it_should_know_all_249_iso_3166_country_codes() {
         "codes must be sorted and unique"
     );
     for code in ["US", "CA", "GB", "AX", "SS", "XK"] {
-        let known = country_code(code).is_ok();
+        let known = country_code(code, &Places::built_in()).is_ok();
         assert_eq!(
             known,
             code != "XK",
@@ -110,4 +111,39 @@ fn it_should_apply_the_us_rules_to_a_lowercase_us_country() {
     };
     // when / then
     assert_refused_only_for(&draft, "postalCode", "ZIP");
+}
+
+#[test]
+fn it_should_take_tcrs_lists_of_countries_and_states_when_given_them() {
+    // given: TCR lists fewer countries than ISO (here, no GB) and the US states it knows
+    let places = Places::from_tcr(
+        ["US", "CA"].map(String::from),
+        ["NY", "CA"].map(String::from),
+    );
+    let draft = BrandDraft {
+        country: s("GB"),
+        ..private_profit()
+    };
+    // when / then
+    let errors = BrandProfile::parse_in(&draft, &places).expect_err("GB is not in TCR's list");
+    assert!(
+        errors.0.iter().any(|e| e.field == "country"),
+        "a country TCR does not list is refused: {errors:?}"
+    );
+    let in_texas = BrandDraft {
+        state: s("TX"),
+        ..private_profit()
+    };
+    let errors = BrandProfile::parse_in(&in_texas, &places).expect_err("TX is not in this list");
+    assert!(errors.0.iter().any(|e| e.field == "state"), "{errors:?}");
+}
+
+#[test]
+fn it_should_fall_back_to_the_built_in_lists_when_tcrs_are_empty() {
+    let places = Places::from_tcr(Vec::new(), Vec::new());
+    assert_eq!(
+        places,
+        Places::built_in(),
+        "an empty TCR list is no list: keep the built-in one"
+    );
 }
