@@ -365,6 +365,7 @@ mod faults;
 mod handle;
 mod magic;
 mod otp;
+mod partner;
 mod qualify;
 mod query;
 mod state;
@@ -485,6 +486,7 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(otp::router())
         .merge(qualify::router())
         .merge(campaigns::router())
+        .merge(partner::router())
         .merge(enums::router())
         .merge(webhooks::router())
         .route("/v2/version", get(|| async { "5.23.0-sim" }))
