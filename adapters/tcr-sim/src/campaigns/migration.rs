@@ -5,10 +5,11 @@
 //! A migration is `ACTIVE` with a provisional share to the new partner (`cnpMigration: true`,
 //! `PENDING`); one `sharing_delay` later the partner decides as for a plain share: accepted, the
 //! migration is `COMPLETED` and the new share the campaign's current one; declined
-//! (`[sim:share-decline]`), the migration is `FAILED` and the old partner stays. Cancelling
-//! marks it `CANCELLED` with the explanation as `cancellationReason` and drops the provisional
-//! share. A migration `expirationDate` is 30 days after `createDate` (epoch milliseconds, as in
-//! TCR's example).
+//! (`[sim:share-decline]`), the migration is `CANCELLED` with the partner's explanation as
+//! `cancellationReason` (the `CnpMigration` schema has no failed state) and the old partner
+//! stays. Cancelling marks it `CANCELLED` with the caller's explanation and drops the provisional
+//! share. `expirationDate` is 30 days after `createDate`; both are date-times as the schema says
+//! (TCR's example shows epoch milliseconds).
 use axum::{
     body::Bytes,
     extract::{rejection::QueryRejection, Path, Query, State},
@@ -22,7 +23,7 @@ use super::sharing::{self, Sharing, SharingStatus};
 use crate::enums;
 use crate::errors::{ApiError, Rejection};
 use crate::query;
-use crate::state::{after, now_text, SharedSim};
+use crate::state::{after, now_text, timestamp, SharedSim};
 
 const MAX_EXPLANATION: usize = 2048;
 const MIGRATION_DAYS: i64 = 30;
@@ -31,7 +32,6 @@ const MIGRATION_DAYS: i64 = 30;
 pub(crate) enum MigrationStatus {
     Active,
     Completed,
-    Failed,
     Cancelled,
 }
 
@@ -40,7 +40,6 @@ impl MigrationStatus {
         match self {
             MigrationStatus::Active => "ACTIVE",
             MigrationStatus::Completed => "COMPLETED",
-            MigrationStatus::Failed => "FAILED",
             MigrationStatus::Cancelled => "CANCELLED",
         }
     }
@@ -52,8 +51,8 @@ pub(crate) struct Migration {
     pub upstream: &'static str,
     pub status: MigrationStatus,
     cancellation_reason: Option<String>,
-    create_ms: i64,
-    expiration_ms: i64,
+    create_date: String,
+    expiration_date: String,
     /// Where its provisional share sits in the campaign's `shares`.
     share_index: usize,
 }
@@ -64,8 +63,8 @@ impl Migration {
             "campaignId": campaign_id,
             "upstreamCnpId": self.upstream,
             "status": self.status.as_str(),
-            "expirationDate": self.expiration_ms,
-            "createDate": self.create_ms,
+            "expirationDate": self.expiration_date,
+            "createDate": self.create_date,
         });
         if let Some(reason) = &self.cancellation_reason {
             answer["cancellationReason"] = json!(reason);
@@ -206,8 +205,8 @@ fn begin(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<(), ApiEr
         upstream,
         status: MigrationStatus::Active,
         cancellation_reason: None,
-        create_ms: created.timestamp_millis(),
-        expiration_ms: (created + chrono::Duration::days(MIGRATION_DAYS)).timestamp_millis(),
+        create_date: timestamp(created),
+        expiration_date: timestamp(created + chrono::Duration::days(MIGRATION_DAYS)),
         share_index,
     });
     let migration_index = campaign.migrations.len() - 1;
@@ -237,21 +236,27 @@ fn settle(sim: &SharedSim, campaign_id: &str, migration_index: usize) {
     let Some(campaign) = registry.campaigns.get_mut(campaign_id) else {
         return;
     };
-    let accepted = campaign
-        .shares
-        .get(share_index)
-        .map(|s| s.status == SharingStatus::Accepted);
+    let Some(share) = campaign.shares.get(share_index) else {
+        return;
+    };
+    let (accepted, explanation) = (
+        share.status == SharingStatus::Accepted,
+        share.explanation.clone(),
+    );
     let Some(migration) = campaign.migrations.get_mut(migration_index) else {
         return;
     };
     if migration.status != MigrationStatus::Active {
         return;
     }
-    migration.status = match accepted {
-        Some(true) => MigrationStatus::Completed,
-        Some(false) => MigrationStatus::Failed,
-        None => return,
-    };
+    if accepted {
+        migration.status = MigrationStatus::Completed;
+    } else {
+        migration.status = MigrationStatus::Cancelled;
+        migration.cancellation_reason = Some(explanation);
+        // The declined provisional chain goes; the campaign stays with its current partner.
+        campaign.shares.truncate(share_index);
+    }
     tracing::info!(
         campaign_id,
         status = migration.status.as_str(),
