@@ -16,13 +16,12 @@ use crate::tcr_budget::{CallKind, SharedBudget};
 
 use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
-    TcrCnpMigration, TcrCnpMigrationSettings, TcrPartnerCampaign, TcrPartnerCampaignPage,
-    TcrPartnerDecline, TcrSharingChain, TcrSharingLink,
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
-    TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
-    UsecaseQualification, VerticalInfo, WebhookSubscription,
+    TcrCampaignUpdate, TcrCnpMigration, TcrCnpMigrationSettings, TcrError, TcrFeedback, TcrNudge,
+    TcrOtpSent, TcrOtpStatus, TcrPartnerCampaign, TcrPartnerCampaignPage, TcrPartnerDecline,
+    TcrPort, TcrReply, TcrSharing, TcrSharingChain, TcrSharingLink, TcrVetting, TcrVettingImport,
+    TcrVettingOrder, UseCaseInfo, UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -844,7 +843,10 @@ impl TcrPort for TcrHttpClient {
         tcr_campaign_id: &TcrCampaignId,
         explanation: Option<&str>,
     ) -> TcrReply<()> {
-        let query: Vec<(&str, &str)> = explanation.map(|e| ("explanation", e)).into_iter().collect();
+        let query: Vec<(&str, &str)> = explanation
+            .map(|e| ("explanation", e))
+            .into_iter()
+            .collect();
         let reply: TcrReply<serde_json::Value> = self
             .call(
                 Method::DELETE,

@@ -29,7 +29,11 @@ use super::state::{after, now_text, random_id, SharedSim};
 
 const MAX_EXPLANATION: usize = 2048;
 /// The carriers a partner campaign is registered with: AT&T, T-Mobile, Verizon Wireless.
-const CARRIERS: &[(u64, &str)] = &[(10017, "AT&T"), (10035, "T-Mobile"), (10038, "Verizon Wireless")];
+const CARRIERS: &[(u64, &str)] = &[
+    (10017, "AT&T"),
+    (10035, "T-Mobile"),
+    (10038, "Verizon Wireless"),
+];
 
 /// A campaign another CSP shared with this account.
 #[derive(Debug, Clone)]
@@ -299,7 +303,12 @@ async fn shared_with_me(
             .list
             .iter()
             .filter(|c| {
-                filter.keeps(&c.downstream, &c.brand_id, "ACTIVE", c.shared_with_me.status)
+                filter.keeps(
+                    &c.downstream,
+                    &c.brand_id,
+                    "ACTIVE",
+                    c.shared_with_me.status,
+                )
             })
             .map(PartnerCampaign::to_json)
             .collect();
@@ -346,7 +355,11 @@ fn with_partner<T>(
 }
 
 async fn details(State(sim): State<SharedSim>, Path(campaign_id): Path<String>) -> Response {
-    answer(with_partner(&sim, &campaign_id, PartnerCampaign::with_brand))
+    answer(with_partner(
+        &sim,
+        &campaign_id,
+        PartnerCampaign::with_brand,
+    ))
 }
 
 async fn mno_metadata(State(sim): State<SharedSim>, Path(campaign_id): Path<String>) -> Response {
@@ -422,7 +435,9 @@ async fn decline(
         {
             return Err(ApiError::invalid(
                 "rejectionCategory",
-                format!("{unknown} is not a rejectionCategory; see GET /enum/campaignRejectionCategory"),
+                format!(
+                    "{unknown} is not a rejectionCategory; see GET /enum/campaignRejectionCategory"
+                ),
             ));
         }
         let mut registry = sim.registry();

@@ -33,7 +33,10 @@ async fn a_campaign_shared_with_us_is_listed_then_accepted_by_sharing_it_upstrea
             &component("RecordSetSharedCampaign"),
         )
         .await;
-    assert_eq!(other["totalRecords"], 0, "filter by downstream CSP: {other:#}");
+    assert_eq!(
+        other["totalRecords"], 0,
+        "filter by downstream CSP: {other:#}"
+    );
 
     let details = sim
         .json_answer(
@@ -118,13 +121,21 @@ async fn a_campaign_shared_with_us_can_be_declined_with_categories() {
     )
     .await;
     assert_refused(&errors, 501, "rejectionCategory", "an unknown category");
-    let errors = refused(&sim, Method::DELETE, &format!("{path}?explanation=no"), None).await;
+    let errors = refused(
+        &sim,
+        Method::DELETE,
+        &format!("{path}?explanation=no"),
+        None,
+    )
+    .await;
     assert_refused(&errors, 501, "rejectionCategory", "no category");
 
     let declined = sim
         .json_answer(
             Method::DELETE,
-            &format!("{path}?explanation=Sample%20lacks%20opt-out&rejectionCategory=SAMPLE_MESSAGE"),
+            &format!(
+                "{path}?explanation=Sample%20lacks%20opt-out&rejectionCategory=SAMPLE_MESSAGE"
+            ),
             None,
             &component("CampaignSharingStatus"),
         )
@@ -195,7 +206,12 @@ async fn a_shared_campaign_migrates_to_another_partner_once_migration_is_enabled
         None,
     )
     .await;
-    assert_refused(&errors, 592, "upstreamCnpId", "migrating to the current partner");
+    assert_refused(
+        &errors,
+        592,
+        "upstreamCnpId",
+        "migrating to the current partner",
+    );
 
     sim.call(Method::POST, &start, None)
         .await

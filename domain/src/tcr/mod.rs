@@ -1,8 +1,8 @@
 //! The TCR port: what the domain needs from The Campaign Registry, with no notion of HTTP.
 mod campaigns;
-mod partners;
 mod dates;
 mod event_type;
+mod partners;
 mod vetting;
 
 use async_trait::async_trait;
@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use campaigns::*;
-pub use partners::*;
 pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
 pub use event_type::{IdentityRecord, TcrEventType};
+pub use partners::*;
 pub use vetting::*;
 
 use crate::ids::{TcrBrandId, TcrCampaignId};
@@ -405,8 +405,10 @@ pub trait TcrPort: Send + Sync {
     /// `GET /partnerCampaign/sharedByMe` (one page, 1-based).
     async fn campaigns_shared_by_me(&self, page: u32) -> TcrReply<TcrPartnerCampaignPage>;
     /// `GET /partnerCampaign/{campaignId}`.
-    async fn partner_campaign(&self, tcr_campaign_id: &TcrCampaignId)
-        -> TcrReply<TcrPartnerCampaign>;
+    async fn partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<TcrPartnerCampaign>;
     /// `GET /partnerCampaign/{campaignId}/mnoMetadata`.
     async fn partner_campaign_mno_metadata(
         &self,

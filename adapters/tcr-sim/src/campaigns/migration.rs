@@ -115,8 +115,11 @@ pub(super) async fn update_settings(State(sim): State<SharedSim>, body: Bytes) -
             Value::Bool(flag) => *slot = *flag,
             Value::Null => {}
             _ => {
-                return Rejection::from(ApiError::invalid(name, format!("{name} must be a boolean")))
-                    .into_response()
+                return Rejection::from(ApiError::invalid(
+                    name,
+                    format!("{name} must be a boolean"),
+                ))
+                .into_response()
             }
         }
     }
@@ -172,7 +175,9 @@ fn begin(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<(), ApiEr
         .last()
         .is_some_and(|m| m.status == MigrationStatus::Active)
     {
-        return Err(declined("A CNP migration of this campaign is already under way"));
+        return Err(declined(
+            "A CNP migration of this campaign is already under way",
+        ));
     }
     match campaign.sharing() {
         Some(share) if share.status == SharingStatus::Accepted => {

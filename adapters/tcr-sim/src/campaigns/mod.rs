@@ -16,8 +16,8 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-pub(super) use record::{CampaignRecord, Campaigns};
 pub(super) use migration::CnpSettings;
+pub(super) use record::{CampaignRecord, Campaigns};
 pub(super) use review::act_out_of_band;
 pub(super) use sharing::{Sharing, SharingStatus};
 

@@ -3,8 +3,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
-use super::request::CampaignFields;
 use super::migration::Migration;
+use super::request::CampaignFields;
 use super::sharing::Sharing;
 use crate::qualify::{self, Metadata};
 use crate::state::random_id;
