@@ -18,9 +18,10 @@ use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrCatalogue, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus,
-    TcrPort, TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
-    UsecaseQualification, VerticalInfo, WebhookSubscription,
+    TcrCampaignUpdate, TcrCatalogue, TcrCnpMigration, TcrCnpMigrationSettings, TcrError, TcrFeedback, TcrNudge,
+    TcrOtpSent, TcrOtpStatus, TcrPartnerCampaign, TcrPartnerCampaignPage, TcrPartnerDecline,
+    TcrPort, TcrReply, TcrSharing, TcrSharingChain, TcrSharingLink, TcrVetting, TcrVettingImport,
+    TcrVettingOrder, UseCaseInfo, UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -712,7 +713,176 @@ impl TcrPort for TcrHttpClient {
             .await;
         map_reply(reply, |view| view.shared_by_me)
     }
+
+    async fn campaigns_shared_with_me(&self, page: u32) -> TcrReply<TcrPartnerCampaignPage> {
+        let page = page.max(1).to_string();
+        self.call(
+            Method::GET,
+            "/partnerCampaign/sharedWithMe",
+            &[("page", &page), ("recordsPerPage", PARTNER_PAGE)],
+            None,
+        )
+        .await
+    }
+
+    async fn campaigns_shared_by_me(&self, page: u32) -> TcrReply<TcrPartnerCampaignPage> {
+        let page = page.max(1).to_string();
+        self.call(
+            Method::GET,
+            "/partnerCampaign/sharedByMe",
+            &[("page", &page), ("recordsPerPage", PARTNER_PAGE)],
+            None,
+        )
+        .await
+    }
+
+    async fn partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<TcrPartnerCampaign> {
+        self.call(
+            Method::GET,
+            &format!("/partnerCampaign/{tcr_campaign_id}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn partner_campaign_mno_metadata(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<std::collections::BTreeMap<String, MnoTerms>> {
+        self.call(
+            Method::GET,
+            &format!("/partnerCampaign/{tcr_campaign_id}/mnoMetadata"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn partner_campaign_operation_status(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<OperationStatuses> {
+        self.call(
+            Method::GET,
+            &format!("/partnerCampaign/{tcr_campaign_id}/operationStatus"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn partner_campaign_sharing(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<TcrSharingChain> {
+        self.call(
+            Method::GET,
+            &format!("/partnerCampaign/{tcr_campaign_id}/sharing"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn reshare_partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        upstream_cnp_id: &str,
+    ) -> TcrReply<TcrSharingLink> {
+        self.call(
+            Method::PUT,
+            &format!("/partnerCampaign/{tcr_campaign_id}/sharing/{upstream_cnp_id}"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn decline_partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        decline: &TcrPartnerDecline,
+    ) -> TcrReply<TcrSharingLink> {
+        // TCR takes the decline in the query string, the categories as a repeated parameter.
+        let mut query = vec![("explanation", decline.explanation.as_str())];
+        query.extend(
+            decline
+                .rejection_categories
+                .iter()
+                .map(|c| ("rejectionCategory", c.as_str())),
+        );
+        self.call(
+            Method::DELETE,
+            &format!("/partnerCampaign/{tcr_campaign_id}/sharing"),
+            &query,
+            None,
+        )
+        .await
+    }
+
+    async fn start_cnp_migration(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        upstream_cnp_id: &str,
+    ) -> TcrReply<()> {
+        self.call_for_status(
+            Method::POST,
+            &format!("/campaign/{tcr_campaign_id}/migrateCnp/{upstream_cnp_id}"),
+            None,
+        )
+        .await
+    }
+
+    async fn cnp_migration(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<TcrCnpMigration> {
+        self.call(
+            Method::GET,
+            &format!("/campaign/{tcr_campaign_id}/migrateCnp"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn cancel_cnp_migration(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        explanation: Option<&str>,
+    ) -> TcrReply<()> {
+        let query: Vec<(&str, &str)> = explanation
+            .map(|e| ("explanation", e))
+            .into_iter()
+            .collect();
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::DELETE,
+                &format!("/campaign/{tcr_campaign_id}/migrateCnp"),
+                &query,
+                None,
+            )
+            .await;
+        map_reply(reply, |_| ())
+    }
+
+    async fn cnp_migration_settings(&self) -> TcrReply<TcrCnpMigrationSettings> {
+        self.call(Method::GET, "/settings/cnpMigration", &[], None)
+            .await
+    }
+
+    async fn update_cnp_migration_settings(
+        &self,
+        settings: &TcrCnpMigrationSettings,
+    ) -> TcrReply<TcrCnpMigrationSettings> {
+        self.call(Method::PUT, "/settings/cnpMigration", &[], Some(settings))
+            .await
+    }
 }
+
+/// Partner campaigns read per page: TCR's maximum, so few calls list an account's shares.
+const PARTNER_PAGE: &str = "500";
 
 /// `GET /campaign/{id}/sharing`: who shared it with us, and with whom we shared it.
 #[derive(Debug, Deserialize)]

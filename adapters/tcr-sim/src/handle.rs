@@ -163,6 +163,14 @@ impl SimHandle {
         campaigns::campaign_json(&self.sim, campaign_id)
     }
 
+    /// Another CSP, `downstream_csp_id` (e.g. `S123ABC`), shares one of its `usecase` campaigns
+    /// with this account as its upstream connectivity partner: the campaign is ACTIVE,
+    /// REGISTERED with AT&T, T-Mobile and Verizon, and its sharing with this account PENDING
+    /// (see `GET /partnerCampaign/sharedWithMe`). Answers the campaign id.
+    pub fn share_with_us(&self, downstream_csp_id: &str, usecase: &str) -> String {
+        super::partner::share_with_us(&self.sim, downstream_csp_id, usecase)
+    }
+
     /// A carrier acts out of band: campaign `campaign_id` shows `status` (`REVIEW`, `REGISTERED`,
     /// `REJECTED`, `SUSPENDED`) on carrier `mno_id` at once, a review under way there no longer
     /// counts, and the matching `MNO_CAMPAIGN_OPERATION_*` event goes out (`_UNSUSPENDED` for

@@ -194,8 +194,19 @@
 //!   with `[sim:share-decline]` `DECLINED` with `explanation` `<CATEGORY>: <text>`
 //!   (`CAMPAIGN_SHARE_DELETE`). Refused: an unknown partner (`502`), expired (`518`), mock
 //!   (`536`), while a share is PENDING or ACCEPTED (`592`), the partner that declined it before
-//!   (`522`). `GET /campaign/{campaignId}/sharing` answers `{sharedByMe}` once shared (nobody
-//!   shares with a CSP, so never `sharedWithMe`).
+//!   (`522`). `GET /campaign/{campaignId}/sharing` answers `{sharedByMe}` once shared (the
+//!   account's own campaigns are never shared with it, so never `sharedWithMe`).
+//! - CNP migration (`POST /campaign/{campaignId}/migrateCnp/{upstreamCnpId}`, `GET`/`DELETE
+//!   /campaign/{campaignId}/migrateCnp`, `GET`/`PUT /settings/cnpMigration`): see the
+//!   `campaigns::migration` module; refused (`592`) until `migrationSupported` is turned on.
+//!
+//! # The partner's side
+//!
+//! `/partnerCampaign/sharedWithMe`, `/sharedByMe`, `/{campaignId}` (with its `brand`),
+//! `/{campaignId}/mnoMetadata`, `/{campaignId}/operationStatus`, `/{campaignId}/sharing` (`GET`;
+//! `DELETE` declines), `/{campaignId}/sharing/{upstreamCnpId}` (`PUT` accepts by sharing
+//! further upstream): see the `partner` module. Other CSPs' shares arrive through
+//! [`SimHandle::share_with_us`].
 //!
 //! # Enumerations
 //!
@@ -398,6 +409,7 @@ mod handle;
 mod magic;
 mod mock_cv;
 mod otp;
+mod partner;
 mod qualify;
 mod query;
 mod state;
@@ -519,6 +531,7 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(otp::router())
         .merge(qualify::router())
         .merge(campaigns::router())
+        .merge(partner::router())
         .merge(enums::router())
         .merge(catalogue::router())
         .merge(account::router())

@@ -177,6 +177,9 @@ pub(super) struct Registry {
     brands: Vec<BrandRecord>,
     by_id: HashMap<String, usize>,
     pub campaigns: Campaigns,
+    /// Campaigns other CSPs shared with the account.
+    pub partners: super::partner::PartnerCampaigns,
+    pub cnp_settings: super::campaigns::CnpSettings,
 }
 
 impl Registry {

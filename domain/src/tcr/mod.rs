@@ -2,6 +2,7 @@
 mod campaigns;
 mod dates;
 mod event_type;
+mod partners;
 mod vetting;
 
 use async_trait::async_trait;
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 pub use campaigns::*;
 pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
 pub use event_type::{IdentityRecord, TcrEventType};
+pub use partners::*;
 pub use vetting::*;
 
 use crate::ids::{TcrBrandId, TcrCampaignId};
@@ -476,4 +478,65 @@ pub trait TcrPort: Send + Sync {
         &self,
         tcr_campaign_id: &TcrCampaignId,
     ) -> TcrReply<Option<TcrSharing>>;
+
+    // -- the partner's side and CNP migration ------------------------------------------------
+
+    /// `GET /partnerCampaign/sharedWithMe` (one page, 1-based).
+    async fn campaigns_shared_with_me(&self, page: u32) -> TcrReply<TcrPartnerCampaignPage>;
+    /// `GET /partnerCampaign/sharedByMe` (one page, 1-based).
+    async fn campaigns_shared_by_me(&self, page: u32) -> TcrReply<TcrPartnerCampaignPage>;
+    /// `GET /partnerCampaign/{campaignId}`.
+    async fn partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<TcrPartnerCampaign>;
+    /// `GET /partnerCampaign/{campaignId}/mnoMetadata`.
+    async fn partner_campaign_mno_metadata(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<BTreeMap<String, MnoTerms>>;
+    /// `GET /partnerCampaign/{campaignId}/operationStatus`.
+    async fn partner_campaign_operation_status(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<OperationStatuses>;
+    /// `GET /partnerCampaign/{campaignId}/sharing`.
+    async fn partner_campaign_sharing(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+    ) -> TcrReply<TcrSharingChain>;
+    /// `PUT /partnerCampaign/{campaignId}/sharing/{upstreamCnpId}`: accept a campaign shared
+    /// with us by sharing it further upstream.
+    async fn reshare_partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        upstream_cnp_id: &str,
+    ) -> TcrReply<TcrSharingLink>;
+    /// `DELETE /partnerCampaign/{campaignId}/sharing`.
+    async fn decline_partner_campaign(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        decline: &TcrPartnerDecline,
+    ) -> TcrReply<TcrSharingLink>;
+    /// `POST /campaign/{campaignId}/migrateCnp/{upstreamCnpId}` (TCR answers 204).
+    async fn start_cnp_migration(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        upstream_cnp_id: &str,
+    ) -> TcrReply<()>;
+    /// `GET /campaign/{campaignId}/migrateCnp`.
+    async fn cnp_migration(&self, tcr_campaign_id: &TcrCampaignId) -> TcrReply<TcrCnpMigration>;
+    /// `DELETE /campaign/{campaignId}/migrateCnp` (TCR answers 204).
+    async fn cancel_cnp_migration(
+        &self,
+        tcr_campaign_id: &TcrCampaignId,
+        explanation: Option<&str>,
+    ) -> TcrReply<()>;
+    /// `GET /settings/cnpMigration`.
+    async fn cnp_migration_settings(&self) -> TcrReply<TcrCnpMigrationSettings>;
+    /// `PUT /settings/cnpMigration`.
+    async fn update_cnp_migration_settings(
+        &self,
+        settings: &TcrCnpMigrationSettings,
+    ) -> TcrReply<TcrCnpMigrationSettings>;
 }

@@ -1,5 +1,6 @@
 //! `/campaignBuilder` and `/campaign` routes: create, read, search, update, deactivate,
 //! resubmit, nudge and share campaigns, and read what the carriers made of them.
+mod migration;
 mod osr;
 mod record;
 mod request;
@@ -16,8 +17,10 @@ use axum::{
 };
 use serde_json::{json, Value};
 
+pub(super) use migration::CnpSettings;
 pub(super) use record::{CampaignRecord, Campaigns};
 pub(super) use review::act_out_of_band;
+pub(super) use sharing::{Sharing, SharingStatus};
 
 use record::{Carrier, OperationStatus};
 use request::{CampaignBody, CampaignFields, NO_RESELLER, SIM_RESELLER};
@@ -65,6 +68,18 @@ pub(super) fn router() -> Router<SharedSim> {
         .route(
             "/v2/campaign/{campaign_id}/sharing/{upstream_cnp_id}",
             put(sharing::share),
+        )
+        .route(
+            "/v2/campaign/{campaign_id}/migrateCnp",
+            get(migration::status).delete(migration::cancel),
+        )
+        .route(
+            "/v2/campaign/{campaign_id}/migrateCnp/{upstream_cnp_id}",
+            post(migration::start),
+        )
+        .route(
+            "/v2/settings/cnpMigration",
+            get(migration::settings).put(migration::update_settings),
         )
 }
 
@@ -196,6 +211,7 @@ fn provision(
             })
             .collect(),
         shares: Vec::new(),
+        migrations: Vec::new(),
     };
     let answer = json!({"campaignId": campaign_id, "mnoMetadata": campaign.metadata_json()});
     registry.campaigns.insert(campaign);

@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
+use super::migration::Migration;
 use super::request::CampaignFields;
 use super::sharing::Sharing;
 use crate::qualify::{self, Metadata};
@@ -67,6 +68,8 @@ pub(crate) struct CampaignRecord {
     pub carriers: BTreeMap<u64, Carrier>,
     /// Every sharing request, oldest first; the last one is the current.
     pub shares: Vec<Sharing>,
+    /// Every CNP migration, oldest first.
+    pub migrations: Vec<Migration>,
 }
 
 impl CampaignRecord {

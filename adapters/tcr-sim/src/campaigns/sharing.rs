@@ -24,7 +24,7 @@ pub(crate) enum SharingStatus {
 }
 
 impl SharingStatus {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SharingStatus::Pending => "PENDING",
             SharingStatus::Accepted => "ACCEPTED",
@@ -40,13 +40,15 @@ pub(crate) struct Sharing {
     pub status: SharingStatus,
     /// Why the partner declined (`<CATEGORY>: <text>`); `""` otherwise, as `explanation` is a
     /// required string.
-    explanation: String,
-    shared_date: String,
-    status_date: String,
+    pub explanation: String,
+    pub shared_date: String,
+    pub status_date: String,
+    /// Whether this share is the provisional chain of a CNP migration.
+    pub cnp_migration: bool,
 }
 
 impl Sharing {
-    fn to_json(&self, csp_id: &str) -> Value {
+    pub fn to_json(&self, csp_id: &str) -> Value {
         json!({
             "downstreamCnpId": csp_id,
             "upstreamCnpId": self.upstream,
@@ -54,7 +56,7 @@ impl Sharing {
             "explanation": self.explanation,
             "sharedDate": self.shared_date,
             "statusDate": self.status_date,
-            "cnpMigration": false,
+            "cnpMigration": self.cnp_migration,
         })
     }
 }
@@ -116,6 +118,7 @@ fn start(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<Value, Ap
             explanation: String::new(),
             shared_date: now.clone(),
             status_date: now,
+            cnp_migration: false,
         });
         let index = campaign.shares.len() - 1;
         let (campaign, brand) = registry
@@ -142,7 +145,7 @@ fn start(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<Value, Ap
 }
 
 /// The partner's answer to share `index`, if it is still pending on an active campaign.
-fn decide(sim: &SharedSim, campaign_id: &str, index: usize) {
+pub(super) fn decide(sim: &SharedSim, campaign_id: &str, index: usize) {
     let events = {
         let mut registry = sim.registry();
         let Some(share) = registry
