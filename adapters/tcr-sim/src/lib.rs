@@ -139,8 +139,8 @@
 //! `subUsecases` unique, valid sub-use cases, as many as the use case allows;
 //! `privacyPolicyLink`/`termsAndConditionsLink` at most 2048, `embeddedLinkSample` 255,
 //! `referenceId` 50; `mnoIds` distinct MNOs; `termsAndConditions` true; tags as for brands; JSON
-//! types per field. Then: an unknown brand or reseller (`502`; the only resellers are `R000000`,
-//! none, and the simulated `RSIM001`), the qualification refusals above (`527`, `509`), a sole
+//! types per field. Then: an unknown brand or reseller (`502`; `R000000` means none, else a
+//! reseller of the account, see below), the qualification refusals above (`527`, `509`), a sole
 //! proprietor without OTP (`509`) or with a campaign already (`511`), a `referenceId` another
 //! campaign holds, ignoring case (`503`), no chosen carrier accepting (`509`), and every carrier
 //! mandate unmet (`509`: too few samples naming the next `sampleN`, a missing subscriber flag
@@ -196,6 +196,13 @@
 //!   (`536`), while a share is PENDING or ACCEPTED (`592`), the partner that declined it before
 //!   (`522`). `GET /campaign/{campaignId}/sharing` answers `{sharedByMe}` once shared (nobody
 //!   shares with a CSP, so never `sharedWithMe`).
+//!
+//! # Resellers
+//!
+//! `POST`/`GET /reseller` and `GET`/`PUT`/`DELETE /reseller/{resellerId}`: `companyName` (1–100,
+//! unique ignoring case, else `503`), `phone` (E.164, ≤20) and `email` (≤100) required (`501`
+//! each); ids `R` + 6; search by partial `companyName`; a reseller campaigns name cannot be
+//! deleted (`501`); unknown ids `502`. The account starts with `RSIM001`.
 //!
 //! # Enumerations
 //!
@@ -366,6 +373,7 @@ mod handle;
 mod magic;
 mod otp;
 mod qualify;
+mod resellers;
 mod query;
 mod state;
 mod validate;
@@ -485,6 +493,7 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(otp::router())
         .merge(qualify::router())
         .merge(campaigns::router())
+        .merge(resellers::router())
         .merge(enums::router())
         .merge(webhooks::router())
         .route("/v2/version", get(|| async { "5.23.0-sim" }))

@@ -177,6 +177,7 @@ pub(super) struct Registry {
     brands: Vec<BrandRecord>,
     by_id: HashMap<String, usize>,
     pub campaigns: Campaigns,
+    pub resellers: crate::resellers::Resellers,
 }
 
 impl Registry {
