@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod read_back;
 pub mod recorder;
 pub mod reference;
+pub mod resellers;
 pub mod tcr_call;
 pub mod webhooks;
 
@@ -42,6 +43,7 @@ pub struct Application {
     pub deliveries: webhooks::Deliveries,
     pub notifications: notifications::Notifications,
     pub reference: reference::Reference,
+    pub resellers: resellers::Resellers,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -58,6 +60,7 @@ impl Application {
             customers: customers::Customers::new(pool.clone(), wake.clone()),
             brands: brands::Brands::new(pool.clone(), tcr.clone(), wake.clone()),
             campaigns: campaigns::Campaigns::new(pool.clone(), tcr.clone(), wake.clone()),
+            resellers: resellers::Resellers::new(pool.clone(), tcr.clone(), wake.clone()),
             deliveries: webhooks::Deliveries::new(
                 recorder::Recorder::new(pool.clone(), wake, "webhook delivery"),
                 tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),
