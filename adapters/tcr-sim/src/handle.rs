@@ -114,6 +114,15 @@ impl SimHandle {
             })
     }
 
+    /// The reseller as `GET /reseller/{resellerId}` shows it, if the account holds it.
+    pub fn reseller(&self, reseller_id: &str) -> Option<Value> {
+        self.sim
+            .registry()
+            .resellers
+            .get(reseller_id)
+            .map(|reseller| reseller.to_json(&self.sim.config.csp_id))
+    }
+
     /// The brand as `GET /brand/{brandId}` shows it (`Brand_CSP`).
     pub fn brand(&self, brand_id: &str) -> Option<Value> {
         self.sim

@@ -31,7 +31,7 @@ pub(super) struct ResellerRecord {
 }
 
 impl ResellerRecord {
-    fn to_json(&self, csp_id: &str) -> Value {
+    pub fn to_json(&self, csp_id: &str) -> Value {
         json!({
             "resellerId": self.reseller_id,
             "cspId": csp_id,
@@ -61,6 +61,10 @@ impl Resellers {
     /// Whether `reseller_id` names one of the account's resellers.
     pub fn contains(&self, reseller_id: &str) -> bool {
         self.0.iter().any(|r| r.reseller_id == reseller_id)
+    }
+
+    pub fn get(&self, reseller_id: &str) -> Option<&ResellerRecord> {
+        self.0.iter().find(|r| r.reseller_id == reseller_id)
     }
 
     fn name_taken(&self, company_name: &str, except: Option<&str>) -> bool {

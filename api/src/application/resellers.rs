@@ -166,15 +166,14 @@ impl Resellers {
                 self.row_at(reseller_id, sequence).await?,
             )));
         };
-        let failure = called.failure;
-        match failure {
+        // Read-your-writes on both paths: a failure, too, shows once answered.
+        let row = self.row_at(reseller_id, called.recorded.sequence).await?;
+        match called.failure {
             Some(error) => Ok(Outcome::Failed {
                 id: reseller_id.into(),
                 error,
             }),
-            None => Ok(Outcome::Done(Box::new(
-                self.row_at(reseller_id, called.recorded.sequence).await?,
-            ))),
+            None => Ok(Outcome::Done(Box::new(row))),
         }
     }
 
