@@ -19,8 +19,8 @@ use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
     TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
-    TcrReply, TcrReseller, TcrResellerRequest, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
-    UsecaseQualification, VerticalInfo, WebhookSubscription,
+    TcrReply, TcrReseller, TcrResellerRequest, TcrSharing, TcrVetting, TcrVettingImport,
+    TcrVettingOrder, UseCaseInfo, UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.

@@ -35,14 +35,26 @@ async fn a_customer_registers_changes_and_deletes_a_reseller_at_tcr() {
     let created = registered(&app, customer, "Acme Resale").await;
     assert_eq!(created["status"], "REGISTERED", "{created}");
     let id = created["id"].as_str().unwrap().to_string();
-    let tcr_id = created["tcrResellerId"].as_str().expect("TCR's id").to_string();
+    let tcr_id = created["tcrResellerId"]
+        .as_str()
+        .expect("TCR's id")
+        .to_string();
     assert!(
         tcr_id.starts_with('R') && tcr_id.len() == 7,
         "TCR's reseller ids are R + 6: {tcr_id}"
     );
-    let at_tcr = app.sim.handle.reseller(&tcr_id).expect("TCR holds the reseller");
+    let at_tcr = app
+        .sim
+        .handle
+        .reseller(&tcr_id)
+        .expect("TCR holds the reseller");
     assert_eq!(at_tcr["companyName"], "Acme Resale", "{at_tcr}");
-    let kinds: Vec<String> = app.events_of(&id).await.into_iter().map(|(k, _)| k).collect();
+    let kinds: Vec<String> = app
+        .events_of(&id)
+        .await
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     assert_eq!(
         kinds,
         ["ResellerRegistrationRequested", "ResellerRegisteredWithTcr"],
@@ -64,7 +76,9 @@ async fn a_customer_registers_changes_and_deletes_a_reseller_at_tcr() {
         "TCR was told the new e-mail"
     );
     let before = app.events_of(&id).await.len();
-    let (status, _) = app.call_for(customer, Method::PUT, &path, Some(changed)).await;
+    let (status, _) = app
+        .call_for(customer, Method::PUT, &path, Some(changed))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(
         app.events_of(&id).await.len(),
@@ -86,7 +100,10 @@ async fn a_customer_registers_changes_and_deletes_a_reseller_at_tcr() {
     let (_, list) = app.call_for(customer, Method::GET, RESELLERS, None).await;
     assert_eq!(list["total"], 0, "a deleted reseller is not listed: {list}");
     let (status, body) = app.call_for(customer, Method::DELETE, &path, None).await;
-    assert_eq!(status, 409, "a deleted reseller cannot be deleted again: {body}");
+    assert_eq!(
+        status, 409,
+        "a deleted reseller cannot be deleted again: {body}"
+    );
 }
 
 #[tokio::test]
@@ -130,11 +147,17 @@ async fn each_customer_sees_and_changes_only_its_own_resellers() {
             request = request.json(&reseller("Taken Over"));
         }
         let (status, body) = status_and_body(request).await;
-        assert_eq!(status, 404, "{method} of another customer's reseller: {body}");
+        assert_eq!(
+            status, 404,
+            "{method} of another customer's reseller: {body}"
+        );
     }
     let (status, list) = status_and_body(app.request(Method::GET, RESELLERS, &beta_admin)).await;
     assert_eq!(status, 200);
-    assert_eq!(list["total"], 0, "beta sees none of alpha's resellers: {list}");
+    assert_eq!(
+        list["total"], 0,
+        "beta sees none of alpha's resellers: {list}"
+    );
 
     let alpha_user = app.token(Role::CustomerUser, Some(alpha));
     let (status, list) = status_and_body(app.request(Method::GET, RESELLERS, &alpha_user)).await;
@@ -144,11 +167,19 @@ async fn each_customer_sees_and_changes_only_its_own_resellers() {
             .json(&reseller("User Resale")),
     )
     .await;
-    assert_eq!(status, 403, "a customer user may not register resellers: {body}");
+    assert_eq!(
+        status, 403,
+        "a customer user may not register resellers: {body}"
+    );
 
     // TCR keeps one reseller per name for the whole operator: beta cannot take alpha's.
     let (status, body) = app
-        .call_for(beta, Method::POST, RESELLERS, Some(reseller("ALPHA RESALE")))
+        .call_for(
+            beta,
+            Method::POST,
+            RESELLERS,
+            Some(reseller("ALPHA RESALE")),
+        )
         .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "reseller_name_taken", "{body}");
@@ -177,14 +208,27 @@ async fn a_campaign_names_only_a_reseller_of_its_own_customer() {
     let mut campaign = two_factor_campaign(&brand);
     campaign["resellerId"] = theirs["tcrResellerId"].clone();
     let (status, body) = app
-        .call_for(alpha, Method::POST, "/v1/messaging/campaigns", Some(campaign.clone()))
+        .call_for(
+            alpha,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign.clone()),
+        )
         .await;
-    assert_eq!(status, 422, "another customer's reseller is refused: {body}");
+    assert_eq!(
+        status, 422,
+        "another customer's reseller is refused: {body}"
+    );
     assert!(body.to_string().contains("resellerId"), "{body}");
 
     campaign["resellerId"] = ours["tcrResellerId"].clone();
     let (status, body) = app
-        .call_for(alpha, Method::POST, "/v1/messaging/campaigns", Some(campaign))
+        .call_for(
+            alpha,
+            Method::POST,
+            "/v1/messaging/campaigns",
+            Some(campaign),
+        )
         .await;
     assert_eq!(status, 201, "the customer's own reseller is taken: {body}");
     let tcr_campaign = body["tcrCampaignId"].as_str().expect("TCR's campaign id");
@@ -201,7 +245,10 @@ async fn a_campaign_names_only_a_reseller_of_its_own_customer() {
     assert_eq!(body["code"], "tcr_rejected", "{body}");
     let (_, shown) = app.call_for(alpha, Method::GET, &path, None).await;
     assert_eq!(shown["status"], "REGISTERED", "{shown}");
-    assert!(shown["lastError"].is_object(), "the refusal is shown: {shown}");
+    assert!(
+        shown["lastError"].is_object(),
+        "the refusal is shown: {shown}"
+    );
 }
 
 #[tokio::test]
@@ -234,7 +281,12 @@ async fn a_registration_whose_answer_was_lost_is_adopted_never_created_twice() {
     assert_eq!(shown["status"], "FAILED", "{shown}");
 
     let (status, body) = app
-        .call_for(customer, Method::PUT, &location, Some(reseller("Lost Answer Resale")))
+        .call_for(
+            customer,
+            Method::PUT,
+            &location,
+            Some(reseller("Lost Answer Resale")),
+        )
         .await;
     assert_eq!(status, 200, "the retry adopts what TCR holds: {body}");
     assert_eq!(body["status"], "REGISTERED", "{body}");

@@ -101,18 +101,19 @@ fn fields(bytes: &[u8]) -> Result<(String, String, String), Rejection> {
     let company_name = field("companyName", 100);
     let phone = field("phone", 20);
     let email = field("email", 100);
-    if !phone.is_empty()
-        && !(phone.starts_with('+')
-            && phone.len() > 8
-            && phone[1..].chars().all(|c| c.is_ascii_digit()))
-    {
+    let e164 =
+        |p: &str| p.len() > 8 && p.starts_with('+') && p[1..].chars().all(|c| c.is_ascii_digit());
+    if !phone.is_empty() && !e164(&phone) {
         problems.push(ApiError::invalid(
             "phone",
             "phone must be in E.164 format, e.g. +18348365467",
         ));
     }
     if !email.is_empty() && !email.contains('@') {
-        problems.push(ApiError::invalid("email", "email must be an e-mail address"));
+        problems.push(ApiError::invalid(
+            "email",
+            "email must be an e-mail address",
+        ));
     }
     problems.into_result()?;
     Ok((company_name, phone, email))
@@ -242,6 +243,9 @@ async fn delete(
         )
         .into());
     }
-    registry.resellers.0.retain(|r| r.reseller_id != reseller_id);
+    registry
+        .resellers
+        .0
+        .retain(|r| r.reseller_id != reseller_id);
     Ok(StatusCode::NO_CONTENT)
 }

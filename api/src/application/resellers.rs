@@ -68,7 +68,11 @@ impl Resellers {
         Ok(reseller)
     }
 
-    async fn row_at(&self, reseller_id: ResellerId, sequence: usize) -> Result<ResellerRow, AppError> {
+    async fn row_at(
+        &self,
+        reseller_id: ResellerId,
+        sequence: usize,
+    ) -> Result<ResellerRow, AppError> {
         read_back(&self.wake, "reseller", sequence, || {
             reseller_rows::get(&self.pool, reseller_id.into(), None)
         })
@@ -214,7 +218,9 @@ impl Resellers {
             async move {
                 match held {
                     Some(tcr_reseller_id) => {
-                        let reply = tcr.update_reseller(&tcr_reseller_id, &request(&details)).await;
+                        let reply = tcr
+                            .update_reseller(&tcr_reseller_id, &request(&details))
+                            .await;
                         TcrReply {
                             call: reply.call,
                             result: reply.result.map(|_| ResellerOutcome::Updated),
@@ -245,13 +251,18 @@ impl Resellers {
             )));
         };
         let tcr = self.tcr.clone();
-        self.through_tcr(context, reseller_id, ResellerCommand::Delete, |_| async move {
-            let reply = tcr.delete_reseller(&tcr_reseller_id).await;
-            TcrReply {
-                call: reply.call,
-                result: reply.result.map(|()| ResellerOutcome::Deleted),
-            }
-        })
+        self.through_tcr(
+            context,
+            reseller_id,
+            ResellerCommand::Delete,
+            |_| async move {
+                let reply = tcr.delete_reseller(&tcr_reseller_id).await;
+                TcrReply {
+                    call: reply.call,
+                    result: reply.result.map(|()| ResellerOutcome::Deleted),
+                }
+            },
+        )
         .await
     }
 

@@ -89,7 +89,9 @@ pub enum ResellerCommand {
     },
     /// New details: sent as an update once TCR holds the reseller, else as a new registration
     /// attempt (which adopts what TCR may already hold).
-    Update { details: ResellerDetails },
+    Update {
+        details: ResellerDetails,
+    },
     Delete,
     RecordOutcome(ResellerOutcome),
 }

@@ -108,7 +108,11 @@ fn it_should_delete_a_reseller_tcr_never_held_without_calling_tcr() {
 
 #[test]
 fn it_should_refuse_any_change_to_a_deleted_reseller() {
-    let state = given(vec![requested(), registered(), ResellerEvent::ResellerDeleted]);
+    let state = given(vec![
+        requested(),
+        registered(),
+        ResellerEvent::ResellerDeleted,
+    ]);
     assert_eq!(
         state.decide(ResellerCommand::Delete),
         Err(ResellerError::Deleted)

@@ -85,7 +85,8 @@ fn answer(outcome: Outcome<ResellerRow>, success: StatusCode, what: &str) -> Res
             (success, link, Json(ResellerView::from(*row))).into_response()
         }
         Outcome::Failed { id, error } => {
-            let recorded = format!("The {what} is recorded on reseller {id}; nothing changed at TCR.");
+            let recorded =
+                format!("The {what} is recorded on reseller {id}; nothing changed at TCR.");
             (
                 location(&format!("{RESELLERS}/{id}")),
                 ApiError::from_tcr(&error, &recorded),
@@ -110,7 +111,11 @@ async fn register(
     let outcome = state
         .app
         .resellers
-        .register(&caller.context(customer_id, request_id), customer_id, details)
+        .register(
+            &caller.context(customer_id, request_id),
+            customer_id,
+            details,
+        )
         .await?;
     Ok(answer(outcome, StatusCode::CREATED, "registration"))
 }
@@ -170,7 +175,11 @@ async fn update(
     let outcome = state
         .app
         .resellers
-        .update(&caller.context(customer_id, request_id), reseller_id, details)
+        .update(
+            &caller.context(customer_id, request_id),
+            reseller_id,
+            details,
+        )
         .await?;
     Ok(answer(outcome, StatusCode::OK, "update"))
 }
