@@ -443,9 +443,9 @@ pub(super) const VETTING_CLASSES: &[(&str, bool, &str, &str, u32)] = &[
     ),
     (
         "AUTHPLUS",
-        false,
+        true,
         "Authentication+",
-        "Brand authentication for PUBLIC_PROFIT brands; not simulated.",
+        "Brand authentication for PUBLIC_PROFIT brands: domain check, then a 2FA e-mail to the business contact.",
         12,
     ),
     (
@@ -473,9 +473,14 @@ pub(super) const VETTING_PROVIDERS: &[VettingProvider] = &[
     VettingProvider {
         evp_id: "AEGIS",
         name: "Aegis Mobile",
-        classes: &["STANDARD", "POLITICAL", "ENHANCED"],
+        classes: &["STANDARD", "POLITICAL", "ENHANCED", "AUTHPLUS"],
         orders: true,
-        prices: &[("STANDARD", 40), ("ENHANCED", 95), ("POLITICAL", 64)],
+        prices: &[
+            ("STANDARD", 40),
+            ("ENHANCED", 95),
+            ("POLITICAL", 64),
+            ("AUTHPLUS", 0),
+        ],
         wait_time: "30 seconds",
     },
     VettingProvider {

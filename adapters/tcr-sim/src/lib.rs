@@ -197,6 +197,18 @@
 //!   (`522`). `GET /campaign/{campaignId}/sharing` answers `{sharedByMe}` once shared (nobody
 //!   shares with a CSP, so never `sharedWithMe`).
 //!
+//! # Authentication+
+//!
+//! A vet of class `AUTHPLUS` (ordered from `AEGIS` like any vet) is for `PUBLIC_PROFIT` brands
+//! with a `businessContactEmail` (`501` otherwise): `BRAND_AUTHPLUS_VERIFICATION_ADD`, then one
+//! `vetting_delay` later `BRAND_AUTHPLUS_DOMAIN_VERIFIED` and `BRAND_EMAIL_2FA_SEND` (vet
+//! `UNSCORE`); `SimHandle::complete_auth_plus_2fa` is the contact following the link
+//! (`BRAND_AUTHPLUS_2FA_VERIFIED`, `BRAND_AUTHPLUS_VERIFICATION_COMPLETE`, vet `ACTIVE`).
+//! `POST /brand/{brandId}/2faEmail` resends it (`204`; `565` without a vet started in the last 30
+//! days, `592` once complete; at most one e-mail per 2 h, later resends silently send nothing). A
+//! new `businessContactEmail` revokes a live Auth+ vet (`FAILED`,
+//! `BRAND_AUTHPLUS_VERIFICATION_FAILED`).
+//!
 //! # Resellers
 //!
 //! `POST`/`GET /reseller` and `GET`/`PUT`/`DELETE /reseller/{resellerId}`: `companyName` (1–100,
@@ -362,6 +374,7 @@
 
 mod appeals;
 mod auth;
+mod auth_plus;
 mod body;
 mod brands;
 mod campaigns;
@@ -491,6 +504,7 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(vetting::router())
         .merge(appeals::router())
         .merge(otp::router())
+        .merge(auth_plus::router())
         .merge(qualify::router())
         .merge(campaigns::router())
         .merge(resellers::router())
