@@ -473,14 +473,9 @@ pub(super) const VETTING_PROVIDERS: &[VettingProvider] = &[
     VettingProvider {
         evp_id: "AEGIS",
         name: "Aegis Mobile",
-        classes: &["STANDARD", "POLITICAL", "ENHANCED", "AUTHPLUS"],
+        classes: &["STANDARD", "POLITICAL", "ENHANCED"],
         orders: true,
-        prices: &[
-            ("STANDARD", 40),
-            ("ENHANCED", 95),
-            ("POLITICAL", 64),
-            ("AUTHPLUS", 0),
-        ],
+        prices: &[("STANDARD", 40), ("ENHANCED", 95), ("POLITICAL", 64)],
         wait_time: "30 seconds",
     },
     VettingProvider {

@@ -87,7 +87,9 @@ async fn auth_plus_mails_the_business_contact_resends_and_completes() {
     let errors = refused(&sim, Method::POST, &resend, None).await;
     assert_refused(&errors, 592, "brandId", "a resend after 2FA is complete");
     let vets = sim
-        .get(&format!("/brand/{brand_id}/externalVetting?vettingStatus=ACTIVE"))
+        .get(&format!(
+            "/brand/{brand_id}/externalVetting?vettingStatus=ACTIVE"
+        ))
         .await
         .json("vets");
     assert!(
