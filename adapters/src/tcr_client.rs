@@ -14,14 +14,15 @@ use tendlc_domain::values::VettingStatus;
 
 use crate::tcr_budget::{CallKind, SharedBudget};
 
-use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
+use tendlc_domain::ids::{TcrBrandId, TcrCampaignId, TcrResellerId};
 use tendlc_domain::tcr::{
     MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrCatalogue, TcrCnpMigration, TcrCnpMigrationSettings, TcrError, TcrFeedback, TcrNudge,
-    TcrOtpSent, TcrOtpStatus, TcrPartnerCampaign, TcrPartnerCampaignPage, TcrPartnerDecline,
-    TcrPort, TcrReply, TcrSharing, TcrSharingChain, TcrSharingLink, TcrVetting, TcrVettingImport,
-    TcrVettingOrder, UseCaseInfo, UsecaseQualification, VerticalInfo, WebhookSubscription,
+    TcrCampaignUpdate, TcrCatalogue, TcrCnpMigration, TcrCnpMigrationSettings, TcrError,
+    TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPartnerCampaign, TcrPartnerCampaignPage,
+    TcrPartnerDecline, TcrPort, TcrReply, TcrReseller, TcrResellerRequest, TcrSharing,
+    TcrSharingChain, TcrSharingLink, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
+    UsecaseQualification, VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -878,6 +879,54 @@ impl TcrPort for TcrHttpClient {
     ) -> TcrReply<TcrCnpMigrationSettings> {
         self.call(Method::PUT, "/settings/cnpMigration", &[], Some(settings))
             .await
+    }
+
+    async fn create_reseller(&self, reseller: &TcrResellerRequest) -> TcrReply<TcrReseller> {
+        self.call(Method::POST, "/reseller", &[], Some(reseller))
+            .await
+    }
+
+    async fn find_reseller_by_name(&self, company_name: &str) -> TcrReply<Option<TcrReseller>> {
+        // TCR matches partially; only the exact name (TCR's uniqueness ignores case) is ours.
+        let reply: TcrReply<RecordSet<TcrReseller>> = self
+            .call(
+                Method::GET,
+                "/reseller",
+                &[("companyName", company_name), ("recordsPerPage", "500")],
+                None,
+            )
+            .await;
+        map_reply(reply, |set| {
+            set.records.into_iter().find(|reseller| {
+                reseller
+                    .company_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(company_name))
+            })
+        })
+    }
+
+    async fn update_reseller(
+        &self,
+        tcr_reseller_id: &TcrResellerId,
+        reseller: &TcrResellerRequest,
+    ) -> TcrReply<TcrReseller> {
+        self.call(
+            Method::PUT,
+            &format!("/reseller/{tcr_reseller_id}"),
+            &[],
+            Some(reseller),
+        )
+        .await
+    }
+
+    async fn delete_reseller(&self, tcr_reseller_id: &TcrResellerId) -> TcrReply<()> {
+        self.call_for_status(
+            Method::DELETE,
+            &format!("/reseller/{tcr_reseller_id}"),
+            None,
+        )
+        .await
     }
 }
 

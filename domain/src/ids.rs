@@ -176,3 +176,11 @@ mod tests {
         assert!(TcrBrandId::parse(&"B".repeat(21)).is_err());
     }
 }
+our_id!(
+    /// A reseller registration, tendlc's id.
+    ResellerId
+);
+tcr_id!(
+    /// TCR's id of a reseller (`R` + 6).
+    TcrResellerId
+);

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod input;
 pub mod metadata;
 pub mod notification;
+pub mod reseller;
 pub mod tcr;
 pub mod upcasters;
 pub mod validation;

@@ -507,11 +507,14 @@ tcr_enum!(
 );
 
 tcr_enum!(
-    /// The kind of external vetting (`/enum/vettingClass`) tendlc orders or imports.
+    /// The kind of external vetting (`/enum/vettingClass`) tendlc orders or imports;
+    /// AUTHPLUS is Authentication+ for PUBLIC_PROFIT brands (a domain check, then a 2FA e-mail
+    /// the business contact must confirm).
     VettingClass {
         Standard => "STANDARD",
         Enhanced => "ENHANCED",
         Political => "POLITICAL",
+        AuthPlus => "AUTHPLUS",
     }
 );
 
@@ -529,10 +532,12 @@ impl VettingProvider {
     /// import only), per TCR's provider list.
     pub fn classes(self) -> &'static [VettingClass] {
         match self {
+            // TCR runs Authentication+ through Aegis.
             VettingProvider::Aegis => &[
                 VettingClass::Standard,
                 VettingClass::Enhanced,
                 VettingClass::Political,
+                VettingClass::AuthPlus,
             ],
             VettingProvider::Wmc => &[VettingClass::Standard],
             VettingProvider::CampaignVerify => &[VettingClass::Political],

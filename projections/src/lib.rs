@@ -14,6 +14,7 @@ pub mod operations;
 pub mod plans;
 pub mod rebuild;
 pub mod reports;
+pub mod resellers;
 pub mod retries;
 pub mod runner;
 pub mod stream;
@@ -28,6 +29,7 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(customers::CustomersProjection::new()),
         std::sync::Arc::new(brands::BrandsProjection::new()),
         std::sync::Arc::new(campaigns::CampaignsProjection::new()),
+        std::sync::Arc::new(resellers::ResellersProjection::new()),
         std::sync::Arc::new(webhook_events::WebhookEventsProjection::new()),
         std::sync::Arc::new(notifications::NotificationsProjection::new()),
     ]

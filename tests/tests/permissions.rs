@@ -104,6 +104,19 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
         },
     )
     .await;
+    let reseller: Value = app
+        .as_operator_for(Method::POST, "/v1/messaging/resellers", alpha)
+        .json(&json!({"companyName": "Alpha Perm Resale", "phone": "+18348365467", "email": "ops@resale.example"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alpha_reseller = reseller["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("reseller: {reseller}"))
+        .to_string();
     let tcr_brands_before = app.sim.handle.brand_count();
 
     let token = |persona: Persona| -> Option<String> {
@@ -135,6 +148,8 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
                     alpha.to_string()
                 } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
                     alpha_campaign.clone()
+                } else if endpoint.path.starts_with("/v1/messaging/resellers") {
+                    alpha_reseller.clone()
                 } else if endpoint.path.starts_with("/v1/notifications") {
                     alpha_notification.clone()
                 } else {
@@ -152,7 +167,7 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
             if matches!(persona, Persona::OperatorForAlpha) {
                 request = request.header("X-Customer-ID", alpha.to_string());
             }
-            if [Method::POST, Method::PATCH].contains(&endpoint.method) {
+            if [Method::POST, Method::PATCH, Method::PUT].contains(&endpoint.method) {
                 request = request.json(&json!({}));
             }
             let response = request.send().await.unwrap();

@@ -209,6 +209,7 @@ fn change(sim: &SharedSim, brand_id: &str, body: &BrandBody, magic: &Magic) -> R
     }
     let identity_changed = IDENTITY_FIELDS.iter().any(changed);
     let phone_changed = changed(&"mobilePhone");
+    let contact_changed = changed(&"businessContactEmail");
     let otp_verified = current.mobile_phone_verified_date().is_some() && !phone_changed;
     let verdict = verdict(&fields, magic, otp_verified);
     let meanwhile = while_scoring(&fields);
@@ -225,10 +226,17 @@ fn change(sim: &SharedSim, brand_id: &str, body: &BrandBody, magic: &Magic) -> R
     let rescoring = identity_changed.then(|| brand.start_scoring(meanwhile));
     let answer = brand.to_json(&sim.config.csp_id);
     let event = events::brand_event(sim, "BRAND_UPDATE", brand);
+    // Auth+ verified the old business contact; a new one revokes it.
+    let revoked = if contact_changed {
+        crate::auth_plus::revoke(sim, brand)
+    } else {
+        vec![]
+    };
     drop(registry);
 
     tracing::info!(brand_id, identity_changed, "brand updated");
     webhooks::emit(sim, event);
+    crate::state::emit_all(sim, revoked);
     if let Some(round) = rescoring {
         schedule_scoring(sim, brand_id.to_owned(), round, verdict);
     }

@@ -443,9 +443,9 @@ pub(super) const VETTING_CLASSES: &[(&str, bool, &str, &str, u32)] = &[
     ),
     (
         "AUTHPLUS",
-        false,
+        true,
         "Authentication+",
-        "Brand authentication for PUBLIC_PROFIT brands; not simulated.",
+        "Brand authentication for PUBLIC_PROFIT brands: domain check, then a 2FA e-mail to the business contact.",
         12,
     ),
     (

@@ -114,6 +114,21 @@ impl SimHandle {
             })
     }
 
+    /// The brand's business contact follows the Auth+ 2FA link: its Auth+ vet completes.
+    /// `false` when the brand has no Auth+ vet waiting for 2FA.
+    pub fn complete_auth_plus_2fa(&self, brand_id: &str) -> bool {
+        crate::auth_plus::complete_2fa(&self.sim, brand_id)
+    }
+
+    /// The reseller as `GET /reseller/{resellerId}` shows it, if the account holds it.
+    pub fn reseller(&self, reseller_id: &str) -> Option<Value> {
+        self.sim
+            .registry()
+            .resellers
+            .get(reseller_id)
+            .map(|reseller| reseller.to_json(&self.sim.config.csp_id))
+    }
+
     /// The brand as `GET /brand/{brandId}` shows it (`Brand_CSP`).
     pub fn brand(&self, brand_id: &str) -> Option<Value> {
         self.sim

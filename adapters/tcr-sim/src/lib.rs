@@ -139,8 +139,8 @@
 //! `subUsecases` unique, valid sub-use cases, as many as the use case allows;
 //! `privacyPolicyLink`/`termsAndConditionsLink` at most 2048, `embeddedLinkSample` 255,
 //! `referenceId` 50; `mnoIds` distinct MNOs; `termsAndConditions` true; tags as for brands; JSON
-//! types per field. Then: an unknown brand or reseller (`502`; the only resellers are `R000000`,
-//! none, and the simulated `RSIM001`), the qualification refusals above (`527`, `509`), a sole
+//! types per field. Then: an unknown brand or reseller (`502`; `R000000` means none, else a
+//! reseller of the account, see below), the qualification refusals above (`527`, `509`), a sole
 //! proprietor without OTP (`509`) or with a campaign already (`511`), a `referenceId` another
 //! campaign holds, ignoring case (`503`), no chosen carrier accepting (`509`), and every carrier
 //! mandate unmet (`509`: too few samples naming the next `sampleN`, a missing subscriber flag
@@ -207,6 +207,25 @@
 //! `DELETE` declines), `/{campaignId}/sharing/{upstreamCnpId}` (`PUT` accepts by sharing
 //! further upstream): see the `partner` module. Other CSPs' shares arrive through
 //! [`SimHandle::share_with_us`].
+//!
+//! # Authentication+
+//!
+//! A vet of class `AUTHPLUS` (ordered from `AEGIS` like any vet) is for `PUBLIC_PROFIT` brands
+//! with a `businessContactEmail` (`501` otherwise): `BRAND_AUTHPLUS_VERIFICATION_ADD`, then one
+//! `vetting_delay` later `BRAND_AUTHPLUS_DOMAIN_VERIFIED` and `BRAND_EMAIL_2FA_SEND` (vet
+//! `UNSCORE`); `SimHandle::complete_auth_plus_2fa` is the contact following the link
+//! (`BRAND_AUTHPLUS_2FA_VERIFIED`, `BRAND_AUTHPLUS_VERIFICATION_COMPLETE`, vet `ACTIVE`).
+//! `POST /brand/{brandId}/2faEmail` resends it (`204`; `565` without a vet started in the last 30
+//! days, `592` once complete; at most one e-mail per 2 h, later resends silently send nothing). A
+//! new `businessContactEmail` revokes a live Auth+ vet (`FAILED`,
+//! `BRAND_AUTHPLUS_VERIFICATION_FAILED`).
+//!
+//! # Resellers
+//!
+//! `POST`/`GET /reseller` and `GET`/`PUT`/`DELETE /reseller/{resellerId}`: `companyName` (1–100,
+//! unique ignoring case, else `503`), `phone` (E.164, ≤20) and `email` (≤100) required (`501`
+//! each); ids `R` + 6; search by partial `companyName`; a reseller campaigns name cannot be
+//! deleted (`501`); unknown ids `502`. The account starts with `RSIM001`.
 //!
 //! # Enumerations
 //!
@@ -397,6 +416,7 @@
 mod account;
 mod appeals;
 mod auth;
+mod auth_plus;
 mod body;
 mod brands;
 mod campaigns;
@@ -412,6 +432,7 @@ mod otp;
 mod partner;
 mod qualify;
 mod query;
+mod resellers;
 mod state;
 mod tags;
 mod validate;
@@ -529,9 +550,11 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(vetting::router())
         .merge(appeals::router())
         .merge(otp::router())
+        .merge(auth_plus::router())
         .merge(qualify::router())
         .merge(campaigns::router())
         .merge(partner::router())
+        .merge(resellers::router())
         .merge(enums::router())
         .merge(catalogue::router())
         .merge(account::router())

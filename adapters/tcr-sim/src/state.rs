@@ -180,6 +180,7 @@ pub(super) struct Registry {
     /// Campaigns other CSPs shared with the account.
     pub partners: super::partner::PartnerCampaigns,
     pub cnp_settings: super::campaigns::CnpSettings,
+    pub resellers: crate::resellers::Resellers,
 }
 
 impl Registry {

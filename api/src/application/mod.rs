@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod read_back;
 pub mod recorder;
 pub mod reference;
+pub mod resellers;
 pub mod tcr_call;
 pub mod webhooks;
 
@@ -44,6 +45,7 @@ pub struct Application {
     pub notifications: notifications::Notifications,
     pub reference: reference::Reference,
     pub catalogues: catalogues::Catalogues,
+    pub resellers: resellers::Resellers,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -60,6 +62,7 @@ impl Application {
             customers: customers::Customers::new(pool.clone(), wake.clone()),
             brands: brands::Brands::new(pool.clone(), tcr.clone(), wake.clone()),
             campaigns: campaigns::Campaigns::new(pool.clone(), tcr.clone(), wake.clone()),
+            resellers: resellers::Resellers::new(pool.clone(), tcr.clone(), wake.clone()),
             deliveries: webhooks::Deliveries::new(
                 recorder::Recorder::new(pool.clone(), wake, "webhook delivery"),
                 tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),

@@ -6,6 +6,7 @@ use std::time::Duration;
 use tendlc_projections::brands::BrandRow;
 use tendlc_projections::campaigns::CampaignRow;
 use tendlc_projections::customers::CustomerRow;
+use tendlc_projections::resellers::ResellerRow;
 use tendlc_projections::Wake;
 
 use super::error::AppError;
@@ -27,6 +28,12 @@ impl Versioned for BrandRow {
 }
 
 impl Versioned for CampaignRow {
+    fn last_sequence(&self) -> i64 {
+        self.last_sequence
+    }
+}
+
+impl Versioned for ResellerRow {
     fn last_sequence(&self) -> i64 {
         self.last_sequence
     }

@@ -10,6 +10,7 @@ use tendlc_domain::brand::BrandError;
 use tendlc_domain::campaign::CampaignError;
 use tendlc_domain::customer::CustomerError;
 use tendlc_domain::metadata::EventMetadata;
+use tendlc_domain::reseller::ResellerError;
 use tendlc_domain::webhook::WebhookError;
 use tendlc_projections::Wake;
 
@@ -53,6 +54,17 @@ impl Refusal for CustomerError {
         match self {
             CustomerError::NotFound => None,
             CustomerError::AlreadyExists => Some("customer_exists"),
+        }
+    }
+}
+
+impl Refusal for ResellerError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            ResellerError::NotFound => None,
+            ResellerError::AlreadyExists => Some("reseller_exists"),
+            ResellerError::ActionPending(_) => Some("action_pending"),
+            ResellerError::Deleted => Some("reseller_deleted"),
         }
     }
 }

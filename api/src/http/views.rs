@@ -136,7 +136,7 @@ pub struct VettingView {
     pub vetting_id: String,
     /// AEGIS | WMC | CV
     pub provider: String,
-    /// STANDARD | ENHANCED | POLITICAL
+    /// STANDARD | ENHANCED | POLITICAL | AUTHPLUS
     pub vetting_class: Option<String>,
     /// PENDING | UNSCORE | ACTIVE | FAILED | EXPIRED
     pub status: Option<String>,

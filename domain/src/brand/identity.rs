@@ -117,6 +117,14 @@ impl Brand {
                         "{provider} does not offer {vetting_class} vetting"
                     ));
                 }
+                if *vetting_class == VettingClass::AuthPlus {
+                    if profile.entity_type != EntityType::PublicProfit {
+                        return refuse("Authentication+ is for PUBLIC_PROFIT brands only");
+                    }
+                    if profile.business_contact_email.is_none() {
+                        return refuse("Authentication+ e-mails the business contact: set businessContactEmail first");
+                    }
+                }
                 if profile.website.is_none() {
                     return refuse("TCR needs the brand's website before a vetting can be ordered; add it first");
                 }

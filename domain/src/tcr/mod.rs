@@ -15,7 +15,7 @@ pub use event_type::{IdentityRecord, TcrEventType};
 pub use partners::*;
 pub use vetting::*;
 
-use crate::ids::{TcrBrandId, TcrCampaignId};
+use crate::ids::{TcrBrandId, TcrCampaignId, TcrResellerId};
 use crate::values::{BrandRelationship, IdentityStatus, Reported, TcrBrandStatus};
 
 /// One call made to TCR, kept with the event that records its outcome.
@@ -347,6 +347,28 @@ pub struct WebhookSubscription {
 }
 
 /// What tendlc needs from TCR's CSP API.
+/// `Reseller`: what TCR holds of a reseller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrReseller {
+    pub reseller_id: TcrResellerId,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `Reseller` / `UpdateReseller` as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcrResellerRequest {
+    pub company_name: String,
+    pub phone: String,
+    pub email: String,
+}
+
 #[async_trait]
 pub trait TcrPort: Send + Sync {
     /// `POST /brand/nonBlocking`.
@@ -539,4 +561,20 @@ pub trait TcrPort: Send + Sync {
         &self,
         settings: &TcrCnpMigrationSettings,
     ) -> TcrReply<TcrCnpMigrationSettings>;
+
+    // -- resellers -----------------------------------------------------------------------------
+
+    /// `POST /reseller`.
+    async fn create_reseller(&self, reseller: &TcrResellerRequest) -> TcrReply<TcrReseller>;
+    /// `GET /reseller?companyName=`: the reseller TCR holds under exactly this name (ignoring
+    /// case), if any.
+    async fn find_reseller_by_name(&self, company_name: &str) -> TcrReply<Option<TcrReseller>>;
+    /// `PUT /reseller/{resellerId}`.
+    async fn update_reseller(
+        &self,
+        tcr_reseller_id: &TcrResellerId,
+        reseller: &TcrResellerRequest,
+    ) -> TcrReply<TcrReseller>;
+    /// `DELETE /reseller/{resellerId}`.
+    async fn delete_reseller(&self, tcr_reseller_id: &TcrResellerId) -> TcrReply<()>;
 }

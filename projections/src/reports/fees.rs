@@ -206,6 +206,8 @@ pub fn ledger(events: &[StoredEvent], prices: &Prices) -> Vec<FeeEntry> {
                         let unit = match vetting.vetting_class {
                             Some(VettingClass::Enhanced) => prices.vetting_enhanced,
                             Some(VettingClass::Political) => prices.vetting_political,
+                            // TCR bills no vetting fee for Authentication+.
+                            Some(VettingClass::AuthPlus) => 0,
                             _ => prices.vetting_standard,
                         };
                         let class = vetting

@@ -23,7 +23,7 @@ pub(super) use review::act_out_of_band;
 pub(super) use sharing::{Sharing, SharingStatus};
 
 use record::{Carrier, OperationStatus};
-use request::{CampaignBody, CampaignFields, NO_RESELLER, SIM_RESELLER};
+use request::{CampaignBody, CampaignFields, NO_RESELLER};
 
 use super::body::{Body, Problems};
 use super::brands::forced_failure;
@@ -150,7 +150,8 @@ fn provision(
     let mut registry = sim.registry();
     let brand_id = fields.get("brandId").unwrap_or_default().to_owned();
     let brand = qualify::usable_brand(registry.get(&brand_id))?;
-    if !matches!(fields.get("resellerId"), Some(NO_RESELLER | SIM_RESELLER)) {
+    let reseller = fields.get("resellerId").unwrap_or_default();
+    if reseller != NO_RESELLER && !registry.resellers.contains(reseller) {
         return Err(ApiError::new(
             502,
             format!("Reseller record not found; use {NO_RESELLER} for no reseller"),

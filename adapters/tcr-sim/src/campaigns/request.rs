@@ -15,9 +15,6 @@ use crate::validate;
 /// `resellerId` for "no reseller".
 pub(crate) const NO_RESELLER: &str = "R000000";
 
-/// The simulated CSP's one reseller.
-pub(crate) const SIM_RESELLER: &str = "RSIM001";
-
 /// One text field: JSON name, length bounds (in characters) and whether an update may change it.
 struct Text {
     name: &'static str,

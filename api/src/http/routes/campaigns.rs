@@ -150,6 +150,7 @@ async fn register(
     // Every field rule first, so a bad campaign never reaches TCR.
     let (brand_id, profile) = body.parse().map_err(ApiError::validation)?;
     let brand = state.app.brands.owned(brand_id.into(), customer_id).await?;
+    super::resellers::check_named(&state, customer_id, &profile.reseller_id).await?;
     let outcome = state
         .app
         .campaigns

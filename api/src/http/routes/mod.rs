@@ -28,6 +28,7 @@ pub mod openapi;
 pub mod operations;
 pub mod reference;
 pub mod reports;
+pub mod resellers;
 pub mod responses;
 pub mod webhook_events;
 pub mod webhook_refusals;
@@ -86,6 +87,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         brands::endpoints(),
         brand_identity::endpoints(),
         campaigns::endpoints(),
+        resellers::endpoints(),
         history::endpoints(),
         reports::endpoints(),
         reference::endpoints(),
