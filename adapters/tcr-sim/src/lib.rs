@@ -354,6 +354,7 @@
 //! ```
 
 mod appeals;
+mod attachments;
 mod auth;
 mod body;
 mod brands;
@@ -369,6 +370,7 @@ mod qualify;
 mod query;
 mod state;
 mod validate;
+mod vet_appeals;
 mod vetting;
 mod webhooks;
 
@@ -482,6 +484,8 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(brands::router())
         .merge(vetting::router())
         .merge(appeals::router())
+        .merge(attachments::router())
+        .merge(vet_appeals::router())
         .merge(otp::router())
         .merge(qualify::router())
         .merge(campaigns::router())

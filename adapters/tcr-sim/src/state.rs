@@ -321,6 +321,10 @@ pub(super) struct Sim {
     refused: [std::sync::atomic::AtomicU64; 2],
     pub faults: FaultState,
     pub webhooks: Hub,
+    /// Uploaded files and vetting reports (`/attachment/...`).
+    files: Mutex<super::attachments::Files>,
+    /// External-vetting appeals, in filing order.
+    pub vet_appeals: Mutex<Vec<super::vet_appeals::VetAppeal>>,
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -339,6 +343,8 @@ impl Sim {
                 Duration::from_secs(10),
             )),
             registry: Mutex::new(Registry::default()),
+            files: Mutex::default(),
+            vet_appeals: Mutex::default(),
             refused: Default::default(),
             config,
         }
@@ -346,6 +352,11 @@ impl Sim {
 
     pub fn registry(&self) -> MutexGuard<'_, Registry> {
         lock(&self.registry)
+    }
+
+    /// Take after [`Sim::registry`] when both are needed, never before.
+    pub fn files(&self) -> MutexGuard<'_, super::attachments::Files> {
+        lock(&self.files)
     }
 
     /// Counts one request against the read or write limit; `false` means answer 429.

@@ -13,6 +13,7 @@ use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
+pub mod attachments;
 pub mod brand_identity;
 pub mod brands;
 pub mod campaigns;
@@ -85,6 +86,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         brands::endpoints(),
         brand_identity::endpoints(),
         campaigns::endpoints(),
+        attachments::endpoints(),
         history::endpoints(),
         reports::endpoints(),
         reference::endpoints(),
