@@ -1,8 +1,27 @@
 //! Files a customer hands us for TCR (appeal evidence, MMS sample media, supporting documents):
 //! which types and sizes TCR takes, checked before TCR ever sees a byte.
 
+use serde::{Deserialize, Serialize};
+
+/// A file as events name it: digest, size and type, never its bytes or name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileRef {
+    /// Hex SHA-256 of the content, the key of tendlc's file store.
+    pub sha256: String,
+    pub size_bytes: u64,
+    pub content_type: String,
+}
+
+/// The categories TCR takes for an external-vetting appeal (`GET /enum/extVettingAppealCategory`):
+/// TCR's example names `VERIFY_TAX_ID`; partners mirroring TCR list the identity-appeal
+/// categories plus `LOW_SCORE`.
+pub const VETTING_APPEAL_CATEGORIES: &[&str] =
+    &["VERIFY_TAX_ID", "VERIFY_NON_PROFIT", "VERIFY_GOVERNMENT", "LOW_SCORE"];
+
 /// Where a file goes at TCR; each destination has its own list of accepted types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AttachmentUse {
     /// `POST /brand/{id}/appeal/evidence` (identity and external-vetting appeals).
     AppealEvidence,

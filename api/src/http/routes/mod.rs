@@ -14,7 +14,9 @@ use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
 pub mod attachments;
+pub mod brand_evidence;
 pub mod brand_identity;
+pub mod campaign_files;
 pub mod brands;
 pub mod campaigns;
 pub mod console;
@@ -85,7 +87,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         customers::endpoints(),
         brands::endpoints(),
         brand_identity::endpoints(),
+        brand_evidence::endpoints(),
         campaigns::endpoints(),
+        campaign_files::endpoints(),
         attachments::endpoints(),
         history::endpoints(),
         reports::endpoints(),
