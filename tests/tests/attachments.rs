@@ -46,8 +46,8 @@ async fn an_upload_is_kept_once_by_digest_and_only_its_customer_sees_it() {
     let app = TestApp::spawn().await;
     let alpha = app.create_customer("BAN-ATT-A", "BASIC").await;
     let beta = app.create_customer("BAN-ATT-B", "BASIC").await;
-    let alpha_token = app.token(Role::CustomerUser, Some(alpha));
-    let beta_token = app.token(Role::CustomerUser, Some(beta));
+    let alpha_token = app.token(Role::CustomerAdmin, Some(alpha));
+    let beta_token = app.token(Role::CustomerAdmin, Some(beta));
     let digest = hex::encode(Sha256::digest(PNG));
 
     let (status, body) = upload(&app, &alpha_token, "image/png", "shot.png", PNG.to_vec()).await;
@@ -92,7 +92,7 @@ async fn an_upload_is_kept_once_by_digest_and_only_its_customer_sees_it() {
 async fn a_type_or_size_tcr_refuses_is_named_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let alpha = app.create_customer("BAN-ATT-BAD", "BASIC").await;
-    let token = app.token(Role::CustomerUser, Some(alpha));
+    let token = app.token(Role::CustomerAdmin, Some(alpha));
 
     let (status, body) = upload(
         &app,
