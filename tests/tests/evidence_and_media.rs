@@ -19,8 +19,10 @@ const GIF: &[u8] = b"GIF89a a sample MMS image";
 const PDF: &[u8] = b"%PDF-1.4 our opt-in form";
 
 async fn started() -> TestApp {
-    TestApp::spawn_with(AppOptions {
+    let app = TestApp::spawn_with(AppOptions {
         scoring_delay: Duration::from_millis(300),
+        // An UNVERIFIED verdict is waited for by its webhook.
+        subscribe_webhooks: true,
         sync: SyncConfig {
             tick: Duration::from_millis(200),
             poll_unverified: Duration::from_millis(500),
@@ -33,7 +35,12 @@ async fn started() -> TestApp {
         })),
         ..AppOptions::default()
     })
-    .await
+    .await;
+    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
+        (app.sim.handle.subscriptions().len() == 3).then_some(())
+    })
+    .await;
+    app
 }
 
 /// Uploads `bytes` for `customer`; returns the digest.
