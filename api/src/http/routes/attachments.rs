@@ -53,7 +53,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         Endpoint::new(
             Method::GET,
-            "/v1/messaging/attachments/{sha256}",
+            "/v1/messaging/attachments/{id}",
             Access::Role(Action::ReadRegistrations),
             get(show),
         ),
@@ -188,8 +188,8 @@ fn digest(text: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::not_found("attachment"))
 }
 
-#[utoipa::path(get, operation_id = "getAttachment", path = "/v1/messaging/attachments/{sha256}", tag = "attachments", security(("bearer" = [])),
-    params(("sha256" = String, Path, description = "The file's SHA-256 digest (hex)"),
+#[utoipa::path(get, operation_id = "getAttachment", path = "/v1/messaging/attachments/{id}", tag = "attachments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The file's SHA-256 digest (hex)"),
         ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin looks at")),
     responses((status = 200, description = "The uploaded file's description", body = AttachmentView), ReadErrors))]
 async fn show(
