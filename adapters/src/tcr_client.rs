@@ -16,13 +16,12 @@ use crate::tcr_budget::{CallKind, SharedBudget};
 
 use tendlc_domain::ids::{TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
-    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
+    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrAttachment, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrError, TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPort,
-    TcrReply, TcrSharing, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
-    TcrAttachment, TcrDownload, TcrFileTarget, TcrFileUpload, TcrVettingAppeal,
-    TcrVettingAppealRequest,
-    UsecaseQualification, VerticalInfo, WebhookSubscription,
+    TcrCampaignUpdate, TcrDownload, TcrError, TcrFeedback, TcrFileTarget, TcrFileUpload, TcrNudge,
+    TcrOtpSent, TcrOtpStatus, TcrPort, TcrReply, TcrSharing, TcrVetting, TcrVettingAppeal,
+    TcrVettingAppealRequest, TcrVettingImport, TcrVettingOrder, UseCaseInfo, UsecaseQualification,
+    VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -134,7 +133,11 @@ impl TcrHttpClient {
     /// Every call to TCR goes through here, so each shows in a request's trace as one `tcr`
     /// span with its method, endpoint, status and latency (never credentials or bodies); its
     /// answer is read by `read` (status, content type, body).
-    #[tracing::instrument(name = "tcr", skip(self, query, payload, read), fields(status, latency_ms))]
+    #[tracing::instrument(
+        name = "tcr",
+        skip(self, query, payload, read),
+        fields(status, latency_ms)
+    )]
     async fn exchange<T>(
         &self,
         method: Method,
@@ -805,10 +808,7 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
-    async fn vetting_appeals(
-        &self,
-        tcr_brand_id: &TcrBrandId,
-    ) -> TcrReply<Vec<TcrVettingAppeal>> {
+    async fn vetting_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVettingAppeal>> {
         self.call(
             Method::GET,
             &format!("/brand/{tcr_brand_id}/externalVetting/appeal"),

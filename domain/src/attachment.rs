@@ -16,8 +16,12 @@ pub struct FileRef {
 /// The categories TCR takes for an external-vetting appeal (`GET /enum/extVettingAppealCategory`):
 /// TCR's example names `VERIFY_TAX_ID`; partners mirroring TCR list the identity-appeal
 /// categories plus `LOW_SCORE`.
-pub const VETTING_APPEAL_CATEGORIES: &[&str] =
-    &["VERIFY_TAX_ID", "VERIFY_NON_PROFIT", "VERIFY_GOVERNMENT", "LOW_SCORE"];
+pub const VETTING_APPEAL_CATEGORIES: &[&str] = &[
+    "VERIFY_TAX_ID",
+    "VERIFY_NON_PROFIT",
+    "VERIFY_GOVERNMENT",
+    "LOW_SCORE",
+];
 
 /// Where a file goes at TCR; each destination has its own list of accepted types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,11 +157,7 @@ pub fn check_size(bytes: usize) -> Result<(), String> {
 /// `None` when nothing usable is left.
 pub fn clean_file_name(name: &str) -> Option<String> {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(255)
-        .collect();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
     (!cleaned.is_empty() && cleaned != "." && cleaned != "..").then_some(cleaned)
 }
 
@@ -174,7 +174,10 @@ mod tests {
             AttachmentUse::MmsSample,
             AttachmentUse::SupportingDocument,
         ] {
-            assert!(png.check_for(destination).is_ok(), "png for {destination:?}");
+            assert!(
+                png.check_for(destination).is_ok(),
+                "png for {destination:?}"
+            );
         }
         let gif = AttachmentType::parse("image/gif").unwrap();
         assert!(gif.check_for(AttachmentUse::MmsSample).is_ok());
@@ -195,7 +198,10 @@ mod tests {
 
     #[test]
     fn it_should_keep_only_the_last_segment_of_a_file_name() {
-        assert_eq!(clean_file_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(
+            clean_file_name("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
         assert_eq!(clean_file_name("C:\\a\\b.pdf").as_deref(), Some("b.pdf"));
         assert_eq!(clean_file_name(".."), None);
     }

@@ -52,16 +52,28 @@ async fn an_upload_is_kept_once_by_digest_and_only_its_customer_sees_it() {
 
     let (status, body) = upload(&app, &alpha_token, "image/png", "shot.png", PNG.to_vec()).await;
     assert_eq!(status, 201, "the first upload is stored: {body}");
-    assert_eq!(body["sha256"], digest, "the file is named by its digest: {body}");
+    assert_eq!(
+        body["sha256"], digest,
+        "the file is named by its digest: {body}"
+    );
     assert_eq!(body["sizeBytes"], PNG.len(), "{body}");
     assert_eq!(body["contentType"], "image/png", "{body}");
     assert_eq!(body["fileName"], "shot.png", "{body}");
 
     let (status, body) = upload(&app, &alpha_token, "image/png", "again.png", PNG.to_vec()).await;
-    assert_eq!(status, 200, "the same bytes again are already there: {body}");
-    assert_eq!(body["fileName"], "shot.png", "the first upload's row is kept: {body}");
+    assert_eq!(
+        status, 200,
+        "the same bytes again are already there: {body}"
+    );
+    assert_eq!(
+        body["fileName"], "shot.png",
+        "the first upload's row is kept: {body}"
+    );
     let (status, _) = upload(&app, &beta_token, "image/png", "beta.png", PNG.to_vec()).await;
-    assert_eq!(status, 201, "another customer's upload of the same bytes is its own");
+    assert_eq!(
+        status, 201,
+        "another customer's upload of the same bytes is its own"
+    );
     assert_eq!(
         stored_contents(&app).await,
         1,
@@ -69,8 +81,7 @@ async fn an_upload_is_kept_once_by_digest_and_only_its_customer_sees_it() {
     );
 
     let path = format!("/v1/messaging/attachments/{digest}");
-    let (status, body) =
-        status_and_body(app.request(Method::GET, &path, &alpha_token)).await;
+    let (status, body) = status_and_body(app.request(Method::GET, &path, &alpha_token)).await;
     assert_eq!(status, 200, "alpha reads its file: {body}");
     assert_eq!(body["customerId"], alpha.to_string(), "{body}");
 
@@ -82,10 +93,16 @@ async fn an_upload_is_kept_once_by_digest_and_only_its_customer_sees_it() {
     let gamma = app.create_customer("BAN-ATT-C", "BASIC").await;
     let gamma_token = app.token(Role::CustomerUser, Some(gamma));
     let (status, body) = status_and_body(app.request(Method::GET, &path, &gamma_token)).await;
-    assert_eq!(status, 404, "a customer that never uploaded the file cannot see it: {body}");
+    assert_eq!(
+        status, 404,
+        "a customer that never uploaded the file cannot see it: {body}"
+    );
     let (_, list) =
         status_and_body(app.request(Method::GET, "/v1/messaging/attachments", &gamma_token)).await;
-    assert_eq!(list["total"], 0, "a customer without uploads lists none: {list}");
+    assert_eq!(
+        list["total"], 0,
+        "a customer without uploads lists none: {list}"
+    );
 }
 
 #[tokio::test]

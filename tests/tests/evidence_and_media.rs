@@ -44,7 +44,13 @@ async fn started() -> TestApp {
 }
 
 /// Uploads `bytes` for `customer`; returns the digest.
-async fn upload(app: &TestApp, customer: Uuid, content_type: &str, name: &str, bytes: &[u8]) -> String {
+async fn upload(
+    app: &TestApp,
+    customer: Uuid,
+    content_type: &str,
+    name: &str,
+    bytes: &[u8],
+) -> String {
     let (status, body) = status_and_body(
         app.as_operator_for(
             Method::POST,
@@ -55,7 +61,10 @@ async fn upload(app: &TestApp, customer: Uuid, content_type: &str, name: &str, b
         .body(bytes.to_vec()),
     )
     .await;
-    assert!(status == 201 || status == 200, "uploading {name}: {status} {body}");
+    assert!(
+        status == 201 || status == 200,
+        "uploading {name}: {status} {body}"
+    );
     body["sha256"].as_str().unwrap().to_string()
 }
 
@@ -67,7 +76,11 @@ async fn at_tcr(app: &TestApp, path: &str) -> Value {
         .send()
         .await
         .expect("the simulator answers");
-    assert!(response.status().is_success(), "GET {path} at TCR: {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "GET {path} at TCR: {}",
+        response.status()
+    );
     response.json().await.expect("JSON from TCR")
 }
 
@@ -83,52 +96,93 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
     let alpha = app.create_customer("BAN-EVI-A", "BASIC").await;
     let beta = app.create_customer("BAN-EVI-B", "BASIC").await;
     let brand = app
-        .scored_brand(alpha, &private_brand("Acme Doubted [sim:unverified]"), "UNVERIFIED")
+        .scored_brand(
+            alpha,
+            &private_brand("Acme Doubted [sim:unverified]"),
+            "UNVERIFIED",
+        )
         .await;
-    let tcr_brand = app.brand(&brand).await["tcrBrandId"].as_str().unwrap().to_string();
+    let tcr_brand = app.brand(&brand).await["tcrBrandId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let evidence_path = format!("/v1/messaging/brands/{brand}/evidence");
 
     // A type TCR does not take as evidence is refused before TCR sees it.
     let gif = upload(&app, alpha, "image/gif", "sample.gif", GIF).await;
     let (status, body) = app
-        .call_for(alpha, Method::POST, &evidence_path, Some(json!({"sha256": gif})))
+        .call_for(
+            alpha,
+            Method::POST,
+            &evidence_path,
+            Some(json!({"sha256": gif})),
+        )
         .await;
     assert_eq!(status, 422, "a GIF is not appeal evidence: {body}");
     assert!(names(&body, "sha256"), "the refusal names sha256: {body}");
     let held = at_tcr(&app, &format!("/brand/{tcr_brand}/appeal/evidence")).await;
-    assert_eq!(held, json!([]), "nothing was sent to TCR for a refused file");
+    assert_eq!(
+        held,
+        json!([]),
+        "nothing was sent to TCR for a refused file"
+    );
 
     // Another customer's upload is not this customer's to send.
     let betas = upload(&app, beta, "image/png", "beta.png", b"\x89PNG beta's own").await;
     let (status, body) = app
-        .call_for(alpha, Method::POST, &evidence_path, Some(json!({"sha256": betas})))
+        .call_for(
+            alpha,
+            Method::POST,
+            &evidence_path,
+            Some(json!({"sha256": betas})),
+        )
         .await;
     assert_eq!(status, 422, "beta's file is unknown to alpha: {body}");
     let (status, _) = app
-        .call_for(beta, Method::POST, &evidence_path, Some(json!({"sha256": betas})))
+        .call_for(
+            beta,
+            Method::POST,
+            &evidence_path,
+            Some(json!({"sha256": betas})),
+        )
         .await;
     assert_eq!(status, 404, "beta cannot send evidence to alpha's brand");
 
     let png = upload(&app, alpha, "image/png", "irs-letter.png", PNG).await;
     let (status, shown) = app
-        .call_for(alpha, Method::POST, &evidence_path, Some(json!({"sha256": png})))
+        .call_for(
+            alpha,
+            Method::POST,
+            &evidence_path,
+            Some(json!({"sha256": png})),
+        )
         .await;
     assert_eq!(status, 200, "the evidence is sent: {shown}");
     let evidence = &shown["evidence"][0];
     assert_eq!(evidence["sha256"], png.as_str(), "{shown}");
-    let attachment_id = evidence["attachmentId"].as_str().expect("TCR's id").to_string();
+    let attachment_id = evidence["attachmentId"]
+        .as_str()
+        .expect("TCR's id")
+        .to_string();
     assert!(
         attachment_id.starts_with(&format!("{tcr_brand}/VA/")),
         "TCR names evidence <brandId>/VA/<token>: {attachment_id}"
     );
     let held = at_tcr(&app, &format!("/brand/{tcr_brand}/appeal/evidence")).await;
-    assert_eq!(held[0]["uuid"], attachment_id.as_str(), "TCR holds the file: {held}");
+    assert_eq!(
+        held[0]["uuid"],
+        attachment_id.as_str(),
+        "TCR holds the file: {held}"
+    );
     assert_eq!(held[0]["fileName"], "irs-letter.png", "{held}");
 
     let recorded = app.payloads_of(&brand, "BrandEvidenceUploaded").await;
     assert_eq!(recorded.len(), 1, "one event records the upload");
     let text = recorded[0].to_string();
-    assert!(text.contains(&png) && text.contains(&attachment_id), "digest and TCR id: {text}");
+    assert!(
+        text.contains(&png) && text.contains(&attachment_id),
+        "digest and TCR id: {text}"
+    );
     assert!(
         !text.contains("irs-letter") && !text.contains("IRS letter"),
         "the event holds neither the file's name nor its bytes: {text}"
@@ -170,7 +224,12 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
     assert_eq!(status, 200, "the vet is ordered: {body}");
     let vetting = eventually(Duration::from_secs(20), "the vet to be scored", || async {
         let (_, vettings) = app
-            .call_for(alpha, Method::GET, &format!("/v1/messaging/brands/{brand}/vettings"), None)
+            .call_for(
+                alpha,
+                Method::GET,
+                &format!("/v1/messaging/brands/{brand}/vettings"),
+                None,
+            )
             .await;
         let first = vettings.as_array().and_then(|v| v.first()).cloned()?;
         (first["status"] == "ACTIVE").then_some(first)
@@ -190,10 +249,18 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
     assert_eq!(status, 200, "{body}");
     let appeal_path = format!("/v1/messaging/brands/{brand}/vettings/{vetting_id}/appeal");
     let (status, body) = app
-        .call_for(alpha, Method::POST, &appeal_path, Some(json!({"categories": ["NOT_A_CATEGORY"]})))
+        .call_for(
+            alpha,
+            Method::POST,
+            &appeal_path,
+            Some(json!({"categories": ["NOT_A_CATEGORY"]})),
+        )
         .await;
     assert_eq!(status, 422, "{body}");
-    assert!(names(&body, "categories[0]"), "the bad category is named: {body}");
+    assert!(
+        names(&body, "categories[0]"),
+        "the bad category is named: {body}"
+    );
     let (status, body) = app
         .call_for(
             alpha,
@@ -203,9 +270,17 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    assert!(names(&body, "evidence[0]"), "evidence not sent to TCR is named: {body}");
+    assert!(
+        names(&body, "evidence[0]"),
+        "evidence not sent to TCR is named: {body}"
+    );
     let (status, _) = app
-        .call_for(beta, Method::POST, &appeal_path, Some(json!({"categories": ["LOW_SCORE"]})))
+        .call_for(
+            beta,
+            Method::POST,
+            &appeal_path,
+            Some(json!({"categories": ["LOW_SCORE"]})),
+        )
         .await;
     assert_eq!(status, 404, "beta cannot appeal alpha's vet");
 
@@ -218,19 +293,43 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
         )
         .await;
     assert_eq!(status, 200, "the vet appeal is filed: {shown}");
-    assert_eq!(shown["vettingAppeals"][0]["vettingId"], vetting_id.as_str(), "{shown}");
-    assert_eq!(shown["vettingAppeals"][0]["categories"], json!(["LOW_SCORE"]), "{shown}");
-    let decided = eventually(Duration::from_secs(10), "TCR to decide the appeal", || async {
-        let (status, appeals) = app
-            .call_for(alpha, Method::GET, &format!("/v1/messaging/brands/{brand}/vetting-appeals"), None)
-            .await;
-        assert_eq!(status, 200, "{appeals}");
-        let first = appeals.as_array().and_then(|a| a.first()).cloned()?;
-        (first["appealStatus"] == "COMPLETE").then_some(first)
-    })
+    assert_eq!(
+        shown["vettingAppeals"][0]["vettingId"],
+        vetting_id.as_str(),
+        "{shown}"
+    );
+    assert_eq!(
+        shown["vettingAppeals"][0]["categories"],
+        json!(["LOW_SCORE"]),
+        "{shown}"
+    );
+    let decided = eventually(
+        Duration::from_secs(10),
+        "TCR to decide the appeal",
+        || async {
+            let (status, appeals) = app
+                .call_for(
+                    alpha,
+                    Method::GET,
+                    &format!("/v1/messaging/brands/{brand}/vetting-appeals"),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{appeals}");
+            let first = appeals.as_array().and_then(|a| a.first()).cloned()?;
+            (first["appealStatus"] == "COMPLETE").then_some(first)
+        },
+    )
     .await;
-    assert_eq!(decided["attachmentUuidList"].as_array().map(Vec::len), Some(1), "{decided}");
-    assert!(decided["appealOutcome"]["vetScore"].as_i64().is_some(), "{decided}");
+    assert_eq!(
+        decided["attachmentUuidList"].as_array().map(Vec::len),
+        Some(1),
+        "{decided}"
+    );
+    assert!(
+        decided["appealOutcome"]["vetScore"].as_i64().is_some(),
+        "{decided}"
+    );
 
     let reports_path = format!("/v1/messaging/brands/{brand}/vetting-reports");
     let (status, reports) = app.call_for(alpha, Method::GET, &reports_path, None).await;
@@ -252,13 +351,25 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
         format!("{reports_path}/{report_id}"),
         format!("/v1/messaging/brands/{brand}/vetting-appeals"),
     ] {
-        let response = app.request(Method::GET, &path, &beta_token).send().await.unwrap();
+        let response = app
+            .request(Method::GET, &path, &beta_token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404, "beta cannot read {path}");
     }
     let (status, _) = app
-        .call_for(alpha, Method::GET, &format!("{reports_path}/not-a-report"), None)
+        .call_for(
+            alpha,
+            Method::GET,
+            &format!("{reports_path}/not-a-report"),
+            None,
+        )
         .await;
-    assert_eq!(status, 404, "an id TCR does not list for the brand is not found");
+    assert_eq!(
+        status, 404,
+        "an id TCR does not list for the brand is not found"
+    );
 }
 
 #[tokio::test]
@@ -279,27 +390,64 @@ async fn a_campaign_takes_mms_media_and_supporting_documents_it_shows() {
     assert_eq!(status, 422, "a PDF is not MMS media: {body}");
     assert!(names(&body, "sha256"), "{body}");
     let held = at_tcr(&app, &format!("/campaign/{tcr_campaign}/mms")).await;
-    assert_eq!(held, json!([]), "nothing was sent to TCR for a refused file");
+    assert_eq!(
+        held,
+        json!([]),
+        "nothing was sent to TCR for a refused file"
+    );
 
     let gif = upload(&app, alpha, "image/gif", "sample.gif", GIF).await;
     let (status, shown) = app
         .call_for(alpha, Method::POST, &mms_path, Some(json!({"sha256": gif})))
         .await;
     assert_eq!(status, 200, "{shown}");
-    let media = shown["mmsMedia"][0]["attachmentId"].as_str().expect("TCR's id").to_string();
-    assert!(media.starts_with(&format!("{tcr_campaign}/MMS/")), "{media}");
+    let media = shown["mmsMedia"][0]["attachmentId"]
+        .as_str()
+        .expect("TCR's id")
+        .to_string();
+    assert!(
+        media.starts_with(&format!("{tcr_campaign}/MMS/")),
+        "{media}"
+    );
     let (status, shown) = app
-        .call_for(alpha, Method::POST, &docs_path, Some(json!({"sha256": pdf})))
+        .call_for(
+            alpha,
+            Method::POST,
+            &docs_path,
+            Some(json!({"sha256": pdf})),
+        )
         .await;
     assert_eq!(status, 200, "{shown}");
-    let document = shown["supportingDocuments"][0]["attachmentId"].as_str().unwrap().to_string();
-    assert!(document.starts_with(&format!("{tcr_campaign}/SUPPORT_DOC/")), "{document}");
+    let document = shown["supportingDocuments"][0]["attachmentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        document.starts_with(&format!("{tcr_campaign}/SUPPORT_DOC/")),
+        "{document}"
+    );
 
     let read = app.campaign(alpha, &id).await;
-    assert_eq!(read["mmsMedia"][0]["sha256"], gif.as_str(), "the read model shows the media: {read}");
-    assert_eq!(read["supportingDocuments"][0]["sha256"], pdf.as_str(), "{read}");
-    let held = at_tcr(&app, &format!("/campaign/{tcr_campaign}/supportingDocument")).await;
-    assert_eq!(held[0]["uuid"], document.as_str(), "TCR holds the document: {held}");
+    assert_eq!(
+        read["mmsMedia"][0]["sha256"],
+        gif.as_str(),
+        "the read model shows the media: {read}"
+    );
+    assert_eq!(
+        read["supportingDocuments"][0]["sha256"],
+        pdf.as_str(),
+        "{read}"
+    );
+    let held = at_tcr(
+        &app,
+        &format!("/campaign/{tcr_campaign}/supportingDocument"),
+    )
+    .await;
+    assert_eq!(
+        held[0]["uuid"],
+        document.as_str(),
+        "TCR holds the document: {held}"
+    );
     let events = app.payloads_of(&id, "CampaignFileAttached").await;
     assert_eq!(events.len(), 2, "one event per file");
     assert!(
@@ -309,11 +457,21 @@ async fn a_campaign_takes_mms_media_and_supporting_documents_it_shows() {
 
     let betas = upload(&app, beta, "image/gif", "b.gif", b"GIF89a beta").await;
     let (status, _) = app
-        .call_for(beta, Method::POST, &mms_path, Some(json!({"sha256": betas})))
+        .call_for(
+            beta,
+            Method::POST,
+            &mms_path,
+            Some(json!({"sha256": betas})),
+        )
         .await;
     assert_eq!(status, 404, "beta cannot attach to alpha's campaign");
     let (status, _) = app
-        .call_for(alpha, Method::POST, &mms_path, Some(json!({"sha256": betas})))
+        .call_for(
+            alpha,
+            Method::POST,
+            &mms_path,
+            Some(json!({"sha256": betas})),
+        )
         .await;
     assert_eq!(status, 422, "alpha cannot attach beta's file");
 }

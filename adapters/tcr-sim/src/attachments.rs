@@ -126,9 +126,7 @@ pub(super) fn router() -> Router<SharedSim> {
     Router::new()
         .route(
             "/v2/brand/{brand_id}/appeal/evidence",
-            get(list_evidence)
-                .post(upload_evidence)
-                .layer(uploads),
+            get(list_evidence).post(upload_evidence).layer(uploads),
         )
         .route(
             "/v2/campaign/{campaign_id}/mms",
@@ -150,9 +148,11 @@ pub(super) fn router() -> Router<SharedSim> {
 }
 
 /// The one `file` part of an upload: its name and bytes, else 501 (no file) or 544 (too big).
-async fn file_part(multipart: Result<Multipart, impl std::fmt::Display>) -> Result<(String, Vec<u8>), ApiError> {
-    let mut multipart =
-        multipart.map_err(|e| ApiError::invalid("file", format!("Expected multipart/form-data: {e}")))?;
+async fn file_part(
+    multipart: Result<Multipart, impl std::fmt::Display>,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let mut multipart = multipart
+        .map_err(|e| ApiError::invalid("file", format!("Expected multipart/form-data: {e}")))?;
     let too_big = || {
         ApiError::new(
             544,
@@ -304,9 +304,7 @@ async fn upload_evidence(
 }
 
 async fn list_evidence(State(sim): State<SharedSim>, Path(brand_id): Path<String>) -> Response {
-    answer(
-        live_brand(&sim, &brand_id).map(|()| json!(sim.files().of(&brand_id, Kind::Evidence))),
-    )
+    answer(live_brand(&sim, &brand_id).map(|()| json!(sim.files().of(&brand_id, Kind::Evidence))))
 }
 
 async fn upload_mms(
@@ -340,11 +338,10 @@ async fn upload_document(
 }
 
 async fn list_documents(State(sim): State<SharedSim>, Path(campaign_id): Path<String>) -> Response {
-    answer(known_campaign(&sim, &campaign_id).map(|()| {
-        json!(sim
-            .files()
-            .of(&campaign_id, Kind::SupportingDocument))
-    }))
+    answer(
+        known_campaign(&sim, &campaign_id)
+            .map(|()| json!(sim.files().of(&campaign_id, Kind::SupportingDocument))),
+    )
 }
 
 /// The reports of the brand's completed ENHANCED vets: each vet's report is written once, when
@@ -360,7 +357,14 @@ async fn vetting_reports(State(sim): State<SharedSim>, Path(brand_id): Path<Stri
             .iter()
             .filter(|v| v.class == "ENHANCED")
             .filter(|v| matches!(v.status, VettingStatus::Active | VettingStatus::Failed))
-            .map(|v| (v.vetting_id.clone(), v.evp_id, v.status.as_str().to_owned(), v.score))
+            .map(|v| {
+                (
+                    v.vetting_id.clone(),
+                    v.evp_id,
+                    v.status.as_str().to_owned(),
+                    v.score,
+                )
+            })
             .collect()
     };
     let mut files = sim.files();
@@ -399,7 +403,10 @@ async fn download(State(sim): State<SharedSim>, Path(attachment_id): Path<String
             (header::CONTENT_TYPE, file.mime_type.clone()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file.file_name.replace('"', "")),
+                format!(
+                    "attachment; filename=\"{}\"",
+                    file.file_name.replace('"', "")
+                ),
             ),
         ],
         file.content.clone(),

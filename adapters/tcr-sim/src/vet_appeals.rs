@@ -128,7 +128,10 @@ fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> 
         .take(body.strings("attachmentUuids"))
         .unwrap_or_default();
     let explanation = problems.take(body.text("explanation"));
-    let evp_id = problems.take(body.text("evpId")).unwrap_or_default().to_owned();
+    let evp_id = problems
+        .take(body.text("evpId"))
+        .unwrap_or_default()
+        .to_owned();
     let vetting_id = problems
         .take(body.text("vettingId"))
         .unwrap_or_default()
@@ -151,10 +154,11 @@ fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> 
         ));
     }
     problems.into_result()?;
-    if categories
-        .iter()
-        .any(|c| !EXT_VETTING_APPEAL_CATEGORIES.iter().any(|(id, _, _)| id == c))
-    {
+    if categories.iter().any(|c| {
+        !EXT_VETTING_APPEAL_CATEGORIES
+            .iter()
+            .any(|(id, _, _)| id == c)
+    }) {
         return Err(ApiError::simulated(559).into());
     }
     {

@@ -1,12 +1,12 @@
 //! What a customer asks of a registered brand's identity — external vetting (order, import),
 //! revet, appeal, sole-proprietor OTP — and its deletion: each recorded, sent to TCR, and its
 //! outcome recorded.
+use tendlc_domain::attachment::FileRef;
 use tendlc_domain::brand::{BrandAction, BrandActionAnswer};
 use tendlc_domain::ids::{BrandId, TcrBrandId};
-use tendlc_domain::attachment::FileRef;
 use tendlc_domain::tcr::{
-    TcrAppealRequest, TcrAttachment, TcrDownload, TcrFileTarget, TcrFileUpload, TcrPort,
-    TcrReply, TcrVettingAppeal, TcrVettingAppealRequest, TcrVettingImport, TcrVettingOrder,
+    TcrAppealRequest, TcrAttachment, TcrDownload, TcrFileTarget, TcrFileUpload, TcrPort, TcrReply,
+    TcrVettingAppeal, TcrVettingAppealRequest, TcrVettingImport, TcrVettingOrder,
 };
 use tendlc_domain::values::{AppealCategory, VettingClass, VettingProvider};
 use tendlc_projections::brands::BrandRow;
@@ -96,9 +96,9 @@ impl BrandRequest {
             BrandRequest::SendOtp { .. } => BrandAction::SendOtp,
             BrandRequest::VerifyOtp { .. } => BrandAction::VerifyOtp,
             BrandRequest::Delete => BrandAction::Delete,
-            BrandRequest::UploadEvidence { file, .. } => BrandAction::UploadEvidence {
-                file: file.clone(),
-            },
+            BrandRequest::UploadEvidence { file, .. } => {
+                BrandAction::UploadEvidence { file: file.clone() }
+            }
             BrandRequest::AppealVetting {
                 provider,
                 vetting_id,

@@ -1,9 +1,9 @@
 //! What a customer asks of a registered campaign — change it, deactivate it, resubmit it to
 //! carriers, nudge them, share it with an upstream partner: each recorded, sent to TCR, its
 //! outcome recorded, and TCR's state read back.
+use tendlc_domain::attachment::{AttachmentUse, FileRef};
 use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignBody, CampaignCommand, Mno};
 use tendlc_domain::ids::{CampaignId, TcrCampaignId};
-use tendlc_domain::attachment::{AttachmentUse, FileRef};
 use tendlc_domain::tcr::{
     TcrCampaignUpdate, TcrFileTarget, TcrFileUpload, TcrNudge, TcrPort, TcrReply,
 };

@@ -197,9 +197,7 @@ impl Brand {
                     .iter()
                     .find(|v| &v.provider == provider && &v.vetting_id == vetting_id)
                 else {
-                    return refuse(&format!(
-                        "the brand has no {provider} vetting {vetting_id}"
-                    ));
+                    return refuse(&format!("the brand has no {provider} vetting {vetting_id}"));
                 };
                 if matches!(vetting.status, Some(VettingStatus::Pending) | None) {
                     return refuse("only a completed vetting can be appealed");

@@ -417,8 +417,7 @@ pub trait TcrPort: Send + Sync {
         appeal: &TcrVettingAppealRequest,
     ) -> TcrReply<()>;
     /// `GET /brand/{brandId}/externalVetting/appeal`.
-    async fn vetting_appeals(&self, tcr_brand_id: &TcrBrandId)
-        -> TcrReply<Vec<TcrVettingAppeal>>;
+    async fn vetting_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVettingAppeal>>;
     /// `GET /brand/{brandId}/externalVetting/enhancedVettingReport`.
     async fn enhanced_vetting_reports(
         &self,

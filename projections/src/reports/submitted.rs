@@ -147,7 +147,8 @@ pub fn requests(events: &[StoredEvent]) -> Vec<SubmittedRequest> {
                                 format!(
                                     "POST /campaign/{tcr}/{}",
                                     match purpose {
-                                        tendlc_domain::attachment::AttachmentUse::MmsSample => "mms",
+                                        tendlc_domain::attachment::AttachmentUse::MmsSample =>
+                                            "mms",
                                         _ => "supportingDocument",
                                     }
                                 ),

@@ -118,8 +118,9 @@ async fn upload(
     let kind = AttachmentType::parse(content_type)
         .map_err(|problem| ApiError::field("Content-Type", problem))?;
     let file_name = match params.file_name {
-        Some(name) => clean_file_name(&name)
-            .ok_or_else(|| ApiError::field("fileName", "must name a file"))?,
+        Some(name) => {
+            clean_file_name(&name).ok_or_else(|| ApiError::field("fileName", "must name a file"))?
+        }
         None => format!("attachment.{}", kind.extension()),
     };
     // Read one byte past the limit, so an oversized file is refused by name, not cut off.

@@ -10,7 +10,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 use tendlc_adapters::attachments as files;
-use tendlc_domain::attachment::{AttachmentType, AttachmentUse, FileRef, VETTING_APPEAL_CATEGORIES};
+use tendlc_domain::attachment::{
+    AttachmentType, AttachmentUse, FileRef, VETTING_APPEAL_CATEGORIES,
+};
 use tendlc_domain::ids::TcrBrandId;
 use tendlc_domain::input::{expected, refuse_unknown, BodyOf, Field, Unknown};
 use tendlc_domain::tcr::{TcrAttachment, TcrVettingAppeal};
@@ -228,11 +230,7 @@ async fn appeal_vetting(
     }
     let digests = body
         .evidence
-        .read(
-            "evidence",
-            "must be a list of SHA-256 digests",
-            &mut errors,
-        )
+        .read("evidence", "must be a list of SHA-256 digests", &mut errors)
         .unwrap_or_default();
     let evidence = evidence_ids(&brand.evidence, &digests, &mut errors);
     errors.into_result(()).map_err(ApiError::validation)?;

@@ -80,7 +80,11 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 /// The caller's brand row, or not found (another customer's looks missing).
-pub(super) async fn readable(state: &AppState, caller: &Caller, id: &str) -> Result<BrandRow, ApiError> {
+pub(super) async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<BrandRow, ApiError> {
     let id = path_id(id, "brand")?;
     brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
@@ -101,7 +105,11 @@ pub(super) fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
 
 /// The acting customer's brand, checked before anything else is looked at, so another
 /// customer's brand is simply not found.
-pub(super) async fn own_brand(state: &AppState, caller: &Caller, id: &str) -> Result<BrandRow, ApiError> {
+pub(super) async fn own_brand(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<BrandRow, ApiError> {
     let customer_id = caller.acting_customer()?;
     let id = path_id(id, "brand")?;
     brand_rows::get(&state.pool, id, Some(customer_id.into()))

@@ -106,7 +106,15 @@ async fn attach_mms(
     Path(id): Path<String>,
     Body(body): Body<CampaignFileBody>,
 ) -> Result<Response, ApiError> {
-    attach(&state, &caller, request_id, &id, body, AttachmentUse::MmsSample).await
+    attach(
+        &state,
+        &caller,
+        request_id,
+        &id,
+        body,
+        AttachmentUse::MmsSample,
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/supporting-documents", tag = "campaigns", security(("bearer" = [])),
