@@ -1,4 +1,5 @@
 //! tendlc's outside world: Postgres, TCR's HTTP API and TCR's webhooks.
+pub mod attachments;
 pub mod db;
 pub mod event_store;
 pub mod idempotency;

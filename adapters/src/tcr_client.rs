@@ -16,13 +16,14 @@ use crate::tcr_budget::{CallKind, SharedBudget};
 
 use tendlc_domain::ids::{TcrBrandId, TcrCampaignId, TcrResellerId};
 use tendlc_domain::tcr::{
-    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrBrand,
+    MnoTerms, OperationStatuses, TcrApiError, TcrAppeal, TcrAppealRequest, TcrAttachment, TcrBrand,
     TcrBrandRequest, TcrCall, TcrCampaign, TcrCampaignRequest, TcrCampaignSubmission,
-    TcrCampaignUpdate, TcrCatalogue, TcrCnpMigration, TcrCnpMigrationSettings, TcrError,
-    TcrFeedback, TcrNudge, TcrOtpSent, TcrOtpStatus, TcrPartnerCampaign, TcrPartnerCampaignPage,
-    TcrPartnerDecline, TcrPort, TcrReply, TcrReseller, TcrResellerRequest, TcrSharing,
-    TcrSharingChain, TcrSharingLink, TcrVetting, TcrVettingImport, TcrVettingOrder, UseCaseInfo,
-    UsecaseQualification, VerticalInfo, WebhookSubscription,
+    TcrCampaignUpdate, TcrCatalogue, TcrCnpMigration, TcrCnpMigrationSettings, TcrDownload,
+    TcrError, TcrFeedback, TcrFileTarget, TcrFileUpload, TcrNudge, TcrOtpSent, TcrOtpStatus,
+    TcrPartnerCampaign, TcrPartnerCampaignPage, TcrPartnerDecline, TcrPort, TcrReply, TcrReseller,
+    TcrResellerRequest, TcrSharing, TcrSharingChain, TcrSharingLink, TcrVetting, TcrVettingAppeal,
+    TcrVettingAppealRequest, TcrVettingImport, TcrVettingOrder, UseCaseInfo, UsecaseQualification,
+    VerticalInfo, WebhookSubscription,
 };
 
 /// Where TCR is and how to authenticate. `Debug` never shows the key or secret.
@@ -113,15 +114,39 @@ impl TcrHttpClient {
         map_reply(reply, |_| ())
     }
 
-    /// Every call to TCR goes through here, so each shows in a request's trace as one `tcr`
-    /// span with its method, endpoint, status and latency (never credentials or bodies).
-    #[tracing::instrument(name = "tcr", skip(self, query, body), fields(status, latency_ms))]
+    /// A call with a JSON body (or none) and a JSON answer.
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         endpoint: &str,
         query: &[(&str, &str)],
         body: Option<&dyn erased::Body>,
+    ) -> TcrReply<T> {
+        let payload = match body {
+            Some(body) => Payload::Json(body.to_json()),
+            None => Payload::None,
+        };
+        self.exchange(method, endpoint, query, payload, |status, _, bytes| {
+            interpret(status, bytes)
+        })
+        .await
+    }
+
+    /// Every call to TCR goes through here, so each shows in a request's trace as one `tcr`
+    /// span with its method, endpoint, status and latency (never credentials or bodies); its
+    /// answer is read by `read` (status, content type, body).
+    #[tracing::instrument(
+        name = "tcr",
+        skip(self, query, payload, read),
+        fields(status, latency_ms)
+    )]
+    async fn exchange<T>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        query: &[(&str, &str)],
+        payload: Payload,
+        read: impl FnOnce(StatusCode, Option<String>, &[u8]) -> Result<T, TcrError>,
     ) -> TcrReply<T> {
         let started = Instant::now();
         let (limit, kind) = if method == Method::GET {
@@ -148,18 +173,25 @@ impl TcrHttpClient {
         if !query.is_empty() {
             request = request.query(query);
         }
-        if let Some(body) = body {
-            request = request.json(&body.to_json());
-        }
+        request = match payload {
+            Payload::None => request,
+            Payload::Json(body) => request.json(&body),
+            Payload::File(form) => request.multipart(form),
+        };
         let outcome = request.send().await;
         let (http_status, result) = match outcome {
             Err(error) => (None, Err(self.transport_error(&error))),
             Ok(response) => {
                 let status = response.status();
+                let content_type = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
                 let bytes = response.bytes().await;
                 let result = match bytes {
                     Err(error) => Err(self.transport_error(&error)),
-                    Ok(bytes) => interpret(status, &bytes),
+                    Ok(bytes) => read(status, content_type, &bytes),
                 };
                 (Some(status.as_u16()), result)
             }
@@ -226,6 +258,13 @@ fn endpoint_family(endpoint: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// What a call sends: nothing, a JSON document, or one file as TCR's uploads take it.
+enum Payload {
+    None,
+    Json(serde_json::Value),
+    File(reqwest::multipart::Form),
 }
 
 fn interpret<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, TcrError> {
@@ -713,6 +752,94 @@ impl TcrPort for TcrHttpClient {
             )
             .await;
         map_reply(reply, |view| view.shared_by_me)
+    }
+
+    async fn upload_file(
+        &self,
+        target: &TcrFileTarget,
+        file: &TcrFileUpload<'_>,
+    ) -> TcrReply<TcrAttachment> {
+        let part = reqwest::multipart::Part::bytes(file.content.to_vec())
+            .file_name(file.file_name.to_owned());
+        // A type reqwest cannot parse is sent without one: TCR goes by the file name.
+        let part = match part.mime_str(file.content_type) {
+            Ok(part) => part,
+            Err(_) => reqwest::multipart::Part::bytes(file.content.to_vec())
+                .file_name(file.file_name.to_owned()),
+        };
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.exchange(
+            Method::POST,
+            &target.endpoint(),
+            &[],
+            Payload::File(form),
+            |status, _, bytes| interpret(status, bytes),
+        )
+        .await
+    }
+
+    async fn files(&self, target: &TcrFileTarget) -> TcrReply<Vec<TcrAttachment>> {
+        self.call(Method::GET, &target.endpoint(), &[], None).await
+    }
+
+    async fn download_attachment(&self, attachment_id: &str) -> TcrReply<TcrDownload> {
+        // The id holds slashes (`B123ABC/EVR/...`): kept as path segments, as TCR shows them.
+        let endpoint = format!("/attachment/{attachment_id}");
+        self.exchange(
+            Method::GET,
+            &endpoint,
+            &[],
+            Payload::None,
+            |status, content_type, bytes| match status.as_u16() {
+                200..=299 => Ok(TcrDownload {
+                    content_type,
+                    content: bytes.to_vec(),
+                }),
+                _ => Err(interpret::<serde_json::Value>(status, bytes)
+                    .err()
+                    .unwrap_or(TcrError::UnexpectedResponse {
+                        status: status.as_u16(),
+                        detail: String::new(),
+                    })),
+            },
+        )
+        .await
+    }
+
+    async fn appeal_vetting(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        appeal: &TcrVettingAppealRequest,
+    ) -> TcrReply<()> {
+        self.call_for_status(
+            Method::POST,
+            &format!("/brand/{tcr_brand_id}/externalVetting/appeal"),
+            Some(appeal),
+        )
+        .await
+    }
+
+    async fn vetting_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVettingAppeal>> {
+        self.call(
+            Method::GET,
+            &format!("/brand/{tcr_brand_id}/externalVetting/appeal"),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn enhanced_vetting_reports(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+    ) -> TcrReply<Vec<TcrAttachment>> {
+        self.call(
+            Method::GET,
+            &format!("/brand/{tcr_brand_id}/externalVetting/enhancedVettingReport"),
+            &[],
+            None,
+        )
+        .await
     }
 
     async fn campaigns_shared_with_me(&self, page: u32) -> TcrReply<TcrPartnerCampaignPage> {

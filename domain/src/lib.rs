@@ -1,5 +1,6 @@
 //! tendlc's domain: pure rules, no IO.
 mod aggregate;
+pub mod attachment;
 pub mod brand;
 pub mod campaign;
 pub mod customer;

@@ -68,6 +68,11 @@ crate::row! {
         pub appeal: Option<Value>,
         pub otp_reference_id: Option<String>,
         pub otp_verified_at: Option<DateTime<Utc>>,
+        /// `[{sha256, sizeBytes, contentType, attachmentId, uploadedAt}]`: files TCR holds as
+        /// appeal evidence.
+        pub evidence: Value,
+        /// `[{provider, vettingId, categories, evidence, explanation, filedAt}]`.
+        pub vetting_appeals: Value,
     }
 }
 

@@ -59,6 +59,10 @@ crate::row! {
         pub sharing_status: Option<Reported<SharingStatus>>,
         pub upstream_cnp_id: Option<String>,
         pub sharing_explanation: Option<String>,
+        /// `[{sha256, sizeBytes, contentType, attachmentId, attachedAt}]`: MMS sample media at TCR.
+        pub mms_media: Value,
+        /// The same, for supporting documents.
+        pub supporting_documents: Value,
         pub submission_attempts: i32,
         pub last_attempt_at: Option<DateTime<Utc>>,
         pub last_synced_at: Option<DateTime<Utc>>,

@@ -50,6 +50,9 @@ impl Persona {
 async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
     let app = TestApp::spawn_with(AppOptions {
         scoring_delay: std::time::Duration::from_millis(200),
+        sim: Some(std::sync::Arc::new(|config| {
+            config.vetting_delay = std::time::Duration::from_millis(200);
+        })),
         // No webhooks here: the poller reads TCR's verdict.
         sync: tendlc_api::config::SyncConfig {
             tick: std::time::Duration::from_millis(200),
@@ -117,6 +120,39 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
         .as_str()
         .unwrap_or_else(|| panic!("reseller: {reseller}"))
         .to_string();
+    // File routes need an upload of alpha's; vet appeal and report routes a completed enhanced
+    // vet with its report.
+    let (status, upload) = tendlc_tests::harness::status_and_body(
+        app.as_operator_for(Method::POST, "/v1/messaging/attachments", alpha)
+            .header("Content-Type", "text/plain")
+            .body("the permission walk's file"),
+    )
+    .await;
+    assert_eq!(status, 201, "alpha's upload: {upload}");
+    let alpha_file = upload["sha256"].as_str().unwrap().to_string();
+    let (status, ordered) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &format!("/v1/messaging/brands/{alpha_brand}/vettings"),
+            Some(json!({"provider": "AEGIS", "vettingClass": "ENHANCED"})),
+        )
+        .await;
+    assert_eq!(status, 200, "alpha's enhanced vet: {ordered}");
+    let (alpha_vetting, alpha_report) = eventually(
+        std::time::Duration::from_secs(15),
+        "alpha's enhanced vet report",
+        || async {
+            let path = format!("/v1/messaging/brands/{alpha_brand}/vetting-reports");
+            let (_, reports) = app.call_for(alpha, Method::GET, &path, None).await;
+            let uuid = reports[0]["uuid"].as_str()?.to_string();
+            let path = format!("/v1/messaging/brands/{alpha_brand}/vettings");
+            let (_, vettings) = app.call_for(alpha, Method::GET, &path, None).await;
+            let vetting = vettings[0]["vettingId"].as_str()?.to_string();
+            Some((vetting, uuid.rsplit('/').next()?.to_string()))
+        },
+    )
+    .await;
     let tcr_brands_before = app.sim.handle.brand_count();
 
     let token = |persona: Persona| -> Option<String> {
@@ -142,20 +178,24 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
             .path
             .replace("{category}", "brands")
             .replace("{name}", "us-states")
-            .replace(
-                "{id}",
-                &if endpoint.path.starts_with("/v1/customers") {
-                    alpha.to_string()
-                } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
-                    alpha_campaign.clone()
-                } else if endpoint.path.starts_with("/v1/messaging/resellers") {
-                    alpha_reseller.clone()
-                } else if endpoint.path.starts_with("/v1/notifications") {
-                    alpha_notification.clone()
-                } else {
-                    alpha_brand.clone()
-                },
-            );
+            .replace("{vetting_id}", &alpha_vetting)
+            .replace("{report_id}", &alpha_report);
+        let path = path.replace(
+            "{id}",
+            &if endpoint.path.starts_with("/v1/customers") {
+                alpha.to_string()
+            } else if endpoint.path.starts_with("/v1/messaging/campaigns") {
+                alpha_campaign.clone()
+            } else if endpoint.path.starts_with("/v1/messaging/resellers") {
+                alpha_reseller.clone()
+            } else if endpoint.path.starts_with("/v1/notifications") {
+                alpha_notification.clone()
+            } else if endpoint.path.starts_with("/v1/messaging/attachments") {
+                alpha_file.clone()
+            } else {
+                alpha_brand.clone()
+            },
+        );
         let names_a_resource = endpoint.path.contains("{id}");
         for persona in PERSONAS {
             let mut request = app

@@ -75,7 +75,24 @@
 //! `[sim:appeal-reject]` it is `UNVERIFIED` with the `TAX_ID` feedback and the brand stays as
 //! it is. Refused: no category or an explanation over 1024 characters (`501`), an unknown
 //! category (`559`), a brand not UNVERIFIED or with an appeal PENDING (`592`), while scoring
-//! (`527`). `attachmentUuids` are taken as given (the simulator stores no evidence files).
+//! (`527`). `attachmentUuids` are taken as given.
+//!
+//! ## Files, vet appeals and vetting reports
+//!
+//! `POST /brand/{brandId}/appeal/evidence`, `/campaign/{campaignId}/mms` and
+//! `/campaign/{campaignId}/supportingDocument` take one multipart `file` part and answer
+//! `{uuid, fileName, mimeType}` with uuid `<recordId>/VA|MMS|SUPPORT_DOC/<32 characters>`; the
+//! `GET`s list them. Refused: an extension the document does not list for the destination
+//! (`546`), over 10 MB or over 20 files per record (`544`), no `file` part (`501`), an unknown
+//! record (`502`). `GET /attachment/{attachmentId}` serves a file's bytes (its uuid whole, slashes
+//! and all) and `DELETE` removes it (`204`); an unknown id is `502`.
+//! `POST /brand/{brandId}/externalVetting/appeal` (`{evpId, vettingId, appealCategories,
+//! attachmentUuids?, explanation?}`) needs a completed vet of the brand (`502`, `592` while
+//! PENDING or with an appeal PENDING), TCR's categories (`559`) and evidence files of that brand
+//! (`501`); it answers `204`, is listed `PENDING` by the `GET` (`?evpId=&vettingId=&appealStatus=`)
+//! and one `appeal_delay` later `COMPLETE`, the vet `ACTIVE` with a score of at least 75.
+//! `GET /brand/{brandId}/externalVetting/enhancedVettingReport` lists a report (`.../EVR/...`,
+//! `application/octet-stream`) for each completed ENHANCED vet, downloadable like any file.
 //!
 //! ## Sole-proprietor OTP
 //!
@@ -415,6 +432,7 @@
 
 mod account;
 mod appeals;
+mod attachments;
 mod auth;
 mod auth_plus;
 mod body;
@@ -436,6 +454,7 @@ mod resellers;
 mod state;
 mod tags;
 mod validate;
+mod vet_appeals;
 mod vetting;
 mod webhooks;
 
@@ -549,6 +568,8 @@ pub fn simulator(config: SimConfig) -> (Router, SimHandle) {
         .merge(brands::router())
         .merge(vetting::router())
         .merge(appeals::router())
+        .merge(attachments::router())
+        .merge(vet_appeals::router())
         .merge(otp::router())
         .merge(auth_plus::router())
         .merge(qualify::router())

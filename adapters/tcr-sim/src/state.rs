@@ -327,6 +327,10 @@ pub(super) struct Sim {
     pub webhooks: Hub,
     /// The CSP profile and PFT brand (`/csp/profile`, `/pft/brand`).
     pub account: Mutex<super::account::Account>,
+    /// Uploaded files and vetting reports (`/attachment/...`).
+    files: Mutex<super::attachments::Files>,
+    /// External-vetting appeals, in filing order.
+    pub vet_appeals: Mutex<Vec<super::vet_appeals::VetAppeal>>,
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -346,6 +350,8 @@ impl Sim {
             )),
             registry: Mutex::new(Registry::default()),
             account: Mutex::default(),
+            files: Mutex::default(),
+            vet_appeals: Mutex::default(),
             refused: Default::default(),
             config,
         }
@@ -353,6 +359,11 @@ impl Sim {
 
     pub fn registry(&self) -> MutexGuard<'_, Registry> {
         lock(&self.registry)
+    }
+
+    /// Take after [`Sim::registry`] when both are needed, never before.
+    pub fn files(&self) -> MutexGuard<'_, super::attachments::Files> {
+        lock(&self.files)
     }
 
     /// Counts one request against the read or write limit; `false` means answer 429.

@@ -1,9 +1,13 @@
 //! What a customer asks of a registered brand's identity — external vetting (order, import),
 //! revet, appeal, sole-proprietor OTP — and its deletion: each recorded, sent to TCR, and its
 //! outcome recorded.
+use tendlc_domain::attachment::FileRef;
 use tendlc_domain::brand::{BrandAction, BrandActionAnswer};
 use tendlc_domain::ids::{BrandId, TcrBrandId};
-use tendlc_domain::tcr::{TcrAppealRequest, TcrPort, TcrReply, TcrVettingImport, TcrVettingOrder};
+use tendlc_domain::tcr::{
+    TcrAppealRequest, TcrAttachment, TcrDownload, TcrFileTarget, TcrFileUpload, TcrPort, TcrReply,
+    TcrVettingAppeal, TcrVettingAppealRequest, TcrVettingImport, TcrVettingOrder,
+};
 use tendlc_domain::values::{AppealCategory, VettingClass, VettingProvider};
 use tendlc_projections::brands::BrandRow;
 use tendlc_projections::campaigns as campaign_rows;
@@ -40,6 +44,20 @@ pub enum BrandRequest {
         pin: String,
     },
     Delete,
+    /// One of the customer's files, sent to TCR as appeal evidence; only `file` is recorded.
+    UploadEvidence {
+        file: FileRef,
+        file_name: String,
+        content: Vec<u8>,
+    },
+    AppealVetting {
+        provider: String,
+        vetting_id: String,
+        categories: Vec<String>,
+        /// TCR attachment ids of evidence already uploaded to the brand.
+        evidence: Vec<String>,
+        explanation: Option<String>,
+    },
 }
 
 impl BrandRequest {
@@ -78,6 +96,22 @@ impl BrandRequest {
             BrandRequest::SendOtp { .. } => BrandAction::SendOtp,
             BrandRequest::VerifyOtp { .. } => BrandAction::VerifyOtp,
             BrandRequest::Delete => BrandAction::Delete,
+            BrandRequest::UploadEvidence { file, .. } => {
+                BrandAction::UploadEvidence { file: file.clone() }
+            }
+            BrandRequest::AppealVetting {
+                provider,
+                vetting_id,
+                categories,
+                evidence,
+                explanation,
+            } => BrandAction::AppealVetting {
+                provider: provider.clone(),
+                vetting_id: vetting_id.clone(),
+                categories: categories.clone(),
+                evidence: evidence.clone(),
+                explanation: explanation.clone(),
+            },
         }
     }
 
@@ -154,6 +188,38 @@ impl BrandRequest {
                 answered(tcr.verify_otp(tcr_brand_id, &pin).await, none)
             }
             BrandRequest::Delete => answered(tcr.delete_brand(tcr_brand_id).await, none),
+            BrandRequest::UploadEvidence {
+                file,
+                file_name,
+                content,
+            } => {
+                let upload = TcrFileUpload {
+                    file_name: &file_name,
+                    content_type: &file.content_type,
+                    content: &content,
+                };
+                let target = TcrFileTarget::BrandEvidence(tcr_brand_id.clone());
+                answered(
+                    tcr.upload_file(&target, &upload).await,
+                    BrandActionAnswer::Attachment,
+                )
+            }
+            BrandRequest::AppealVetting {
+                provider,
+                vetting_id,
+                categories,
+                evidence,
+                explanation,
+            } => {
+                let appeal = TcrVettingAppealRequest {
+                    evp_id: provider,
+                    vetting_id,
+                    appeal_categories: categories,
+                    attachment_uuids: evidence,
+                    explanation,
+                };
+                answered(tcr.appeal_vetting(tcr_brand_id, &appeal).await, none)
+            }
         }
     }
 }
@@ -196,5 +262,51 @@ impl Brands {
             }
         }
         Ok(outcome)
+    }
+}
+
+impl Brands {
+    /// The brand's external-vetting appeals as TCR holds them (nothing is recorded).
+    pub async fn vetting_appeals(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+    ) -> Result<Vec<TcrVettingAppeal>, AppError> {
+        self.tcr()
+            .vetting_appeals(tcr_brand_id)
+            .await
+            .result
+            .map_err(|error| AppError::tcr(error, "Nothing was changed."))
+    }
+
+    /// The brand's enhanced vetting reports at TCR (nothing is recorded).
+    pub async fn vetting_reports(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+    ) -> Result<Vec<TcrAttachment>, AppError> {
+        self.tcr()
+            .enhanced_vetting_reports(tcr_brand_id)
+            .await
+            .result
+            .map_err(|error| AppError::tcr(error, "Nothing was changed."))
+    }
+
+    /// One of the brand's enhanced vetting reports, only if TCR lists it for this brand (so an
+    /// id cannot reach another brand's file).
+    pub async fn vetting_report(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        attachment_id: &str,
+    ) -> Result<Option<(TcrAttachment, TcrDownload)>, AppError> {
+        let reports = self.vetting_reports(tcr_brand_id).await?;
+        let Some(report) = reports.into_iter().find(|r| r.uuid == attachment_id) else {
+            return Ok(None);
+        };
+        let download = self
+            .tcr()
+            .download_attachment(&report.uuid)
+            .await
+            .result
+            .map_err(|error| AppError::tcr(error, "Nothing was changed."))?;
+        Ok(Some((report, download)))
     }
 }

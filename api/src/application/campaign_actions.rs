@@ -1,9 +1,12 @@
 //! What a customer asks of a registered campaign — change it, deactivate it, resubmit it to
 //! carriers, nudge them, share it with an upstream partner: each recorded, sent to TCR, its
 //! outcome recorded, and TCR's state read back.
+use tendlc_domain::attachment::{AttachmentUse, FileRef};
 use tendlc_domain::campaign::{ActionAnswer, Campaign, CampaignBody, CampaignCommand, Mno};
 use tendlc_domain::ids::{CampaignId, TcrCampaignId};
-use tendlc_domain::tcr::{TcrCampaignUpdate, TcrNudge, TcrPort, TcrReply};
+use tendlc_domain::tcr::{
+    TcrCampaignUpdate, TcrFileTarget, TcrFileUpload, TcrNudge, TcrPort, TcrReply,
+};
 use tendlc_domain::values::{NudgeIntent, OperationStatus};
 use tendlc_projections::campaigns::CampaignRow;
 
@@ -32,6 +35,14 @@ pub enum CampaignRequest {
     Share {
         upstream_cnp_id: String,
     },
+    /// One of the customer's files, as MMS sample media or a supporting document; only `file`
+    /// is recorded.
+    AttachFile {
+        purpose: AttachmentUse,
+        file: FileRef,
+        file_name: String,
+        content: Vec<u8>,
+    },
 }
 
 /// What TCR is sent for a request, prepared from the campaign as it stands.
@@ -41,6 +52,12 @@ enum Send {
     Resubmit(Vec<u32>),
     Nudge(TcrNudge),
     Share(String),
+    File {
+        purpose: AttachmentUse,
+        file_name: String,
+        content_type: String,
+        content: Vec<u8>,
+    },
 }
 
 impl Send {
@@ -80,6 +97,26 @@ impl Send {
                 tcr.share_campaign(tcr_campaign_id, &partner).await,
                 ActionAnswer::Shared,
             ),
+            Send::File {
+                purpose,
+                file_name,
+                content_type,
+                content,
+            } => {
+                let target = match purpose {
+                    AttachmentUse::MmsSample => TcrFileTarget::CampaignMms(tcr_campaign_id.clone()),
+                    _ => TcrFileTarget::CampaignSupportingDocument(tcr_campaign_id.clone()),
+                };
+                let upload = TcrFileUpload {
+                    file_name: &file_name,
+                    content_type: &content_type,
+                    content: &content,
+                };
+                answered(
+                    tcr.upload_file(&target, &upload).await,
+                    ActionAnswer::Attachment,
+                )
+            }
         }
     }
 }
@@ -93,6 +130,7 @@ impl CampaignRequest {
             CampaignRequest::Resubmit { .. } => "resubmission",
             CampaignRequest::Nudge { .. } => "nudge",
             CampaignRequest::Share { .. } => "sharing",
+            CampaignRequest::AttachFile { .. } => "file attachment",
         }
     }
 
@@ -151,6 +189,23 @@ impl CampaignRequest {
                     upstream_cnp_id: upstream_cnp_id.clone(),
                 },
                 Send::Share(upstream_cnp_id),
+            ),
+            CampaignRequest::AttachFile {
+                purpose,
+                file,
+                file_name,
+                content,
+            } => (
+                CampaignCommand::RequestFileAttachment {
+                    purpose,
+                    file: file.clone(),
+                },
+                Send::File {
+                    purpose,
+                    file_name,
+                    content_type: file.content_type,
+                    content,
+                },
             ),
         })
     }

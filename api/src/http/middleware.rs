@@ -60,7 +60,17 @@ pub async fn read_body(
         .into_response();
     }
     let (parts, body) = request.into_parts();
+    // File uploads have their own bound (TCR's 10 MB), refused as an invalid `file` (422).
+    let upload = crate::http::routes::attachments::is_upload(&parts.method, parts.uri.path());
+    let max_body_bytes = if upload {
+        tendlc_domain::attachment::MAX_ATTACHMENT_BYTES
+    } else {
+        limits.max_body_bytes
+    };
     let too_large = || {
+        if upload {
+            return crate::http::routes::attachments::too_large().into_response();
+        }
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
@@ -76,10 +86,10 @@ pub async fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+    if declared.is_some_and(|n| n > max_body_bytes as u64) {
         return too_large();
     }
-    let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
+    let limited = http_body_util::Limited::new(body, max_body_bytes);
     match tokio::time::timeout(limits.body_read_timeout, limited.collect()).await {
         Ok(Ok(collected)) => {
             next.run(axum::extract::Request::from_parts(

@@ -83,6 +83,15 @@ pub struct BrandView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub appeal: Option<Value>,
+    /// Files TCR holds as this brand's appeal evidence:
+    /// `[{sha256, sizeBytes, contentType, attachmentId, uploadedAt}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub evidence: Option<Value>,
+    /// External-vetting appeals filed: `[{provider, vettingId, categories, evidence, explanation, filedAt}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub vetting_appeals: Option<Value>,
     /// Sole proprietors: the OTP TCR sent, and when the PIN was accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub otp_reference_id: Option<String>,
@@ -120,6 +129,8 @@ impl From<BrandRow> for BrandView {
             pending_action: row.pending_action.as_ref().map(json),
             appeal_status: row.appeal_status.map(|s| s.as_str().to_string()),
             appeal: row.appeal,
+            evidence: Some(row.evidence),
+            vetting_appeals: Some(row.vetting_appeals),
             otp_reference_id: row.otp_reference_id,
             otp_verified_at: row.otp_verified_at,
             last_notification_sent_at: None,
@@ -232,6 +243,12 @@ pub struct CampaignView {
     pub fees: FeesView,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing: Option<SharingView>,
+    /// MMS sample media at TCR: `[{sha256, sizeBytes, contentType, attachmentId, attachedAt}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub mms_media: Value,
+    /// Supporting documents at TCR, in the same shape.
+    #[schema(value_type = Vec<Object>)]
+    pub supporting_documents: Value,
     /// A change, deactivation, resubmission, nudge or sharing sent to TCR and not yet answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -321,6 +338,8 @@ impl CampaignView {
                 status: status.to_string(),
                 explanation: row.sharing_explanation,
             }),
+            mms_media: row.mms_media,
+            supporting_documents: row.supporting_documents,
             pending_action: row.pending_action.as_ref().map(json),
             last_error: row.last_error,
             submission_attempts: row.submission_attempts,
@@ -592,6 +611,8 @@ impl BrandView {
             pending_action: brand.pending_action.as_ref().map(json),
             appeal_status: brand.appeal_status.map(|s| s.as_str().to_string()),
             appeal: None,
+            evidence: None,
+            vetting_appeals: None,
             otp_reference_id: brand.otp_reference_id.clone(),
             otp_verified_at: None,
             last_notification_sent_at: None,
@@ -671,6 +692,9 @@ impl CampaignView {
                 status: sharing.status.to_string(),
                 explanation: sharing.explanation.clone(),
             }),
+            // The aggregate does not keep files; the replay shows none.
+            mms_media: Value::Array(Vec::new()),
+            supporting_documents: Value::Array(Vec::new()),
             pending_action: campaign.pending_action.as_ref().map(json),
             last_error: None,
             submission_attempts: campaign.submission_attempts as i32,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::identity::{BrandAction, VettingRecord};
 use super::profile::BrandProfile;
+use crate::attachment::FileRef;
 use crate::ids::{BrandId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::TcrApiError;
@@ -127,6 +128,19 @@ pub enum BrandEvent {
     BrandOtpVerified,
     /// TCR deleted the brand at our request; irreversible.
     BrandDeleted { source: Source },
+    /// TCR holds one of the customer's files as appeal evidence, under `attachment_id`.
+    BrandEvidenceUploaded {
+        file: FileRef,
+        attachment_id: String,
+    },
+    /// TCR took an appeal of an external vet, with the evidence it names.
+    BrandVettingAppealFiled {
+        provider: String,
+        vetting_id: String,
+        categories: Vec<String>,
+        evidence: Vec<String>,
+        explanation: Option<String>,
+    },
 }
 
 impl DomainEvent for BrandEvent {
@@ -152,6 +166,8 @@ impl DomainEvent for BrandEvent {
             BrandEvent::BrandOtpSent { .. } => "BrandOtpSent",
             BrandEvent::BrandOtpVerified => "BrandOtpVerified",
             BrandEvent::BrandDeleted { .. } => "BrandDeleted",
+            BrandEvent::BrandEvidenceUploaded { .. } => "BrandEvidenceUploaded",
+            BrandEvent::BrandVettingAppealFiled { .. } => "BrandVettingAppealFiled",
         }
         .to_string()
     }

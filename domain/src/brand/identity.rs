@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::aggregate::{Brand, BrandError};
 use super::events::BrandEvent;
+use crate::attachment::FileRef;
 use crate::metadata::Source;
-use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrOtpSent, TcrVetting};
+use crate::tcr::{TcrAppeal, TcrAttachment, TcrBrand, TcrError, TcrOtpSent, TcrVetting};
 use crate::values::{
     AppealCategory, AppealStatus, EntityType, IdentityStatus, KnownValue, TcrBrandStatus,
     VettingClass, VettingProvider, VettingStatus,
@@ -32,6 +33,18 @@ pub enum BrandAction {
     SendOtp,
     VerifyOtp,
     Delete,
+    /// Upload one of the customer's files to TCR as appeal evidence.
+    UploadEvidence {
+        file: FileRef,
+    },
+    /// Appeal an external vet, with evidence already at TCR (its attachment ids).
+    AppealVetting {
+        provider: String,
+        vetting_id: String,
+        categories: Vec<String>,
+        evidence: Vec<String>,
+        explanation: Option<String>,
+    },
 }
 
 impl BrandAction {
@@ -44,6 +57,8 @@ impl BrandAction {
             BrandAction::SendOtp => "send OTP",
             BrandAction::VerifyOtp => "verify OTP",
             BrandAction::Delete => "delete",
+            BrandAction::UploadEvidence { .. } => "upload evidence",
+            BrandAction::AppealVetting { .. } => "appeal vetting",
         }
     }
 }
@@ -55,6 +70,8 @@ pub enum BrandActionAnswer {
     Vetting(TcrVetting),
     OtpSent(TcrOtpSent),
     Brand(TcrBrand),
+    /// The file TCR now holds.
+    Attachment(TcrAttachment),
 }
 
 /// One external vetting as tendlc keeps it (never the token).
@@ -173,7 +190,27 @@ impl Brand {
                     return refuse("send the OTP first");
                 }
             }
-            BrandAction::Delete => {}
+            BrandAction::Delete | BrandAction::UploadEvidence { .. } => {}
+            BrandAction::AppealVetting {
+                provider,
+                vetting_id,
+                categories,
+                ..
+            } => {
+                if categories.is_empty() {
+                    return refuse("name at least one appeal category");
+                }
+                let Some(vetting) = self
+                    .vettings
+                    .iter()
+                    .find(|v| &v.provider == provider && &v.vetting_id == vetting_id)
+                else {
+                    return refuse(&format!("the brand has no {provider} vetting {vetting_id}"));
+                };
+                if matches!(vetting.status, Some(VettingStatus::Pending) | None) {
+                    return refuse("only a completed vetting can be appealed");
+                }
+            }
         }
         Ok(vec![BrandEvent::BrandActionRequested { action }])
     }
@@ -228,6 +265,28 @@ impl Brand {
             (BrandAction::VerifyOtp, _) => events.push(BrandEvent::BrandOtpVerified),
             (BrandAction::Delete, _) => events.push(BrandEvent::BrandDeleted {
                 source: Source::Api,
+            }),
+            (BrandAction::UploadEvidence { file }, BrandActionAnswer::Attachment(attachment)) => {
+                events.push(BrandEvent::BrandEvidenceUploaded {
+                    file,
+                    attachment_id: attachment.uuid,
+                });
+            }
+            (
+                BrandAction::AppealVetting {
+                    provider,
+                    vetting_id,
+                    categories,
+                    evidence,
+                    explanation,
+                },
+                _,
+            ) => events.push(BrandEvent::BrandVettingAppealFiled {
+                provider,
+                vetting_id,
+                categories,
+                evidence,
+                explanation,
             }),
             (action, answer) => {
                 return Err(BrandError::NotApplicable(format!(

@@ -159,6 +159,24 @@ impl BrandEvent {
             BrandEvent::BrandDeleted { source } => {
                 format!("deleted at TCR (seen by {})", source.as_str())
             }
+            BrandEvent::BrandEvidenceUploaded {
+                file,
+                attachment_id,
+            } => format!(
+                "evidence {} ({}, {} bytes) held by TCR as {attachment_id}",
+                file.sha256, file.content_type, file.size_bytes
+            ),
+            BrandEvent::BrandVettingAppealFiled {
+                provider,
+                vetting_id,
+                categories,
+                evidence,
+                ..
+            } => format!(
+                "{provider} vetting {vetting_id} appealed ({}) with {} evidence file(s)",
+                categories.join(", "),
+                evidence.len()
+            ),
         }
     }
 }

@@ -48,6 +48,8 @@ impl BrandEvent {
                 | BrandEvent::BrandOtpSent { .. }
                 | BrandEvent::BrandOtpVerified
                 | BrandEvent::BrandDeleted { .. }
+                | BrandEvent::BrandEvidenceUploaded { .. }
+                | BrandEvent::BrandVettingAppealFiled { .. }
         )
     }
 }

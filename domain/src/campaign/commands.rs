@@ -2,10 +2,11 @@ use chrono::{DateTime, Utc};
 
 use super::carriers::{CarrierReason, Mno};
 use super::profile::CampaignProfile;
+use crate::attachment::{AttachmentUse, FileRef};
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::{
-    OperationStatuses, TcrCampaign, TcrCampaignSubmission, TcrError, TcrSharing,
+    OperationStatuses, TcrAttachment, TcrCampaign, TcrCampaignSubmission, TcrError, TcrSharing,
     UsecaseQualification,
 };
 use crate::values::NudgeIntent;
@@ -49,6 +50,11 @@ pub enum CampaignCommand {
     },
     /// A customer shares the campaign with an upstream connectivity partner.
     RequestSharing { upstream_cnp_id: String },
+    /// A customer attaches one of its files (MMS sample media or a supporting document).
+    RequestFileAttachment {
+        purpose: AttachmentUse,
+        file: FileRef,
+    },
     /// TCR did what the pending action asked; `answer` carries what TCR said, if anything.
     RecordActionAccepted { answer: ActionAnswer },
     /// TCR refused or failed the pending action.
@@ -72,6 +78,8 @@ pub enum ActionAnswer {
     None,
     Resubmitted(TcrCampaignSubmission),
     Shared(TcrSharing),
+    /// The file TCR now holds.
+    Attachment(TcrAttachment),
 }
 
 /// One reading of TCR's state of a campaign.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::carriers::{CarrierReason, Mno};
 use super::profile::CampaignProfile;
+use crate::attachment::{AttachmentUse, FileRef};
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, TcrApiError, UsecaseQualification};
@@ -30,6 +31,11 @@ pub enum CampaignAction {
     Share {
         upstream_cnp_id: String,
     },
+    /// Attach one of the customer's files as MMS sample media or a supporting document.
+    AttachFile {
+        purpose: AttachmentUse,
+        file: FileRef,
+    },
 }
 
 impl CampaignAction {
@@ -40,6 +46,7 @@ impl CampaignAction {
             CampaignAction::Resubmit { .. } => "resubmit",
             CampaignAction::Nudge { .. } => "nudge",
             CampaignAction::Share { .. } => "share",
+            CampaignAction::AttachFile { .. } => "attach file",
         }
     }
 }
@@ -114,6 +121,13 @@ pub enum CampaignEvent {
         intent: NudgeIntent,
         description: String,
     },
+    /// TCR holds one of the customer's files on the campaign (MMS sample media or a supporting
+    /// document) under `attachment_id`.
+    CampaignFileAttached {
+        purpose: AttachmentUse,
+        file: FileRef,
+        attachment_id: String,
+    },
     /// Sharing with an upstream connectivity partner moved.
     CampaignSharingChanged {
         upstream_cnp_id: Option<String>,
@@ -160,6 +174,7 @@ impl DomainEvent for CampaignEvent {
             CampaignEvent::CampaignDeactivated { .. } => "CampaignDeactivated",
             CampaignEvent::CampaignResubmitted { .. } => "CampaignResubmitted",
             CampaignEvent::CampaignNudged { .. } => "CampaignNudged",
+            CampaignEvent::CampaignFileAttached { .. } => "CampaignFileAttached",
             CampaignEvent::CampaignSharingChanged { .. } => "CampaignSharingChanged",
             CampaignEvent::CampaignMnoStatusChanged { .. } => "CampaignMnoStatusChanged",
             CampaignEvent::CampaignTcrStatusChanged { .. } => "CampaignTcrStatusChanged",

@@ -75,6 +75,21 @@ impl CampaignEvent {
             CampaignEvent::CampaignNudged { intent, .. } => {
                 format!("nudge {intent} passed on by TCR")
             }
+            CampaignEvent::CampaignFileAttached {
+                purpose,
+                file,
+                attachment_id,
+            } => format!(
+                "{} {} ({}, {} bytes) held by TCR as {attachment_id}",
+                match purpose {
+                    crate::attachment::AttachmentUse::MmsSample => "MMS sample",
+                    crate::attachment::AttachmentUse::SupportingDocument => "supporting document",
+                    crate::attachment::AttachmentUse::AppealEvidence => "evidence",
+                },
+                file.sha256,
+                file.content_type,
+                file.size_bytes
+            ),
             CampaignEvent::CampaignSharingChanged {
                 upstream_cnp_id,
                 from,

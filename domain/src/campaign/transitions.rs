@@ -15,7 +15,8 @@ impl CampaignEvent {
             | CampaignEvent::CampaignUpdated { .. }
             | CampaignEvent::CampaignDeactivated { .. }
             | CampaignEvent::CampaignResubmitted { .. }
-            | CampaignEvent::CampaignNudged { .. } => true,
+            | CampaignEvent::CampaignNudged { .. }
+            | CampaignEvent::CampaignFileAttached { .. } => true,
             CampaignEvent::CampaignSharingChanged { source, .. } => *source == Source::Api,
             _ => false,
         }

@@ -2,6 +2,7 @@
 mod campaigns;
 mod dates;
 mod event_type;
+mod files;
 mod partners;
 mod vetting;
 
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 pub use campaigns::*;
 pub use dates::{parse_tcr_date, parse_tcr_time, tcr_day, tcr_time};
 pub use event_type::{IdentityRecord, TcrEventType};
+pub use files::*;
 pub use partners::*;
 pub use vetting::*;
 
@@ -500,6 +502,32 @@ pub trait TcrPort: Send + Sync {
         &self,
         tcr_campaign_id: &TcrCampaignId,
     ) -> TcrReply<Option<TcrSharing>>;
+
+    // -- files: evidence, MMS media, supporting documents, vetting reports ---------------------
+
+    /// `POST` a file (multipart `file`) to the target's endpoint.
+    async fn upload_file(
+        &self,
+        target: &TcrFileTarget,
+        file: &TcrFileUpload<'_>,
+    ) -> TcrReply<TcrAttachment>;
+    /// `GET` the target's files.
+    async fn files(&self, target: &TcrFileTarget) -> TcrReply<Vec<TcrAttachment>>;
+    /// `GET /attachment/{attachmentId}`.
+    async fn download_attachment(&self, attachment_id: &str) -> TcrReply<TcrDownload>;
+    /// `POST /brand/{brandId}/externalVetting/appeal`.
+    async fn appeal_vetting(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+        appeal: &TcrVettingAppealRequest,
+    ) -> TcrReply<()>;
+    /// `GET /brand/{brandId}/externalVetting/appeal`.
+    async fn vetting_appeals(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<Vec<TcrVettingAppeal>>;
+    /// `GET /brand/{brandId}/externalVetting/enhancedVettingReport`.
+    async fn enhanced_vetting_reports(
+        &self,
+        tcr_brand_id: &TcrBrandId,
+    ) -> TcrReply<Vec<TcrAttachment>>;
 
     // -- the partner's side and CNP migration ------------------------------------------------
 

@@ -13,6 +13,14 @@ use super::{BrandRow, BrandRows, VettingRow};
 use crate::documents::{failed, merged, postgres_json_time};
 use crate::fold::{EventContext, Fold};
 
+/// Appends to a JSON list column.
+fn push(list: &mut Value, item: Value) {
+    match list.as_array_mut() {
+        Some(items) => items.push(item),
+        None => *list = json!([item]),
+    }
+}
+
 /// The failure an event records, as the API shows it.
 fn failure_of(event: &BrandEvent, at: &EventContext) -> Option<Value> {
     let at = at.recorded_at;
@@ -67,6 +75,8 @@ impl Fold for BrandRows {
             pending_action: None,
             appeal_status: None,
             appeal: None,
+            evidence: json!([]),
+            vetting_appeals: json!([]),
             otp_reference_id: None,
             otp_verified_at: None,
         };
@@ -101,7 +111,9 @@ impl Fold for BrandRows {
             | BrandEvent::BrandAppealFiled { .. }
             | BrandEvent::BrandAppealCompleted { .. }
             | BrandEvent::BrandOtpSent { .. }
-            | BrandEvent::BrandOtpVerified => self.brand.identity_action(event, at),
+            | BrandEvent::BrandOtpVerified
+            | BrandEvent::BrandEvidenceUploaded { .. }
+            | BrandEvent::BrandVettingAppealFiled { .. } => self.brand.identity_action(event, at),
             BrandEvent::BrandVettingRecorded { .. }
             | BrandEvent::BrandVettingStatusChanged { .. } => self.vetting(event, at),
         }
@@ -233,6 +245,31 @@ impl BrandRow {
             BrandEvent::BrandOtpSent { reference_id } => {
                 self.otp_reference_id = Some(reference_id.clone());
             }
+            BrandEvent::BrandEvidenceUploaded {
+                file,
+                attachment_id,
+            } => push(
+                &mut self.evidence,
+                json!({
+                    "sha256": file.sha256, "sizeBytes": file.size_bytes,
+                    "contentType": file.content_type, "attachmentId": attachment_id,
+                    "uploadedAt": postgres_json_time(at.recorded_at),
+                }),
+            ),
+            BrandEvent::BrandVettingAppealFiled {
+                provider,
+                vetting_id,
+                categories,
+                evidence,
+                explanation,
+            } => push(
+                &mut self.vetting_appeals,
+                json!({
+                    "provider": provider, "vettingId": vetting_id, "categories": categories,
+                    "evidence": evidence, "explanation": explanation,
+                    "filedAt": postgres_json_time(at.recorded_at),
+                }),
+            ),
             BrandEvent::BrandOtpVerified => self.otp_verified_at = Some(at.recorded_at),
             _ => {}
         }

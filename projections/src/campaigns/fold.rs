@@ -2,6 +2,7 @@
 //! actions, what TCR reports (sync: statuses, carriers, billing, sharing); then the carriers.
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
+use tendlc_domain::attachment::AttachmentUse;
 use tendlc_domain::brand::RegistrationStatus;
 use tendlc_domain::campaign::{CampaignEvent, Mno};
 use tendlc_domain::metadata::Source;
@@ -9,7 +10,7 @@ use tendlc_domain::values::{Reported, TcrCampaignStatus};
 use uuid::Uuid;
 
 use super::{CampaignRow, CampaignRows, CarrierRow};
-use crate::documents::failed;
+use crate::documents::{failed, postgres_json_time};
 use crate::fold::{EventContext, Fold};
 
 /// When and how an event learnt TCR's state, if it did.
@@ -88,6 +89,8 @@ impl Fold for CampaignRows {
                 sharing_status: None,
                 upstream_cnp_id: None,
                 sharing_explanation: None,
+                mms_media: json!([]),
+                supporting_documents: json!([]),
                 submission_attempts: 0,
                 last_attempt_at: None,
                 last_synced_at: None,
@@ -125,7 +128,8 @@ impl Fold for CampaignRows {
             | CampaignEvent::CampaignUpdated { .. }
             | CampaignEvent::CampaignDeactivated { .. }
             | CampaignEvent::CampaignResubmitted { .. }
-            | CampaignEvent::CampaignNudged { .. } => campaign.action(event, at),
+            | CampaignEvent::CampaignNudged { .. }
+            | CampaignEvent::CampaignFileAttached { .. } => campaign.action(event, at),
             CampaignEvent::CampaignSharingChanged { .. }
             | CampaignEvent::CampaignMnoStatusChanged { .. }
             | CampaignEvent::CampaignTcrStatusChanged { .. }
@@ -192,6 +196,26 @@ impl CampaignRow {
                 self.last_error = None;
             }
             CampaignEvent::CampaignNudged { .. } => self.last_error = None,
+            CampaignEvent::CampaignFileAttached {
+                purpose,
+                file,
+                attachment_id,
+            } => {
+                let list = match purpose {
+                    AttachmentUse::MmsSample => &mut self.mms_media,
+                    _ => &mut self.supporting_documents,
+                };
+                let item = json!({
+                    "sha256": file.sha256, "sizeBytes": file.size_bytes,
+                    "contentType": file.content_type, "attachmentId": attachment_id,
+                    "attachedAt": postgres_json_time(at.recorded_at),
+                });
+                match list.as_array_mut() {
+                    Some(items) => items.push(item),
+                    None => *list = json!([item]),
+                }
+                self.last_error = None;
+            }
             _ => {}
         }
     }

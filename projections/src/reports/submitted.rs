@@ -97,6 +97,12 @@ pub fn requests(events: &[StoredEvent]) -> Vec<SubmittedRequest> {
                             BrandAction::SendOtp => format!("POST /brand/{tcr}/smsOtp"),
                             BrandAction::VerifyOtp => format!("PUT /brand/{tcr}/smsOtp"),
                             BrandAction::Delete => format!("DELETE /brand/{tcr}"),
+                            BrandAction::UploadEvidence { .. } => {
+                                format!("POST /brand/{tcr}/appeal/evidence")
+                            }
+                            BrandAction::AppealVetting { .. } => {
+                                format!("POST /brand/{tcr}/externalVetting/appeal")
+                            }
                         };
                         out.push(request(endpoint, serde_json::to_value(action).ok()));
                     }
@@ -136,6 +142,17 @@ pub fn requests(events: &[StoredEvent]) -> Vec<SubmittedRequest> {
                                 Some(serde_json::json!({
                                     "mnoIds": mno_ids.iter().map(|m| m.0).collect::<Vec<_>>()
                                 })),
+                            ),
+                            CampaignAction::AttachFile { purpose, file } => (
+                                format!(
+                                    "POST /campaign/{tcr}/{}",
+                                    match purpose {
+                                        tendlc_domain::attachment::AttachmentUse::MmsSample =>
+                                            "mms",
+                                        _ => "supportingDocument",
+                                    }
+                                ),
+                                serde_json::to_value(file).ok(),
                             ),
                             CampaignAction::Nudge { .. } | CampaignAction::Share { .. } => (
                                 format!("POST /campaign/{tcr}/{}", action.name()),

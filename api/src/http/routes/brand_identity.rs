@@ -80,14 +80,18 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 /// The caller's brand row, or not found (another customer's looks missing).
-async fn readable(state: &AppState, caller: &Caller, id: &str) -> Result<BrandRow, ApiError> {
+pub(super) async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<BrandRow, ApiError> {
     let id = path_id(id, "brand")?;
     brand_rows::get(&state.pool, id, caller.read_scope())
         .await?
         .ok_or_else(|| ApiError::not_found("brand"))
 }
 
-fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
+pub(super) fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
     row.tcr_brand_id.as_deref().ok_or_else(|| {
         ApiError::conflict(
             "brand_not_registered",
@@ -101,7 +105,11 @@ fn registered_id(row: &BrandRow) -> Result<&str, ApiError> {
 
 /// The acting customer's brand, checked before anything else is looked at, so another
 /// customer's brand is simply not found.
-async fn own_brand(state: &AppState, caller: &Caller, id: &str) -> Result<BrandRow, ApiError> {
+pub(super) async fn own_brand(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<BrandRow, ApiError> {
     let customer_id = caller.acting_customer()?;
     let id = path_id(id, "brand")?;
     brand_rows::get(&state.pool, id, Some(customer_id.into()))
@@ -111,7 +119,7 @@ async fn own_brand(state: &AppState, caller: &Caller, id: &str) -> Result<BrandR
 
 /// Records the request, performs it at TCR, and answers with the brand as it now stands.
 /// `brand` is the caller's, from [`own_brand`].
-async fn run(
+pub(super) async fn run(
     state: &AppState,
     caller: &Caller,
     request_id: String,

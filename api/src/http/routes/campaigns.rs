@@ -118,7 +118,7 @@ async fn answer(
 
 /// The acting customer's campaign, looked up before anything else so another customer's is
 /// simply not found.
-async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, ApiError> {
+pub(super) async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, ApiError> {
     let customer_id = caller.acting_customer()?;
     let campaign_id = path_id(id, "campaign")?;
     let campaign = state.app.campaigns.owned(campaign_id, customer_id).await?;
@@ -130,8 +130,8 @@ async fn owned(state: &AppState, caller: &Caller, id: &str) -> Result<Owned, Api
 }
 
 /// A campaign the caller may act on, as its events say.
-struct Owned {
-    customer_id: CustomerId,
+pub(super) struct Owned {
+    pub(super) customer_id: CustomerId,
     campaign_id: CampaignId,
     campaign: Campaign,
 }
@@ -278,7 +278,7 @@ async fn show(
 }
 
 /// Runs a request on the caller's campaign and answers with the campaign as it now stands.
-async fn run(
+pub(super) async fn run(
     state: &AppState,
     caller: &Caller,
     request_id: String,

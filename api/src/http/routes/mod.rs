@@ -13,8 +13,11 @@ use crate::http::auth::{Action, Caller};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
+pub mod attachments;
+pub mod brand_evidence;
 pub mod brand_identity;
 pub mod brands;
+pub mod campaign_files;
 pub mod campaigns;
 pub mod catalogues;
 pub mod console;
@@ -86,8 +89,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         customers::endpoints(),
         brands::endpoints(),
         brand_identity::endpoints(),
+        brand_evidence::endpoints(),
         campaigns::endpoints(),
         resellers::endpoints(),
+        campaign_files::endpoints(),
+        attachments::endpoints(),
         history::endpoints(),
         reports::endpoints(),
         reference::endpoints(),

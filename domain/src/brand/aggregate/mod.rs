@@ -416,7 +416,9 @@ impl Brand {
             BrandEvent::BrandOtpSent { reference_id } => {
                 self.otp_reference_id = Some(reference_id);
             }
-            BrandEvent::BrandOtpVerified => {}
+            BrandEvent::BrandOtpVerified
+            | BrandEvent::BrandEvidenceUploaded { .. }
+            | BrandEvent::BrandVettingAppealFiled { .. } => {}
             BrandEvent::BrandDeleted { .. } => {
                 self.tcr_status = Some(TcrBrandStatus::Deleted.into());
             }

@@ -7,6 +7,7 @@ use super::carriers::{CarrierReason, Mno};
 use super::commands::{ActionAnswer, CampaignCommand, Observation};
 use super::events::{Billing, CampaignAction, CampaignEvent};
 use super::profile::CampaignProfile;
+use crate::attachment::AttachmentUse;
 use crate::brand::RegistrationStatus;
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
@@ -206,6 +207,15 @@ impl Campaign {
                 }
                 self.action(CampaignAction::Share { upstream_cnp_id })
             }
+            CampaignCommand::RequestFileAttachment { purpose, file } => {
+                self.require_active()?;
+                if purpose == AttachmentUse::AppealEvidence {
+                    return Err(CampaignError::NotApplicable(
+                        "appeal evidence belongs to a brand, not a campaign".into(),
+                    ));
+                }
+                self.action(CampaignAction::AttachFile { purpose, file })
+            }
             CampaignCommand::RecordActionAccepted { answer } => {
                 let action = self
                     .pending_action
@@ -290,6 +300,21 @@ impl Campaign {
                 intent,
                 description,
             }],
+            CampaignAction::AttachFile { purpose, file } => match answer {
+                ActionAnswer::Attachment(attachment) => vec![CampaignEvent::CampaignFileAttached {
+                    purpose,
+                    file,
+                    attachment_id: attachment.uuid,
+                }],
+                // TCR took it without naming it: the action ends as failed, to be asked again.
+                _ => vec![CampaignEvent::CampaignActionFailed {
+                    action: "attach file".into(),
+                    reason: "unreadable_answer".into(),
+                    message: "TCR took the file without naming its attachment id".into(),
+                    tcr_errors: vec![],
+                    retryable: true,
+                }],
+            },
             CampaignAction::Share { upstream_cnp_id } => {
                 let (to, explanation) = match answer {
                     ActionAnswer::Shared(sharing) => (sharing.sharing_status, sharing.explanation),
@@ -508,7 +533,9 @@ impl Campaign {
             CampaignEvent::CampaignActionRequested { action } => {
                 self.pending_action = Some(action);
             }
-            CampaignEvent::CampaignActionFailed { .. } | CampaignEvent::CampaignNudged { .. } => {}
+            CampaignEvent::CampaignActionFailed { .. }
+            | CampaignEvent::CampaignNudged { .. }
+            | CampaignEvent::CampaignFileAttached { .. } => {}
             CampaignEvent::CampaignUpdated { profile, .. } => {
                 self.profile = Some(profile);
             }
