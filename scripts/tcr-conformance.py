@@ -97,10 +97,16 @@ def setup():
     campaign = answer.json()["campaignId"]
     otp = call("POST", f"/brand/{brand}/smsOtp", json={"pinSms": "Your PIN is @OTP_PIN@"})
     reference = otp.json().get("referenceId", "OTP0000000") if otp.status_code == 200 else "OTP0000000"
+    # A file TCR holds, for the /attachment operations (read, then deleted last).
+    files = {"file": ("conformance.pdf", b"%PDF-1.4\n%conformance\n", "application/pdf")}
+    answer = call("POST", f"/brand/{brand}/appeal/evidence", files=files)
+    if answer.status_code != 200:
+        sys.exit(f"tcr conformance: could not upload a file: {answer.status_code} {answer.text}")
+    attachment = answer.json()["uuid"]
     return {
         "brandId": brand, "campaignId": campaign, "referenceId": reference,
         "eventType": "BRAND_ADD", "eventCategory": "BRAND", "usecase": "MARKETING",
-        "upstreamCnpId": "BANDW", "resellerId": "R000000", "attachmentId": "A0000000",
+        "upstreamCnpId": "BANDW", "resellerId": "R000000", "attachmentId": attachment,
         "name": "conformance", "recordType": "BRAND", "recordId": brand,
         "campaignBody": campaign_body,
     }
@@ -123,6 +129,7 @@ def bodies(ctx):
 
 # Operations that change or remove the records the others read run last, in this order.
 LAST = [
+    "DELETE /attachment/{attachmentId}",
     "DELETE /tag/name/{name}/recordType/{recordType}/recordId/{recordId}",
     "DELETE /webhook/subscription/{eventCategory}",
     "DELETE /campaign/{campaignId}",
