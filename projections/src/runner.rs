@@ -363,6 +363,31 @@ impl ProjectionRunner {
                             self.name()
                         );
                     } else {
+                        // Pass the events before it that this projection does not read, so the
+                        // failed event is the next one after the checkpoint (what a skip checks).
+                        sqlx::query(
+                            "UPDATE projection_checkpoints c
+                                SET last_transaction_id = p.transaction_id,
+                                    last_global_position = p.global_position,
+                                    events_applied = c.events_applied + p.passed, updated_at = now()
+                               FROM (SELECT e.transaction_id, e.global_position,
+                                            (SELECT count(*) FROM events b
+                                              WHERE (b.transaction_id, b.global_position) > ($2::xid8, $3)
+                                                AND (b.transaction_id, b.global_position) < ($4::xid8, $5)) AS passed
+                                       FROM events e
+                                      WHERE (e.transaction_id, e.global_position) > ($2::xid8, $3)
+                                        AND (e.transaction_id, e.global_position) < ($4::xid8, $5)
+                                      ORDER BY e.transaction_id DESC, e.global_position DESC
+                                      LIMIT 1) p
+                              WHERE c.name = $1",
+                        )
+                        .bind(self.projection.name())
+                        .bind(&after.transaction_id)
+                        .bind(after.global_position)
+                        .bind(&event.transaction_id)
+                        .bind(event.global_position)
+                        .execute(&mut *tx)
+                        .await?;
                         let stuck = self.record_failure(&mut tx, event, &error).await?;
                         tx.commit().await?;
                         return Ok(Batch::Stuck(stuck));
