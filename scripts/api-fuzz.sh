@@ -24,7 +24,10 @@ die() {
 
 # ---- schemathesis, pinned, in a local venv ------------------------------------------------
 venv="$work/venv"
-if [[ ! -x $venv/bin/st || "$(cat "$venv/.version" 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]]; then
+# A venv moved or copied from another folder keeps scripts whose first line names the old path:
+# it must run here, or it is made again.
+if [[ ! -x $venv/bin/st || "$(cat "$venv/.version" 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]] ||
+    ! "$venv/bin/st" --version >/dev/null 2>&1; then
     python=""
     for candidate in python3.11 python3; do
         if command -v "$candidate" >/dev/null && "$candidate" -c 'import venv, ensurepip' 2>/dev/null; then

@@ -24,7 +24,8 @@ die() {
 
 SCHEMATHESIS_VERSION=4.32.5
 venv=target/api-fuzz/venv
-if [[ ! -x $venv/bin/python || "$(cat "$venv/.version" 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]]; then
+if [[ ! -x $venv/bin/python || "$(cat "$venv/.version" 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]] ||
+    ! "$venv/bin/python" -c 'import schemathesis' >/dev/null 2>&1; then
     python=""
     for candidate in python3.11 python3; do
         if command -v "$candidate" >/dev/null && "$candidate" -c 'import venv, ensurepip' 2>/dev/null; then
