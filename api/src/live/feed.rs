@@ -442,8 +442,7 @@ impl Hub {
                     (Some(after), Some(mark)) => mark <= after,
                     _ => false,
                 };
-                if told_already || !item.visible_to(subscriber.scope)
-                {
+                if told_already || !item.visible_to(subscriber.scope) {
                     continue;
                 }
                 match subscriber.queue.try_send(item.clone()) {
@@ -594,6 +593,48 @@ mod tests {
         assert!(
             client.try_recv().is_err(),
             "another customer's change was sent"
+        );
+    }
+
+    fn notification(customer: Uuid) -> Item {
+        Arc::new(Told::notification(&NotificationChange {
+            kind: "notification",
+            id: Uuid::new_v4(),
+            customer_id: customer,
+            notification_kind: "BRAND_VERIFIED".into(),
+            subject: Subject {
+                kind: "BRAND".into(),
+                id: Uuid::new_v4(),
+                name: Some("Acme".into()),
+            },
+            status: "SENT".into(),
+            previous_status: Some("PENDING".into()),
+            recipient: "ops@example.com".into(),
+            reason: None,
+            at: chrono::Utc::now(),
+        }))
+    }
+
+    #[test]
+    fn it_should_hand_notifications_through_the_same_bounded_queues() {
+        let (mine, theirs) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut hub = hub();
+        let (mut client, _) = join(&mut hub, Some(mine), 8);
+        let (mut full, full_lagged) = join(&mut hub, Some(mine), 1);
+        // A resumed client skips changes up to its mark, never notifications (they have none).
+        hub.subscribers.get_mut(&0).unwrap().after = Some(Mark(u64::MAX, i64::MAX));
+        hub.deliver(&[change(1, mine), notification(theirs), notification(mine)]);
+        let told = client.try_recv().unwrap();
+        assert_eq!(told.position, None);
+        assert!(told.text.as_str().contains(r#""type":"notification""#));
+        assert!(
+            client.try_recv().is_err(),
+            "another customer's notification"
+        );
+        assert_eq!(full.try_recv().unwrap().position, Some(1));
+        assert!(
+            full_lagged.load(Ordering::Acquire),
+            "a full queue lags on a notification too"
         );
     }
 }
