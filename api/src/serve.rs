@@ -138,6 +138,7 @@ pub async fn run(
     let mut workers = tokio::task::JoinSet::new();
     workers.spawn(wake.clone().listen(pool.clone(), shutdown.clone()));
     workers.spawn(feed.clone().run(wake.clone()));
+    workers.spawn(feed.clone().run_notifications());
     for projection in tendlc_projections::all() {
         let runner = ProjectionRunner::new(pool.clone(), projection);
         workers.spawn(runner.run(wake.clone(), shutdown.clone()));

@@ -69,7 +69,8 @@ async fn until_live(socket: &mut Socket) -> Vec<Value> {
     }
 }
 
-/// Reads changes until one satisfies `done`; returns all of them, that one last.
+/// Reads changes until one satisfies `done`; returns all of them, that one last (notifications
+/// are passed over).
 async fn changes_until(
     socket: &mut Socket,
     within: Duration,
@@ -85,6 +86,10 @@ async fn changes_until(
             "waited {within:?} for {what}; saw {seen:#?}"
         );
         let message = next_json(socket, left).await;
+        // A notification (a verified brand is mailed) may arrive between the changes.
+        if message["type"] == "notification" {
+            continue;
+        }
         assert_eq!(message["type"], "change", "{message}");
         let finished = done(&message);
         seen.push(message);
@@ -428,6 +433,139 @@ async fn a_change_committed_through_one_replica_reaches_the_clients_of_another()
         ["webhook", "poll"].contains(&verified["source"].as_str().unwrap_or_default()),
         "the verdict came from TCR: {verified}"
     );
+    assert!(replica.shutdown().await.is_ok());
+}
+
+/// Reads messages until a notification satisfies `done`; returns the notifications seen, that
+/// one last (changes are passed over).
+async fn notifications_until(
+    socket: &mut Socket,
+    within: Duration,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
+    let deadline = Instant::now() + within;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "waited {within:?} for {what}; saw {seen:#?}"
+        );
+        let message = next_json(socket, left).await;
+        match message["type"].as_str() {
+            Some("change") => continue,
+            Some("notification") => {}
+            _ => panic!("unexpected message: {message}"),
+        }
+        let finished = done(&message);
+        seen.push(message);
+        if finished {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_notification_sent_by_one_replica_reaches_its_customer_on_every_replica_and_nobody_else()
+{
+    let app = TestApp::spawn_with(AppOptions {
+        scoring_delay: Duration::from_millis(500),
+        subscribe_webhooks: true,
+        ..AppOptions::default()
+    })
+    .await;
+    let replica = app.start_replica().await;
+    let owner = app.create_customer("BAN-LIVE-N1", "BASIC").await;
+    let other = app.create_customer("BAN-LIVE-N2", "BASIC").await;
+    let owner_token = app.token(Role::CustomerUser, Some(owner));
+    // The owner watches on both replicas: both run a notifier, so whichever sends the mail,
+    // one of these clients is on the other replica.
+    let mut owner_here = connect(&app.base_url, &owner_token, "").await;
+    let mut owner_there = connect(&replica.base_url, &owner_token, "").await;
+    let mut other_here = connect(
+        &app.base_url,
+        &app.token(Role::CustomerUser, Some(other)),
+        "",
+    )
+    .await;
+    let mut other_there = connect(
+        &replica.base_url,
+        &app.token(Role::CustomerAdmin, Some(other)),
+        "",
+    )
+    .await;
+    let mut operator_for_owner = connect(
+        &replica.base_url,
+        &app.superadmin(),
+        &format!("?customer={owner}"),
+    )
+    .await;
+    for client in [
+        &mut owner_here,
+        &mut owner_there,
+        &mut other_here,
+        &mut other_there,
+        &mut operator_for_owner,
+    ] {
+        until_live(client).await;
+    }
+
+    // The simulator verifies the brand: a BRAND_VERIFIED mail is decided, then sent (outbox).
+    let brand = register(&app, &app.base_url, owner, "Notified Widgets").await;
+    let is_sent = |m: &Value| m["kind"] == "BRAND_VERIFIED" && m["status"] == "SENT";
+    let mut sent = Vec::new();
+    for client in [&mut owner_here, &mut owner_there, &mut operator_for_owner] {
+        let seen = notifications_until(
+            client,
+            Duration::from_secs(30),
+            "the verification mail to be sent",
+            is_sent,
+        )
+        .await;
+        sent.push(seen.last().unwrap().clone());
+    }
+    let message = &sent[0];
+    assert_eq!(message["customerId"], owner.to_string(), "{message}");
+    assert_eq!(message["subject"]["type"], "BRAND", "{message}");
+    assert_eq!(message["subject"]["id"], brand.as_str(), "{message}");
+    assert_eq!(message["subject"]["name"], "Notified Widgets", "{message}");
+    assert_eq!(message["previousStatus"], "PENDING", "{message}");
+    assert_eq!(message["recipient"], "ops@example.com", "{message}");
+    assert!(message.get("position").is_none(), "not an event: {message}");
+    assert!(message["at"].is_string(), "{message}");
+    assert!(
+        sent.iter().all(|m| m == message),
+        "every replica tells the same: {sent:#?}"
+    );
+    // The same notification, as GET /v1/notifications shows it.
+    let (status, listed) = app
+        .call_for(
+            owner,
+            reqwest::Method::GET,
+            "/v1/notifications?status=SENT",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["items"][0]["id"], message["id"], "{listed}");
+
+    // The other customer heard nothing of it, on either replica.
+    for client in [&mut other_here, &mut other_there] {
+        let quiet = tokio::time::timeout(Duration::from_secs(1), async {
+            loop {
+                let message = next_json(client, Duration::from_secs(5)).await;
+                if message["type"] != "ping" {
+                    return message;
+                }
+            }
+        })
+        .await;
+        assert!(
+            quiet.is_err(),
+            "another customer's client was told: {quiet:?}"
+        );
+    }
     assert!(replica.shutdown().await.is_ok());
 }
 

@@ -18,7 +18,7 @@ use tendlc_projections::Wake;
 use tokio::sync::{mpsc, watch, Notify};
 use uuid::Uuid;
 
-use super::message::{Change, FED_TYPES};
+use super::message::{Change, NotificationChange, Subject, FED_TYPES};
 use crate::config::LiveLimits;
 
 /// The events the feed is built from: every Brand and Campaign event.
@@ -47,18 +47,46 @@ impl Mark {
     }
 }
 
-/// A change with its place in the order and its JSON, written once for every client.
+/// What the feed tells a client, its JSON written once for every client: a change (an event,
+/// with its place in the order) or a notification's status change (no place in the order).
 #[derive(Debug)]
 pub struct Told {
-    pub mark: Mark,
-    pub change: Change,
+    /// The event's place in the order; `None` for a notification (not an event).
+    pub mark: Option<Mark>,
+    /// The event's global position (what a client resumes after); `None` for a notification.
+    pub position: Option<i64>,
+    /// Whose it is (the tenant).
+    pub customer_id: Option<Uuid>,
     pub text: Utf8Bytes,
 }
 
 impl Told {
     pub fn new(mark: Mark, change: Change) -> Told {
-        let text = serde_json::to_string(&change).unwrap_or_default().into();
-        Told { mark, change, text }
+        Told {
+            mark: Some(mark),
+            position: Some(change.position),
+            customer_id: change.customer_id,
+            text: serde_json::to_string(&change).unwrap_or_default().into(),
+        }
+    }
+
+    pub fn notification(notification: &NotificationChange) -> Told {
+        Told {
+            mark: None,
+            position: None,
+            customer_id: Some(notification.customer_id),
+            text: serde_json::to_string(notification)
+                .unwrap_or_default()
+                .into(),
+        }
+    }
+
+    /// Whether a client watching `scope` (`None`: every customer) may see it.
+    pub fn visible_to(&self, scope: Option<Uuid>) -> bool {
+        match scope {
+            None => true,
+            Some(customer) => self.customer_id == Some(customer),
+        }
     }
 }
 
@@ -281,6 +309,99 @@ impl Feed {
         Ok(scanned.count)
     }
 
+    /// The notification listener: LISTENs on [`NOTIFICATION_CHANNEL`] (a trigger on
+    /// `notifications` notifies every status change when it commits, from any replica), reads
+    /// the row and hands the change to the subscribers allowed to see its customer, through the
+    /// same bounded queues as the changes. Until shutdown; reconnects when the connection drops
+    /// (what passed meanwhile is in `GET /v1/notifications`).
+    pub async fn run_notifications(self: Arc<Self>) {
+        let mut shutdown = self.shutdown.clone();
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot LISTEN for notification changes; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            };
+            if let Err(error) = listener.listen(NOTIFICATION_CHANNEL).await {
+                tracing::warn!(%error, "LISTEN for notification changes failed; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                    _ = shutdown.changed() => return,
+                }
+            }
+            loop {
+                tokio::select! {
+                    received = listener.recv() => match received {
+                        Ok(notice) => {
+                            if let Err(error) = self.tell_notification(notice.payload()).await {
+                                tracing::warn!(%error, "a notification change could not be read");
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "notification changes interrupted; reconnecting");
+                            break;
+                        }
+                    },
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+
+    async fn tell_notification(&self, payload: &str) -> Result<(), sqlx::Error> {
+        let Ok(moved) = serde_json::from_str::<NotificationMoved>(payload) else {
+            tracing::warn!("an unreadable notification change was notified");
+            return Ok(());
+        };
+        let row: Option<NotificationFeedRow> = sqlx::query_as(
+            "SELECT n.customer_id, n.kind, n.subject_type, n.subject_id, s.name AS subject_name,
+                    n.recipient, n.suppressed_reason, n.provider_answer
+               FROM notifications n
+               LEFT JOIN notification_subjects s ON s.subject_id = n.subject_id
+              WHERE n.notification_id = $1",
+        )
+        .bind(moved.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(());
+        };
+        let reason = match moved.to.as_str() {
+            "SUPPRESSED" => row.suppressed_reason,
+            "FAILED" | "DEAD" => row.provider_answer,
+            _ => None,
+        };
+        let told = Told::notification(&NotificationChange {
+            kind: "notification",
+            id: moved.id,
+            customer_id: row.customer_id,
+            notification_kind: row.kind,
+            subject: Subject {
+                kind: row.subject_type.to_ascii_uppercase(),
+                id: row.subject_id,
+                name: row.subject_name,
+            },
+            status: moved.to,
+            previous_status: moved.from,
+            recipient: row.recipient,
+            reason,
+            at: moved.at,
+        });
+        self.hub
+            .lock()
+            .expect("feed hub lock")
+            .deliver(&[Arc::new(told)]);
+        Ok(())
+    }
+
     async fn behind(&self) -> Result<bool, sqlx::Error> {
         let after = self.hub.lock().expect("feed hub lock").position.clone();
         let mut conn = self.pool.acquire().await?;
@@ -288,14 +409,40 @@ impl Feed {
     }
 }
 
+/// Notified (by a trigger on `notifications`, migration 0043) when a notification's status
+/// changes; the payload is [`NotificationMoved`].
+pub const NOTIFICATION_CHANNEL: &str = "tendlc_notification";
+
+#[derive(serde::Deserialize)]
+struct NotificationMoved {
+    id: Uuid,
+    from: Option<String>,
+    to: String,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NotificationFeedRow {
+    customer_id: Uuid,
+    kind: String,
+    subject_type: String,
+    subject_id: Uuid,
+    subject_name: Option<String>,
+    recipient: String,
+    suppressed_reason: Option<String>,
+    provider_answer: Option<String>,
+}
+
 impl Hub {
     fn deliver(&mut self, changes: &[Item]) {
         let mut gone = Vec::new();
         for (id, subscriber) in &self.subscribers {
             for item in changes {
-                if subscriber.after.is_some_and(|after| item.mark <= after)
-                    || !item.change.visible_to(subscriber.scope)
-                {
+                let told_already = match (subscriber.after, item.mark) {
+                    (Some(after), Some(mark)) => mark <= after,
+                    _ => false,
+                };
+                if told_already || !item.visible_to(subscriber.scope) {
                     continue;
                 }
                 match subscriber.queue.try_send(item.clone()) {
@@ -428,11 +575,11 @@ mod tests {
             1,
             "only the slow client left the feed"
         );
-        assert_eq!(slow.try_recv().unwrap().change.position, 1);
-        assert_eq!(slow.try_recv().unwrap().change.position, 2);
+        assert_eq!(slow.try_recv().unwrap().position, Some(1));
+        assert_eq!(slow.try_recv().unwrap().position, Some(2));
         assert!(slow.try_recv().is_err(), "nothing after the overflow");
         for expected in 1..=3 {
-            assert_eq!(quick.try_recv().unwrap().change.position, expected);
+            assert_eq!(quick.try_recv().unwrap().position, Some(expected));
         }
     }
 
@@ -442,10 +589,52 @@ mod tests {
         let mut hub = hub();
         let (mut client, _) = join(&mut hub, Some(mine), 8);
         hub.deliver(&[change(1, theirs), change(2, mine)]);
-        assert_eq!(client.try_recv().unwrap().change.position, 2);
+        assert_eq!(client.try_recv().unwrap().position, Some(2));
         assert!(
             client.try_recv().is_err(),
             "another customer's change was sent"
+        );
+    }
+
+    fn notification(customer: Uuid) -> Item {
+        Arc::new(Told::notification(&NotificationChange {
+            kind: "notification",
+            id: Uuid::new_v4(),
+            customer_id: customer,
+            notification_kind: "BRAND_VERIFIED".into(),
+            subject: Subject {
+                kind: "BRAND".into(),
+                id: Uuid::new_v4(),
+                name: Some("Acme".into()),
+            },
+            status: "SENT".into(),
+            previous_status: Some("PENDING".into()),
+            recipient: "ops@example.com".into(),
+            reason: None,
+            at: chrono::Utc::now(),
+        }))
+    }
+
+    #[test]
+    fn it_should_hand_notifications_through_the_same_bounded_queues() {
+        let (mine, theirs) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut hub = hub();
+        let (mut client, _) = join(&mut hub, Some(mine), 8);
+        let (mut full, full_lagged) = join(&mut hub, Some(mine), 1);
+        // A resumed client skips changes up to its mark, never notifications (they have none).
+        hub.subscribers.get_mut(&0).unwrap().after = Some(Mark(u64::MAX, i64::MAX));
+        hub.deliver(&[change(1, mine), notification(theirs), notification(mine)]);
+        let told = client.try_recv().unwrap();
+        assert_eq!(told.position, None);
+        assert!(told.text.as_str().contains(r#""type":"notification""#));
+        assert!(
+            client.try_recv().is_err(),
+            "another customer's notification"
+        );
+        assert_eq!(full.try_recv().unwrap().position, Some(1));
+        assert!(
+            full_lagged.load(Ordering::Acquire),
+            "a full queue lags on a notification too"
         );
     }
 }

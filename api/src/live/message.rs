@@ -128,6 +128,46 @@ impl Change {
     }
 }
 
+/// A notification's status change, as sent: `{"type":"notification", "id", "customerId", "kind",
+/// "subject": {type, id, name}, "status", "previousStatus", "recipient", "at"}`.
+///
+/// Notification state is not in the event stream, so this carries no stream position and is
+/// not replayed on `?after=`: a client that reconnects reads `GET /v1/notifications` for what
+/// it missed. The recipient is shown as `GET /v1/notifications` shows it to the same caller
+/// (only the customer's own clients and super admins ever receive it).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationChange {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    /// BRAND_VERIFIED, CAMPAIGN_REJECTED, ...
+    #[serde(rename = "kind")]
+    pub notification_kind: String,
+    pub subject: Subject,
+    /// PENDING | SENT | FAILED | DEAD | SUPPRESSED
+    pub status: String,
+    /// The status before this change; absent when the notification was just decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<String>,
+    pub recipient: String,
+    /// Why it was not sent (SUPPRESSED) or the provider's answer (FAILED, DEAD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// The brand or campaign a notification is about.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Subject {
+    /// BRAND | CAMPAIGN
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Uuid,
+    pub name: Option<String>,
+}
+
 /// The tenant an event belongs to, from its metadata.
 pub fn customer_of(event: &StoredEvent) -> Option<Uuid> {
     event.meta("customer_id").and_then(|c| c.parse().ok())

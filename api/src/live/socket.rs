@@ -130,9 +130,9 @@ async fn stream(
                                 "the feed could not be read; reconnect with ?after=".into(),
                             )
                         })?;
-                for item in items.iter().filter(|i| i.change.visible_to(scope)) {
+                for item in items.iter().filter(|i| i.visible_to(scope)) {
                     send(sink, write_limit, Message::Text(item.text.clone())).await?;
-                    last_sent = Some(item.change.position);
+                    last_sent = item.position.or(last_sent);
                 }
                 match last {
                     Some(last) => from = last,
@@ -171,7 +171,10 @@ async fn stream(
                         }
                     }
                     send_all(sink, write_limit, &batch).await?;
-                    last_sent = batch.last().map(|item| item.change.position);
+                    // Notifications carry no position: the last change's stands.
+                    if let Some(position) = batch.iter().rev().find_map(|item| item.position) {
+                        last_sent = Some(position);
+                    }
                 }
                 None if subscription.lagged.load(Ordering::Acquire) => {
                     send_json(sink, write_limit, &json!({"type": "lagged", "position": last_sent})).await?;

@@ -285,6 +285,17 @@ function reloadSoon(name, load) {
   reloads[name] = setTimeout(load, 300);
 }
 
+// A notification's status change: listed with the changes. It has no stream position (it is not
+// an event), so it never moves lastPosition; what was missed while away is in GET /v1/notifications.
+function applyNotification(note) {
+  const at = new Date(note.at).toLocaleTimeString();
+  const subject = `${note.subject.type.toLowerCase()} ${note.subject.name || note.subject.id.slice(0, 8)}`;
+  const moved = note.previousStatus ? `${note.previousStatus} → ${note.status}` : note.status;
+  const item = el('li', {}, `${at} notification ${note.kind} (${subject}) to ${note.recipient}: ${moved}${note.reason ? ' — ' + note.reason : ''}`);
+  $('#changes').prepend(item);
+  while ($('#changes').children.length > 50) $('#changes').lastElementChild.remove();
+}
+
 function applyChange(change) {
   state.lastPosition = change.position;
   // A confirmation that nothing changed is not news.
@@ -344,6 +355,8 @@ async function openFeed() {
         resolve();
       } else if (message.type === 'change') {
         applyChange(message);
+      } else if (message.type === 'notification') {
+        applyNotification(message);
       } else if (message.type === 'lagged') {
         status.textContent = 'Live feed: fell behind; catching up…';
       }

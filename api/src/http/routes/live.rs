@@ -109,7 +109,9 @@ fn url_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
     description = "Opens the live feed (a WebSocket). Authenticate with `Authorization: Bearer`, with the subprotocols \
 `tendlc.v1, bearer.<jwt>` (`tendlc.v1` is echoed), or with `?ticket=` from `POST /v1/ws-tickets`. Messages are JSON: \
 `hello`, then the changes after `after` read from the store, then `live`, then each change as it is committed \
-(`{type: change, position, customerId, entity: {type, id}, event, field, carrier, from, to, source, reason, summary, at}`). \
+(`{type: change, position, customerId, entity: {type, id}, event, field, carrier, from, to, source, reason, summary, at}`), \
+and each status change of the customer's notifications (`{type: notification, id, customerId, kind, subject: {type, id, name}, \
+status, previousStatus, recipient, reason, at}`; no position: not replayed on `after`, read `GET /v1/notifications` for what was missed). \
 A client too far behind gets `{type: lagged, position}` and close code 4000; one not heard from within the idle \
 timeout gets 4001; a server shutting down closes with 1001.",
     responses((status = 101, description = "Switching to the WebSocket protocol"),
