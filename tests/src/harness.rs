@@ -122,6 +122,14 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Waits until tendlc has subscribed to TCR's three webhook categories at the simulator.
+    pub async fn webhooks_subscribed(&self) {
+        eventually(Duration::from_secs(10), "webhook subscriptions", || async {
+            (self.sim.handle.subscriptions().len() == 3).then_some(())
+        })
+        .await;
+    }
+
     pub async fn spawn() -> TestApp {
         Self::spawn_with(AppOptions::default()).await
     }

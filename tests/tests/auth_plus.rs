@@ -75,10 +75,7 @@ async fn a_public_company_orders_auth_plus_and_tendlc_follows_it_to_active() {
         ..options()
     })
     .await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-AUTHPLUS-1", "BASIC").await;
     let brand = app
         .scored_brand(customer, &public_brand("Acme Public"), "VERIFIED")

@@ -40,10 +40,7 @@ fn options() -> AppOptions {
 
 async fn started() -> TestApp {
     let app = TestApp::spawn_with(options()).await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     app
 }
 

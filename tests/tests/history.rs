@@ -121,10 +121,7 @@ async fn brand_as_of(app: &TestApp, customer: Uuid, id: &str, at: &str) -> (u16,
 #[tokio::test]
 async fn a_brands_history_lists_every_step_of_its_lifecycle_in_order() {
     let app = TestApp::spawn_with(lifecycle_options()).await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-HIST-1", "BASIC").await;
 
     // Registered; TCR creates it but answers 500; the retrier adopts it by reference.

@@ -54,10 +54,7 @@ fn campaign(brand_id: &str) -> Value {
 /// A customer with a verified brand and a campaign every carrier has answered (T-Mobile with
 /// a rejection and its reason), once nothing more is on its way.
 async fn registered(app: &TestApp) -> (Uuid, String, String) {
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-READ-1", "BASIC").await;
     let brand = app
         .scored_brand(customer, &private_brand("Acme Read Models"), "VERIFIED")

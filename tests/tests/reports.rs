@@ -44,10 +44,7 @@ async fn started() -> TestApp {
         ..AppOptions::default()
     })
     .await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     app
 }
 

@@ -61,10 +61,7 @@ async fn webhooks_bring_tcrs_verdict_and_every_delivery_is_logged_once() {
         ..AppOptions::default()
     })
     .await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-WH-1", "BASIC").await;
     let brand = register(&app, customer, "Webhooked").await;
     let id = brand["id"].as_str().unwrap();
@@ -338,10 +335,7 @@ async fn a_delivery_for_a_brand_not_yet_recorded_is_kept_and_applied_when_it_app
         ..AppOptions::default()
     })
     .await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-WH-5", "BASIC").await;
     // TCR answers our create 2 s late, so its webhooks arrive before we know the brand.
     let brand = register(&app, customer, "Early Bird [sim:slow-2]").await;
@@ -374,10 +368,7 @@ async fn the_webhook_log_is_scoped_to_each_customer_and_filterable() {
         ..AppOptions::default()
     })
     .await;
-    eventually(Duration::from_secs(10), "webhook subscriptions", || async {
-        (app.sim.handle.subscriptions().len() == 3).then_some(())
-    })
-    .await;
+    app.webhooks_subscribed().await;
     let alpha = app.create_customer("BAN-WH-A", "BASIC").await;
     let beta = app.create_customer("BAN-WH-B", "BASIC").await;
     let a = register(&app, alpha, "Alpha").await;
