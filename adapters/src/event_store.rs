@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, AggregateError, DomainEvent, EventStore};
-use postgres_es::PostgresEventRepository;
+use cqrs_es::persist::SerializedEvent;
+use cqrs_es::{Aggregate, AggregateError, DomainEvent, EventEnvelope};
 use sqlx::PgPool;
+
+pub mod snapshots;
 
 /// What one command left behind: the aggregate's state after it, the sequence of its last
 /// event, and how many events the command appended (0: it changed nothing).
@@ -26,12 +27,6 @@ impl<A> Recorded<A> {
     }
 }
 
-/// The store, reading events recorded in older shapes through the domain's upcasters.
-fn store<A: Aggregate>(pool: &PgPool) -> PersistedEventStore<PostgresEventRepository, A> {
-    PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
-        .with_upcasters(tendlc_domain::upcasters::all())
-}
-
 /// Loads the aggregate once, decides `command` against it and appends the events it decided
 /// (optimistically: `AggregateConflict` when another writer appended first; decide again).
 pub async fn execute<A>(
@@ -43,27 +38,8 @@ pub async fn execute<A>(
 where
     A: Aggregate<Services = ()> + Clone,
 {
-    let store = store::<A>(pool);
-    let mut context = store.load_aggregate(aggregate_id).await?;
-    let sink = EventSink::default();
-    context
-        .aggregate
-        .handle(command, &(), &sink)
-        .await
-        .map_err(AggregateError::UserError)?;
-    // `handle` applied what it decided: this is the state after the command.
-    let state = context.aggregate.clone();
-    let before = context.current_sequence;
-    let events = sink.collect().await;
-    let appended = events.len();
-    if appended > 0 {
-        store.commit(events, context, metadata).await?;
-    }
-    Ok(Recorded {
-        state,
-        sequence: before + appended,
-        appended,
-    })
+    let (state, sequence) = load::<A>(pool, aggregate_id).await?;
+    execute_on(pool, aggregate_id, state, sequence, command, &metadata).await
 }
 
 /// Decides `command` against a state the caller already holds (the aggregate as it stood at
@@ -143,8 +119,8 @@ async fn append<A: Aggregate>(
     }
 }
 
-/// The current state of one aggregate, rebuilt from its events, with its last sequence number
-/// (0 when it has no events).
+/// The current state of one aggregate with its last sequence number (0 when it has no events):
+/// the last snapshot this code stored, plus the events after it.
 pub async fn load<A>(
     pool: &PgPool,
     aggregate_id: &str,
@@ -152,6 +128,60 @@ pub async fn load<A>(
 where
     A: Aggregate,
 {
-    let context = store::<A>(pool).load_aggregate(aggregate_id).await?;
-    Ok((context.aggregate, context.current_sequence))
+    let (mut state, mut sequence) = snapshots::read::<A>(pool, aggregate_id)
+        .await
+        .unwrap_or_default();
+    let events = events_after::<A>(pool, aggregate_id, sequence).await?;
+    let replayed = events.len();
+    let upcasters = tendlc_domain::upcasters::all();
+    for event in events {
+        let event = upcasters.iter().fold(event, |event, upcaster| {
+            if upcaster.can_upcast(&event.event_type, &event.event_version) {
+                upcaster.upcast(event)
+            } else {
+                event
+            }
+        });
+        let envelope = EventEnvelope::<A>::try_from(event)?;
+        sequence = envelope.sequence;
+        state.apply(envelope.payload);
+    }
+    if replayed >= snapshots::AFTER_EVENTS {
+        snapshots::store(pool, aggregate_id, &state, sequence).await;
+    }
+    Ok((state, sequence))
+}
+
+/// The aggregate's events after `sequence`, in order, as stored.
+async fn events_after<A: Aggregate>(
+    pool: &PgPool,
+    aggregate_id: &str,
+    sequence: usize,
+) -> Result<Vec<SerializedEvent>, AggregateError<A::Error>> {
+    let rows: Vec<(i64, String, String, serde_json::Value, serde_json::Value)> = sqlx::query_as(
+        "SELECT sequence, event_type, event_version, payload, metadata
+           FROM events
+          WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
+          ORDER BY sequence",
+    )
+    .bind(A::TYPE)
+    .bind(aggregate_id)
+    .bind(sequence as i64)
+    .fetch_all(pool)
+    .await
+    .map_err(|error| AggregateError::DatabaseConnectionError(Box::new(error)))?;
+    Ok(rows
+        .into_iter()
+        .map(|(sequence, event_type, event_version, payload, metadata)| {
+            SerializedEvent::new(
+                aggregate_id.to_string(),
+                sequence as usize,
+                A::TYPE.to_string(),
+                event_type,
+                event_version,
+                payload,
+                metadata,
+            )
+        })
+        .collect())
 }

@@ -14,3 +14,7 @@ pub mod upcasters;
 pub mod validation;
 pub mod values;
 pub mod webhook;
+
+/// A hash of this crate's sources: aggregate states stored by other code are not read back
+/// (`build.rs`).
+pub const FINGERPRINT: &str = env!("TENDLC_DOMAIN_FINGERPRINT");
