@@ -21,6 +21,54 @@ use super::state::{after, emit_all, now_text, BrandRecord, IdentityStatus, Share
 
 const MAX_EXPLANATION: usize = 1024;
 
+/// What every appeal body carries, identity or external-vetting: the categories (required), the
+/// evidence's attachment ids and an explanation of at most [`MAX_EXPLANATION`] characters.
+pub(super) struct AppealFields<'b> {
+    pub categories: Vec<String>,
+    pub attachments: Vec<String>,
+    pub explanation: Option<&'b str>,
+}
+
+impl<'b> AppealFields<'b> {
+    /// Reads the fields, each problem into `problems`.
+    pub fn read(body: &'b Body, problems: &mut Problems) -> Self {
+        let categories = problems.take(body.strings("appealCategories"));
+        if categories.as_ref().is_some_and(Vec::is_empty) || body.get("appealCategories").is_none()
+        {
+            problems.push(ApiError::invalid(
+                "appealCategories",
+                "appealCategories is required",
+            ));
+        }
+        let attachments = problems
+            .take(body.strings("attachmentUuids"))
+            .unwrap_or_default();
+        let explanation = problems.take(body.text("explanation"));
+        if explanation.is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
+            problems.push(ApiError::invalid(
+                "explanation",
+                format!("explanation must be at most {MAX_EXPLANATION} characters long"),
+            ));
+        }
+        AppealFields {
+            categories: categories.unwrap_or_default(),
+            attachments,
+            explanation,
+        }
+    }
+}
+
+/// TCR's 559 when a category is not one `known` accepts.
+pub(super) fn check_categories(
+    categories: &[String],
+    known: impl Fn(&str) -> bool,
+) -> Result<(), Rejection> {
+    if categories.iter().any(|c| !known(c)) {
+        return Err(ApiError::simulated(559).into());
+    }
+    Ok(())
+}
+
 /// One identity appeal (`BrandAppeal`).
 #[derive(Debug, Clone)]
 pub(super) struct Appeal {
@@ -120,32 +168,15 @@ async fn appeal(
 fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> {
     let body = Body::parse(bytes)?;
     let mut problems = Problems::default();
-    let categories = problems
-        .take(body.strings("appealCategories"))
-        .unwrap_or_default();
-    let attachments = problems
-        .take(body.strings("attachmentUuids"))
-        .unwrap_or_default();
-    let explanation = problems.take(body.text("explanation"));
-    if categories.is_empty() && problems.0.is_empty() {
-        problems.push(ApiError::invalid(
-            "appealCategories",
-            "appealCategories is required",
-        ));
-    }
-    if explanation.is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
-        problems.push(ApiError::invalid(
-            "explanation",
-            format!("explanation must be at most {MAX_EXPLANATION} characters long"),
-        ));
-    }
+    let AppealFields {
+        categories,
+        attachments,
+        explanation,
+    } = AppealFields::read(&body, &mut problems);
     problems.into_result()?;
-    if categories
-        .iter()
-        .any(|c| !BRAND_APPEAL_CATEGORIES.iter().any(|(id, _, _)| id == c))
-    {
-        return Err(ApiError::simulated(559).into());
-    }
+    check_categories(&categories, |c| {
+        BRAND_APPEAL_CATEGORIES.iter().any(|(id, _, _)| *id == c)
+    })?;
 
     let mut registry = sim.registry();
     let brand = registry

@@ -116,9 +116,9 @@ const EXT_VETTING_APPEAL_CATEGORIES: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "AEGIS",
-        "REVIEW_SCORE",
-        "Review score",
-        "Select this category to ask the vetting provider to review the vet's score.",
+        "LOW_SCORE",
+        "Low score",
+        "Select this category if the vetting score is lower than the brand's standing justifies.",
     ),
     (
         "WMC",
@@ -128,11 +128,18 @@ const EXT_VETTING_APPEAL_CATEGORIES: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "WMC",
-        "REVIEW_SCORE",
-        "Review score",
-        "Select this category to ask the vetting provider to review the vet's score.",
+        "LOW_SCORE",
+        "Low score",
+        "Select this category if the vetting score is lower than the brand's standing justifies.",
     ),
 ];
+
+/// Whether `evp_id`'s vets may be appealed for `category` (what the appeal route checks).
+pub(super) fn appeal_category_of(evp_id: &str, category: &str) -> bool {
+    EXT_VETTING_APPEAL_CATEGORIES
+        .iter()
+        .any(|(evp, id, ..)| *evp == evp_id && *id == category)
+}
 
 /// `?evpId=` narrows to one provider's categories; without it, each category once.
 async fn ext_vetting_appeal_categories(

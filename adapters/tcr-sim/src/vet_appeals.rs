@@ -12,41 +12,16 @@ use axum::{
 };
 use serde_json::{json, Value};
 
+use super::appeals::{check_categories, AppealFields};
 use super::body::{Body, Problems};
+use super::catalogue::appeal_category_of;
 use super::errors::{ApiError, Rejection};
 use super::query;
 use super::state::{after, lock, now_text, SharedSim};
 use super::vetting::VettingStatus;
 
-const MAX_EXPLANATION: usize = 1024;
 /// The score a successful appeal leaves at least (the simulator's choice).
 pub(super) const APPEALED_SCORE: u8 = 75;
-
-/// `(id, displayName, description)` of the external-vetting appeal categories
-/// (`GET /enum/extVettingAppealCategory`): TCR's example names `VERIFY_TAX_ID`; partners
-/// mirroring TCR list the brand-appeal categories plus `LOW_SCORE`.
-pub(super) const EXT_VETTING_APPEAL_CATEGORIES: &[(&str, &str, &str)] = &[
-    (
-        "VERIFY_TAX_ID",
-        "Verify tax ID",
-        "Select this category if the record is FAILED due to an inability to match the tax ID.",
-    ),
-    (
-        "VERIFY_NON_PROFIT",
-        "Verify non-profit",
-        "Select this category if the record is missing its tax exempt status.",
-    ),
-    (
-        "VERIFY_GOVERNMENT",
-        "Verify government",
-        "Select this category if the record is missing its government entity flag.",
-    ),
-    (
-        "LOW_SCORE",
-        "Low score",
-        "Select this category if the vetting score is lower than the brand's standing justifies.",
-    ),
-];
 
 /// One external-vetting appeal.
 #[derive(Debug, Clone)]
@@ -121,13 +96,11 @@ async fn appeal(
 fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> {
     let body = Body::parse(bytes)?;
     let mut problems = Problems::default();
-    let categories = problems
-        .take(body.strings("appealCategories"))
-        .unwrap_or_default();
-    let attachments = problems
-        .take(body.strings("attachmentUuids"))
-        .unwrap_or_default();
-    let explanation = problems.take(body.text("explanation"));
+    let AppealFields {
+        categories,
+        attachments,
+        explanation,
+    } = AppealFields::read(&body, &mut problems);
     let evp_id = problems
         .take(body.text("evpId"))
         .unwrap_or_default()
@@ -141,26 +114,9 @@ fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> 
             problems.push(ApiError::invalid(name, format!("{name} is required")));
         }
     }
-    if categories.is_empty() {
-        problems.push(ApiError::invalid(
-            "appealCategories",
-            "appealCategories is required",
-        ));
-    }
-    if explanation.is_some_and(|e| e.chars().count() > MAX_EXPLANATION) {
-        problems.push(ApiError::invalid(
-            "explanation",
-            format!("explanation must be at most {MAX_EXPLANATION} characters long"),
-        ));
-    }
     problems.into_result()?;
-    if categories.iter().any(|c| {
-        !EXT_VETTING_APPEAL_CATEGORIES
-            .iter()
-            .any(|(id, _, _)| id == c)
-    }) {
-        return Err(ApiError::simulated(559).into());
-    }
+    // The categories the catalogue lists for this provider (`GET /enum/extVettingAppealCategory`).
+    check_categories(&categories, |c| appeal_category_of(&evp_id, c))?;
     {
         let files = sim.files();
         if let Some(unknown) = attachments

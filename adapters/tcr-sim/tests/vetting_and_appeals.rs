@@ -357,6 +357,63 @@ async fn imports_are_active_at_once_and_bad_tokens_are_refused() {
     );
 }
 
+#[tokio::test]
+async fn a_vet_appeal_takes_the_categories_the_catalogue_lists_for_its_provider() {
+    let (sim, _hooks) = sim_with_hooks().await;
+    let request = with(
+        brand_request("PRIVATE_PROFIT"),
+        "website",
+        json!("https://acme.example"),
+    );
+    let brand_id = sim.verified_brand(&request).await;
+    let path = format!("/brand/{brand_id}/externalVetting");
+    let ordered = sim
+        .json_answer(
+            Method::POST,
+            &path,
+            Some(&json!({"evpId": "WMC", "vettingClass": "STANDARD"})),
+            &component("ExternalVetting"),
+        )
+        .await;
+    sim.poll(
+        &format!("{path}?vettingStatus=ACTIVE"),
+        &json!({"type": "array", "items": component("ExternalVetting")}),
+        |l| l.as_array().is_some_and(|l| l.len() == 1),
+    )
+    .await;
+    let listed = sim
+        .get("/enum/extVettingAppealCategory?evpId=WMC")
+        .await
+        .json("WMC's appeal categories");
+    let listed: Vec<&str> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| text(c, "id"))
+        .collect();
+    assert!(
+        !listed.contains(&"VERIFY_GOVERNMENT"),
+        "WMC lists no government category: {listed:?}"
+    );
+    let appeal = |categories: &[&str]| json!({"evpId": "WMC", "vettingId": ordered["vettingId"], "appealCategories": categories});
+    let appeal_path = format!("/brand/{brand_id}/externalVetting/appeal");
+    let errors = refused(
+        &sim,
+        Method::POST,
+        &appeal_path,
+        Some(&appeal(&["VERIFY_GOVERNMENT"])),
+    )
+    .await;
+    assert_code(
+        &errors,
+        559,
+        "a category the catalogue does not list for WMC",
+    );
+    sim.call(Method::POST, &appeal_path, Some(&appeal(&listed)))
+        .await
+        .expect(StatusCode::NO_CONTENT, "the categories the catalogue lists");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Feedback, appeals, revet
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 //! this process answering at once and signature checks off.
 mod live;
 pub(crate) mod load;
+mod long_aggregate;
 mod rebuilds;
 pub(crate) mod report;
 mod seed;
@@ -77,6 +78,8 @@ pub enum Figure {
     Registration,
     /// The live feed: commit-to-client delay and memory per client.
     Live,
+    /// Loading a brand with 10,000 events.
+    LongAggregate,
 }
 
 /// Concurrent senders and clients of the loads.
@@ -178,6 +181,11 @@ async fn measure(
     .any(|f| wants(*f))
     {
         rows.extend(load_rows(&pool, &options, &scale, &seeded, only).await?);
+    }
+    // Last: its 10,000 events would otherwise be work for the read models during the loads.
+    if wants(Figure::LongAggregate) {
+        eprintln!("bench: loading a brand with 10,000 events");
+        rows.push(long_aggregate::row(&pool, scale.registrations.max(20)).await?);
     }
     pool.close().await;
     Ok(rows)
