@@ -132,9 +132,16 @@ async fn build(
     bar.finish_and_clear();
     let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-3);
     println!(
-        "{}: {done} events applied in {:.1} s ({rate:.0} events/s); switching",
+        "{}: {done} events applied in {:.1} s ({rate:.0} events/s); indexing",
         rebuild.name(),
         started.elapsed().as_secs_f64()
+    );
+    let indexing = std::time::Instant::now();
+    rebuild.index().await?;
+    println!(
+        "{}: indexed in {:.1} s; switching",
+        rebuild.name(),
+        indexing.elapsed().as_secs_f64()
     );
     Ok(Some(rebuild.switch().await?))
 }

@@ -191,8 +191,43 @@ impl Rebuild {
                 }
             }
         }
+        // Lookups while building go by primary key; the other indexes are built once at the
+        // end ([`Rebuild::index`]) rather than kept up row by row.
+        for table in self.projection.tables() {
+            for (name, _) in indexes(&mut tx, SHADOW_SCHEMA, table, Secondary).await? {
+                sqlx::query(&format!("DROP INDEX {SHADOW_SCHEMA}.\"{name}\""))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(self.runner(&self.shadow, None).position().await?)
+    }
+
+    /// Builds on the rebuilt tables the live tables' secondary indexes they lack (left out
+    /// while building, see [`Rebuild::prepare`]). [`Rebuild::switch`] does it first; calling
+    /// it earlier only moves the work.
+    pub async fn index(&self) -> Result<(), RebuildError> {
+        let mut conn = self.live.acquire().await?;
+        for table in self.projection.tables() {
+            let built: Vec<String> = indexes(&mut conn, SHADOW_SCHEMA, table, Secondary)
+                .await?
+                .iter()
+                .map(|(_, definition)| index_shape(definition))
+                .collect();
+            for (_, definition) in indexes(&mut conn, "public", table, Secondary).await? {
+                if built.contains(&index_shape(&definition)) {
+                    continue;
+                }
+                let Some((_, on)) = definition.split_once(" ON public.") else {
+                    continue;
+                };
+                sqlx::query(&format!("CREATE INDEX ON {SHADOW_SCHEMA}.{on}"))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// A foreign key's definition, pointing at the rebuilt table when it points at one of the
@@ -266,6 +301,7 @@ impl Rebuild {
     /// Brings the live projection to the head, holds it there, brings the rebuilt tables to
     /// exactly its position, compares them, and swaps them in — all while the API serves.
     pub async fn switch(&self) -> Result<Switched, RebuildError> {
+        self.index().await?;
         // The live projection first catches up (normally it already has: `serve` runs it).
         let live_runner = self.runner(&self.live, None);
         loop {
@@ -406,21 +442,8 @@ async fn compare(
 /// Renames the rebuilt table's indexes (and so the constraints they back) to the live table's
 /// names, matched by definition, so the schema after the swap is the one migrations made.
 async fn name_like_live(conn: &mut PgConnection, table: &str) -> Result<(), sqlx::Error> {
-    let indexes = |schema: &'static str| {
-        sqlx::query_as::<_, (String, String)>(
-            "SELECT i.relname::text, pg_get_indexdef(i.oid)
-               FROM pg_index x
-               JOIN pg_class i ON i.oid = x.indexrelid
-               JOIN pg_class t ON t.oid = x.indrelid
-               JOIN pg_namespace n ON n.oid = t.relnamespace
-              WHERE n.nspname = $1 AND t.relname = $2
-              ORDER BY i.relname",
-        )
-        .bind(schema)
-        .bind(table.to_string())
-    };
-    let live = indexes("public").fetch_all(&mut *conn).await?;
-    let mut rebuilt = indexes(SHADOW_SCHEMA).fetch_all(&mut *conn).await?;
+    let live = indexes(&mut *conn, "public", table, All).await?;
+    let mut rebuilt = indexes(&mut *conn, SHADOW_SCHEMA, table, All).await?;
     for (live_name, live_definition) in live {
         let shape = index_shape(&live_definition);
         let Some(at) = rebuilt
@@ -439,6 +462,40 @@ async fn name_like_live(conn: &mut PgConnection, table: &str) -> Result<(), sqlx
         }
     }
     Ok(())
+}
+
+/// Which of a table's indexes [`indexes`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Indexes {
+    All,
+    /// Those no key or constraint stands on: only queries use them.
+    Secondary,
+}
+use Indexes::{All, Secondary};
+
+/// A table's indexes as (name, definition), by name.
+async fn indexes(
+    conn: &mut PgConnection,
+    schema: &str,
+    table: &str,
+    which: Indexes,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.relname::text, pg_get_indexdef(i.oid)
+           FROM pg_index x
+           JOIN pg_class i ON i.oid = x.indexrelid
+           JOIN pg_class t ON t.oid = x.indrelid
+           JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname = $1 AND t.relname = $2
+            AND (NOT $3 OR (NOT x.indisunique AND NOT x.indisprimary
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)))
+          ORDER BY i.relname",
+    )
+    .bind(schema)
+    .bind(table)
+    .bind(which == Secondary)
+    .fetch_all(conn)
+    .await
 }
 
 /// An index definition without its name and its table's schema: what makes two the same.
