@@ -61,44 +61,14 @@ async fn auth_plus_vetting(
 
 #[tokio::test]
 async fn a_public_company_orders_auth_plus_and_tendlc_follows_it_to_active() {
-    let app = TestApp::spawn_with(AppOptions {
-        subscribe_webhooks: true,
-        // Polls of an ACTIVE brand are far apart: only webhooks can bring the Auth+ steps in time.
-        sync: SyncConfig {
-            tick: Duration::from_millis(200),
-            poll_unverified: Duration::from_millis(300),
-            poll_active: Duration::from_secs(3600),
-            webhook_retry_base: Duration::from_millis(300),
-            ..SyncConfig::default()
-        },
-        sim: Some(std::sync::Arc::new(|config| {
-            config.vetting_delay = Duration::from_millis(400);
-        })),
-        ..options()
-    })
-    .await;
+    // Polls of an ACTIVE brand are far apart: only webhooks can bring the Auth+ steps in time.
+    let app = TestApp::spawn_with(webhook_options(Duration::from_millis(400))).await;
     app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-AUTHPLUS-1", "BASIC").await;
-    let brand = app
-        .scored_brand(customer, &public_brand("Acme Public"), "VERIFIED")
-        .await;
-    let path = format!("/v1/messaging/brands/{brand}/vettings");
-    let (status, body) = app
-        .call_for(
-            customer,
-            Method::POST,
-            &path,
-            Some(json!({"provider": "AEGIS", "vettingClass": "AUTHPLUS"})),
-        )
-        .await;
-    assert_eq!(status, 200, "ordering Auth+: {body}");
+    let (brand, tcr_brand) = auth_plus_email_sent(&app, customer, "Acme Public").await;
 
-    // TCR checks the domain and mails the business contact: the vetting waits for 2FA.
+    // TCR checked the domain and mailed the business contact: the vetting waits for 2FA.
     auth_plus_vetting(&app, customer, &brand, "UNSCORE").await;
-    let tcr_brand = app.brand(&brand).await["tcrBrandId"]
-        .as_str()
-        .unwrap()
-        .to_string();
     assert!(
         app.sim.handle.complete_auth_plus_2fa(&tcr_brand),
         "the simulator has an Auth+ vet waiting for 2FA"
@@ -184,6 +154,14 @@ async fn resend(app: &TestApp, customer: uuid::Uuid, brand: &str) -> (u16, Optio
     (status, retry_after, body)
 }
 
+/// TCR's id of one of our brands.
+async fn tcr_id(app: &TestApp, brand: &str) -> String {
+    app.brand(brand).await["tcrBrandId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("brand {brand} is registered with TCR"))
+        .to_string()
+}
+
 fn text(value: &Value) -> &str {
     value.as_str().unwrap_or_default()
 }
@@ -226,10 +204,7 @@ async fn auth_plus_email_sent(app: &TestApp, customer: uuid::Uuid, name: &str) -
         "{ordered}"
     );
     auth_plus_shown(app, customer, &brand, "EMAIL_SENT").await;
-    let tcr_brand = app.brand(&brand).await["tcrBrandId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let tcr_brand = tcr_id(app, &brand).await;
     (brand, tcr_brand)
 }
 
@@ -309,10 +284,7 @@ async fn a_resend_of_an_auth_plus_vet_ordered_at_tcr_is_sent_and_recorded_then_t
     let brand = app
         .scored_brand(customer, &public_brand("Acme Portal"), "VERIFIED")
         .await;
-    let tcr_brand = app.brand(&brand).await["tcrBrandId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let tcr_brand = tcr_id(&app, &brand).await;
     let ordered = reqwest::Client::new()
         .post(format!(
             "{}/brand/{tcr_brand}/externalVetting",

@@ -246,49 +246,61 @@ pub fn explain_resend_refusal(error: &TcrError) -> Option<&'static str> {
     })
 }
 
+/// Events of an Auth+ vet `VAP1`, for the tests of its rules here and in the aggregate.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
     use crate::brand::VettingRecord;
     use crate::metadata::Source;
 
-    fn at(hh_mm: &str) -> DateTime<Utc> {
+    /// `hh:mm` on 2026-12-06, UTC.
+    pub fn at(hh_mm: &str) -> DateTime<Utc> {
         format!("2026-12-06T{hh_mm}:00Z").parse().unwrap()
     }
 
+    /// TCR took the order of Auth+ vet `VAP1` (PENDING).
+    pub fn ordered() -> BrandEvent {
+        BrandEvent::BrandVettingRecorded {
+            vetting: VettingRecord {
+                provider: "AEGIS".into(),
+                vetting_id: "VAP1".into(),
+                vetting_class: Some(VettingClass::AuthPlus),
+                status: Some(VettingStatus::Pending),
+                score: None,
+                vetted_date: None,
+            },
+            imported: false,
+            billed: true,
+        }
+    }
+
+    /// `VAP1` moved to `to`, seen at `observed` (`hh:mm`).
+    pub fn moved(to: VettingStatus, observed: &str) -> BrandEvent {
+        BrandEvent::BrandVettingStatusChanged {
+            vetting_id: "VAP1".into(),
+            provider: "AEGIS".into(),
+            from: None,
+            to,
+            score: None,
+            source: Source::Webhook,
+            observed_at: at(observed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{self, at};
+    use super::*;
+
     fn ordered() -> Option<AuthPlus> {
         let mut state = None;
-        AuthPlus::follow(
-            &mut state,
-            &BrandEvent::BrandVettingRecorded {
-                vetting: VettingRecord {
-                    provider: "AEGIS".into(),
-                    vetting_id: "VAP1".into(),
-                    vetting_class: Some(VettingClass::AuthPlus),
-                    status: Some(VettingStatus::Pending),
-                    score: None,
-                    vetted_date: None,
-                },
-                imported: false,
-                billed: true,
-            },
-        );
+        AuthPlus::follow(&mut state, &fixtures::ordered());
         state
     }
 
     fn moved(state: &mut Option<AuthPlus>, to: VettingStatus, observed: &str) {
-        AuthPlus::follow(
-            state,
-            &BrandEvent::BrandVettingStatusChanged {
-                vetting_id: "VAP1".into(),
-                provider: "AEGIS".into(),
-                from: None,
-                to,
-                score: None,
-                source: Source::Webhook,
-                observed_at: at(observed),
-            },
-        );
+        AuthPlus::follow(state, &fixtures::moved(to, observed));
     }
 
     #[test]
@@ -369,47 +381,6 @@ mod tests {
                 other => panic!("expected a refusal naming {says}, got {other:?}"),
             }
         }
-    }
-
-    #[test]
-    fn it_should_mark_auth_plus_revoked_when_the_business_contact_changes() {
-        // given a verified Auth+ vet
-        let mut state = ordered();
-        moved(&mut state, VettingStatus::Active, "08:00");
-        let profile = crate::brand::BrandProfile::parse(&crate::brand::BrandDraft {
-            entity_type: Some("PRIVATE_PROFIT".into()),
-            display_name: Some("Acme".into()),
-            company_name: Some("Acme Inc".into()),
-            ein: Some("123456789".into()),
-            phone: Some("+12025550123".into()),
-            street: Some("1 Main St".into()),
-            city: Some("Austin".into()),
-            state: Some("TX".into()),
-            postal_code: Some("73301".into()),
-            country: Some("US".into()),
-            email: Some("support@acme.com".into()),
-            vertical: Some("RETAIL".into()),
-            ..Default::default()
-        })
-        .unwrap();
-        // when the contact changes, then TCR's poll reports the vet FAILED
-        AuthPlus::follow(
-            &mut state,
-            &BrandEvent::BrandUpdated {
-                profile,
-                changed_fields: vec![CONTACT_FIELD.into()],
-            },
-        );
-        moved(&mut state, VettingStatus::Failed, "09:00");
-        // then it stays revoked, and says what to do
-        let auth_plus = state.unwrap();
-        assert_eq!(auth_plus.status(), AuthPlusStatus::Revoked);
-        assert!(!auth_plus.live());
-        let next = auth_plus.next_step(Some("john.roe@acme.com"), "b1");
-        assert!(
-            next.contains("john.roe@acme.com") && next.contains("new Auth+ vet"),
-            "{next}"
-        );
     }
 
     #[test]

@@ -2,12 +2,10 @@
 //! waits for the contact) and the confirmation a change of the business contact needs.
 
 use super::*;
-use crate::brand::{BrandActionAnswer, VettingRecord};
-use crate::values::{VettingClass, VettingStatus};
-
-fn at(hh_mm: &str) -> DateTime<Utc> {
-    format!("2026-12-06T{hh_mm}:00Z").parse().unwrap()
-}
+use crate::brand::auth_plus::fixtures::{at, moved, ordered};
+use crate::brand::auth_plus::AuthPlusStatus;
+use crate::brand::BrandActionAnswer;
+use crate::values::VettingStatus;
 
 fn public_draft(contact: &str) -> BrandDraft {
     BrandDraft {
@@ -38,27 +36,8 @@ fn public_company_with_auth_plus(status: VettingStatus) -> Vec<BrandEvent> {
             identity_status: Some(IdentityStatus::Verified.into()),
             adopted: false,
         },
-        BrandEvent::BrandVettingRecorded {
-            vetting: VettingRecord {
-                provider: "AEGIS".into(),
-                vetting_id: "VAP1".into(),
-                vetting_class: Some(VettingClass::AuthPlus),
-                status: Some(VettingStatus::Pending),
-                score: None,
-                vetted_date: None,
-            },
-            imported: false,
-            billed: true,
-        },
-        BrandEvent::BrandVettingStatusChanged {
-            vetting_id: "VAP1".into(),
-            provider: "AEGIS".into(),
-            from: Some(VettingStatus::Pending),
-            to: status,
-            score: None,
-            source: Source::Webhook,
-            observed_at: at("08:00"),
-        },
+        ordered(),
+        moved(status, "08:00"),
     ]
 }
 
@@ -198,4 +177,31 @@ fn it_should_not_ask_for_confirmation_of_other_changes_or_of_a_failed_auth_plus(
         },
     )
     .is_ok());
+}
+
+#[test]
+fn it_should_show_auth_plus_revoked_once_tcr_took_the_new_business_contact() {
+    // given a verified Auth+ and a confirmed contact change sent to TCR
+    let changed = parse(&public_draft("john.roe@acmeflowers.com"));
+    let mut given = public_company_with_auth_plus(VettingStatus::Active);
+    given.push(BrandEvent::BrandUpdateRequested {
+        profile: changed.clone(),
+        changed_fields: vec!["businessContactEmail".into()],
+    });
+    // when TCR takes it, then reports the vet FAILED
+    given.push(BrandEvent::BrandUpdated {
+        profile: changed,
+        changed_fields: vec!["businessContactEmail".into()],
+    });
+    given.push(moved(VettingStatus::Failed, "09:00"));
+    let mut brand = Brand::default();
+    given.into_iter().for_each(|event| brand.apply(event));
+    // then Auth+ stays revoked, and says what to do
+    let auth_plus = brand.auth_plus.expect("the Auth+ vet");
+    assert_eq!(auth_plus.status(), AuthPlusStatus::Revoked);
+    let next = auth_plus.next_step(Some("john.roe@acmeflowers.com"), "b1");
+    assert!(
+        next.contains("john.roe@acmeflowers.com") && next.contains("new Auth+ vet"),
+        "{next}"
+    );
 }
