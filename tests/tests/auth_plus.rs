@@ -185,15 +185,7 @@ async fn auth_plus_email_sent(app: &TestApp, customer: uuid::Uuid, name: &str) -
         app.brand(&brand).await["authPlus"].is_null(),
         "no authPlus before an Auth+ vet is ordered"
     );
-    let path = format!("/v1/messaging/brands/{brand}/vettings");
-    let (status, ordered) = app
-        .call_for(
-            customer,
-            Method::POST,
-            &path,
-            Some(json!({"provider": "AEGIS", "vettingClass": "AUTHPLUS"})),
-        )
-        .await;
+    let (status, ordered) = app.order_vetting(customer, &brand, "AUTHPLUS").await;
     assert_eq!(status, 200, "ordering Auth+: {ordered}");
     assert_eq!(
         ordered["authPlus"]["status"], "DOMAIN_PENDING",

@@ -90,14 +90,7 @@ async fn alpha_lifecycle(app: &TestApp, alpha: Uuid) -> Lifecycle {
         .unwrap()
         .to_string();
     let vettings = format!("/v1/messaging/brands/{brand}/vettings");
-    let (status, ordered) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &vettings,
-            Some(json!({"provider": "AEGIS", "vettingClass": "STANDARD"})),
-        )
-        .await;
+    let (status, ordered) = app.order_vetting(alpha, &brand, "STANDARD").await;
     assert_eq!(status, 200, "ordering a vetting: {ordered}");
     eventually(
         Duration::from_secs(20),
