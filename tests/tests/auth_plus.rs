@@ -255,6 +255,10 @@ async fn the_brand_shows_auth_plus_with_the_next_step_and_a_resend_waits_two_hou
     assert!(app.sim.handle.complete_auth_plus_2fa(&tcr_brand));
     let verified = auth_plus_shown(&app, alpha, &brand, "VERIFIED").await;
     assert!(
+        verified["resendAllowedAt"].is_null(),
+        "no resend once verified: {verified}"
+    );
+    assert!(
         text(&verified["nextStep"]).starts_with("Nothing"),
         "{verified}"
     );

@@ -125,7 +125,7 @@ pub struct AuthPlusView {
     pub business_contact_email: Option<String>,
     /// When the last 2FA e-mail went out (sent or resent); null when tendlc does not know.
     pub email_sent_at: Option<DateTime<Utc>>,
-    /// When TCR sends another one at the earliest (2 hours after the last).
+    /// While EMAIL_SENT: when TCR sends another one at the earliest (2 hours after the last).
     pub resend_allowed_at: Option<DateTime<Utc>>,
     /// Resends TCR took through tendlc.
     pub resends: u32,

@@ -107,9 +107,13 @@ impl AuthPlus {
         )
     }
 
-    /// The earliest moment TCR sends another e-mail, when the last one's time is known.
+    /// While the e-mail waits for the contact, the earliest moment TCR sends another one (when
+    /// the last one's time is known).
     pub fn resend_allowed_at(&self) -> Option<DateTime<Utc>> {
-        self.email_sent_at.map(|at| at + RESEND_INTERVAL)
+        (self.status() == AuthPlusStatus::EmailSent)
+            .then_some(self.email_sent_at)
+            .flatten()
+            .map(|at| at + RESEND_INTERVAL)
     }
 
     /// Whether the 2FA e-mail may be resent at `now`.
@@ -319,7 +323,9 @@ mod tests {
         assert_eq!(sent.status(), AuthPlusStatus::EmailSent);
         assert_eq!(sent.email_sent_at, Some(at("08:00")));
         assert_eq!(sent.resend_allowed_at(), Some(at("10:00")));
-        assert_eq!(state.unwrap().status(), AuthPlusStatus::Verified);
+        let verified = state.unwrap();
+        assert_eq!(verified.status(), AuthPlusStatus::Verified);
+        assert_eq!(verified.resend_allowed_at(), None);
     }
 
     #[test]
