@@ -277,23 +277,8 @@ async fn a_resend_of_an_auth_plus_vet_ordered_at_tcr_is_sent_and_recorded_then_t
     let app = TestApp::spawn_with(webhook_options(Duration::ZERO)).await;
     app.webhooks_subscribed().await;
     let customer = app.create_customer("BAN-AUTHPLUS-R3", "BASIC").await;
-    let brand = app
-        .scored_brand(customer, &public_brand("Acme Portal"), "VERIFIED")
-        .await;
-    let tcr_brand = tcr_id(&app, &brand).await;
-    let ordered = reqwest::Client::new()
-        .post(format!(
-            "{}/brand/{tcr_brand}/externalVetting",
-            app.sim.base_url
-        ))
-        .basic_auth(&app.sim.api_key, Some(&app.sim.api_secret))
-        .json(&json!({"evpId": "AEGIS", "vettingClass": "AUTHPLUS"}))
-        .send()
-        .await
-        .expect("the simulator answers");
-    assert_eq!(ordered.status(), 200, "ordering Auth+ at TCR");
-    let shown = auth_plus_shown(&app, customer, &brand, "EMAIL_SENT").await;
-    assert!(shown["emailSentAt"].is_null(), "{shown}");
+    let (brand, _) = auth_plus_ordered_at_tcr(&app, customer, "Acme Portal").await;
+    let shown = app.brand(&brand).await["authPlus"].clone();
     assert!(
         text(&shown["nextStep"]).contains("can be resent now"),
         "{shown}"
@@ -357,6 +342,95 @@ async fn a_resend_of_an_auth_plus_vet_ordered_at_tcr_is_sent_and_recorded_then_t
     );
     assert!(retry_after.is_some_and(|s| s > 7000), "{retry_after:?}");
     assert_eq!(resends_recorded(&app, &brand).await.len(), 1);
+}
+
+/// A public company whose Auth+ vet was ordered at TCR (its portal): tendlc first sees it with
+/// the e-mail already sent and cannot know when. Returns our id and TCR's.
+async fn auth_plus_ordered_at_tcr(
+    app: &TestApp,
+    customer: uuid::Uuid,
+    name: &str,
+) -> (String, String) {
+    let brand = app
+        .scored_brand(customer, &public_brand(name), "VERIFIED")
+        .await;
+    let tcr_brand = tcr_id(app, &brand).await;
+    let ordered = reqwest::Client::new()
+        .post(format!(
+            "{}/brand/{tcr_brand}/externalVetting",
+            app.sim.base_url
+        ))
+        .basic_auth(&app.sim.api_key, Some(&app.sim.api_secret))
+        .json(&json!({"evpId": "AEGIS", "vettingClass": "AUTHPLUS"}))
+        .send()
+        .await
+        .expect("the simulator answers");
+    assert_eq!(ordered.status(), 200, "ordering Auth+ at TCR");
+    let shown = auth_plus_shown(app, customer, &brand, "EMAIL_SENT").await;
+    assert!(shown["emailSentAt"].is_null(), "{shown}");
+    (brand, tcr_brand)
+}
+
+#[tokio::test]
+async fn tcrs_refusal_of_a_resend_is_shown_with_what_it_means_and_recorded() {
+    let app = TestApp::spawn_with(webhook_options(Duration::ZERO)).await;
+    app.webhooks_subscribed().await;
+    let customer = app.create_customer("BAN-AUTHPLUS-R4", "BASIC").await;
+    let (brand, tcr_brand) = auth_plus_ordered_at_tcr(&app, customer, "Acme Lost").await;
+    // Every delivery TCR sent so far is applied (each re-reads TCR's vettings).
+    eventually(
+        Duration::from_secs(15),
+        "the Auth+ webhooks to be applied",
+        || async {
+            let sent = app.sim.handle.deliveries().len();
+            let log = app.webhook_log().await;
+            (log.len() >= sent && log.iter().all(|d| d["processed"] == true)).then_some(())
+        },
+    )
+    .await;
+    // Someone changes the business contact in TCR's portal, which fails the vet there, and
+    // tendlc does not hear of it (its webhooks are lost; the next poll is an hour away).
+    app.sim.handle.set_faults(tendlc_tcr_sim::SimFaults {
+        webhook_drop_rate: 1.0,
+        ..Default::default()
+    });
+    let mut at_tcr = app
+        .sim
+        .handle
+        .brand(&tcr_brand)
+        .expect("TCR holds the brand");
+    at_tcr["businessContactEmail"] = json!("john.roe@acmewidgets.com");
+    let changed = reqwest::Client::new()
+        .put(format!("{}/brand/{tcr_brand}", app.sim.base_url))
+        .basic_auth(&app.sim.api_key, Some(&app.sim.api_secret))
+        .json(&at_tcr)
+        .send()
+        .await
+        .expect("the simulator answers");
+    assert_eq!(changed.status(), 200, "changing the contact at TCR");
+
+    let (status, _, refused) = resend(&app, customer, &brand).await;
+    assert_eq!(status, 422, "TCR refuses the resend: {refused}");
+    assert_eq!(
+        refused["tcr"][0]["code"], 565,
+        "TCR's code is shown: {refused}"
+    );
+    assert!(
+        text(&refused["message"]).contains("order a new Auth+ vet"),
+        "the answer says what TCR's refusal means: {refused}"
+    );
+    let failed = app.payloads_of(&brand, "BrandActionFailed").await;
+    assert_eq!(failed.len(), 1, "TCR's refusal is recorded: {failed:?}");
+    assert_eq!(
+        failed[0]["BrandActionFailed"]["action"],
+        "Auth+ e-mail resend"
+    );
+    assert!(
+        app.payloads_of(&brand, "BrandAuthPlusEmailResent")
+            .await
+            .is_empty(),
+        "nothing was resent"
+    );
 }
 
 #[tokio::test]
