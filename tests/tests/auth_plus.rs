@@ -302,21 +302,8 @@ async fn a_resend_of_an_auth_plus_vet_ordered_at_tcr_is_sent_and_recorded_then_t
         accepted[0]["BrandAuthPlusEmailResent"]["vetting_id"],
         auth_plus["vettingId"]
     );
-    let (status, history) = app
-        .call_for(
-            customer,
-            Method::GET,
-            &format!("/v1/messaging/brands/{brand}/history?perPage=500"),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{history}");
-    let summaries: Vec<&str> = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| text(&i["summary"]))
-        .collect();
+    let history = app.brand_history(customer, &brand).await;
+    let summaries: Vec<&str> = history.iter().map(|i| text(&i["summary"])).collect();
     let asked = summaries
         .iter()
         .position(|s| s.contains("Auth+ e-mail resend requested"));
