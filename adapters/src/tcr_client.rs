@@ -563,6 +563,18 @@ impl TcrPort for TcrHttpClient {
         .await
     }
 
+    async fn resend_auth_plus_email(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<()> {
+        let reply: TcrReply<serde_json::Value> = self
+            .call(
+                Method::POST,
+                &format!("/brand/{tcr_brand_id}/2faEmail"),
+                &[("vettingClass", "AUTHPLUS")],
+                None,
+            )
+            .await;
+        map_reply(reply, |_| ())
+    }
+
     async fn verify_otp(&self, tcr_brand_id: &TcrBrandId, otp_pin: &str) -> TcrReply<()> {
         let body = serde_json::json!({"otpPin": otp_pin});
         self.call_for_status(

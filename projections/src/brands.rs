@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgPool;
-use tendlc_domain::brand::{BrandAction, BrandProfile, RegistrationStatus};
+use tendlc_domain::brand::{AuthPlus, BrandAction, BrandProfile, RegistrationStatus};
 use tendlc_domain::metadata::Source;
 use tendlc_domain::values::{
     AppealStatus, BrandRelationship, EntityType, IdentityStatus, Reported, TcrBrandStatus,
@@ -73,6 +73,8 @@ crate::row! {
         pub evidence: Value,
         /// `[{provider, vettingId, categories, evidence, explanation, filedAt}]`.
         pub vetting_appeals: Value,
+        /// The latest Authentication+ vet, folded by the domain's `AuthPlus::follow`.
+        pub auth_plus: Option<AuthPlus>,
     }
 }
 

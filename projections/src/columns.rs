@@ -10,7 +10,7 @@ use serde_json::Value;
 use sqlx::postgres::{PgArguments, PgHasArrayType, PgRow};
 use sqlx::query::Query;
 use sqlx::{Encode, PgConnection, Postgres, Row, Type};
-use tendlc_domain::brand::{BrandAction, BrandProfile, RegistrationStatus};
+use tendlc_domain::brand::{AuthPlus, BrandAction, BrandProfile, RegistrationStatus};
 use tendlc_domain::campaign::{CampaignAction, CampaignProfile, Mno};
 use tendlc_domain::customer::Ban;
 use tendlc_domain::metadata::Source;
@@ -196,6 +196,7 @@ converted_columns!(
     json:
     BrandProfile,
     BrandAction,
+    AuthPlus,
     CampaignProfile,
     CampaignAction,
     UsecaseQualification,

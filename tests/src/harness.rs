@@ -306,6 +306,22 @@ impl TestApp {
         status_and_body(request).await
     }
 
+    /// The recorded steps of `customer`'s brand, oldest first (the first 500).
+    pub async fn brand_history(&self, customer: Uuid, brand: &str) -> Vec<Value> {
+        let path = format!("/v1/messaging/brands/{brand}/history?perPage=500");
+        let (status, page) = self.call_for(customer, Method::GET, &path, None).await;
+        assert_eq!(status, 200, "brand {brand}'s history: {page}");
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Orders an external vetting of `customer`'s brand from AEGIS: the status and the brand.
+    pub async fn order_vetting(&self, customer: Uuid, brand: &str, class: &str) -> (u16, Value) {
+        let path = format!("/v1/messaging/brands/{brand}/vettings");
+        let order = serde_json::json!({"provider": "AEGIS", "vettingClass": class});
+        self.call_for(customer, Method::POST, &path, Some(order))
+            .await
+    }
+
     /// Registers a brand for `customer` and waits until TCR has scored it `status` and tendlc
     /// shows it; returns its id.
     pub async fn scored_brand(&self, customer: Uuid, body: &Value, status: &str) -> String {

@@ -172,6 +172,13 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
         "the table lists every route ({})",
         table.len()
     );
+    assert!(
+        table
+            .iter()
+            .any(|e| e.method == Method::POST
+                && e.path == "/v1/messaging/brands/{id}/auth-plus/email"),
+        "the walk covers the Auth+ e-mail resend"
+    );
     let mut checked = 0;
     for endpoint in &table {
         let path = endpoint

@@ -90,14 +90,7 @@ async fn alpha_lifecycle(app: &TestApp, alpha: Uuid) -> Lifecycle {
         .unwrap()
         .to_string();
     let vettings = format!("/v1/messaging/brands/{brand}/vettings");
-    let (status, ordered) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &vettings,
-            Some(json!({"provider": "AEGIS", "vettingClass": "STANDARD"})),
-        )
-        .await;
+    let (status, ordered) = app.order_vetting(alpha, &brand, "STANDARD").await;
     assert_eq!(status, 200, "ordering a vetting: {ordered}");
     eventually(
         Duration::from_secs(20),
@@ -804,22 +797,12 @@ async fn an_event_in_its_old_shape_is_read_through_its_upcaster_everywhere() {
     );
 
     // The history shows it as recorded (version 1.0) in its current shape.
-    let (status, page) = app
-        .call_for(
-            customer,
-            Method::GET,
-            &format!("/v1/messaging/brands/{brand}/history?perPage=500"),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{page}");
-    let entry = page["items"]
-        .as_array()
-        .unwrap()
+    let history = app.brand_history(customer, &brand).await;
+    let entry = history
         .iter()
         .find(|e| e["eventType"] == "BrandVettingRecorded")
         .cloned()
-        .unwrap_or_else(|| panic!("the old vetting in the history: {page}"));
+        .unwrap_or_else(|| panic!("the old vetting in the history: {history:?}"));
     assert_eq!(entry["eventVersion"], "1.0");
     assert_eq!(
         entry["data"]["billed"], true,

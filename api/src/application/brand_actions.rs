@@ -58,6 +58,11 @@ pub enum BrandRequest {
         evidence: Vec<String>,
         explanation: Option<String>,
     },
+    /// Resend the Authentication+ 2FA e-mail of the brand's Auth+ vet `vetting_id`.
+    ResendAuthPlusEmail {
+        vetting_id: String,
+        requested_at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl BrandRequest {
@@ -111,6 +116,13 @@ impl BrandRequest {
                 categories: categories.clone(),
                 evidence: evidence.clone(),
                 explanation: explanation.clone(),
+            },
+            BrandRequest::ResendAuthPlusEmail {
+                vetting_id,
+                requested_at,
+            } => BrandAction::ResendAuthPlusEmail {
+                vetting_id: vetting_id.clone(),
+                requested_at: *requested_at,
             },
         }
     }
@@ -219,6 +231,9 @@ impl BrandRequest {
                     explanation,
                 };
                 answered(tcr.appeal_vetting(tcr_brand_id, &appeal).await, none)
+            }
+            BrandRequest::ResendAuthPlusEmail { .. } => {
+                answered(tcr.resend_auth_plus_email(tcr_brand_id).await, none)
             }
         }
     }

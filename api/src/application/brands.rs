@@ -173,6 +173,7 @@ impl Brands {
         brand_id: BrandId,
         brand: &Brand,
         profile: BrandProfile,
+        confirm_auth_plus_revocation: bool,
     ) -> Result<Option<Outcome<BrandRow>>, AppError> {
         let (Some(current), Some(tcr_brand_id), Some(relationship)) = (
             &brand.profile,
@@ -199,6 +200,7 @@ impl Brands {
                 context,
                 BrandCommand::RequestUpdate {
                     profile: profile.clone(),
+                    confirm_auth_plus_revocation,
                 },
                 |_| self.tcr.update_brand(tcr_brand_id, &request),
                 |result| match result {

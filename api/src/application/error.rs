@@ -11,6 +11,13 @@ pub enum AppError {
     /// The request conflicts with the current state; `code` is stable for machines.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A conflict that ends at `retry_after` (a limit on how often something is sent).
+    #[error("{message}")]
+    TooSoon {
+        code: &'static str,
+        message: String,
+        retry_after: chrono::DateTime<chrono::Utc>,
+    },
     /// Invalid input, every bad field named.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),

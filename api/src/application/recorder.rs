@@ -22,6 +22,11 @@ pub use tendlc_adapters::event_store::Recorded;
 /// of a conflict whose message is the refusal's own words.
 pub trait Refusal: std::error::Error {
     fn conflict_code(&self) -> Option<&'static str>;
+
+    /// When what was refused will be allowed (TCR's limits on how often something is sent).
+    fn retry_after(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
 }
 
 impl Refusal for BrandError {
@@ -31,7 +36,16 @@ impl Refusal for BrandError {
             BrandError::NotRegistered(_) => Some("brand_not_registered"),
             BrandError::ActionPending(_) => Some("action_pending"),
             BrandError::NotApplicable(_) => Some("not_applicable"),
+            BrandError::TooSoon { .. } => Some("too_soon"),
+            BrandError::RevokesAuthPlus(_) => Some("auth_plus_revocation_unconfirmed"),
             _ => Some("brand_conflict"),
+        }
+    }
+
+    fn retry_after(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            BrandError::TooSoon { retry_after, .. } => Some(*retry_after),
+            _ => None,
         }
     }
 }
@@ -122,10 +136,17 @@ where
     /// The one mapping from the event store's errors to the application's.
     fn error(&self, error: AggregateError<A::Error>) -> AppError {
         match error {
-            AggregateError::UserError(refusal) => match refusal.conflict_code() {
-                None => AppError::NotFound(self.what),
-                Some(code) => AppError::conflict(code, refusal.to_string()),
-            },
+            AggregateError::UserError(refusal) => {
+                match (refusal.conflict_code(), refusal.retry_after()) {
+                    (None, _) => AppError::NotFound(self.what),
+                    (Some(code), None) => AppError::conflict(code, refusal.to_string()),
+                    (Some(code), Some(retry_after)) => AppError::TooSoon {
+                        code,
+                        message: refusal.to_string(),
+                        retry_after,
+                    },
+                }
+            }
             AggregateError::AggregateConflict => AppError::conflict(
                 "concurrent_change",
                 format!(

@@ -17,6 +17,9 @@ pub struct ErrorBody {
     pub fields: Option<Vec<FieldError>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tcr: Option<Vec<TcrErrorShown>>,
+    /// When a request refused as too soon is allowed again (also in the `Retry-After` header).
+    #[serde(rename = "retryAfter", skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One TCR error as TCR sent it, with TCR's own explanation of its code from TCR's error
@@ -60,6 +63,7 @@ impl ApiError {
                 message: message.into(),
                 fields: None,
                 tcr: None,
+                retry_after: None,
             },
         }
     }
@@ -190,7 +194,15 @@ fn describe(errors: &[TcrApiError]) -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let tcr = self.body.tcr.is_some().then(|| self.body.clone());
+        // Whole seconds, rounded up, so a client that waits this long is never early.
+        let retry_after = self.body.retry_after.map(|at| {
+            let wait = (at - chrono::Utc::now()).num_milliseconds().max(0);
+            ((wait + 999) / 1000).to_string()
+        });
         let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = retry_after.and_then(|s| header::HeaderValue::from_str(&s).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
         if let Some(body) = tcr {
             response.extensions_mut().insert(body);
         }
@@ -282,6 +294,15 @@ impl From<AppError> for ApiError {
         match error {
             AppError::NotFound(what) => ApiError::not_found(what),
             AppError::Conflict { code, message } => ApiError::conflict(code, message),
+            AppError::TooSoon {
+                code,
+                message,
+                retry_after,
+            } => {
+                let mut error = ApiError::conflict(code, message);
+                error.body.retry_after = Some(retry_after);
+                error
+            }
             AppError::Invalid(errors) => ApiError::validation(errors),
             AppError::Tcr { error, recorded } => ApiError::from_tcr(&error, &recorded),
             AppError::NotInTime => ApiError::new(

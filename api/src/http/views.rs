@@ -2,7 +2,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use tendlc_domain::brand::{Brand, BrandDraft};
+use tendlc_domain::brand::{AuthPlus, Brand, BrandDraft};
 use tendlc_domain::campaign::carriers::sending_verdict;
 use tendlc_domain::campaign::{Campaign, CarrierReason, SendingVerdict, Throughput};
 use tendlc_domain::values::{Reported, TcrValue};
@@ -105,6 +105,48 @@ pub struct BrandView {
     /// With `?asOf=`: the instant this is the brand's state at, folded from its events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<Utc>>,
+    /// PUBLIC_PROFIT brands with an Authentication+ vet: where it stands and what to do next;
+    /// null otherwise.
+    pub auth_plus: Option<AuthPlusView>,
+}
+
+/// A brand's Authentication+: TCR's domain check, then a 2FA e-mail the business contact
+/// must confirm.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthPlusView {
+    /// DOMAIN_PENDING | EMAIL_SENT | VERIFIED | FAILED | EXPIRED | REVOKED (businessContactEmail
+    /// changed; a new Auth+ vet is needed).
+    pub status: String,
+    pub vetting_id: String,
+    /// The Auth+ vet's status at TCR: PENDING | UNSCORE | ACTIVE | FAILED | EXPIRED.
+    pub vetting_status: Option<String>,
+    /// Who TCR e-mails: the brand's businessContactEmail.
+    pub business_contact_email: Option<String>,
+    /// When the last 2FA e-mail went out (sent or resent); null when tendlc does not know.
+    pub email_sent_at: Option<DateTime<Utc>>,
+    /// While EMAIL_SENT: when TCR sends another one at the earliest (2 hours after the last).
+    pub resend_allowed_at: Option<DateTime<Utc>>,
+    /// Resends TCR took through tendlc.
+    pub resends: u32,
+    /// What the customer must do next.
+    pub next_step: String,
+}
+
+impl AuthPlusView {
+    fn of(auth_plus: &AuthPlus, profile: &BrandDraft, brand: Uuid) -> Self {
+        let contact = profile.business_contact_email.as_deref();
+        Self {
+            status: auth_plus.status().as_str().to_string(),
+            vetting_id: auth_plus.vetting_id.clone(),
+            vetting_status: auth_plus.vetting_status.map(|s| s.as_str().to_string()),
+            business_contact_email: contact.map(str::to_string),
+            email_sent_at: auth_plus.email_sent_at,
+            resend_allowed_at: auth_plus.resend_allowed_at(),
+            resends: auth_plus.resends,
+            next_step: auth_plus.next_step(contact, &brand.to_string()),
+        }
+    }
 }
 
 impl From<BrandRow> for BrandView {
@@ -118,6 +160,10 @@ impl From<BrandRow> for BrandView {
             tcr_status: row.tcr_status.as_ref().map(text),
             identity_status: row.identity_status.as_ref().map(text),
             brand_relationship: row.brand_relationship.as_str().to_string(),
+            auth_plus: row
+                .auth_plus
+                .as_ref()
+                .map(|a| AuthPlusView::of(a, &row.profile.to_draft(), row.brand_id)),
             profile: row.profile.to_draft(),
             pending_update: row.pending_update.as_ref().map(json),
             last_error: row.last_error,
@@ -618,6 +664,11 @@ impl BrandView {
             last_notification_sent_at: None,
             notification_status: None,
             as_of: Some(as_of.at),
+            auth_plus: brand
+                .auth_plus
+                .as_ref()
+                .zip(brand.brand_id)
+                .map(|(a, id)| AuthPlusView::of(a, &profile.to_draft(), id.as_uuid())),
         })
     }
 }

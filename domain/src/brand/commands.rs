@@ -24,7 +24,12 @@ pub enum BrandCommand {
     /// TCR did not take the brand.
     RecordSubmissionFailed { error: TcrError },
     /// A customer asks to change a registered brand's profile.
-    RequestUpdate { profile: BrandProfile },
+    /// A change of `businessContactEmail` revokes a live Authentication+ and is refused unless
+    /// `confirm_auth_plus_revocation`.
+    RequestUpdate {
+        profile: BrandProfile,
+        confirm_auth_plus_revocation: bool,
+    },
     /// TCR accepted the update.
     RecordUpdateAccepted {
         profile: BrandProfile,

@@ -141,6 +141,12 @@ pub enum BrandEvent {
         evidence: Vec<String>,
         explanation: Option<String>,
     },
+    /// TCR took a resend of the Authentication+ 2FA e-mail to the business contact.
+    BrandAuthPlusEmailResent {
+        vetting_id: String,
+        /// When it was asked of TCR (TCR's 2-hour limit counts from here).
+        sent_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for BrandEvent {
@@ -168,6 +174,7 @@ impl DomainEvent for BrandEvent {
             BrandEvent::BrandDeleted { .. } => "BrandDeleted",
             BrandEvent::BrandEvidenceUploaded { .. } => "BrandEvidenceUploaded",
             BrandEvent::BrandVettingAppealFiled { .. } => "BrandVettingAppealFiled",
+            BrandEvent::BrandAuthPlusEmailResent { .. } => "BrandAuthPlusEmailResent",
         }
         .to_string()
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::{Brand, BrandError};
+use super::auth_plus::ResendRefusal;
 use super::events::BrandEvent;
 use crate::attachment::FileRef;
 use crate::metadata::Source;
@@ -45,6 +46,11 @@ pub enum BrandAction {
         evidence: Vec<String>,
         explanation: Option<String>,
     },
+    /// Resend the Authentication+ 2FA e-mail of vet `vetting_id`, asked at `requested_at`.
+    ResendAuthPlusEmail {
+        vetting_id: String,
+        requested_at: DateTime<Utc>,
+    },
 }
 
 impl BrandAction {
@@ -59,6 +65,7 @@ impl BrandAction {
             BrandAction::Delete => "delete",
             BrandAction::UploadEvidence { .. } => "upload evidence",
             BrandAction::AppealVetting { .. } => "appeal vetting",
+            BrandAction::ResendAuthPlusEmail { .. } => "Auth+ e-mail resend",
         }
     }
 }
@@ -211,6 +218,32 @@ impl Brand {
                     return refuse("only a completed vetting can be appealed");
                 }
             }
+            BrandAction::ResendAuthPlusEmail {
+                vetting_id,
+                requested_at,
+            } => {
+                let Some(auth_plus) = &self.auth_plus else {
+                    return refuse("the brand has no Authentication+ vet; order one first (vettingClass AUTHPLUS)");
+                };
+                if &auth_plus.vetting_id != vetting_id {
+                    return refuse(&format!(
+                        "the brand's Auth+ vet is {}, not {vetting_id}",
+                        auth_plus.vetting_id
+                    ));
+                }
+                auth_plus
+                    .check_resend(*requested_at)
+                    .map_err(|refusal| match refusal {
+                        ResendRefusal::NotApplicable(why) => BrandError::NotApplicable(why),
+                        ResendRefusal::TooSoon {
+                            message,
+                            retry_after,
+                        } => BrandError::TooSoon {
+                            message,
+                            retry_after,
+                        },
+                    })?;
+            }
         }
         Ok(vec![BrandEvent::BrandActionRequested { action }])
     }
@@ -287,6 +320,16 @@ impl Brand {
                 categories,
                 evidence,
                 explanation,
+            }),
+            (
+                BrandAction::ResendAuthPlusEmail {
+                    vetting_id,
+                    requested_at,
+                },
+                _,
+            ) => events.push(BrandEvent::BrandAuthPlusEmailResent {
+                vetting_id,
+                sent_at: requested_at,
             }),
             (action, answer) => {
                 return Err(BrandError::NotApplicable(format!(

@@ -177,6 +177,9 @@ impl BrandEvent {
                 categories.join(", "),
                 evidence.len()
             ),
+            BrandEvent::BrandAuthPlusEmailResent { vetting_id, .. } => format!(
+                "Authentication+ 2FA e-mail resent to the business contact (vetting {vetting_id})"
+            ),
         }
     }
 }

@@ -50,6 +50,7 @@ impl BrandEvent {
                 | BrandEvent::BrandDeleted { .. }
                 | BrandEvent::BrandEvidenceUploaded { .. }
                 | BrandEvent::BrandVettingAppealFiled { .. }
+                | BrandEvent::BrandAuthPlusEmailResent { .. }
         )
     }
 }

@@ -440,6 +440,11 @@ pub trait TcrPort: Send + Sync {
     ) -> TcrReply<TcrOtpSent>;
     /// `PUT /brand/{brandId}/smsOtp`.
     async fn verify_otp(&self, tcr_brand_id: &TcrBrandId, otp_pin: &str) -> TcrReply<()>;
+    /// `POST /brand/{brandId}/2faEmail?vettingClass=AUTHPLUS`: resend the Authentication+ 2FA
+    /// e-mail to the business contact (204). TCR refuses with 565 when no Auth+ vet was started
+    /// in the last 30 days (or it failed) and 592 once 2FA is complete; it sends at most one
+    /// e-mail per 2 hours.
+    async fn resend_auth_plus_email(&self, tcr_brand_id: &TcrBrandId) -> TcrReply<()>;
     /// `GET /brand/smsOtp/{referenceId}`.
     async fn otp_status(&self, reference_id: &str) -> TcrReply<TcrOtpStatus>;
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use tendlc_domain::brand::{
-    tcr_status_when_submitted, BrandEvent, BrandProfile, RegistrationStatus,
+    tcr_status_when_submitted, AuthPlus, BrandEvent, BrandProfile, RegistrationStatus,
 };
 use tendlc_domain::metadata::Source;
 use tendlc_domain::values::{AppealStatus, Reported, TcrBrandStatus};
@@ -79,6 +79,7 @@ impl Fold for BrandRows {
             vetting_appeals: json!([]),
             otp_reference_id: None,
             otp_verified_at: None,
+            auth_plus: None,
         };
         brand.set_profile(profile);
         Ok(BrandRows {
@@ -92,6 +93,7 @@ impl Fold for BrandRows {
         if event.ends_pending_action() {
             self.brand.pending_action = None;
         }
+        AuthPlus::follow(&mut self.brand.auth_plus, event);
         match event {
             // Starts the rows; never seen again.
             BrandEvent::BrandRegistrationRequested { .. } => {}
@@ -113,7 +115,8 @@ impl Fold for BrandRows {
             | BrandEvent::BrandOtpSent { .. }
             | BrandEvent::BrandOtpVerified
             | BrandEvent::BrandEvidenceUploaded { .. }
-            | BrandEvent::BrandVettingAppealFiled { .. } => self.brand.identity_action(event, at),
+            | BrandEvent::BrandVettingAppealFiled { .. }
+            | BrandEvent::BrandAuthPlusEmailResent { .. } => self.brand.identity_action(event, at),
             BrandEvent::BrandVettingRecorded { .. }
             | BrandEvent::BrandVettingStatusChanged { .. } => self.vetting(event, at),
         }

@@ -307,3 +307,53 @@ fn it_should_keep_a_vetting_score_when_a_later_change_gives_none() {
     assert_eq!(vetting.last_sequence, 4);
     assert_eq!(rows.brand.updated_at, at(3).recorded_at);
 }
+
+#[test]
+fn it_should_show_the_auth_plus_vet_with_its_email_and_resends() {
+    // given an Auth+ vet ordered, its e-mail sent (seen at 5), and resent through tendlc
+    let vetting = VettingRecord {
+        provider: "AEGIS".into(),
+        vetting_id: "VAP1".into(),
+        vetting_class: Some(tendlc_domain::values::VettingClass::AuthPlus),
+        status: Some(VettingStatus::Pending),
+        score: None,
+        vetted_date: None,
+    };
+    let resent_at = observed(9);
+    let rows = brand(vec![
+        submitted(None),
+        BrandEvent::BrandVettingRecorded {
+            vetting,
+            imported: false,
+            billed: true,
+        },
+        BrandEvent::BrandVettingStatusChanged {
+            vetting_id: "VAP1".into(),
+            provider: "AEGIS".into(),
+            from: Some(VettingStatus::Pending),
+            to: VettingStatus::Unscore,
+            score: None,
+            source: Source::Webhook,
+            observed_at: observed(5),
+        },
+        BrandEvent::BrandActionRequested {
+            action: BrandAction::ResendAuthPlusEmail {
+                vetting_id: "VAP1".into(),
+                requested_at: resent_at,
+            },
+        },
+        BrandEvent::BrandAuthPlusEmailResent {
+            vetting_id: "VAP1".into(),
+            sent_at: resent_at,
+        },
+    ]);
+    // then the row holds what the domain folds, and nothing is pending
+    let auth_plus = rows.brand.auth_plus.expect("an Auth+ vet");
+    assert_eq!(
+        auth_plus.status(),
+        tendlc_domain::brand::AuthPlusStatus::EmailSent
+    );
+    assert_eq!(auth_plus.email_sent_at, Some(resent_at));
+    assert_eq!(auth_plus.resends, 1);
+    assert_eq!(rows.brand.pending_action, None);
+}

@@ -103,6 +103,9 @@ pub fn requests(events: &[StoredEvent]) -> Vec<SubmittedRequest> {
                             BrandAction::AppealVetting { .. } => {
                                 format!("POST /brand/{tcr}/externalVetting/appeal")
                             }
+                            BrandAction::ResendAuthPlusEmail { .. } => {
+                                format!("POST /brand/{tcr}/2faEmail?vettingClass=AUTHPLUS")
+                            }
                         };
                         out.push(request(endpoint, serde_json::to_value(action).ok()));
                     }

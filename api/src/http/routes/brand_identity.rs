@@ -5,6 +5,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Json;
+use tendlc_domain::brand::auth_plus;
 use tendlc_domain::ids::TcrBrandId;
 use tendlc_domain::tcr::{TcrFeedback, TcrOtpStatus};
 use tendlc_projections::brands::{self as brand_rows, BrandRow};
@@ -76,6 +77,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             submit(),
             delete(delete_brand),
         ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/messaging/brands/{id}/auth-plus/email",
+            submit(),
+            post(resend_auth_plus_email),
+        ),
     ]
 }
 
@@ -128,6 +135,7 @@ pub(super) async fn run(
 ) -> Result<Response, ApiError> {
     let context = caller.context(brand.customer_id.into(), request_id);
     let what = request.action_name();
+    let resend = matches!(request, BrandRequest::ResendAuthPlusEmail { .. });
     match state
         .app
         .brands
@@ -135,11 +143,20 @@ pub(super) async fn run(
         .await?
     {
         Outcome::Done(row) => Ok((StatusCode::OK, Json(BrandView::from(*row))).into_response()),
-        Outcome::Failed { id, error } => Ok(ApiError::from_tcr(
-            &error,
-            &format!("The {what} request is recorded on brand {id}; nothing changed at TCR."),
-        )
-        .into_response()),
+        Outcome::Failed { id, error } => {
+            let hint = resend
+                .then(|| auth_plus::explain_resend_refusal(&error))
+                .flatten()
+                .map(|why| format!(" {why}"))
+                .unwrap_or_default();
+            Ok(ApiError::from_tcr(
+                &error,
+                &format!(
+                    "The {what} request is recorded on brand {id}; nothing changed at TCR.{hint}"
+                ),
+            )
+            .into_response())
+        }
     }
 }
 
@@ -300,4 +317,40 @@ async fn delete_brand(
 ) -> Result<Response, ApiError> {
     let brand = own_brand(&state, &caller, &id).await?;
     run(&state, &caller, request_id, &brand, BrandRequest::Delete).await
+}
+
+#[utoipa::path(post, operation_id = "resendAuthPlusEmail", path = "/v1/messaging/brands/{id}/auth-plus/email", tag = "vetting", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Brand id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    responses((status = 200, description = "TCR resends the Authentication+ 2FA e-mail to the business contact; the brand's `authPlus` shows when and when the next resend is allowed", body = BrandView),
+        (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
+        (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
+        (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
+        (status = 404, description = "Not found (or another customer's)", body = crate::http::error::ErrorBody),
+        (status = 409, description = "Nothing to resend (`not_applicable`: no Auth+ vet in progress, the domain check not done yet, or already VERIFIED), or `too_soon`: the last e-mail (sent or resent) is less than 2 hours old; `retryAfter` and the `Retry-After` header say when the next resend is allowed", body = crate::http::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until the next resend is allowed (with `too_soon`)"))),
+        (status = 422, description = "TCR refused (its code and text in `tcr`): 565 no Auth+ vet started in the last 30 days (order a new one), 592 2FA already complete", body = crate::http::error::ErrorBody),
+        (status = 500, description = "Internal error (logged)", body = crate::http::error::ErrorBody),
+        (status = 502, description = "TCR failed or could not be reached; the request is recorded", body = crate::http::error::ErrorBody),
+        (status = 504, description = "TCR did not answer in time; the request is recorded", body = crate::http::error::ErrorBody)))]
+async fn resend_auth_plus_email(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let row = own_brand(&state, &caller, &id).await?;
+    // The vet as the brand's events hold it (the read model may not show the latest yet).
+    let brand = state
+        .app
+        .brands
+        .owned(row.brand_id.into(), row.customer_id.into())
+        .await?;
+    let request = BrandRequest::ResendAuthPlusEmail {
+        vetting_id: brand
+            .auth_plus
+            .map(|auth_plus| auth_plus.vetting_id)
+            .unwrap_or_default(),
+        requested_at: chrono::Utc::now(),
+    };
+    run(&state, &caller, request_id, &row, request).await
 }

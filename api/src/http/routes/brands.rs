@@ -230,7 +230,7 @@ async fn show(
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),
         (status = 404, description = "Not found (or another customer's)", body = crate::http::error::ErrorBody),
-        (status = 409, description = "Conflicts with the current state", body = crate::http::error::ErrorBody),
+        (status = 409, description = "Conflicts with the current state; `auth_plus_revocation_unconfirmed` when the change of `businessContactEmail` would revoke the brand's Authentication+ (verified or under way) and the body lacks `confirmAuthPlusRevocation: true` (nothing was sent to TCR)", body = crate::http::error::ErrorBody),
         (status = 413, description = "Body too large", body = crate::http::error::ErrorBody),
         (status = 422, description = "Invalid fields (named), or TCR refused", body = crate::http::error::ErrorBody),
         (status = 429, description = "Too many submissions", body = crate::http::error::ErrorBody),
@@ -247,6 +247,7 @@ async fn update(
     let customer_id = caller.acting_customer()?;
     let id = path_id(&id, "brand")?;
     let brand = state.app.brands.owned(id, customer_id).await?;
+    let revocation_confirmed = body.revocation_confirmed();
     let patch = BrandDraft::try_from(body).map_err(ApiError::validation)?;
     let current = brand
         .profile
@@ -263,6 +264,7 @@ async fn update(
             id,
             &brand,
             profile,
+            revocation_confirmed,
         )
         .await?
     {

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::auth_plus::{self, AuthPlus};
 use super::commands::BrandCommand;
 use super::events::BrandEvent;
 use super::identity::{BrandAction, VettingRecord};
@@ -55,6 +56,15 @@ pub enum BrandError {
     NoActionPending,
     #[error("{0}")]
     NotApplicable(String),
+    /// Allowed again from `retry_after` (TCR's limits on how often something may be sent).
+    #[error("{message}")]
+    TooSoon {
+        message: String,
+        retry_after: DateTime<Utc>,
+    },
+    /// A change that would revoke the brand's Authentication+ and was not confirmed.
+    #[error("{0}")]
+    RevokesAuthPlus(String),
 }
 
 /// The state rebuilt from a brand's events.
@@ -83,6 +93,9 @@ pub struct Brand {
     /// The vetting, appeal, OTP step or deletion sent to TCR and not yet answered.
     #[serde(default)]
     pub pending_action: Option<BrandAction>,
+    /// The latest Authentication+ vet (PUBLIC_PROFIT brands).
+    #[serde(default)]
+    pub auth_plus: Option<AuthPlus>,
 }
 
 impl Brand {
@@ -142,7 +155,10 @@ impl Brand {
                     retryable,
                 }])
             }
-            BrandCommand::RequestUpdate { profile } => {
+            BrandCommand::RequestUpdate {
+                profile,
+                confirm_auth_plus_revocation,
+            } => {
                 let current = self.require_registered()?;
                 // One change at a time: TCR holds whichever arrives last, so a second change
                 // sent before the first is answered would leave us unsure which TCR kept.
@@ -153,6 +169,7 @@ impl Brand {
                 if changed_fields.is_empty() {
                     return Ok(vec![]);
                 }
+                self.check_auth_plus_revocation(&changed_fields, confirm_auth_plus_revocation)?;
                 Ok(vec![BrandEvent::BrandUpdateRequested {
                     profile,
                     changed_fields,
@@ -281,6 +298,25 @@ impl Brand {
         }
     }
 
+    /// TCR revokes Auth+ when `businessContactEmail` changes: such a change of a brand whose
+    /// Auth+ is under way or verified is sent only once the customer confirmed it.
+    fn check_auth_plus_revocation(
+        &self,
+        changed_fields: &[String],
+        confirmed: bool,
+    ) -> Result<(), BrandError> {
+        let live = self.auth_plus.as_ref().filter(|a| a.live());
+        match live {
+            Some(auth_plus) if !confirmed && changed_fields.iter().any(|f| f == auth_plus::CONTACT_FIELD) => {
+                Err(BrandError::RevokesAuthPlus(format!(
+                    "changing businessContactEmail revokes this brand's Authentication+ (now {}): TCR fails the Auth+ vet and a new one must be ordered and confirmed by the new contact. Send the change again with \"confirmAuthPlusRevocation\": true to go ahead",
+                    auth_plus.status()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn require_requested(&self) -> Result<(), BrandError> {
         self.status.map(|_| ()).ok_or(BrandError::NotFound)
     }
@@ -329,6 +365,7 @@ impl Brand {
         if event.ends_pending_action() {
             self.pending_action = None;
         }
+        AuthPlus::follow(&mut self.auth_plus, &event);
         match event {
             BrandEvent::BrandRegistrationRequested {
                 brand_id,
@@ -418,7 +455,8 @@ impl Brand {
             }
             BrandEvent::BrandOtpVerified
             | BrandEvent::BrandEvidenceUploaded { .. }
-            | BrandEvent::BrandVettingAppealFiled { .. } => {}
+            | BrandEvent::BrandVettingAppealFiled { .. }
+            | BrandEvent::BrandAuthPlusEmailResent { .. } => {}
             BrandEvent::BrandDeleted { .. } => {
                 self.tcr_status = Some(TcrBrandStatus::Deleted.into());
             }

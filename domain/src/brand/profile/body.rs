@@ -85,9 +85,22 @@ pub struct BrandBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub mock: Field<bool>,
+    /// Changes only (PATCH): confirms a change of `businessContactEmail` that revokes the
+    /// brand's Authentication+ (verified or under way). Without it such a change is refused
+    /// with 409 `auth_plus_revocation_unconfirmed`, and nothing is sent to TCR.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub confirm_auth_plus_revocation: Field<bool>,
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub unknown: Unknown,
+}
+
+impl BrandBody {
+    /// Whether the body confirms revoking Authentication+ (`confirmAuthPlusRevocation: true`).
+    pub fn revocation_confirmed(&self) -> bool {
+        self.confirm_auth_plus_revocation == Field::Given(true)
+    }
 }
 
 impl BodyOf for BrandBody {
@@ -130,6 +143,12 @@ impl TryFrom<BrandBody> for BrandDraft {
             mock: body.mock.read("mock", "must be a boolean", &mut errors),
             ..draft
         };
+        // Read by the change itself (see `BrandBody::revocation_confirmed`); checked here too.
+        body.confirm_auth_plus_revocation.read(
+            "confirmAuthPlusRevocation",
+            "must be a boolean",
+            &mut errors,
+        );
         refuse_unknown(&body.unknown, &mut errors, |name| {
             unknown_field_message(name).to_string()
         });

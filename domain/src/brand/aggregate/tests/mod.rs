@@ -16,6 +16,7 @@ const REFERENCE_ID: &str = "tendlc-0b7c2a4e";
 const TCR_BRAND_ID: &str = "BXYZ123";
 
 mod apply;
+mod auth_plus;
 mod identity_actions;
 mod registration;
 mod sync;

@@ -10,6 +10,7 @@ fn it_should_refuse_an_update_of_an_unknown_brand() {
         .given_no_previous_events()
         .when(BrandCommand::RequestUpdate {
             profile: changed_profile(),
+            confirm_auth_plus_revocation: false,
         })
         .then_expect_error(BrandError::NotFound);
 }
@@ -20,6 +21,7 @@ fn it_should_refuse_an_update_before_tcr_holds_the_brand() {
         .given(vec![registration_requested()])
         .when(BrandCommand::RequestUpdate {
             profile: changed_profile(),
+            confirm_auth_plus_revocation: false,
         })
         .then_expect_error(BrandError::NotRegistered("PENDING"));
 }
@@ -31,6 +33,7 @@ fn it_should_refuse_an_update_of_a_rejected_brand() {
         .given(vec![registration_requested(), submission_failed(&error)])
         .when(BrandCommand::RequestUpdate {
             profile: changed_profile(),
+            confirm_auth_plus_revocation: false,
         })
         .then_expect_error(BrandError::NotRegistered("REJECTED"));
 }
@@ -39,7 +42,10 @@ fn it_should_refuse_an_update_of_a_rejected_brand() {
 fn it_should_record_nothing_when_an_update_changes_nothing() {
     BrandTest::with(())
         .given(registered(Some(IdentityStatus::Unverified)))
-        .when(BrandCommand::RequestUpdate { profile: profile() })
+        .when(BrandCommand::RequestUpdate {
+            profile: profile(),
+            confirm_auth_plus_revocation: false,
+        })
         .then_expect_events(vec![]);
 }
 
@@ -49,6 +55,7 @@ fn it_should_record_an_update_request_naming_the_changed_fields() {
         .given(registered(Some(IdentityStatus::Unverified)))
         .when(BrandCommand::RequestUpdate {
             profile: changed_profile(),
+            confirm_auth_plus_revocation: false,
         })
         .then_expect_events(vec![BrandEvent::BrandUpdateRequested {
             profile: changed_profile(),
@@ -66,7 +73,10 @@ fn it_should_compare_an_update_with_the_profile_tcr_last_accepted() {
     history.extend(accepted);
     BrandTest::with(())
         .given(history)
-        .when(BrandCommand::RequestUpdate { profile: profile() })
+        .when(BrandCommand::RequestUpdate {
+            profile: profile(),
+            confirm_auth_plus_revocation: false,
+        })
         .then_expect_events(vec![BrandEvent::BrandUpdateRequested {
             profile: profile(),
             changed_fields: vec!["displayName".into(), "website".into()],
@@ -115,7 +125,10 @@ fn it_should_record_the_update_and_the_identity_change_tcr_reports_with_it() {
 fn it_should_refuse_a_second_update_while_one_waits_for_tcr() {
     BrandTest::with(())
         .given(update_pending())
-        .when(BrandCommand::RequestUpdate { profile: profile() })
+        .when(BrandCommand::RequestUpdate {
+            profile: profile(),
+            confirm_auth_plus_revocation: false,
+        })
         .then_expect_error(BrandError::ActionPending("update"));
 }
 
