@@ -301,7 +301,8 @@ impl ProjectionRunner {
     async fn run_batch_of(&self, limit: i64) -> Result<Batch, ProjectionError> {
         self.ensure_checkpoint().await?;
         let mut tx = self.pool.begin().await?;
-        // First statement, before this transaction holds an id of its own.
+        // First statements, before this transaction holds an id of its own.
+        stream::mark_reader(&mut tx).await?;
         let horizon = stream::horizon(&mut tx).await?;
         let checkpoint: Option<Checkpoint> = sqlx::query_as(
             "SELECT c.last_transaction_id::text AS last_transaction_id, c.last_global_position,

@@ -79,11 +79,16 @@ impl Position {
 /// must not hold the read models back. (`pg_stat_activity` shows the transaction ids of this
 /// role's sessions: tendlc writes its events as one role.) With none running here, it is the
 /// snapshot's `xmax`.
+///
+/// Readers' own transactions (marked [`mark_reader`]) are left out too: they never write events
+/// (the database refuses it), and every stream consumer holds one while it applies a batch, so
+/// counting them made each consumer wait for the others after every commit.
 pub async fn horizon(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
     sqlx::query_scalar(
         "WITH snapshot AS (SELECT pg_current_snapshot() AS s),
               here AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
-                        WHERE datname = current_database() AND backend_xid IS NOT NULL)
+                        WHERE datname = current_database() AND backend_xid IS NOT NULL
+                          AND application_name IS DISTINCT FROM 'tendlc stream reader')
          SELECT COALESCE(
                   (SELECT min(x) FROM snapshot, pg_snapshot_xip(s) x
                     WHERE (x::text::numeric % 4294967296)::bigint IN (SELECT xid FROM here)),
@@ -91,6 +96,16 @@ pub async fn horizon(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
     )
     .fetch_one(conn)
     .await
+}
+
+/// Marks the current transaction as a stream reader's, one that writes no event (migration
+/// 0046 refuses an event from it), so [`horizon`] need not wait for it. Call it first, before
+/// the transaction writes anything.
+pub async fn mark_reader(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SET LOCAL application_name = 'tendlc stream reader'")
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Which events a reader wants: those of some aggregate types ([`EVERY_TYPE`]: all), and of

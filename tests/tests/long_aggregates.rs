@@ -12,7 +12,7 @@ use tendlc_tests::TestApp;
 const EVENTS: i64 = 10_000;
 
 /// A registered brand of a new customer, then `EVENTS` polls that found TCR agreeing, written
-/// straight into the store as the sync would have recorded them.
+/// straight into the store as the sync would have recorded them (as the bench does).
 async fn long_lived_brand(app: &TestApp) -> (String, String) {
     let customer = app.create_customer("BAN-LONG-1", "MEDIUM").await;
     let (status, brand) = json_of(
@@ -22,24 +22,9 @@ async fn long_lived_brand(app: &TestApp) -> (String, String) {
     .await;
     assert_eq!(status, 201, "registering the brand: {brand}");
     let id = brand["id"].as_str().unwrap().to_string();
-    let inserted = sqlx::query(
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
-                             payload, metadata)
-         SELECT 'Brand', $1, last.sequence + n, 'BrandSyncConfirmed', '1.0',
-                jsonb_build_object('BrandSyncConfirmed',
-                    jsonb_build_object('source', 'poll', 'observed_at', to_jsonb(now()))),
-                last.metadata
-           FROM (SELECT sequence, metadata FROM events
-                  WHERE aggregate_type = 'Brand' AND aggregate_id = $1
-                  ORDER BY sequence DESC LIMIT 1) last,
-                generate_series(1, $2) n",
-    )
-    .bind(&id)
-    .bind(EVENTS)
-    .execute(&app.pool)
-    .await
-    .expect("append the polls");
-    assert_eq!(inserted.rows_affected(), EVENTS as u64);
+    tendlc_api::bench::long_aggregate::append_polls(&app.pool, &id, EVENTS)
+        .await
+        .expect("append the polls");
     (id, app.token(Role::CustomerAdmin, Some(customer)))
 }
 

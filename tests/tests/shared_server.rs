@@ -37,3 +37,46 @@ async fn a_long_transaction_in_another_database_does_not_hold_the_read_models_ba
         .await
         .unwrap();
 }
+
+/// A stream reader's transaction (a projection runner's, in this database) holding a
+/// transaction id while it applies a batch: the other readers need not wait for it, since a
+/// reader never writes events, and the database holds it to that.
+#[tokio::test]
+async fn a_readers_open_transaction_does_not_hold_the_other_readers_back_and_writes_no_event() {
+    let app = TestApp::spawn().await;
+    let mut reader = PgConnection::connect(&app.db.url).await.expect("connect");
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    tendlc_projections::stream::mark_reader(&mut reader)
+        .await
+        .expect("mark the transaction a reader's");
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut reader)
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    let customer = app.create_customer("BAN-SHARED-2", "BASIC").await;
+    let response = app
+        .register_brand(customer, &private_brand("Beside A Reader"))
+        .await;
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "read-your-writes answers waited {:?} on a reader's transaction",
+        started.elapsed()
+    );
+
+    let refused = sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
+                             payload, metadata)
+         VALUES ('Brand', 'from-a-reader', 1, 'BrandSyncConfirmed', '1.0', '{}', '{}')",
+    )
+    .execute(&mut reader)
+    .await
+    .expect_err("a reader's transaction may not write an event");
+    assert!(
+        refused.to_string().contains("may not write events"),
+        "{refused}"
+    );
+    sqlx::query("ROLLBACK").execute(&mut reader).await.unwrap();
+}

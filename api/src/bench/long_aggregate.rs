@@ -13,13 +13,9 @@ use super::values;
 /// Events the brand gets, as the issue names it.
 const EVENTS: i64 = 10_000;
 
-pub async fn row(pool: &PgPool, loads: usize) -> anyhow::Result<Row> {
-    let brand: String = sqlx::query_scalar(
-        "SELECT aggregate_id FROM events WHERE aggregate_type = 'Brand' ORDER BY global_position LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await?;
-    // Polls that found TCR agreeing, as the sync records them: the commonest event of an old brand.
+/// Appends `count` polls that found TCR agreeing to a brand, as the sync records them: the
+/// commonest event of an old brand.
+pub async fn append_polls(pool: &PgPool, brand: &str, count: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
                              payload, metadata)
@@ -32,10 +28,20 @@ pub async fn row(pool: &PgPool, loads: usize) -> anyhow::Result<Row> {
                   ORDER BY sequence DESC LIMIT 1) last,
                 generate_series(1, $2) n",
     )
-    .bind(&brand)
-    .bind(EVENTS)
+    .bind(brand)
+    .bind(count)
     .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+pub(crate) async fn row(pool: &PgPool, loads: usize) -> anyhow::Result<Row> {
+    let brand: String = sqlx::query_scalar(
+        "SELECT aggregate_id FROM events WHERE aggregate_type = 'Brand' ORDER BY global_position LIMIT 1",
+    )
+    .fetch_one(pool)
     .await?;
+    append_polls(pool, &brand, EVENTS).await?;
     sqlx::query("ANALYZE events").execute(pool).await?;
 
     // The first load replays every event and stores a snapshot; the others start from it.

@@ -7,7 +7,7 @@
 //! this process answering at once and signature checks off.
 mod live;
 pub(crate) mod load;
-mod long_aggregate;
+pub mod long_aggregate;
 mod rebuilds;
 pub(crate) mod report;
 mod seed;
