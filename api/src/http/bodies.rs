@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use tendlc_domain::campaign::{CampaignBody, Mno};
 use tendlc_domain::input::{expected, refuse_unknown, BodyOf, Field, Unknown};
-use tendlc_domain::validation::ValidationErrors;
 use tendlc_domain::partner_campaign::PartnerDecline;
+use tendlc_domain::validation::ValidationErrors;
 use tendlc_domain::values::{AppealCategory, NudgeIntent, RejectionCategory};
 use uuid::Uuid;
 

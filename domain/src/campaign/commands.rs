@@ -6,9 +6,8 @@ use crate::attachment::{AttachmentUse, FileRef};
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::{
-    OperationStatuses, TcrAttachment, TcrCampaign, TcrCampaignSubmission, TcrCnpMigration, TcrError,
-    TcrSharing,
-    UsecaseQualification,
+    OperationStatuses, TcrAttachment, TcrCampaign, TcrCampaignSubmission, TcrCnpMigration,
+    TcrError, TcrSharing, UsecaseQualification,
 };
 use crate::values::NudgeIntent;
 

@@ -49,7 +49,9 @@ pub struct PartnerDecline {
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum PartnerAction {
     /// Accept by sharing it on to `upstream_cnp_id`.
-    Accept { upstream_cnp_id: String },
+    Accept {
+        upstream_cnp_id: String,
+    },
     Decline(PartnerDecline),
 }
 
@@ -193,8 +195,14 @@ pub struct PartnerCampaign {
 
 impl PartnerCampaign {
     /// An action may be asked of a campaign whose share with us is still PENDING, one at a time.
-    fn act(&self, action: PartnerAction) -> Result<Vec<PartnerCampaignEvent>, PartnerCampaignError> {
-        let reading = self.reading.as_ref().ok_or(PartnerCampaignError::NotFound)?;
+    fn act(
+        &self,
+        action: PartnerAction,
+    ) -> Result<Vec<PartnerCampaignEvent>, PartnerCampaignError> {
+        let reading = self
+            .reading
+            .as_ref()
+            .ok_or(PartnerCampaignError::NotFound)?;
         if let Some(pending) = &self.pending {
             return Err(PartnerCampaignError::ActionPending(pending.name()));
         }

@@ -66,7 +66,12 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         Endpoint::new(Method::POST, CNP_MIGRATION, submit(), post(migrate)),
         Endpoint::new(Method::GET, CNP_MIGRATION, read(), get(migration)),
-        Endpoint::new(Method::DELETE, CNP_MIGRATION, submit(), delete(cancel_migration)),
+        Endpoint::new(
+            Method::DELETE,
+            CNP_MIGRATION,
+            submit(),
+            delete(cancel_migration),
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/messaging/brands/{id}/qualify",

@@ -281,7 +281,10 @@ impl Campaign {
         }
     }
 
-    pub(super) fn action(&self, action: CampaignAction) -> Result<Vec<CampaignEvent>, CampaignError> {
+    pub(super) fn action(
+        &self,
+        action: CampaignAction,
+    ) -> Result<Vec<CampaignEvent>, CampaignError> {
         if let Some(pending) = &self.pending_action {
             return Err(CampaignError::ActionPending(pending.name()));
         }

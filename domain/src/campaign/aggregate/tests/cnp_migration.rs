@@ -185,7 +185,10 @@ fn it_should_record_the_end_tcr_reports_once_and_move_the_sharing_on_completion(
     // the new partner declined: TCR cancelled it, with the partner's reason
     CampaignTest::with(())
         .given(migrating())
-        .when(read("CANCELLED", Some("SAMPLE_MESSAGE: samples lack opt-out")))
+        .when(read(
+            "CANCELLED",
+            Some("SAMPLE_MESSAGE: samples lack opt-out"),
+        ))
         .then_expect_events(vec![CampaignEvent::CampaignCnpMigrationChanged {
             upstream_cnp_id: "BANDW".into(),
             from: Some(CnpMigrationStatus::Active),
