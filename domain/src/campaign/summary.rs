@@ -109,8 +109,8 @@ impl CampaignEvent {
                 cancellation_reason,
                 source,
             } => format!(
-                "CNP migration to {upstream_cnp_id} {}{} (seen by {})",
-                format!("{} → {to}", from.map_or("none", |f| f.as_str())),
+                "CNP migration to {upstream_cnp_id} {} → {to}{} (seen by {})",
+                from.map_or("none", |f| f.as_str()),
                 cancellation_reason
                     .as_deref()
                     .map(|r| format!(": {r}"))
