@@ -503,6 +503,44 @@ async fn only_the_operator_sees_or_acts_on_campaigns_shared_with_it() {
     );
 }
 
+#[tokio::test]
+async fn the_poller_finds_a_campaign_newly_shared_with_the_operator() {
+    let mut options = options();
+    options.sync.poll_partner = Duration::from_millis(300);
+    let app = TestApp::spawn_with(options).await;
+    let operator = app.superadmin();
+    let shared = app
+        .sim
+        .handle
+        .share_with_us("S789GHI", "ACCOUNT_NOTIFICATION");
+    let found = eventually(
+        Duration::from_secs(10),
+        "the poller to record the shared campaign",
+        || async {
+            let (_, listed) =
+                call(&app, &operator, Method::GET, "/v1/partner/campaigns", None).await;
+            (listed["total"] == 1).then_some(listed)
+        },
+    )
+    .await;
+    assert_eq!(
+        found["items"][0]["tcrCampaignId"],
+        shared.as_str(),
+        "{found}"
+    );
+    assert_eq!(found["items"][0]["sharingStatus"], "PENDING", "{found}");
+    // A few more polls pass.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let events = app.events_of(&shared).await;
+    assert_eq!(
+        events.len(),
+        1,
+        "later polls that find nothing new record nothing: {events:?}"
+    );
+    assert_eq!(events[0].1["source"], "poll", "{events:?}");
+    assert_eq!(events[0].1["actor"], "system:poller", "{events:?}");
+}
+
 /// Turns CNP migration on for the operator's TCR account (an operator's setting at TCR).
 async fn allow_cnp_migration(app: &TestApp) {
     let response = reqwest::Client::new()
