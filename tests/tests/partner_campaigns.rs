@@ -667,6 +667,20 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
         (409, json!("not_applicable")),
         "one migration at a time: {twice}"
     );
+    assert!(
+        twice["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("under way")),
+        "{twice}"
+    );
+    assert_eq!(
+        (
+            started["sharing"]["upstreamCnpId"].clone(),
+            started["sharing"]["status"].clone()
+        ),
+        (json!("BANDW"), json!("PENDING")),
+        "TCR shows the migration's provisional share: {started}"
+    );
     let user = app.token(Role::CustomerUser, Some(alpha));
     let (status, _) = call(&app, &user, Method::DELETE, &path, None).await;
     assert_eq!(status, 403, "a customer user may read, not act");

@@ -28,6 +28,13 @@ impl Campaign {
         upstream_cnp_id: String,
     ) -> Result<Vec<CampaignEvent>, CampaignError> {
         self.require_active()?;
+        // First: while one is under way TCR shows its provisional share (PENDING) as the
+        // campaign's sharing.
+        if self.migration_under_way() {
+            return Err(CampaignError::NotApplicable(
+                "a CNP migration of this campaign is already under way; cancel it first".into(),
+            ));
+        }
         let current = match &self.sharing {
             Some(sharing) if sharing.status == SharingStatus::Accepted => {
                 sharing.upstream_cnp_id.as_deref()
@@ -42,11 +49,6 @@ impl Campaign {
             return Err(CampaignError::NotApplicable(format!(
                 "the campaign is already with {upstream_cnp_id}"
             )));
-        }
-        if self.migration_under_way() {
-            return Err(CampaignError::NotApplicable(
-                "a CNP migration of this campaign is already under way; cancel it first".into(),
-            ));
         }
         self.action(CampaignAction::MigrateCnp { upstream_cnp_id })
     }
