@@ -577,6 +577,17 @@ async fn shared_campaign(app: &TestApp, customer: Uuid, brand: &str, cnp: &str) 
     id
 }
 
+/// Asks, as a super admin acting for `customer`, to migrate the campaign at `path` to `partner`.
+async fn migrate(app: &TestApp, customer: Uuid, path: &str, partner: &str) -> (u16, Value) {
+    app.call_for(
+        customer,
+        Method::POST,
+        path,
+        Some(json!({ "upstreamCnpId": partner })),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be_cancelled() {
     // The new partner answers a migration after 2 s: time to cancel one first.
@@ -597,27 +608,13 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
         (409, json!("not_applicable")),
         "{nothing}"
     );
-    let (status, bad) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &path,
-            Some(json!({"upstreamCnpId": ""})),
-        )
-        .await;
+    let (status, bad) = migrate(&app, alpha, &path, "").await;
     assert_eq!(
         (status, fields_named(&bad)),
         (422, vec!["upstreamCnpId".to_string()]),
         "{bad}"
     );
-    let (status, same) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &path,
-            Some(json!({"upstreamCnpId": "TWILO"})),
-        )
-        .await;
+    let (status, same) = migrate(&app, alpha, &path, "TWILO").await;
     assert_eq!(
         (status, same["code"].clone()),
         (409, json!("not_applicable")),
@@ -625,14 +622,7 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
     );
 
     // TCR refuses while the operator's account does not allow migration; the refusal is kept.
-    let (status, refused) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &path,
-            Some(json!({"upstreamCnpId": "BANDW"})),
-        )
-        .await;
+    let (status, refused) = migrate(&app, alpha, &path, "BANDW").await;
     assert_eq!(status, 422, "TCR's 592 reaches the caller: {refused}");
     let shown = app.campaign(alpha, &id).await;
     assert_eq!(shown["lastError"]["action"], "CNP migration", "{shown}");
@@ -640,28 +630,14 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
 
     // Allowed: started, then cancelled by the customer.
     allow_cnp_migration(&app).await;
-    let (status, started) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &path,
-            Some(json!({"upstreamCnpId": "BANDW"})),
-        )
-        .await;
+    let (status, started) = migrate(&app, alpha, &path, "BANDW").await;
     assert_eq!(status, 200, "{started}");
     assert_eq!(started["cnpMigration"]["status"], "ACTIVE", "{started}");
     assert_eq!(
         started["cnpMigration"]["upstreamCnpId"], "BANDW",
         "{started}"
     );
-    let (status, twice) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &path,
-            Some(json!({"upstreamCnpId": "SINCH"})),
-        )
-        .await;
+    let (status, twice) = migrate(&app, alpha, &path, "SINCH").await;
     assert_eq!(
         (status, twice["code"].clone()),
         (409, json!("not_applicable")),
@@ -724,14 +700,7 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
     assert_eq!(read["sharing"]["upstreamCnpId"], "TWILO", "{read}");
 
     // Started again: the new partner accepts and TCR completes it; reading it records that.
-    let (status, again) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &path,
-            Some(json!({"upstreamCnpId": "BANDW"})),
-        )
-        .await;
+    let (status, again) = migrate(&app, alpha, &path, "BANDW").await;
     assert_eq!(status, 200, "{again}");
     let done = eventually(
         Duration::from_secs(10),

@@ -458,11 +458,12 @@ impl TryFrom<NudgeBody> for CampaignRequest {
     }
 }
 
-/// Share a campaign with an upstream connectivity partner.
+/// An upstream connectivity partner: to share a campaign with, to migrate it to, or to share a
+/// campaign shared with us on to (which is how TCR accepts it).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ShareBody {
-    /// The upstream connectivity partner's TCR id (CNP / DCA).
+pub struct PartnerBody {
+    /// The upstream connectivity partner's TCR id (a CNP or DCA, see `GET /enum/cnp`).
     #[serde(default)]
     #[schema(value_type = String, max_length = 20)]
     pub upstream_cnp_id: Field<String>,
@@ -471,19 +472,17 @@ pub struct ShareBody {
     pub unknown: Unknown,
 }
 
-impl BodyOf for ShareBody {
+impl BodyOf for PartnerBody {
     const FIELDS: &'static str = "upstreamCnpId";
 }
 
-impl TryFrom<ShareBody> for CampaignRequest {
-    type Error = ValidationErrors;
-
-    fn try_from(body: ShareBody) -> Result<Self, ValidationErrors> {
+impl PartnerBody {
+    /// The partner's TCR id, or every bad field named.
+    pub fn partner(self) -> Result<String, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        refuse_unknown(&body.unknown, &mut errors, expected(&["upstreamCnpId"]));
-        let partner = partner_id(body.upstream_cnp_id, &mut errors);
-        match partner {
-            Some(upstream_cnp_id) => errors.into_result(CampaignRequest::Share { upstream_cnp_id }),
+        refuse_unknown(&self.unknown, &mut errors, expected(&["upstreamCnpId"]));
+        match partner_id(self.upstream_cnp_id, &mut errors) {
+            Some(partner) => errors.into_result(partner),
             None => Err(errors),
         }
     }
@@ -530,38 +529,6 @@ fn explanation(
     bounded(text, MAX_EXPLANATION)
 }
 
-/// Move a campaign to another upstream connectivity partner (CNP migration).
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CnpMigrationBody {
-    /// The new upstream connectivity partner's TCR id (see `GET /enum/cnp`).
-    #[serde(default)]
-    #[schema(value_type = String, max_length = 20)]
-    pub upstream_cnp_id: Field<String>,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub unknown: Unknown,
-}
-
-impl BodyOf for CnpMigrationBody {
-    const FIELDS: &'static str = "upstreamCnpId";
-}
-
-impl TryFrom<CnpMigrationBody> for CampaignRequest {
-    type Error = ValidationErrors;
-
-    fn try_from(body: CnpMigrationBody) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        refuse_unknown(&body.unknown, &mut errors, expected(&["upstreamCnpId"]));
-        match partner_id(body.upstream_cnp_id, &mut errors) {
-            Some(upstream_cnp_id) => {
-                errors.into_result(CampaignRequest::MigrateCnp { upstream_cnp_id })
-            }
-            None => Err(errors),
-        }
-    }
-}
-
 /// Cancel the CNP migration under way; the explanation is optional.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -587,35 +554,6 @@ impl TryFrom<CnpMigrationCancelBody> for CampaignRequest {
         refuse_unknown(&body.unknown, &mut errors, expected(&["explanation"]));
         let explanation = explanation(body.explanation, false, &mut errors);
         errors.into_result(CampaignRequest::CancelCnpMigration { explanation })
-    }
-}
-
-/// Accept a campaign another CSP shared with us, by sharing it further upstream.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PartnerAcceptBody {
-    /// The upstream connectivity partner (a DCA or CNP, see `GET /enum/cnp`) the campaign is
-    /// shared on to: TCR counts a share as accepted when its partner shares it further.
-    #[serde(default)]
-    #[schema(value_type = String, max_length = 20)]
-    pub upstream_cnp_id: Field<String>,
-    #[serde(flatten)]
-    #[schema(ignore)]
-    pub unknown: Unknown,
-}
-
-impl BodyOf for PartnerAcceptBody {
-    const FIELDS: &'static str = "upstreamCnpId";
-}
-
-impl PartnerAcceptBody {
-    pub fn parse(self) -> Result<String, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        refuse_unknown(&self.unknown, &mut errors, expected(&["upstreamCnpId"]));
-        match partner_id(self.upstream_cnp_id, &mut errors) {
-            Some(partner) => errors.into_result(partner),
-            None => Err(errors),
-        }
     }
 }
 

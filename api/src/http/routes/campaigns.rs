@@ -26,8 +26,7 @@ use crate::application::campaigns::campaigns_allowed;
 use crate::application::Outcome;
 use crate::http::auth::{Action, Caller};
 use crate::http::bodies::{
-    carrier_choices, CnpMigrationBody, CnpMigrationCancelBody, NewCampaignBody, NudgeBody,
-    ResubmitBody, ShareBody,
+    carrier_choices, CnpMigrationCancelBody, NewCampaignBody, NudgeBody, PartnerBody, ResubmitBody,
 };
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -398,33 +397,35 @@ async fn nudge(
 
 #[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/sharing", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = ShareBody,
+    request_body = PartnerBody,
     responses((status = 200, description = "Shared; the partner's acceptance or decline follows", body = CampaignView), SubmitErrors))]
 async fn share(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    Body(body): Body<ShareBody>,
+    Body(body): Body<PartnerBody>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
-    let request = CampaignRequest::try_from(body).map_err(ApiError::validation)?;
+    let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
+    let request = CampaignRequest::Share { upstream_cnp_id };
     run(&state, &caller, request_id, owned, request).await
 }
 
 #[utoipa::path(post, operation_id = "startCnpMigration", path = "/v1/messaging/campaigns/{id}/cnp-migration", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = CnpMigrationBody,
+    request_body = PartnerBody,
     responses((status = 200, description = "TCR started the migration (`cnpMigration.status` ACTIVE); the new partner's acceptance completes it, its decline cancels it. Only a campaign whose sharing a partner ACCEPTED can migrate, to another partner, one migration at a time (409 `not_applicable` otherwise), and only once the operator's TCR account allows CNP migration (TCR's 592 otherwise).", body = CampaignView), SubmitErrors))]
 async fn migrate(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    Body(body): Body<CnpMigrationBody>,
+    Body(body): Body<PartnerBody>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
-    let request = CampaignRequest::try_from(body).map_err(ApiError::validation)?;
+    let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
+    let request = CampaignRequest::MigrateCnp { upstream_cnp_id };
     run(&state, &caller, request_id, owned, request).await
 }
 

@@ -21,7 +21,7 @@ use super::responses::{ReadErrors, SubmitErrors};
 use super::{location, query, Access, Body, Endpoint, Paging, RequestId};
 use crate::application::partner_campaigns::Answered;
 use crate::http::auth::{Action, Caller};
-use crate::http::bodies::{PartnerAcceptBody, PartnerDeclineBody};
+use crate::http::bodies::{PartnerBody, PartnerDeclineBody};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::http::views::Page;
@@ -249,17 +249,17 @@ fn answer(answered: Answered, what: &str) -> Response {
 
 #[utoipa::path(post, operation_id = "acceptPartnerCampaign", path = "/v1/partner/campaigns/{tcr_campaign_id}/accept", tag = "partner", security(("bearer" = [])),
     params(("tcr_campaign_id" = String, Path, description = "TCR's campaign id")),
-    request_body = PartnerAcceptBody,
+    request_body = PartnerBody,
     responses((status = 200, description = "Accepted: shared on to `upstreamCnpId` (TCR counts a share as accepted when its partner shares it further). Only a PENDING share can be accepted (409 `not_applicable`).", body = PartnerCampaignView), SubmitErrors))]
 async fn accept(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    Body(body): Body<PartnerAcceptBody>,
+    Body(body): Body<PartnerBody>,
 ) -> Result<Response, ApiError> {
     let id = campaign_id(&id)?;
-    let upstream_cnp_id = body.parse().map_err(ApiError::validation)?;
+    let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
     let answered = state
         .app
         .partner_campaigns
