@@ -198,3 +198,68 @@ pub async fn list(
         .await?;
     Ok((rows, total))
 }
+
+#[cfg(test)]
+mod tests {
+    use tendlc_domain::metadata::Source;
+    use tendlc_domain::partner_campaign::{PartnerAction, PartnerDecline, PartnerFailure};
+    use tendlc_domain::values::{OperationStatus, RejectionCategory, SharingStatus};
+
+    use super::*;
+    use crate::fold::testing::given;
+
+    fn observed() -> PartnerCampaignEvent {
+        PartnerCampaignEvent::PartnerCampaignObserved {
+            tcr_campaign_id: "C9X8Y7Z".into(),
+            reading: PartnerReading {
+                downstream_cnp_id: Some("S123ABC".into()),
+                usecase: Some("2FA".into()),
+                sharing_status: Some(SharingStatus::Pending.into()),
+                carriers: [("10017".to_string(), OperationStatus::Registered.into())].into(),
+                ..PartnerReading::default()
+            },
+            source: Source::Poll,
+        }
+    }
+
+    #[test]
+    fn it_should_show_what_tcr_said_and_each_answer_to_an_action() {
+        let row: PartnerCampaignRow = given("C9X8Y7Z".to_string(), vec![observed()]);
+        assert_eq!(row.sharing_status.as_deref(), Some("PENDING"));
+        assert_eq!(row.carriers, json!({"10017": "REGISTERED"}));
+        assert!(row.last_synced_at.is_some());
+
+        let decline = PartnerDecline {
+            explanation: "Samples lack opt-out".into(),
+            categories: vec![RejectionCategory::SampleMessage],
+        };
+        let requested = PartnerCampaignEvent::PartnerCampaignActionRequested {
+            action: PartnerAction::Decline(decline.clone()),
+        };
+        let pending: PartnerCampaignRow =
+            given("C9X8Y7Z".to_string(), vec![observed(), requested.clone()]);
+        assert_eq!(pending.pending_action.as_ref().unwrap()["kind"], "decline");
+
+        let failed = PartnerCampaignEvent::PartnerCampaignActionFailed {
+            action: "decline".into(),
+            failure: PartnerFailure {
+                kind: "server_error".into(),
+                message: "TCR failed".into(),
+                tcr_errors: vec![],
+                retryable: true,
+            },
+        };
+        let declined = PartnerCampaignEvent::PartnerCampaignDeclined { decline };
+        let row: PartnerCampaignRow = given(
+            "C9X8Y7Z".to_string(),
+            vec![observed(), requested.clone(), failed, requested, declined],
+        );
+        assert_eq!(row.sharing_status.as_deref(), Some("DECLINED"));
+        assert_eq!(row.pending_action, None);
+        assert_eq!(row.last_error, None, "an answer clears the last failure");
+        assert_eq!(
+            row.decline,
+            Some(json!({"explanation": "Samples lack opt-out", "categories": ["SAMPLE_MESSAGE"]}))
+        );
+    }
+}
