@@ -304,39 +304,22 @@ async fn the_operator_lists_accepts_and_declines_campaigns_shared_with_it() {
 
     // Accept by sharing it on upstream.
     let path = format!("/v1/partner/campaigns/{accepted_id}/accept");
-    let (status, bad) = call(
-        &app,
-        &operator,
-        Method::POST,
-        &path,
-        Some(json!({"upstreamCnpId": "not a partner!"})),
-    )
-    .await;
+    let accept = |partner: &str| {
+        let body = json!({ "upstreamCnpId": partner });
+        call(&app, &operator, Method::POST, &path, Some(body))
+    };
+    let (status, bad) = accept("not a partner!").await;
     assert_eq!(
         (status, fields_named(&bad)),
         (422, vec!["upstreamCnpId".to_string()]),
         "{bad}"
     );
-    let (status, accepted) = call(
-        &app,
-        &operator,
-        Method::POST,
-        &path,
-        Some(json!({"upstreamCnpId": "TWILO"})),
-    )
-    .await;
+    let (status, accepted) = accept("TWILO").await;
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["sharingStatus"], "ACCEPTED", "{accepted}");
     assert_eq!(accepted["upstreamCnpId"], "TWILO", "{accepted}");
     assert_eq!(accepted["upstreamSharingStatus"], "PENDING", "{accepted}");
-    let (status, twice) = call(
-        &app,
-        &operator,
-        Method::POST,
-        &path,
-        Some(json!({"upstreamCnpId": "TWILO"})),
-    )
-    .await;
+    let (status, twice) = accept("TWILO").await;
     assert_eq!(
         (status, twice["code"].clone()),
         (409, json!("not_applicable")),
