@@ -273,6 +273,9 @@ pub struct SyncConfig {
     pub poll_campaign_review: Duration,
     /// Everything active.
     pub poll_active: Duration,
+    /// TCR's list of campaigns other CSPs shared with the operator is read this often (TCR
+    /// sends no webhook for a new share with us).
+    pub poll_partner: Duration,
     /// How often the workers look for due work.
     pub tick: Duration,
     /// A submission with no recorded outcome is left alone this long (the API may still be waiting).
@@ -301,6 +304,7 @@ impl Default for SyncConfig {
             poll_unverified: Duration::from_secs(15 * 60),
             poll_campaign_review: Duration::from_secs(5 * 60),
             poll_active: Duration::from_secs(24 * 3600),
+            poll_partner: Duration::from_secs(5 * 60),
             tick: Duration::from_secs(5),
             retry_grace: Duration::from_secs(60),
             retry_base: Duration::from_secs(30),
@@ -721,6 +725,7 @@ impl Config {
                     300,
                 )?),
                 poll_active: Duration::from_secs(parsed("TENDLC_POLL_ACTIVE_SECS", 86_400)?),
+                poll_partner: Duration::from_secs(parsed("TENDLC_POLL_PARTNER_SECS", 300)?),
                 tick: Duration::from_millis(parsed("TENDLC_SYNC_TICK_MS", 5000)?),
                 retry_grace: Duration::from_secs(parsed("TENDLC_RETRY_GRACE_SECS", 60)?),
                 retry_base: Duration::from_secs(parsed("TENDLC_RETRY_BASE_SECS", 30)?),

@@ -133,6 +133,7 @@ pub async fn run(
         webhooks: config.webhooks.clone(),
         instance,
         wake: wake.clone(),
+        partner_polled: std::sync::Mutex::new(tokio::time::Instant::now()),
     });
 
     let mut workers = tokio::task::JoinSet::new();

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod input;
 pub mod metadata;
 pub mod notification;
+pub mod partner_campaign;
 pub mod reseller;
 pub mod tcr;
 pub mod upcasters;

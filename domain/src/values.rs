@@ -567,6 +567,31 @@ tcr_enum!(
 );
 
 tcr_enum!(
+    /// Where a CNP migration of a campaign to another connectivity partner stands
+    /// (`CnpMigration.status`).
+    CnpMigrationStatus {
+        Active => "ACTIVE",
+        Completed => "COMPLETED",
+        Cancelled => "CANCELLED",
+    }
+);
+
+tcr_enum!(
+    /// Why an upstream partner declines a campaign shared with it (`/enum/rejectionCategory`).
+    RejectionCategory {
+        BrandInconsistencies => "BRAND_INCONSISTENCIES",
+        CallToAction => "CALL_TO_ACTION",
+        CampaignDescriptionOrAttributes => "CAMPAIGN_DESCRIPTION_OR_ATTRIBUTES",
+        DisallowedContent => "DISALLOWED_CONTENT",
+        MandatoryMessageTerminology => "MANDATORY_MESSAGE_TERMINOLOGY",
+        PrivacyPolicy => "PRIVACY_POLICY",
+        SampleMessage => "SAMPLE_MESSAGE",
+        TermsAndConditions => "TERMS_AND_CONDITIONS",
+        Other => "OTHER",
+    }
+);
+
+tcr_enum!(
     /// Brand appeal categories (`/enum/brandAppealCategory`).
     AppealCategory {
         VerifyTaxId => "VERIFY_TAX_ID",

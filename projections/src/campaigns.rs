@@ -59,6 +59,9 @@ crate::row! {
         pub sharing_status: Option<Reported<SharingStatus>>,
         pub upstream_cnp_id: Option<String>,
         pub sharing_explanation: Option<String>,
+        /// The latest CNP migration: `{upstreamCnpId, status, cancellationReason, changedAt,
+        /// source}`.
+        pub cnp_migration: Option<Value>,
         /// `[{sha256, sizeBytes, contentType, attachmentId, attachedAt}]`: MMS sample media at TCR.
         pub mms_media: Value,
         /// The same, for supporting documents.

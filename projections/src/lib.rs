@@ -11,6 +11,7 @@ pub mod fold;
 pub mod history;
 pub mod notifications;
 pub mod operations;
+pub mod partner_campaigns;
 pub mod plans;
 pub mod rebuild;
 pub mod reports;
@@ -30,6 +31,7 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(brands::BrandsProjection::new()),
         std::sync::Arc::new(campaigns::CampaignsProjection::new()),
         std::sync::Arc::new(resellers::ResellersProjection::new()),
+        std::sync::Arc::new(partner_campaigns::PartnerCampaignsProjection::new()),
         std::sync::Arc::new(webhook_events::WebhookEventsProjection::new()),
         std::sync::Arc::new(notifications::NotificationsProjection::new()),
     ]

@@ -260,4 +260,36 @@ async fn answers_validate_against_the_document() {
         .await
         .unwrap();
     assert_documented(&doc, "GET", "/v1/messaging/webhook-events", 200, &log);
+
+    // The partner's side: a campaign another CSP shared with the operator, synced, listed, read.
+    let shared = app.sim.handle.share_with_us("S123ABC", "2FA");
+    let (status, synced) = tendlc_tests::harness::status_and_body(app.request(
+        Method::POST,
+        "/v1/partner/campaigns/sync",
+        &operator,
+    ))
+    .await;
+    assert_eq!(status, 200, "{synced}");
+    assert_documented(&doc, "POST", "/v1/partner/campaigns/sync", 200, &synced);
+    let (_, partner_list) = tendlc_tests::harness::status_and_body(app.request(
+        Method::GET,
+        "/v1/partner/campaigns",
+        &operator,
+    ))
+    .await;
+    assert_documented(&doc, "GET", "/v1/partner/campaigns", 200, &partner_list);
+    let (status, partner) = tendlc_tests::harness::status_and_body(app.request(
+        Method::GET,
+        &format!("/v1/partner/campaigns/{shared}"),
+        &operator,
+    ))
+    .await;
+    assert_eq!(status, 200, "{partner}");
+    assert_documented(
+        &doc,
+        "GET",
+        "/v1/partner/campaigns/{tcr_campaign_id}",
+        200,
+        &partner,
+    );
 }

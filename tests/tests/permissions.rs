@@ -153,6 +153,15 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
         },
     )
     .await;
+    // Partner routes need a campaign another CSP shared with the operator, read from TCR.
+    let partner_campaign = app.sim.handle.share_with_us("S123ABC", "2FA");
+    let (status, synced) = tendlc_tests::harness::status_and_body(app.request(
+        Method::POST,
+        "/v1/partner/campaigns/sync",
+        &app.superadmin(),
+    ))
+    .await;
+    assert_eq!(status, 200, "syncing partner campaigns: {synced}");
     let tcr_brands_before = app.sim.handle.brand_count();
 
     let token = |persona: Persona| -> Option<String> {
@@ -186,7 +195,8 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
             .replace("{category}", "brands")
             .replace("{name}", "us-states")
             .replace("{vetting_id}", &alpha_vetting)
-            .replace("{report_id}", &alpha_report);
+            .replace("{report_id}", &alpha_report)
+            .replace("{tcr_campaign_id}", &partner_campaign);
         let path = path.replace(
             "{id}",
             &if endpoint.path.starts_with("/v1/customers") {

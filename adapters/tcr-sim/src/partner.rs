@@ -21,7 +21,7 @@ use axum::{
 };
 use serde_json::{json, Map, Value};
 
-use super::campaigns::{Sharing, SharingStatus};
+use super::campaigns::{known_partner, Sharing, SharingStatus};
 use super::enums::{self, REJECTION_CATEGORIES};
 use super::errors::{ApiError, Rejection};
 use super::query::{self, Page};
@@ -463,13 +463,7 @@ async fn reshare(
     Path((campaign_id, upstream)): Path<(String, String)>,
 ) -> Response {
     answer((|| {
-        let (upstream, _) = enums::cnp(&upstream).ok_or_else(|| {
-            ApiError::new(
-                502,
-                format!("Record not found: no connectivity partner {upstream}; see GET /enum/cnp"),
-                &["upstreamCnpId"],
-            )
-        })?;
+        let upstream = known_partner(&upstream)?;
         let mut registry = sim.registry();
         let campaign = registry
             .partners

@@ -157,23 +157,26 @@ async fn a_campaign_shared_with_us_can_be_declined_with_categories() {
     assert_refused(&errors, 502, "campaignId", "an unknown partner campaign");
 }
 
+/// The campaign's latest CNP migration, as `GET /campaign/{id}/migrateCnp` answers it.
+async fn migration_of(sim: &TestSim, campaign_id: &str) -> serde_json::Value {
+    sim.json_answer(
+        Method::GET,
+        &format!("/campaign/{campaign_id}/migrateCnp"),
+        None,
+        &component("CnpMigration"),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_shared_campaign_migrates_to_another_partner_once_migration_is_enabled() {
     let (sim, _hooks) = sim_with_hooks().await;
-    let brand_id = real_brand(&sim).await;
-    let campaign_id = campaign_with(
+    let campaign_id = shareable_campaign(
         &sim,
-        &brand_id,
         "Weekly offers from Acme Widgets for signed-up customers.",
     )
     .await;
-    sim.call(
-        Method::PUT,
-        &format!("/campaign/{campaign_id}/sharing/TWILO"),
-        None,
-    )
-    .await
-    .expect(StatusCode::OK, "sharing with TWILO");
+    share(&sim, &campaign_id, "TWILO").await;
     sim.poll(
         &format!("/campaign/{campaign_id}/sharing"),
         &component("CampaignSharingChain"),
@@ -216,14 +219,7 @@ async fn a_shared_campaign_migrates_to_another_partner_once_migration_is_enabled
     sim.call(Method::POST, &start, None)
         .await
         .expect(StatusCode::NO_CONTENT, "starting the migration");
-    let migration = sim
-        .json_answer(
-            Method::GET,
-            &format!("/campaign/{campaign_id}/migrateCnp"),
-            None,
-            &component("CnpMigration"),
-        )
-        .await;
+    let migration = migration_of(&sim, &campaign_id).await;
     assert_eq!(migration["status"], "ACTIVE", "{migration:#}");
     sim.call(
         Method::DELETE,
@@ -232,14 +228,7 @@ async fn a_shared_campaign_migrates_to_another_partner_once_migration_is_enabled
     )
     .await
     .expect(StatusCode::NO_CONTENT, "cancelling the migration");
-    let cancelled = sim
-        .json_answer(
-            Method::GET,
-            &format!("/campaign/{campaign_id}/migrateCnp"),
-            None,
-            &component("CnpMigration"),
-        )
-        .await;
+    let cancelled = migration_of(&sim, &campaign_id).await;
     assert_eq!(
         (&cancelled["status"], &cancelled["cancellationReason"]),
         (&json!("CANCELLED"), &json!("changed our mind")),

@@ -2,17 +2,15 @@
 //! DECLINED with a reason (`shared/tcr-api.md` §4).
 mod support;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::json;
 use support::*;
 
 #[tokio::test]
 async fn a_shared_campaign_is_pending_then_accepted_by_the_dca() {
     let (sim, hooks) = sim_with_hooks().await;
-    let brand_id = real_brand(&sim).await;
-    let campaign_id = campaign_with(
+    let campaign_id = shareable_campaign(
         &sim,
-        &brand_id,
         "Weekly offers from Acme Widgets for signed-up customers.",
     )
     .await;
@@ -110,20 +108,12 @@ async fn a_shared_campaign_is_pending_then_accepted_by_the_dca() {
 #[tokio::test]
 async fn a_declined_share_explains_why_and_another_partner_can_be_asked() {
     let (sim, hooks) = sim_with_hooks().await;
-    let brand_id = real_brand(&sim).await;
-    let campaign_id = campaign_with(
+    let campaign_id = shareable_campaign(
         &sim,
-        &brand_id,
         "Weekly offers from Acme Widgets for signed-up customers. [sim:share-decline]",
     )
     .await;
-    sim.call(
-        Method::PUT,
-        &format!("/campaign/{campaign_id}/sharing/SINCH"),
-        None,
-    )
-    .await
-    .expect(StatusCode::OK, "sharing with Sinch");
+    share(&sim, &campaign_id, "SINCH").await;
     let chain = sim
         .poll(
             &format!("/campaign/{campaign_id}/sharing"),

@@ -35,6 +35,14 @@ pub enum CampaignRequest {
     Share {
         upstream_cnp_id: String,
     },
+    /// Move it to another upstream connectivity partner.
+    MigrateCnp {
+        upstream_cnp_id: String,
+    },
+    /// Stop the CNP migration under way.
+    CancelCnpMigration {
+        explanation: Option<String>,
+    },
     /// One of the customer's files, as MMS sample media or a supporting document; only `file`
     /// is recorded.
     AttachFile {
@@ -52,6 +60,8 @@ enum Send {
     Resubmit(Vec<u32>),
     Nudge(TcrNudge),
     Share(String),
+    MigrateCnp(String),
+    CancelCnpMigration(Option<String>),
     File {
         purpose: AttachmentUse,
         file_name: String,
@@ -97,6 +107,15 @@ impl Send {
                 tcr.share_campaign(tcr_campaign_id, &partner).await,
                 ActionAnswer::Shared,
             ),
+            Send::MigrateCnp(partner) => answered(
+                tcr.start_cnp_migration(tcr_campaign_id, &partner).await,
+                |()| ActionAnswer::None,
+            ),
+            Send::CancelCnpMigration(explanation) => answered(
+                tcr.cancel_cnp_migration(tcr_campaign_id, explanation.as_deref())
+                    .await,
+                |()| ActionAnswer::None,
+            ),
             Send::File {
                 purpose,
                 file_name,
@@ -130,6 +149,8 @@ impl CampaignRequest {
             CampaignRequest::Resubmit { .. } => "resubmission",
             CampaignRequest::Nudge { .. } => "nudge",
             CampaignRequest::Share { .. } => "sharing",
+            CampaignRequest::MigrateCnp { .. } => "CNP migration",
+            CampaignRequest::CancelCnpMigration { .. } => "CNP migration cancellation",
             CampaignRequest::AttachFile { .. } => "file attachment",
         }
     }
@@ -189,6 +210,18 @@ impl CampaignRequest {
                     upstream_cnp_id: upstream_cnp_id.clone(),
                 },
                 Send::Share(upstream_cnp_id),
+            ),
+            CampaignRequest::MigrateCnp { upstream_cnp_id } => (
+                CampaignCommand::RequestCnpMigration {
+                    upstream_cnp_id: upstream_cnp_id.clone(),
+                },
+                Send::MigrateCnp(upstream_cnp_id),
+            ),
+            CampaignRequest::CancelCnpMigration { explanation } => (
+                CampaignCommand::RequestCnpMigrationCancel {
+                    explanation: explanation.clone(),
+                },
+                Send::CancelCnpMigration(explanation),
             ),
             CampaignRequest::AttachFile {
                 purpose,

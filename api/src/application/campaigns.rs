@@ -291,6 +291,38 @@ impl Campaigns {
         })
     }
 
+    /// Reads the campaign's CNP migration from TCR and records how it ended, if it did
+    /// (COMPLETED when the new partner accepted, CANCELLED when it declined); answers with the
+    /// campaign as the read model then shows it.
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
+    pub async fn read_cnp_migration(
+        &self,
+        campaign_id: CampaignId,
+        campaign: &Campaign,
+        context: &CommandContext,
+    ) -> Result<CampaignRow, AppError> {
+        let (Some(tcr_campaign_id), Some(_)) = (&campaign.tcr_campaign_id, &campaign.cnp_migration)
+        else {
+            return Err(AppError::NotFound("CNP migration"));
+        };
+        let reply = self.tcr.cnp_migration(tcr_campaign_id).await;
+        let migration = reply.result.map_err(|error| {
+            AppError::tcr(error, "TCR's state of the migration could not be read.")
+        })?;
+        let recorded = self
+            .events
+            .execute(
+                campaign_id,
+                CampaignCommand::ObserveCnpMigration {
+                    migration,
+                    source: context.source,
+                },
+                &context.metadata().with_tcr_call(reply.call),
+            )
+            .await?;
+        self.row_at(campaign_id, recorded.sequence).await
+    }
+
     /// Frees a campaign whose action was sent to TCR by a process that died before it
     /// recorded the answer: TCR's state is read again and recorded first, so a change TCR
     /// applied is recorded as applied; anything else is marked interrupted.

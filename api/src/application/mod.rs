@@ -11,6 +11,7 @@ pub mod customers;
 pub mod error;
 pub mod handoff;
 pub mod notifications;
+pub mod partner_campaigns;
 pub mod read_back;
 pub mod recorder;
 pub mod reference;
@@ -46,6 +47,7 @@ pub struct Application {
     pub reference: reference::Reference,
     pub catalogues: catalogues::Catalogues,
     pub resellers: resellers::Resellers,
+    pub partner_campaigns: partner_campaigns::PartnerCampaigns,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -63,6 +65,11 @@ impl Application {
             brands: brands::Brands::new(pool.clone(), tcr.clone(), wake.clone()),
             campaigns: campaigns::Campaigns::new(pool.clone(), tcr.clone(), wake.clone()),
             resellers: resellers::Resellers::new(pool.clone(), tcr.clone(), wake.clone()),
+            partner_campaigns: partner_campaigns::PartnerCampaigns::new(
+                pool.clone(),
+                tcr.clone(),
+                wake.clone(),
+            ),
             deliveries: webhooks::Deliveries::new(
                 recorder::Recorder::new(pool.clone(), wake, "webhook delivery"),
                 tendlc_adapters::webhook_refusals::RefusalStore::new(pool, refusals),

@@ -6,6 +6,7 @@ use std::time::Duration;
 use tendlc_projections::brands::BrandRow;
 use tendlc_projections::campaigns::CampaignRow;
 use tendlc_projections::customers::CustomerRow;
+use tendlc_projections::partner_campaigns::PartnerCampaignRow;
 use tendlc_projections::resellers::ResellerRow;
 use tendlc_projections::Wake;
 
@@ -34,6 +35,12 @@ impl Versioned for CampaignRow {
 }
 
 impl Versioned for ResellerRow {
+    fn last_sequence(&self) -> i64 {
+        self.last_sequence
+    }
+}
+
+impl Versioned for PartnerCampaignRow {
     fn last_sequence(&self) -> i64 {
         self.last_sequence
     }

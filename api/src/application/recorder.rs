@@ -10,6 +10,7 @@ use tendlc_domain::brand::BrandError;
 use tendlc_domain::campaign::CampaignError;
 use tendlc_domain::customer::CustomerError;
 use tendlc_domain::metadata::EventMetadata;
+use tendlc_domain::partner_campaign::PartnerCampaignError;
 use tendlc_domain::reseller::ResellerError;
 use tendlc_domain::webhook::WebhookError;
 use tendlc_projections::Wake;
@@ -79,6 +80,16 @@ impl Refusal for ResellerError {
             ResellerError::AlreadyExists => Some("reseller_exists"),
             ResellerError::ActionPending(_) => Some("action_pending"),
             ResellerError::Deleted => Some("reseller_deleted"),
+        }
+    }
+}
+
+impl Refusal for PartnerCampaignError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            PartnerCampaignError::NotFound => None,
+            PartnerCampaignError::ActionPending(_) => Some("action_pending"),
+            PartnerCampaignError::NotApplicable(_) => Some("not_applicable"),
         }
     }
 }

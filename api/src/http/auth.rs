@@ -37,6 +37,10 @@ pub enum Action {
     Operate,
     /// Set which notification mails a customer gets, and to which brand contacts.
     ManageNotifications,
+    /// Act as the upstream connectivity partner for campaigns other CSPs shared with the
+    /// operator's TCR account (see, accept, decline them): the operator's business, operators
+    /// only.
+    PartnerCampaigns,
 }
 
 /// The single table of which role may do what.

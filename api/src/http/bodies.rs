@@ -6,8 +6,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use tendlc_domain::campaign::{CampaignBody, Mno};
 use tendlc_domain::input::{expected, refuse_unknown, BodyOf, Field, Unknown};
+use tendlc_domain::partner_campaign::PartnerDecline;
 use tendlc_domain::validation::ValidationErrors;
-use tendlc_domain::values::{AppealCategory, NudgeIntent};
+use tendlc_domain::values::{AppealCategory, NudgeIntent, RejectionCategory};
 use uuid::Uuid;
 
 use crate::application::brand_actions::BrandRequest;
@@ -457,11 +458,12 @@ impl TryFrom<NudgeBody> for CampaignRequest {
     }
 }
 
-/// Share a campaign with an upstream connectivity partner.
+/// An upstream connectivity partner: to share a campaign with, to migrate it to, or to share a
+/// campaign shared with us on to (which is how TCR accepts it).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ShareBody {
-    /// The upstream connectivity partner's TCR id (CNP / DCA).
+pub struct PartnerBody {
+    /// The upstream connectivity partner's TCR id (a CNP or DCA, see `GET /enum/cnp`).
     #[serde(default)]
     #[schema(value_type = String, max_length = 20)]
     pub upstream_cnp_id: Field<String>,
@@ -470,30 +472,151 @@ pub struct ShareBody {
     pub unknown: Unknown,
 }
 
-impl BodyOf for ShareBody {
+impl BodyOf for PartnerBody {
     const FIELDS: &'static str = "upstreamCnpId";
 }
 
-impl TryFrom<ShareBody> for CampaignRequest {
+impl PartnerBody {
+    /// The partner's TCR id, or every bad field named.
+    pub fn partner(self) -> Result<String, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        refuse_unknown(&self.unknown, &mut errors, expected(&["upstreamCnpId"]));
+        match partner_id(self.upstream_cnp_id, &mut errors) {
+            Some(partner) => errors.into_result(partner),
+            None => Err(errors),
+        }
+    }
+}
+
+/// A connectivity partner's TCR id (letters and digits, up to 20), required as `upstreamCnpId`.
+fn partner_id(field: Field<String>, errors: &mut ValidationErrors) -> Option<String> {
+    let mut quiet = ValidationErrors::new();
+    let partner = field
+        .text("upstreamCnpId", &mut quiet)
+        .filter(|t| t.len() <= 20 && t.chars().all(|c| c.is_ascii_alphanumeric()));
+    if partner.is_none() {
+        errors.add(
+            "upstreamCnpId",
+            "is required: the partner's TCR id (letters and digits, up to 20)",
+        );
+    }
+    partner
+}
+
+/// How long an explanation to TCR may be (a decline's or a cancelled migration's).
+pub const MAX_EXPLANATION: usize = 2048;
+
+/// `explanation` (at most 2048 characters); `required` says whether it may be left out.
+fn explanation(
+    field: Field<String>,
+    required: bool,
+    errors: &mut ValidationErrors,
+) -> Option<String> {
+    let mut quiet = ValidationErrors::new();
+    let wrong_type = !matches!(field, Field::Given(_) | Field::Absent | Field::Null);
+    let text = field.text("explanation", &mut quiet);
+    match &text {
+        Some(text) if text.chars().count() > MAX_EXPLANATION => errors.add(
+            "explanation",
+            format!("must be at most {MAX_EXPLANATION} characters"),
+        ),
+        None if required || wrong_type => errors.add(
+            "explanation",
+            format!("is required: text of at most {MAX_EXPLANATION} characters"),
+        ),
+        _ => {}
+    }
+    bounded(text, MAX_EXPLANATION)
+}
+
+/// Cancel the CNP migration under way; the explanation is optional.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CnpMigrationCancelBody {
+    /// Why, for TCR (at most 2048 characters).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 2048)]
+    pub explanation: Field<String>,
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub unknown: Unknown,
+}
+
+impl BodyOf for CnpMigrationCancelBody {
+    const FIELDS: &'static str = "explanation";
+}
+
+impl TryFrom<CnpMigrationCancelBody> for CampaignRequest {
     type Error = ValidationErrors;
 
-    fn try_from(body: ShareBody) -> Result<Self, ValidationErrors> {
+    fn try_from(body: CnpMigrationCancelBody) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        refuse_unknown(&body.unknown, &mut errors, expected(&["upstreamCnpId"]));
-        let mut quiet = ValidationErrors::new();
-        let partner = body
-            .upstream_cnp_id
-            .text("upstreamCnpId", &mut quiet)
-            .filter(|t| t.len() <= 20 && t.chars().all(|c| c.is_ascii_alphanumeric()));
-        match partner {
-            Some(upstream_cnp_id) => errors.into_result(CampaignRequest::Share { upstream_cnp_id }),
-            None => {
-                errors.add(
-                    "upstreamCnpId",
-                    "is required: the partner's TCR id (letters and digits, up to 20)",
-                );
-                Err(errors)
+        refuse_unknown(&body.unknown, &mut errors, expected(&["explanation"]));
+        let explanation = explanation(body.explanation, false, &mut errors);
+        errors.into_result(CampaignRequest::CancelCnpMigration { explanation })
+    }
+}
+
+/// Decline a campaign another CSP shared with us.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerDeclineBody {
+    /// Why, for the CSP that shared it (at most 2048 characters).
+    #[serde(default)]
+    #[schema(value_type = String, max_length = 2048)]
+    pub explanation: Field<String>,
+    /// One or more of BRAND_INCONSISTENCIES, CALL_TO_ACTION,
+    /// CAMPAIGN_DESCRIPTION_OR_ATTRIBUTES, DISALLOWED_CONTENT, MANDATORY_MESSAGE_TERMINOLOGY,
+    /// PRIVACY_POLICY, SAMPLE_MESSAGE, TERMS_AND_CONDITIONS, OTHER.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub rejection_categories: Field<Vec<Value>>,
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub unknown: Unknown,
+}
+
+impl BodyOf for PartnerDeclineBody {
+    const FIELDS: &'static str = "explanation and rejectionCategories";
+}
+
+impl PartnerDeclineBody {
+    pub fn parse(self) -> Result<PartnerDecline, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        refuse_unknown(
+            &self.unknown,
+            &mut errors,
+            expected(&["explanation", "rejectionCategories"]),
+        );
+        let explanation = explanation(self.explanation, true, &mut errors);
+        let wanted = || format!("must name at least one of {}", RejectionCategory::choices());
+        let mut categories = Vec::new();
+        match self.rejection_categories {
+            Field::Given(items) if !items.is_empty() => {
+                for item in items {
+                    let parsed = item
+                        .as_str()
+                        .and_then(|t| RejectionCategory::parse(&t.trim().to_ascii_uppercase()));
+                    match parsed {
+                        Some(category) if !categories.contains(&category) => {
+                            categories.push(category)
+                        }
+                        Some(_) => {}
+                        None => errors.add(
+                            "rejectionCategories",
+                            format!("{item} is not one of {}", RejectionCategory::choices()),
+                        ),
+                    }
+                }
             }
+            _ => errors.add("rejectionCategories", wanted()),
+        }
+        match explanation {
+            Some(explanation) => errors.into_result(PartnerDecline {
+                explanation,
+                categories,
+            }),
+            None => Err(errors),
         }
     }
 }

@@ -289,6 +289,11 @@ pub struct CampaignView {
     pub fees: FeesView,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing: Option<SharingView>,
+    /// The latest CNP migration to another connectivity partner: `{upstreamCnpId, status
+    /// (ACTIVE | COMPLETED | CANCELLED), cancellationReason, changedAt, source}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub cnp_migration: Option<Value>,
     /// MMS sample media at TCR: `[{sha256, sizeBytes, contentType, attachmentId, attachedAt}]`.
     #[schema(value_type = Vec<Object>)]
     pub mms_media: Value,
@@ -384,6 +389,7 @@ impl CampaignView {
                 status: status.to_string(),
                 explanation: row.sharing_explanation,
             }),
+            cnp_migration: row.cnp_migration,
             mms_media: row.mms_media,
             supporting_documents: row.supporting_documents,
             pending_action: row.pending_action.as_ref().map(json),
@@ -743,6 +749,7 @@ impl CampaignView {
                 status: sharing.status.to_string(),
                 explanation: sharing.explanation.clone(),
             }),
+            cnp_migration: campaign.cnp_migration.as_ref().map(json),
             // The aggregate does not keep files; the replay shows none.
             mms_media: Value::Array(Vec::new()),
             supporting_documents: Value::Array(Vec::new()),

@@ -43,6 +43,9 @@ impl Workers {
         if let Err(error) = self.poll_campaigns().await {
             tracing::warn!(%error, "campaign poll pass failed");
         }
+        if let Err(error) = self.poll_partner_campaigns().await {
+            tracing::warn!(%error, "partner campaign poll pass failed");
+        }
         if let Err(error) = self.heal_interrupted_actions().await {
             tracing::warn!(%error, "healing interrupted actions failed");
         }

@@ -36,6 +36,9 @@ pub struct Workers {
     pub instance: Arc<str>,
     /// Tells the webhook worker that the queue moved (a delivery may have landed).
     pub wake: Wake,
+    /// When the leader last read TCR's campaigns shared with the operator (first after one
+    /// `poll_partner`).
+    pub partner_polled: std::sync::Mutex<tokio::time::Instant>,
 }
 
 impl Workers {

@@ -1,6 +1,7 @@
 //! Re-reads what TCR holds on a schedule, so a lost webhook never leaves a registration stale:
 //! brands not yet verified and campaigns in carrier review often, everything active daily. It
-//! issues the same observation commands as webhooks.
+//! issues the same observation commands as webhooks. Campaigns other CSPs shared with the
+//! operator are read every `poll_partner`: TCR tells nobody of a new share with us.
 use std::time::Duration;
 
 use tendlc_domain::ids::TcrCampaignId;
@@ -9,7 +10,7 @@ use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns as campaign_rows;
 
 use super::Workers;
-use crate::application::AppError;
+use crate::application::{AppError, CommandContext};
 
 const ACTOR: &str = "system:poller";
 
@@ -48,6 +49,32 @@ impl Workers {
             pause().await;
         }
         Ok(due.len())
+    }
+
+    /// Reads TCR's campaigns shared with the operator when `poll_partner` has passed since the
+    /// last time; how many TCR listed (0 when not due).
+    pub async fn poll_partner_campaigns(&self) -> Result<usize, AppError> {
+        {
+            let mut last = self
+                .partner_polled
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if last.elapsed() < self.config.poll_partner {
+                return Ok(0);
+            }
+            *last = tokio::time::Instant::now();
+        }
+        let request_id = format!("poll-{}", uuid::Uuid::new_v4());
+        let context = CommandContext::system(ACTOR, request_id, Source::Poll, &self.instance);
+        let synced = self.app.partner_campaigns.sync(&context).await?;
+        if synced.changed > 0 {
+            tracing::info!(
+                seen = synced.seen,
+                changed = synced.changed,
+                "campaigns shared with the operator changed"
+            );
+        }
+        Ok(synced.seen)
     }
 
     /// One poll pass over campaigns: those with carriers in review every

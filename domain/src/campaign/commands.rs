@@ -6,8 +6,8 @@ use crate::attachment::{AttachmentUse, FileRef};
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId};
 use crate::metadata::Source;
 use crate::tcr::{
-    OperationStatuses, TcrAttachment, TcrCampaign, TcrCampaignSubmission, TcrError, TcrSharing,
-    UsecaseQualification,
+    OperationStatuses, TcrAttachment, TcrCampaign, TcrCampaignSubmission, TcrCnpMigration,
+    TcrError, TcrSharing, UsecaseQualification,
 };
 use crate::values::NudgeIntent;
 
@@ -54,6 +54,15 @@ pub enum CampaignCommand {
     RequestFileAttachment {
         purpose: AttachmentUse,
         file: FileRef,
+    },
+    /// A customer moves the campaign to another upstream connectivity partner.
+    RequestCnpMigration { upstream_cnp_id: String },
+    /// A customer stops the CNP migration under way.
+    RequestCnpMigrationCancel { explanation: Option<String> },
+    /// TCR's reading of the campaign's latest CNP migration.
+    ObserveCnpMigration {
+        migration: TcrCnpMigration,
+        source: Source,
     },
     /// TCR did what the pending action asked; `answer` carries what TCR said, if anything.
     RecordActionAccepted { answer: ActionAnswer },

@@ -10,7 +10,9 @@ use crate::attachment::{AttachmentUse, FileRef};
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, TcrApiError, UsecaseQualification};
-use crate::values::{NudgeIntent, OperationStatus, Reported, SharingStatus, TcrCampaignStatus};
+use crate::values::{
+    CnpMigrationStatus, NudgeIntent, OperationStatus, Reported, SharingStatus, TcrCampaignStatus,
+};
 
 /// Something a customer asks of a registered campaign; recorded before TCR is called.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +38,14 @@ pub enum CampaignAction {
         purpose: AttachmentUse,
         file: FileRef,
     },
+    /// Move the campaign to another upstream connectivity partner.
+    MigrateCnp {
+        upstream_cnp_id: String,
+    },
+    /// Stop the CNP migration under way.
+    CancelCnpMigration {
+        explanation: Option<String>,
+    },
 }
 
 impl CampaignAction {
@@ -47,6 +57,8 @@ impl CampaignAction {
             CampaignAction::Nudge { .. } => "nudge",
             CampaignAction::Share { .. } => "share",
             CampaignAction::AttachFile { .. } => "attach file",
+            CampaignAction::MigrateCnp { .. } => "CNP migration",
+            CampaignAction::CancelCnpMigration { .. } => "CNP migration cancellation",
         }
     }
 }
@@ -136,6 +148,16 @@ pub enum CampaignEvent {
         explanation: Option<String>,
         source: Source,
     },
+    /// A CNP migration to `upstream_cnp_id` moved: started (our request, TCR took it),
+    /// cancelled (by us, or TCR because the new partner declined, with its reason) or
+    /// completed (the new partner accepted; the campaign is now with it).
+    CampaignCnpMigrationChanged {
+        upstream_cnp_id: String,
+        from: Option<CnpMigrationStatus>,
+        to: CnpMigrationStatus,
+        cancellation_reason: Option<String>,
+        source: Source,
+    },
     /// One carrier's verdict on the campaign changed.
     CampaignMnoStatusChanged {
         mno: Mno,
@@ -176,6 +198,7 @@ impl DomainEvent for CampaignEvent {
             CampaignEvent::CampaignNudged { .. } => "CampaignNudged",
             CampaignEvent::CampaignFileAttached { .. } => "CampaignFileAttached",
             CampaignEvent::CampaignSharingChanged { .. } => "CampaignSharingChanged",
+            CampaignEvent::CampaignCnpMigrationChanged { .. } => "CampaignCnpMigrationChanged",
             CampaignEvent::CampaignMnoStatusChanged { .. } => "CampaignMnoStatusChanged",
             CampaignEvent::CampaignTcrStatusChanged { .. } => "CampaignTcrStatusChanged",
             CampaignEvent::CampaignBillingChanged { .. } => "CampaignBillingChanged",

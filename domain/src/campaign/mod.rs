@@ -2,6 +2,7 @@
 //! carrier answered.
 mod aggregate;
 pub mod carriers;
+mod cnp_migration;
 mod commands;
 mod events;
 pub mod profile;
@@ -10,6 +11,7 @@ mod transitions;
 
 pub use aggregate::{Campaign, CampaignError, CarrierState, Sharing};
 pub use carriers::{CarrierReason, Mno, SendingVerdict, Throughput};
+pub use cnp_migration::CnpMigration;
 pub use commands::{ActionAnswer, CampaignCommand, Observation};
 pub use events::{Billing, CampaignAction, CampaignEvent};
 pub use profile::{CampaignBody, CampaignProfile};

@@ -102,6 +102,21 @@ impl CampaignEvent {
                 moved(from, to),
                 source.as_str()
             ),
+            CampaignEvent::CampaignCnpMigrationChanged {
+                upstream_cnp_id,
+                from,
+                to,
+                cancellation_reason,
+                source,
+            } => format!(
+                "CNP migration to {upstream_cnp_id} {} → {to}{} (seen by {})",
+                from.map_or("none", |f| f.as_str()),
+                cancellation_reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default(),
+                source.as_str()
+            ),
             CampaignEvent::CampaignMnoStatusChanged {
                 mno,
                 from,

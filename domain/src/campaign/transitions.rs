@@ -17,7 +17,8 @@ impl CampaignEvent {
             | CampaignEvent::CampaignResubmitted { .. }
             | CampaignEvent::CampaignNudged { .. }
             | CampaignEvent::CampaignFileAttached { .. } => true,
-            CampaignEvent::CampaignSharingChanged { source, .. } => *source == Source::Api,
+            CampaignEvent::CampaignSharingChanged { source, .. }
+            | CampaignEvent::CampaignCnpMigrationChanged { source, .. } => *source == Source::Api,
             _ => false,
         }
     }

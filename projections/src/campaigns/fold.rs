@@ -6,7 +6,7 @@ use tendlc_domain::attachment::AttachmentUse;
 use tendlc_domain::brand::RegistrationStatus;
 use tendlc_domain::campaign::{CampaignEvent, Mno};
 use tendlc_domain::metadata::Source;
-use tendlc_domain::values::{Reported, TcrCampaignStatus};
+use tendlc_domain::values::{CnpMigrationStatus, Reported, SharingStatus, TcrCampaignStatus};
 use uuid::Uuid;
 
 use super::{CampaignRow, CampaignRows, CarrierRow};
@@ -33,6 +33,7 @@ fn sync_of(event: &CampaignEvent, at: &EventContext) -> Option<(Source, DateTime
         } => Some((*source, *observed_at)),
         CampaignEvent::CampaignBillingChanged { source, .. }
         | CampaignEvent::CampaignSharingChanged { source, .. }
+        | CampaignEvent::CampaignCnpMigrationChanged { source, .. }
         | CampaignEvent::CampaignDeactivated { source } => Some((*source, at.recorded_at)),
         _ => None,
     }
@@ -89,6 +90,7 @@ impl Fold for CampaignRows {
                 sharing_status: None,
                 upstream_cnp_id: None,
                 sharing_explanation: None,
+                cnp_migration: None,
                 mms_media: json!([]),
                 supporting_documents: json!([]),
                 submission_attempts: 0,
@@ -130,6 +132,7 @@ impl Fold for CampaignRows {
             | CampaignEvent::CampaignResubmitted { .. }
             | CampaignEvent::CampaignNudged { .. }
             | CampaignEvent::CampaignFileAttached { .. } => campaign.action(event, at),
+            CampaignEvent::CampaignCnpMigrationChanged { .. } => campaign.migration(event, at),
             CampaignEvent::CampaignSharingChanged { .. }
             | CampaignEvent::CampaignMnoStatusChanged { .. }
             | CampaignEvent::CampaignTcrStatusChanged { .. }
@@ -243,6 +246,36 @@ impl CampaignRow {
             }
             _ => {}
         }
+    }
+
+    /// A CNP migration started, was cancelled or completed (the campaign is then with the new
+    /// partner, as the aggregate holds it).
+    fn migration(&mut self, event: &CampaignEvent, at: &EventContext) {
+        let CampaignEvent::CampaignCnpMigrationChanged {
+            upstream_cnp_id,
+            to,
+            cancellation_reason,
+            source,
+            ..
+        } = event
+        else {
+            return;
+        };
+        if *to == CnpMigrationStatus::Completed {
+            self.sharing_status = Some(SharingStatus::Accepted.into());
+            self.upstream_cnp_id = Some(upstream_cnp_id.clone());
+            self.sharing_explanation = None;
+        }
+        if *source == Source::Api {
+            self.last_error = None;
+        }
+        self.cnp_migration = Some(json!({
+            "upstreamCnpId": upstream_cnp_id,
+            "status": to,
+            "cancellationReason": cancellation_reason,
+            "changedAt": postgres_json_time(at.recorded_at),
+            "source": source.as_str(),
+        }));
     }
 
     fn attempted(&mut self, at: &EventContext) {

@@ -233,3 +233,41 @@ fn it_should_clear_the_last_failure_when_tcr_takes_the_next_action() {
     assert_eq!(campaign.updated_at, at(6).recorded_at);
     assert_eq!(campaign.last_sequence, 6);
 }
+
+#[test]
+fn it_should_show_a_cnp_migration_and_move_the_sharing_once_it_completes() {
+    use tendlc_domain::values::CnpMigrationStatus;
+    let migration = |to, source| CampaignEvent::CampaignCnpMigrationChanged {
+        upstream_cnp_id: "BANDW".into(),
+        from: None,
+        to,
+        cancellation_reason: None,
+        source,
+    };
+    let shared = CampaignEvent::CampaignSharingChanged {
+        upstream_cnp_id: Some("TWILO".into()),
+        from: None,
+        to: SharingStatus::Accepted.into(),
+        explanation: None,
+        source: Source::Webhook,
+    };
+    let started = campaign(vec![
+        submitted(),
+        shared.clone(),
+        migration(CnpMigrationStatus::Active, Source::Api),
+    ]);
+    let row = &started.campaign;
+    assert_eq!(row.cnp_migration.as_ref().unwrap()["status"], "ACTIVE");
+    assert_eq!(row.upstream_cnp_id.as_deref(), Some("TWILO"));
+    let completed = campaign(vec![
+        submitted(),
+        shared,
+        migration(CnpMigrationStatus::Active, Source::Api),
+        migration(CnpMigrationStatus::Completed, Source::Poll),
+    ]);
+    let row = &completed.campaign;
+    assert_eq!(row.cnp_migration.as_ref().unwrap()["status"], "COMPLETED");
+    assert_eq!(row.cnp_migration.as_ref().unwrap()["source"], "poll");
+    assert_eq!(row.upstream_cnp_id.as_deref(), Some("BANDW"));
+    assert_eq!(row.sharing_status, Some(SharingStatus::Accepted.into()));
+}

@@ -157,6 +157,16 @@ pub fn requests(events: &[StoredEvent]) -> Vec<SubmittedRequest> {
                                 ),
                                 serde_json::to_value(file).ok(),
                             ),
+                            CampaignAction::MigrateCnp { upstream_cnp_id } => (
+                                format!("POST /campaign/{tcr}/migrateCnp/{upstream_cnp_id}"),
+                                None,
+                            ),
+                            CampaignAction::CancelCnpMigration { explanation } => (
+                                format!("DELETE /campaign/{tcr}/migrateCnp"),
+                                explanation
+                                    .as_ref()
+                                    .map(|e| serde_json::json!({ "explanation": e })),
+                            ),
                             CampaignAction::Nudge { .. } | CampaignAction::Share { .. } => (
                                 format!("POST /campaign/{tcr}/{}", action.name()),
                                 serde_json::to_value(action).ok(),

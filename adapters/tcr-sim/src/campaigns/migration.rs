@@ -20,7 +20,6 @@ use axum::{
 use serde_json::{json, Value};
 
 use super::sharing::{self, Sharing, SharingStatus};
-use crate::enums;
 use crate::errors::{ApiError, Rejection};
 use crate::query;
 use crate::state::{after, now_text, timestamp, SharedSim};
@@ -127,8 +126,8 @@ pub(super) async fn update_settings(State(sim): State<SharedSim>, body: Bytes) -
     Json(settings.to_json()).into_response()
 }
 
-/// Starts a migration: refused for unknown campaigns and partners (502), expired campaigns (518),
-/// mock ones (536), while migration is not enabled, the campaign has no ACCEPTED share, the
+/// Starts a migration: refused as sharing is (unknown campaigns and partners 502, expired
+/// campaigns 518, mock ones 536), while migration is not enabled, the campaign has no ACCEPTED share, the
 /// partner is the current one or a migration is ACTIVE (592).
 pub(super) async fn start(
     State(sim): State<SharedSim>,
@@ -144,27 +143,7 @@ fn begin(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<(), ApiEr
     let declined = |why: &str| ApiError::new(592, format!("Operation declined. {why}"), &[]);
     let mut registry = sim.registry();
     let supported = registry.cnp_settings.migration_supported;
-    let campaign = registry
-        .campaigns
-        .get_mut(campaign_id)
-        .ok_or_else(|| ApiError::not_found("campaignId"))?;
-    let (upstream, _) = enums::cnp(upstream).ok_or_else(|| {
-        ApiError::new(
-            502,
-            format!("Record not found: no connectivity partner {upstream}; see GET /enum/cnp"),
-            &["upstreamCnpId"],
-        )
-    })?;
-    if !campaign.is_active() {
-        return Err(ApiError::simulated(518));
-    }
-    if campaign.mock {
-        return Err(ApiError::new(
-            536,
-            "Operation not supported for a mock brand or campaign",
-            &["campaignId"],
-        ));
-    }
+    let (campaign, upstream) = sharing::shareable(&mut registry.campaigns, campaign_id, upstream)?;
     if !supported {
         return Err(declined(
             "CNP migration is not enabled for this account (PUT /settings/cnpMigration)",

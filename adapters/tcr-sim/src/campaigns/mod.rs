@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 pub(super) use migration::CnpSettings;
 pub(super) use record::{CampaignRecord, Campaigns};
 pub(super) use review::act_out_of_band;
-pub(super) use sharing::{Sharing, SharingStatus};
+pub(super) use sharing::{known_partner, Sharing, SharingStatus};
 
 use record::{Carrier, OperationStatus};
 use request::{CampaignBody, CampaignFields, NO_RESELLER};

@@ -9,7 +9,7 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use super::record::CampaignRecord;
+use super::record::{CampaignRecord, Campaigns};
 use crate::enums::{self, REJECTION_CATEGORIES};
 use crate::errors::{ApiError, Rejection};
 use crate::events;
@@ -61,9 +61,45 @@ impl Sharing {
     }
 }
 
-/// Shares the campaign: refused for unknown campaigns and partners (502), expired campaigns
-/// (518), mock ones (536), while a share is PENDING or ACCEPTED (592) and with a partner that
-/// declined it before (522).
+/// A connectivity partner of `GET /enum/cnp`, as the registry spells it; `502` naming
+/// `upstreamCnpId` otherwise.
+pub(crate) fn known_partner(upstream: &str) -> Result<&'static str, ApiError> {
+    enums::cnp(upstream).map(|(id, _)| id).ok_or_else(|| {
+        ApiError::new(
+            502,
+            format!("Record not found: no connectivity partner {upstream}; see GET /enum/cnp"),
+            &["upstreamCnpId"],
+        )
+    })
+}
+
+/// The campaign to share (or migrate) with `upstream`, and the partner, once TCR's rules for
+/// both pass: an unknown campaign or partner is refused (502), an expired campaign (518), a
+/// mock one (536).
+pub(super) fn shareable<'r>(
+    campaigns: &'r mut Campaigns,
+    campaign_id: &str,
+    upstream: &str,
+) -> Result<(&'r mut CampaignRecord, &'static str), ApiError> {
+    let campaign = campaigns
+        .get_mut(campaign_id)
+        .ok_or_else(|| ApiError::not_found("campaignId"))?;
+    let upstream = known_partner(upstream)?;
+    if !campaign.is_active() {
+        return Err(ApiError::simulated(518));
+    }
+    if campaign.mock {
+        return Err(ApiError::new(
+            536,
+            "Operation not supported for a mock brand or campaign: mock campaigns cannot be shared",
+            &["campaignId"],
+        ));
+    }
+    Ok((campaign, upstream))
+}
+
+/// Shares the campaign: refused as [`shareable`] says, while a share is PENDING or ACCEPTED
+/// (592) and with a partner that declined it before (522).
 pub(super) async fn share(
     State(sim): State<SharedSim>,
     Path((campaign_id, upstream)): Path<(String, String)>,
@@ -77,27 +113,7 @@ pub(super) async fn share(
 fn start(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<Value, ApiError> {
     let (answer, event) = {
         let mut registry = sim.registry();
-        let campaign = registry
-            .campaigns
-            .get_mut(campaign_id)
-            .ok_or_else(|| ApiError::not_found("campaignId"))?;
-        let (upstream, _) = enums::cnp(upstream).ok_or_else(|| {
-            ApiError::new(
-                502,
-                format!("Record not found: no connectivity partner {upstream}; see GET /enum/cnp"),
-                &["upstreamCnpId"],
-            )
-        })?;
-        if !campaign.is_active() {
-            return Err(ApiError::simulated(518));
-        }
-        if campaign.mock {
-            return Err(ApiError::new(
-                536,
-                "Operation not supported for a mock brand or campaign: mock campaigns cannot be shared",
-                &["campaignId"],
-            ));
-        }
+        let (campaign, upstream) = shareable(&mut registry.campaigns, campaign_id, upstream)?;
         if campaign
             .sharing()
             .is_some_and(|s| s.status != SharingStatus::Declined)

@@ -465,6 +465,24 @@ pub async fn campaign_with(sim: &TestSim, brand_id: &str, description: &str) -> 
     text(&created, "campaignId").to_owned()
 }
 
+/// A campaign described as `description` of a new verified, non-mock brand: one that may be
+/// shared upstream; returns its `campaignId`.
+pub async fn shareable_campaign(sim: &TestSim, description: &str) -> String {
+    let brand_id = real_brand(sim).await;
+    campaign_with(sim, &brand_id, description).await
+}
+
+/// Shares `campaign_id` with the connectivity partner `cnp`, which must succeed.
+pub async fn share(sim: &TestSim, campaign_id: &str, cnp: &str) {
+    sim.call(
+        Method::PUT,
+        &format!("/campaign/{campaign_id}/sharing/{cnp}"),
+        None,
+    )
+    .await
+    .expect(StatusCode::OK, &format!("sharing with {cnp}"));
+}
+
 pub fn qualification_path(brand_id: &str, usecase: &str) -> String {
     format!("/campaignBuilder/brand/{brand_id}/usecase/{usecase}")
 }

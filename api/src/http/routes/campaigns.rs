@@ -13,7 +13,7 @@ use tendlc_domain::campaign::profile::USE_CASES;
 use tendlc_domain::campaign::{Campaign, CampaignBody, Mno};
 use tendlc_domain::ids::{CampaignId, CustomerId};
 use tendlc_domain::tcr::UsecaseQualification;
-use tendlc_domain::values::{OperationStatus, TcrCampaignStatus};
+use tendlc_domain::values::{CnpMigrationStatus, OperationStatus, TcrCampaignStatus};
 use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignFilter, CampaignRow};
 use uuid::Uuid;
@@ -25,13 +25,16 @@ use crate::application::campaign_actions::CampaignRequest;
 use crate::application::campaigns::campaigns_allowed;
 use crate::application::Outcome;
 use crate::http::auth::{Action, Caller};
-use crate::http::bodies::{carrier_choices, NewCampaignBody, NudgeBody, ResubmitBody, ShareBody};
+use crate::http::bodies::{
+    carrier_choices, CnpMigrationCancelBody, NewCampaignBody, NudgeBody, PartnerBody, ResubmitBody,
+};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::http::views::{with_notifications, AsOf, CampaignView, Page};
 
 const CAMPAIGNS: &str = "/v1/messaging/campaigns";
 const CAMPAIGN: &str = "/v1/messaging/campaigns/{id}";
+const CNP_MIGRATION: &str = "/v1/messaging/campaigns/{id}/cnp-migration";
 
 pub fn endpoints() -> Vec<Endpoint> {
     let read = || Access::Role(Action::ReadRegistrations);
@@ -59,6 +62,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/messaging/campaigns/{id}/sharing",
             submit(),
             post(share),
+        ),
+        Endpoint::new(Method::POST, CNP_MIGRATION, submit(), post(migrate)),
+        Endpoint::new(Method::GET, CNP_MIGRATION, read(), get(migration)),
+        Endpoint::new(
+            Method::DELETE,
+            CNP_MIGRATION,
+            submit(),
+            delete(cancel_migration),
         ),
         Endpoint::new(
             Method::GET,
@@ -386,16 +397,84 @@ async fn nudge(
 
 #[utoipa::path(post, path = "/v1/messaging/campaigns/{id}/sharing", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    request_body = ShareBody,
+    request_body = PartnerBody,
     responses((status = 200, description = "Shared; the partner's acceptance or decline follows", body = CampaignView), SubmitErrors))]
 async fn share(
     State(state): State<AppState>,
     caller: Caller,
     RequestId(request_id): RequestId,
     Path(id): Path<String>,
-    Body(body): Body<ShareBody>,
+    Body(body): Body<PartnerBody>,
 ) -> Result<Response, ApiError> {
     let owned = owned(&state, &caller, &id).await?;
+    let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
+    let request = CampaignRequest::Share { upstream_cnp_id };
+    run(&state, &caller, request_id, owned, request).await
+}
+
+#[utoipa::path(post, operation_id = "startCnpMigration", path = "/v1/messaging/campaigns/{id}/cnp-migration", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body = PartnerBody,
+    responses((status = 200, description = "TCR started the migration (`cnpMigration.status` ACTIVE); the new partner's acceptance completes it, its decline cancels it. Only a campaign whose sharing a partner ACCEPTED can migrate, to another partner, one migration at a time (409 `not_applicable` otherwise), and only once the operator's TCR account allows CNP migration (TCR's 592 otherwise).", body = CampaignView), SubmitErrors))]
+async fn migrate(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    Body(body): Body<PartnerBody>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
+    let request = CampaignRequest::MigrateCnp { upstream_cnp_id };
+    run(&state, &caller, request_id, owned, request).await
+}
+
+#[utoipa::path(get, operation_id = "getCnpMigration", path = "/v1/messaging/campaigns/{id}/cnp-migration", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    responses((status = 200, description = "The campaign with its latest CNP migration (`cnpMigration`, absent when it never had one). A migration under way is read from TCR first, so its end (COMPLETED, or CANCELLED with TCR's reason) is recorded and shown.", body = CampaignView),
+        (status = 502, description = "TCR failed or could not be reached", body = crate::http::error::ErrorBody),
+        ReadErrors))]
+async fn migration(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+) -> Result<Json<CampaignView>, ApiError> {
+    let id = path_id(&id, "campaign")?;
+    // Any campaign the caller may read: a super admin without X-Customer-ID reads them all.
+    let row = campaign_rows::get(&state.pool, id, caller.read_scope())
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    let campaign_id = CampaignId::from(id);
+    let (campaign, _) = state.app.campaigns.load(campaign_id).await?;
+    let under_way = campaign
+        .cnp_migration
+        .as_ref()
+        .is_some_and(|m| m.status == CnpMigrationStatus::Active);
+    if under_way {
+        let context = caller.context(CustomerId::from(row.customer_id), request_id);
+        state
+            .app
+            .campaigns
+            .read_cnp_migration(campaign_id, &campaign, &context)
+            .await?;
+    }
+    Ok(Json(view(&state, id, None).await?))
+}
+
+#[utoipa::path(delete, operation_id = "cancelCnpMigration", path = "/v1/messaging/campaigns/{id}/cnp-migration", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
+    request_body(content = Option<CnpMigrationCancelBody>, description = "Optional: why, for TCR"),
+    responses((status = 200, description = "TCR cancelled the migration (`cnpMigration.status` CANCELLED); the campaign stays with its current partner. 409 `not_applicable` when none is under way.", body = CampaignView), SubmitErrors))]
+async fn cancel_migration(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(request_id): RequestId,
+    Path(id): Path<String>,
+    body: Option<Body<CnpMigrationCancelBody>>,
+) -> Result<Response, ApiError> {
+    let owned = owned(&state, &caller, &id).await?;
+    let body = body.map(|Body(body)| body).unwrap_or_default();
     let request = CampaignRequest::try_from(body).map_err(ApiError::validation)?;
     run(&state, &caller, request_id, owned, request).await
 }

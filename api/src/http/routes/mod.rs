@@ -29,6 +29,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod operations;
+pub mod partner_campaigns;
 pub mod reference;
 pub mod reports;
 pub mod resellers;
@@ -92,6 +93,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         brand_evidence::endpoints(),
         campaigns::endpoints(),
         resellers::endpoints(),
+        partner_campaigns::endpoints(),
         campaign_files::endpoints(),
         attachments::endpoints(),
         history::endpoints(),

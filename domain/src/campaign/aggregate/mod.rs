@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::carriers::{CarrierReason, Mno};
+use super::cnp_migration::CnpMigration;
 use super::commands::{ActionAnswer, CampaignCommand, Observation};
 use super::events::{Billing, CampaignAction, CampaignEvent};
 use super::profile::CampaignProfile;
@@ -13,7 +14,8 @@ use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
 use crate::tcr::{MnoTerms, UsecaseQualification};
 use crate::values::{
-    KnownValue, NudgeIntent, OperationStatus, Reported, SharingStatus, TcrCampaignStatus,
+    CnpMigrationStatus, KnownValue, NudgeIntent, OperationStatus, Reported, SharingStatus,
+    TcrCampaignStatus,
 };
 
 /// Why a campaign command was refused.
@@ -72,6 +74,9 @@ pub struct Campaign {
     pub carriers: BTreeMap<Mno, CarrierState>,
     pub billing: Billing,
     pub sharing: Option<Sharing>,
+    /// The latest CNP migration to another connectivity partner.
+    #[serde(default)]
+    pub cnp_migration: Option<CnpMigration>,
     /// The action sent to TCR and not yet answered.
     pub pending_action: Option<CampaignAction>,
     pub submission_attempts: u32,
@@ -216,6 +221,15 @@ impl Campaign {
                 }
                 self.action(CampaignAction::AttachFile { purpose, file })
             }
+            CampaignCommand::RequestCnpMigration { upstream_cnp_id } => {
+                self.request_cnp_migration(upstream_cnp_id)
+            }
+            CampaignCommand::RequestCnpMigrationCancel { explanation } => {
+                self.request_cnp_migration_cancel(explanation)
+            }
+            CampaignCommand::ObserveCnpMigration { migration, source } => {
+                self.observe_cnp_migration(migration, source)
+            }
             CampaignCommand::RecordActionAccepted { answer } => {
                 let action = self
                     .pending_action
@@ -267,7 +281,10 @@ impl Campaign {
         }
     }
 
-    fn action(&self, action: CampaignAction) -> Result<Vec<CampaignEvent>, CampaignError> {
+    pub(super) fn action(
+        &self,
+        action: CampaignAction,
+    ) -> Result<Vec<CampaignEvent>, CampaignError> {
         if let Some(pending) = &self.pending_action {
             return Err(CampaignError::ActionPending(pending.name()));
         }
@@ -275,7 +292,13 @@ impl Campaign {
     }
 
     fn accepted(&self, action: CampaignAction, answer: ActionAnswer) -> Vec<CampaignEvent> {
+        if let Some(event) = self.cnp_migration_answered(&action) {
+            return vec![event];
+        }
         match action {
+            CampaignAction::MigrateCnp { .. } | CampaignAction::CancelCnpMigration { .. } => {
+                vec![]
+            }
             CampaignAction::Update {
                 profile,
                 changed_fields,
@@ -454,7 +477,7 @@ impl Campaign {
         self.status.map(|_| ()).ok_or(CampaignError::NotFound)
     }
 
-    fn require_registered(&self) -> Result<&CampaignProfile, CampaignError> {
+    pub(super) fn require_registered(&self) -> Result<&CampaignProfile, CampaignError> {
         match (self.status, &self.profile) {
             (Some(RegistrationStatus::Registered), Some(profile)) => Ok(profile),
             (Some(status), _) => Err(CampaignError::NotRegistered(status.as_str())),
@@ -462,7 +485,7 @@ impl Campaign {
         }
     }
 
-    fn require_active(&self) -> Result<&CampaignProfile, CampaignError> {
+    pub(super) fn require_active(&self) -> Result<&CampaignProfile, CampaignError> {
         let profile = self.require_registered()?;
         if self.tcr_status.known() == Some(TcrCampaignStatus::Expired) {
             return Err(CampaignError::Expired);
@@ -555,6 +578,26 @@ impl Campaign {
                     upstream_cnp_id,
                     status: to,
                     explanation,
+                });
+            }
+            CampaignEvent::CampaignCnpMigrationChanged {
+                upstream_cnp_id,
+                to,
+                cancellation_reason,
+                ..
+            } => {
+                // Completed: the new partner accepted, so the campaign is shared with it now.
+                if to == CnpMigrationStatus::Completed {
+                    self.sharing = Some(Sharing {
+                        upstream_cnp_id: Some(upstream_cnp_id.clone()),
+                        status: SharingStatus::Accepted.into(),
+                        explanation: None,
+                    });
+                }
+                self.cnp_migration = Some(CnpMigration {
+                    upstream_cnp_id,
+                    status: to,
+                    cancellation_reason,
                 });
             }
             CampaignEvent::CampaignMnoStatusChanged { observed_at, .. } => {

@@ -7,6 +7,7 @@ use super::*;
 use crate::tcr::{TcrApiError, TcrCampaign, TcrCampaignSubmission, TcrError, TcrSharing};
 
 mod actions;
+mod cnp_migration;
 mod registration;
 mod sync;
 

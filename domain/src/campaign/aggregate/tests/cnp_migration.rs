@@ -1,0 +1,212 @@
+//! CNP migration: asked for and cancelled as actions (recorded before TCR, the answer after),
+//! its end read from TCR.
+
+use super::*;
+use crate::tcr::TcrCnpMigration;
+use crate::values::CnpMigrationStatus;
+
+fn shared_with(upstream: &str, status: SharingStatus) -> Vec<CampaignEvent> {
+    let mut events = registered();
+    events.push(CampaignEvent::CampaignSharingChanged {
+        upstream_cnp_id: Some(upstream.into()),
+        from: None,
+        to: status.into(),
+        explanation: None,
+        source: Source::Webhook,
+    });
+    events
+}
+
+fn migration(to: CnpMigrationStatus, from: Option<CnpMigrationStatus>) -> CampaignEvent {
+    CampaignEvent::CampaignCnpMigrationChanged {
+        upstream_cnp_id: "BANDW".into(),
+        from,
+        to,
+        cancellation_reason: None,
+        source: Source::Api,
+    }
+}
+
+/// Shared with TWILO (accepted) and migrating to BANDW.
+fn migrating() -> Vec<CampaignEvent> {
+    let mut events = shared_with("TWILO", SharingStatus::Accepted);
+    events.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::MigrateCnp {
+            upstream_cnp_id: "BANDW".into(),
+        },
+    });
+    events.push(migration(CnpMigrationStatus::Active, None));
+    events
+}
+
+fn read(status: &str, reason: Option<&str>) -> CampaignCommand {
+    CampaignCommand::ObserveCnpMigration {
+        migration: TcrCnpMigration {
+            campaign_id: Some(TCR_CAMPAIGN_ID.into()),
+            status: status.into(),
+            cancellation_reason: reason.map(Into::into),
+            create_date: None,
+            expiration_date: None,
+        },
+        source: Source::Poll,
+    }
+}
+
+#[test]
+fn it_should_record_a_migration_request_before_tcr_and_its_start_after() {
+    // given a campaign a partner accepted
+    let given = shared_with("TWILO", SharingStatus::Accepted);
+    let action = CampaignAction::MigrateCnp {
+        upstream_cnp_id: "BANDW".into(),
+    };
+    // when a migration to another partner is asked for, then the intent is recorded
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::RequestCnpMigration {
+            upstream_cnp_id: "BANDW".into(),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+            action: action.clone(),
+        }]);
+    // and when TCR takes it, the migration is ACTIVE
+    let mut requested = given;
+    requested.push(CampaignEvent::CampaignActionRequested { action });
+    CampaignTest::with(())
+        .given(requested)
+        .when(CampaignCommand::RecordActionAccepted {
+            answer: ActionAnswer::None,
+        })
+        .then_expect_events(vec![migration(CnpMigrationStatus::Active, None)]);
+}
+
+#[test]
+fn it_should_refuse_a_migration_tcr_would_refuse() {
+    let refused = |given: Vec<CampaignEvent>, upstream: &str, why: &str| {
+        CampaignTest::with(())
+            .given(given)
+            .when(CampaignCommand::RequestCnpMigration {
+                upstream_cnp_id: upstream.into(),
+            })
+            .then_expect_error(CampaignError::NotApplicable(why.into()));
+    };
+    let not_accepted =
+        "only a campaign whose sharing a connectivity partner ACCEPTED can migrate to another";
+    // given a campaign never shared, or shared and still PENDING
+    refused(registered(), "BANDW", not_accepted);
+    refused(
+        shared_with("TWILO", SharingStatus::Pending),
+        "BANDW",
+        not_accepted,
+    );
+    // given the campaign is already with that partner
+    refused(
+        shared_with("TWILO", SharingStatus::Accepted),
+        "TWILO",
+        "the campaign is already with TWILO",
+    );
+    // given a migration already under way
+    refused(
+        migrating(),
+        "SINCH",
+        "a CNP migration of this campaign is already under way; cancel it first",
+    );
+}
+
+#[test]
+fn it_should_cancel_only_a_migration_under_way() {
+    CampaignTest::with(())
+        .given(shared_with("TWILO", SharingStatus::Accepted))
+        .when(CampaignCommand::RequestCnpMigrationCancel { explanation: None })
+        .then_expect_error(CampaignError::NotApplicable(
+            "no CNP migration of this campaign is under way".into(),
+        ));
+    let action = CampaignAction::CancelCnpMigration {
+        explanation: Some("customer changed its mind".into()),
+    };
+    let mut cancelling = migrating();
+    cancelling.push(CampaignEvent::CampaignActionRequested {
+        action: action.clone(),
+    });
+    CampaignTest::with(())
+        .given(migrating())
+        .when(CampaignCommand::RequestCnpMigrationCancel {
+            explanation: Some("customer changed its mind".into()),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested { action }]);
+    CampaignTest::with(())
+        .given(cancelling)
+        .when(CampaignCommand::RecordActionAccepted {
+            answer: ActionAnswer::None,
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignCnpMigrationChanged {
+            upstream_cnp_id: "BANDW".into(),
+            from: Some(CnpMigrationStatus::Active),
+            to: CnpMigrationStatus::Cancelled,
+            cancellation_reason: Some("customer changed its mind".into()),
+            source: Source::Api,
+        }]);
+}
+
+#[test]
+fn it_should_record_the_end_tcr_reports_once_and_move_the_sharing_on_completion() {
+    // given a migration under way, when TCR reports it COMPLETED
+    let completed = CampaignEvent::CampaignCnpMigrationChanged {
+        upstream_cnp_id: "BANDW".into(),
+        from: Some(CnpMigrationStatus::Active),
+        to: CnpMigrationStatus::Completed,
+        cancellation_reason: None,
+        source: Source::Poll,
+    };
+    CampaignTest::with(())
+        .given(migrating())
+        .when(read("COMPLETED", Some("")))
+        .then_expect_events(vec![completed.clone()]);
+    // then the campaign is with the new partner, and reading it again records nothing
+    let mut state = Campaign::default();
+    for event in migrating().into_iter().chain([completed.clone()]) {
+        state.evolve(event);
+    }
+    let sharing = state.sharing.clone().expect("shared");
+    assert_eq!(
+        (sharing.upstream_cnp_id.as_deref(), sharing.status),
+        (Some("BANDW"), SharingStatus::Accepted.into())
+    );
+    let mut done = migrating();
+    done.push(completed);
+    CampaignTest::with(())
+        .given(done.clone())
+        .when(read("COMPLETED", None))
+        .then_expect_events(vec![]);
+    // a late reading of it ACTIVE does not start it again
+    CampaignTest::with(())
+        .given(done)
+        .when(read("ACTIVE", None))
+        .then_expect_events(vec![]);
+    // the new partner declined: TCR cancelled it, with the partner's reason
+    CampaignTest::with(())
+        .given(migrating())
+        .when(read(
+            "CANCELLED",
+            Some("SAMPLE_MESSAGE: samples lack opt-out"),
+        ))
+        .then_expect_events(vec![CampaignEvent::CampaignCnpMigrationChanged {
+            upstream_cnp_id: "BANDW".into(),
+            from: Some(CnpMigrationStatus::Active),
+            to: CnpMigrationStatus::Cancelled,
+            cancellation_reason: Some("SAMPLE_MESSAGE: samples lack opt-out".into()),
+            source: Source::Poll,
+        }]);
+}
+
+#[test]
+fn it_should_end_the_pending_action_only_on_our_own_answer() {
+    assert!(migration(CnpMigrationStatus::Active, None).ends_pending_action());
+    assert!(!CampaignEvent::CampaignCnpMigrationChanged {
+        upstream_cnp_id: "BANDW".into(),
+        from: Some(CnpMigrationStatus::Active),
+        to: CnpMigrationStatus::Completed,
+        cancellation_reason: None,
+        source: Source::Poll,
+    }
+    .ends_pending_action());
+}
