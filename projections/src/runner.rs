@@ -91,34 +91,73 @@ pub trait Projection: Send + Sync {
     ) -> Result<(), ProjectionError>;
 }
 
-/// Wakes local runners: on NOTIFY from any replica, or when this process recorded events.
-/// Also tells whoever waits on read models that a batch has been applied, by a runner of this
-/// process or (through NOTIFY) of any other.
+/// Wakes local stream readers: on NOTIFY from any replica, or when this process recorded
+/// events — each reader only for the aggregate types it reads, so a delivery's events do not
+/// set every read model's runner to work. Also tells whoever waits on read models that a batch
+/// has been applied, by a runner of this process or (through NOTIFY) of any other.
 #[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>, Arc<Notify>);
+pub struct Wake {
+    readers: Arc<std::sync::RwLock<Vec<Reader>>>,
+    applied: Arc<Notify>,
+}
+
+/// One reader's wake-up and the aggregate types it reads ([`stream::EVERY_TYPE`]: all).
+struct Reader {
+    types: &'static [&'static str],
+    notify: Arc<Notify>,
+}
+
+impl Reader {
+    fn reads(&self, aggregate_type: &str) -> bool {
+        self.types
+            .iter()
+            .any(|t| *t == aggregate_type || stream::EVERY_TYPE.contains(t))
+    }
+}
 
 impl Wake {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// A reader of `types`' wake-up: `notified()` on it completes at the next poke for one of
+    /// them (`enable` the future to register interest early).
+    pub fn reader(&self, types: &'static [&'static str]) -> Arc<Notify> {
+        let notify = Arc::new(Notify::new());
+        self.readers
+            .write()
+            .expect("wake readers lock")
+            .push(Reader {
+                types,
+                notify: notify.clone(),
+            });
+        notify
+    }
+
+    /// Wakes every reader.
     pub fn poke(&self) {
-        self.0.notify_waiters();
+        for reader in self.readers.read().expect("wake readers lock").iter() {
+            reader.notify.notify_waiters();
+        }
+    }
+
+    /// Wakes the readers of these aggregate types (events of them were appended).
+    pub fn poke_types<'t>(&self, types: impl Iterator<Item = &'t str> + Clone) {
+        for reader in self.readers.read().expect("wake readers lock").iter() {
+            if types.clone().any(|t| reader.reads(t)) {
+                reader.notify.notify_waiters();
+            }
+        }
     }
 
     /// A read model moved forward (a batch was committed, here or on another replica).
     pub fn applied(&self) {
-        self.1.notify_waiters();
+        self.applied.notify_waiters();
     }
 
     /// Completes when a local runner next commits a batch.
     pub fn notified_applied(&self) -> tokio::sync::futures::Notified<'_> {
-        self.1.notified()
-    }
-
-    /// A future that completes at the next poke; `enable` it to register interest early.
-    pub fn notified(&self) -> tokio::sync::futures::Notified<'_> {
-        self.0.notified()
+        self.applied.notified()
     }
 
     /// Forwards Postgres notifications until shutdown: `tendlc_events` (new events) to local
@@ -143,7 +182,9 @@ impl Wake {
                 tokio::select! {
                     received = listener.recv() => match received {
                         Ok(notification) if notification.channel() == APPLIED_CHANNEL => self.applied(),
-                        Ok(_) => self.poke(),
+                        // The trigger names the aggregate types appended; no payload: everyone.
+                        Ok(notification) if notification.payload().is_empty() => self.poke(),
+                        Ok(notification) => self.poke_types(notification.payload().split(',')),
                         Err(error) => {
                             tracing::warn!(%error, "event notifications interrupted; reconnecting");
                             break;
@@ -156,7 +197,8 @@ impl Wake {
     }
 }
 
-/// Notified (by a trigger) when events are appended; also how operators wake every runner.
+/// Notified (by a trigger, naming the aggregate types) when events are appended; with no
+/// payload, how operators wake every runner.
 pub(crate) const EVENTS_CHANNEL: &str = "tendlc_events";
 /// Notified by a runner when it commits a batch (the payload names the projection).
 const APPLIED_CHANNEL: &str = "tendlc_applied";
@@ -498,6 +540,7 @@ impl ProjectionRunner {
     /// Runs until shutdown: drains, then sleeps until woken or the idle poll comes round.
     pub async fn run(self, wake: Wake, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(projection = self.name(), "projection runner started");
+        let wake_up = wake.reader(self.projection.aggregate_types());
         // Single-event batches left to find the event a batch could not apply.
         let mut narrow: usize = 0;
         // Batches failed in a row for reasons that pass by themselves.
@@ -507,7 +550,7 @@ impl ProjectionRunner {
                 break;
             }
             // Register interest before working, so a poke during the batch is not lost.
-            let woken = wake.notified();
+            let woken = wake_up.notified();
             tokio::pin!(woken);
             woken.as_mut().enable();
             let limit = if narrow > 0 { 1 } else { self.batch_size };
@@ -576,7 +619,28 @@ impl ProjectionRunner {
 
 #[cfg(test)]
 mod tests {
-    use super::ProjectionError;
+    use super::{ProjectionError, Wake};
+
+    #[tokio::test]
+    async fn a_poke_for_some_aggregate_types_wakes_only_their_readers_and_every_type_readers() {
+        let wake = Wake::new();
+        let brands = wake.reader(&["Brand"]);
+        let deliveries = wake.reader(&["WebhookDelivery"]);
+        let everything = wake.reader(crate::stream::EVERY_TYPE);
+        let woken = |notify: &std::sync::Arc<tokio::sync::Notify>| {
+            let notified = notify.clone();
+            async move {
+                tokio::time::timeout(std::time::Duration::from_millis(50), notified.notified())
+                    .await
+                    .is_ok()
+            }
+        };
+        let (brand, delivery, every) = (woken(&brands), woken(&deliveries), woken(&everything));
+        let waiting = tokio::spawn(async move { tokio::join!(brand, delivery, every) });
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        wake.poke_types("Brand,Campaign".split(','));
+        assert_eq!(waiting.await.unwrap(), (true, false, true));
+    }
 
     #[test]
     fn an_event_that_cannot_be_read_will_not_pass_by_itself() {

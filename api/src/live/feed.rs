@@ -259,11 +259,12 @@ impl Feed {
     pub async fn run(self: Arc<Self>, wake: Wake) {
         let mut shutdown = self.shutdown.clone();
         tracing::info!("live feed reader started");
+        let wake_up = wake.reader(stream::EVERY_TYPE);
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let woken = wake.notified();
+            let woken = wake_up.notified();
             tokio::pin!(woken);
             woken.as_mut().enable();
             let pause = match self.step().await {
