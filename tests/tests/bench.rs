@@ -6,7 +6,7 @@ use serde_json::Value;
 use tendlc_tests::db::server_url;
 use tendlc_tests::harness::binary;
 
-const ROWS: [(&str, &str); 7] = [
+const ROWS: [(&str, &str); 8] = [
     ("rebuild_all", "rebuilding every read model from scratch"),
     ("rebuild_webhook_log", "rebuilding the webhook log alone"),
     ("webhook_intake", "webhook intake, 64 senders"),
@@ -14,6 +14,7 @@ const ROWS: [(&str, &str); 7] = [
     ("brand_registration", "brand registration, 1 client"),
     ("live_feed", "live feed, 20 connected clients"),
     ("memory", "resident memory of `serve`"),
+    ("long_aggregate", "loading a brand with 10,"),
 ];
 
 #[test]
@@ -85,6 +86,9 @@ fn the_benchmark_should_run_at_its_smallest_size_and_report_every_figure() {
         ("live_feed", "deliveries"),
         ("memory", "idle_mib"),
         ("memory", "after_load_mib"),
+        ("long_aggregate", "first_load_ms"),
+        ("long_aggregate", "tendlc_p50_ms"),
+        ("long_aggregate", "raw_p50_ms"),
     ] {
         assert!(figure(id, name) > 0.0, "{id}.{name} was not measured");
     }
