@@ -136,6 +136,11 @@ impl PartnerCampaigns {
                 &metadata,
             )
             .await?;
+        if recorded.changed() {
+            // Read-your-writes, as every command: a list read after the sync shows it.
+            self.row_at(&campaign.campaign_id, recorded.sequence)
+                .await?;
+        }
         Ok(recorded.changed())
     }
 
