@@ -7,7 +7,7 @@ use tendlc_domain::notification::NotificationPreferences;
 use tendlc_domain::values::{Email, ServiceTier};
 use uuid::Uuid;
 
-use crate::columns::{upsert, Table};
+use crate::columns::{select_in, upsert, Table};
 use crate::fold::{EventContext, Fold, Folding, Rows};
 
 /// The projection that keeps `customers`.
@@ -89,13 +89,7 @@ impl Rows for CustomerRow {
     }
 
     async fn load(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Self>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {} FROM customers WHERE customer_id = ANY($1)",
-            Self::select_list(None)
-        ))
-        .bind(ids)
-        .fetch_all(conn)
-        .await
+        select_in(conn, "customer_id", ids).await
     }
 
     async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error> {

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
 use tendlc_domain::partner_campaign::{PartnerCampaignEvent, PartnerReading};
 
-use crate::columns::{upsert, Table};
+use crate::columns::{select_in, upsert, Table};
 use crate::fold::{EventContext, Fold, Folding, Rows};
 
 /// The projection that keeps `partner_campaigns`.
@@ -145,13 +145,7 @@ impl Rows for PartnerCampaignRow {
     }
 
     async fn load(conn: &mut PgConnection, ids: &[String]) -> Result<Vec<Self>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {} FROM partner_campaigns WHERE tcr_campaign_id = ANY($1)",
-            Self::select_list(None)
-        ))
-        .bind(ids)
-        .fetch_all(conn)
-        .await
+        select_in(conn, "tcr_campaign_id", ids).await
     }
 
     async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error> {

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgPool};
 use tendlc_domain::reseller::{ResellerAction, ResellerEvent, ResellerStatus};
 use uuid::Uuid;
 
-use crate::columns::{spelling, upsert, Table};
+use crate::columns::{select_in, spelling, upsert, Table};
 use crate::fold::{EventContext, Fold, Folding, Rows};
 
 /// The projection that keeps `resellers`.
@@ -128,13 +128,7 @@ impl Rows for ResellerRow {
     }
 
     async fn load(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Self>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {} FROM resellers WHERE reseller_id = ANY($1)",
-            Self::select_list(None)
-        ))
-        .bind(ids)
-        .fetch_all(conn)
-        .await
+        select_in(conn, "reseller_id", ids).await
     }
 
     async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error> {
