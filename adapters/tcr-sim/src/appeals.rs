@@ -4,7 +4,6 @@
 use axum::{
     body::Bytes,
     extract::{rejection::QueryRejection, Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -13,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::body::{Body, Problems};
 use super::enums::BRAND_APPEAL_CATEGORIES;
-use super::errors::{ApiError, Rejection};
+use super::errors::{no_content, ApiError, Rejection};
 use super::events;
 use super::magic::{Magic, Site};
 use super::query;
@@ -159,10 +158,7 @@ async fn appeal(
     Path(brand_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    match file(&sim, &brand_id, &body) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(rejection) => rejection.into_response(),
-    }
+    no_content(file(&sim, &brand_id, &body))
 }
 
 fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> {

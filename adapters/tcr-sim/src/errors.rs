@@ -130,6 +130,14 @@ impl From<ApiError> for Rejection {
     }
 }
 
+/// TCR's answer to an operation that returns nothing: `204`, or what refused it.
+pub(super) fn no_content<E: Into<Rejection>>(outcome: Result<(), E>) -> Response {
+    match outcome {
+        Ok(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
+        Err(refused) => refused.into().into_response(),
+    }
+}
+
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         tracing::info!(

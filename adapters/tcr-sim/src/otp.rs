@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use axum::{
     body::Bytes,
     extract::{Path, State},
-    http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -16,7 +15,7 @@ use rand::Rng;
 use serde_json::{json, Value};
 
 use super::body::{Body, Problems};
-use super::errors::{ApiError, Rejection};
+use super::errors::{no_content, ApiError, Rejection};
 use super::events;
 use super::state::{emit_all, now_text, random_id, BrandRecord, IdentityStatus, SharedSim};
 
@@ -160,10 +159,7 @@ async fn verify(
     Path(brand_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    match verify_pin(&sim, &brand_id, &body) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(rejection) => rejection.into_response(),
-    }
+    no_content(verify_pin(&sim, &brand_id, &body))
 }
 
 /// Checks the PIN: `204`, the brand `VERIFIED`, `BRAND_OTP_VERIFIED` then

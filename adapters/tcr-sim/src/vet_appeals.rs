@@ -5,7 +5,6 @@
 use axum::{
     body::Bytes,
     extract::{rejection::QueryRejection, Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Response},
     routing::post,
     Json, Router,
@@ -15,7 +14,7 @@ use serde_json::{json, Value};
 use super::appeals::{check_categories, AppealFields};
 use super::body::{Body, Problems};
 use super::catalogue::appeal_category_of;
-use super::errors::{ApiError, Rejection};
+use super::errors::{no_content, ApiError, Rejection};
 use super::query;
 use super::state::{after, lock, now_text, SharedSim};
 use super::vetting::VettingStatus;
@@ -87,10 +86,7 @@ async fn appeal(
     Path(brand_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    match file(&sim, &brand_id, &body) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(rejection) => rejection.into_response(),
-    }
+    no_content(file(&sim, &brand_id, &body))
 }
 
 fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> {

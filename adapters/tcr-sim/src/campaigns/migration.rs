@@ -13,14 +13,13 @@
 use axum::{
     body::Bytes,
     extract::{rejection::QueryRejection, Path, Query, State},
-    http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
 use serde_json::{json, Value};
 
 use super::sharing::{self, Sharing, SharingStatus};
-use crate::errors::{ApiError, Rejection};
+use crate::errors::{no_content, ApiError, Rejection};
 use crate::query;
 use crate::state::{after, now_text, timestamp, SharedSim};
 
@@ -133,10 +132,7 @@ pub(super) async fn start(
     State(sim): State<SharedSim>,
     Path((campaign_id, upstream)): Path<(String, String)>,
 ) -> Response {
-    match begin(&sim, &campaign_id, &upstream) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => Rejection::from(error).into_response(),
-    }
+    no_content(begin(&sim, &campaign_id, &upstream))
 }
 
 fn begin(sim: &SharedSim, campaign_id: &str, upstream: &str) -> Result<(), ApiError> {
@@ -313,8 +309,5 @@ pub(super) async fn cancel(
         tracing::info!(campaign_id, "CNP migration cancelled");
         Ok(())
     })();
-    match outcome {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => Rejection::from(error).into_response(),
-    }
+    no_content(outcome)
 }
