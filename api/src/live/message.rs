@@ -77,6 +77,26 @@ fn status(field: &'static str, from: Option<&str>, to: &str) -> Moved {
     }
 }
 
+/// A registration TCR refused or could not take: still PENDING while it will be retried.
+fn submission_failed(message: &str, retryable: bool) -> Moved {
+    Moved {
+        reason: Some(message.to_string()),
+        ..status(
+            "status",
+            Some("PENDING"),
+            if retryable { "PENDING" } else { "REJECTED" },
+        )
+    }
+}
+
+/// A registration whose retries gave up.
+fn abandoned(reason: &str) -> Moved {
+    Moved {
+        reason: Some(reason.to_string()),
+        ..status("status", Some("PENDING"), "ABANDONED")
+    }
+}
+
 fn text(value: &impl Serialize) -> Option<String> {
     serde_json::to_value(value)
         .ok()
@@ -184,18 +204,8 @@ fn brand(event: &BrandEvent) -> Moved {
         BrandSubmittedToTcr { .. } => status("status", Some("PENDING"), "REGISTERED"),
         BrandSubmissionFailed {
             message, retryable, ..
-        } => Moved {
-            reason: Some(message.clone()),
-            ..status(
-                "status",
-                Some("PENDING"),
-                if *retryable { "PENDING" } else { "REJECTED" },
-            )
-        },
-        BrandSubmissionAbandoned { reason, .. } => Moved {
-            reason: Some(reason.clone()),
-            ..status("status", Some("PENDING"), "ABANDONED")
-        },
+        } => submission_failed(message, *retryable),
+        BrandSubmissionAbandoned { reason, .. } => abandoned(reason),
         BrandIdentityStatusChanged {
             from, to, source, ..
         } => Moved {
@@ -249,18 +259,8 @@ fn campaign(event: &CampaignEvent) -> Moved {
         CampaignSubmittedToTcr { .. } => status("status", Some("PENDING"), "REGISTERED"),
         CampaignSubmissionFailed {
             message, retryable, ..
-        } => Moved {
-            reason: Some(message.clone()),
-            ..status(
-                "status",
-                Some("PENDING"),
-                if *retryable { "PENDING" } else { "REJECTED" },
-            )
-        },
-        CampaignSubmissionAbandoned { reason, .. } => Moved {
-            reason: Some(reason.clone()),
-            ..status("status", Some("PENDING"), "ABANDONED")
-        },
+        } => submission_failed(message, *retryable),
+        CampaignSubmissionAbandoned { reason, .. } => abandoned(reason),
         CampaignMnoStatusChanged {
             mno,
             from,
