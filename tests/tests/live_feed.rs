@@ -69,10 +69,12 @@ async fn until_live(socket: &mut Socket) -> Vec<Value> {
     }
 }
 
-/// Reads changes until one satisfies `done`; returns all of them, that one last (notifications
-/// are passed over).
-async fn changes_until(
+/// Reads messages until one of type `kind` (`change` or `notification`) satisfies `done`;
+/// returns those of that type seen, that one last (the other type is passed over: a verified
+/// brand is mailed between its changes).
+async fn messages_until(
     socket: &mut Socket,
+    kind: &str,
     within: Duration,
     what: &str,
     done: impl Fn(&Value) -> bool,
@@ -86,17 +88,26 @@ async fn changes_until(
             "waited {within:?} for {what}; saw {seen:#?}"
         );
         let message = next_json(socket, left).await;
-        // A notification (a verified brand is mailed) may arrive between the changes.
-        if message["type"] == "notification" {
-            continue;
+        match message["type"].as_str() {
+            Some(t) if t == kind => {}
+            Some("change" | "notification") => continue,
+            _ => panic!("unexpected message: {message}"),
         }
-        assert_eq!(message["type"], "change", "{message}");
         let finished = done(&message);
         seen.push(message);
         if finished {
             return seen;
         }
     }
+}
+
+async fn changes_until(
+    socket: &mut Socket,
+    within: Duration,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
+    messages_until(socket, "change", within, what, done).await
 }
 
 fn is_registered(brand: &str) -> impl Fn(&Value) -> bool + '_ {
@@ -436,34 +447,13 @@ async fn a_change_committed_through_one_replica_reaches_the_clients_of_another()
     assert!(replica.shutdown().await.is_ok());
 }
 
-/// Reads messages until a notification satisfies `done`; returns the notifications seen, that
-/// one last (changes are passed over).
 async fn notifications_until(
     socket: &mut Socket,
     within: Duration,
     what: &str,
     done: impl Fn(&Value) -> bool,
 ) -> Vec<Value> {
-    let deadline = Instant::now() + within;
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        assert!(
-            !left.is_zero(),
-            "waited {within:?} for {what}; saw {seen:#?}"
-        );
-        let message = next_json(socket, left).await;
-        match message["type"].as_str() {
-            Some("change") => continue,
-            Some("notification") => {}
-            _ => panic!("unexpected message: {message}"),
-        }
-        let finished = done(&message);
-        seen.push(message);
-        if finished {
-            return seen;
-        }
-    }
+    messages_until(socket, "notification", within, what, done).await
 }
 
 #[tokio::test]
