@@ -452,6 +452,35 @@ impl TestApp {
         body["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Waits until every webhook delivery the simulator has had an answer for is in the log and
+    /// every accepted one is applied, with no new delivery between two looks: after this, a
+    /// change made at TCR is found only by what the test does next (a poll, a read), not by a
+    /// late webhook re-reading TCR.
+    pub async fn webhooks_applied(&self, timeout: Duration) {
+        let seen = std::cell::Cell::new(usize::MAX);
+        eventually(timeout, "every webhook delivery to be applied", || {
+            let seen = &seen;
+            async move {
+                let answered = self
+                    .sim
+                    .handle
+                    .deliveries()
+                    .iter()
+                    .filter(|d| d.status.is_some())
+                    .count();
+                let log = self.webhook_log().await;
+                let applied = log.len() >= answered
+                    && log
+                        .iter()
+                        .filter(|d| d["disposition"] == "ACCEPTED")
+                        .all(|d| d["processed"] == true);
+                let settled = applied && answered == seen.replace(answered);
+                settled.then_some(())
+            }
+        })
+        .await;
+    }
+
     /// The refused webhook deliveries kept (newest first), read as an operator.
     pub async fn webhook_refusals(&self) -> Vec<Value> {
         let body = self

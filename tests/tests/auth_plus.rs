@@ -365,16 +365,7 @@ async fn tcrs_refusal_of_a_resend_is_shown_with_what_it_means_and_recorded() {
     let customer = app.create_customer("BAN-AUTHPLUS-R4", "BASIC").await;
     let (brand, tcr_brand) = auth_plus_ordered_at_tcr(&app, customer, "Acme Lost").await;
     // Every delivery TCR sent so far is applied (each re-reads TCR's vettings).
-    eventually(
-        Duration::from_secs(15),
-        "the Auth+ webhooks to be applied",
-        || async {
-            let sent = app.sim.handle.deliveries().len();
-            let log = app.webhook_log().await;
-            (log.len() >= sent && log.iter().all(|d| d["processed"] == true)).then_some(())
-        },
-    )
-    .await;
+    app.webhooks_applied(Duration::from_secs(15)).await;
     // Someone changes the business contact in TCR's portal, which fails the vet there, and
     // tendlc does not hear of it (its webhooks are lost; the next poll is an hour away).
     app.sim.handle.set_faults(tendlc_tcr_sim::SimFaults {

@@ -148,7 +148,9 @@ async fn a_brands_history_lists_every_step_of_its_lifecycle_in_order() {
         (app.brand(&id).await["identityStatus"] == "VERIFIED").then_some(())
     })
     .await;
-    // TCR changes its mind and no webhook says so: a poll finds the drift.
+    // TCR changes its mind and no webhook says so: a poll finds the drift (once the webhooks
+    // already sent are applied, or a late one would re-read TCR and find it first).
+    app.webhooks_applied(Duration::from_secs(20)).await;
     app.sim.handle.set_faults(SimFaults {
         webhook_drop_rate: 1.0,
         ..SimFaults::default()
