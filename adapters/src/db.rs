@@ -25,7 +25,17 @@ pub async fn connect_bounded(
     max_connections: u32,
     statement_timeout: Option<Duration>,
 ) -> Result<PgPool, sqlx::Error> {
-    let mut options = PgConnectOptions::from_str(database_url)?;
+    connect_with_settings(database_url, max_connections, statement_timeout, &[]).await
+}
+
+/// [`connect_bounded`], each session also given these settings (`name`, `value`).
+pub async fn connect_with_settings(
+    database_url: &str,
+    max_connections: u32,
+    statement_timeout: Option<Duration>,
+    settings: &[(&str, &str)],
+) -> Result<PgPool, sqlx::Error> {
+    let mut options = PgConnectOptions::from_str(database_url)?.options(settings.iter().copied());
     if let Some(timeout) = statement_timeout.filter(|t| !t.is_zero()) {
         let millis = timeout.as_millis().to_string();
         let idle = (timeout.as_millis() * 2).to_string();

@@ -65,10 +65,12 @@ pub async fn run(
         .await
         .map_err(|e| anyhow::anyhow!("cannot apply migrations: {e}"))?;
     migrations.close().await;
-    let pool = db::connect_bounded(
+    // Its appends are announced to the other replicas by `Wake::broadcast`, after each commit.
+    let pool = db::connect_with_settings(
         config.database_url.expose_secret(),
         config.database_max_connections,
         Some(config.database_statement_timeout),
+        &[tendlc_projections::wake::NOTIFIED_AFTER_COMMIT],
     )
     .await
     .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
@@ -138,6 +140,7 @@ pub async fn run(
 
     let mut workers = tokio::task::JoinSet::new();
     workers.spawn(wake.clone().listen(pool.clone(), shutdown.clone()));
+    workers.spawn(wake.clone().broadcast(pool.clone(), shutdown.clone()));
     workers.spawn(feed.clone().run(wake.clone()));
     workers.spawn(feed.clone().run_notifications());
     for projection in tendlc_projections::all() {

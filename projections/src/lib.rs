@@ -19,10 +19,12 @@ pub mod resellers;
 pub mod retries;
 pub mod runner;
 pub mod stream;
+pub mod wake;
 pub mod webhook_events;
 
-pub use runner::{Projection, ProjectionError, ProjectionRunner, Wake};
+pub use runner::{Projection, ProjectionError, ProjectionRunner};
 pub use stream::StoredEvent;
+pub use wake::Wake;
 
 /// Every projection this build knows, in the order they are started.
 pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {

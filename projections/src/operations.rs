@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use crate::runner::{Projection, EVENTS_CHANNEL};
+use crate::runner::Projection;
+use crate::wake::EVENTS_CHANNEL;
 
 /// One event, as operators name it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::{PgConnection, PgPool};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use crate::stream::{self, Position, StoredEvent};
+use crate::wake::{Wake, APPLIED_CHANNEL};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
@@ -90,118 +91,6 @@ pub trait Projection: Send + Sync {
         events: &[StoredEvent],
     ) -> Result<(), ProjectionError>;
 }
-
-/// Wakes local stream readers: on NOTIFY from any replica, or when this process recorded
-/// events — each reader only for the aggregate types it reads, so a delivery's events do not
-/// set every read model's runner to work. Also tells whoever waits on read models that a batch
-/// has been applied, by a runner of this process or (through NOTIFY) of any other.
-#[derive(Clone, Default)]
-pub struct Wake {
-    readers: Arc<std::sync::RwLock<Vec<Reader>>>,
-    applied: Arc<Notify>,
-}
-
-/// One reader's wake-up and the aggregate types it reads ([`stream::EVERY_TYPE`]: all).
-struct Reader {
-    types: &'static [&'static str],
-    notify: Arc<Notify>,
-}
-
-impl Reader {
-    fn reads(&self, aggregate_type: &str) -> bool {
-        self.types
-            .iter()
-            .any(|t| *t == aggregate_type || stream::EVERY_TYPE.contains(t))
-    }
-}
-
-impl Wake {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A reader of `types`' wake-up: `notified()` on it completes at the next poke for one of
-    /// them (`enable` the future to register interest early).
-    pub fn reader(&self, types: &'static [&'static str]) -> Arc<Notify> {
-        let notify = Arc::new(Notify::new());
-        self.readers
-            .write()
-            .expect("wake readers lock")
-            .push(Reader {
-                types,
-                notify: notify.clone(),
-            });
-        notify
-    }
-
-    /// Wakes every reader.
-    pub fn poke(&self) {
-        for reader in self.readers.read().expect("wake readers lock").iter() {
-            reader.notify.notify_waiters();
-        }
-    }
-
-    /// Wakes the readers of these aggregate types (events of them were appended).
-    pub fn poke_types<'t>(&self, types: impl Iterator<Item = &'t str> + Clone) {
-        for reader in self.readers.read().expect("wake readers lock").iter() {
-            if types.clone().any(|t| reader.reads(t)) {
-                reader.notify.notify_waiters();
-            }
-        }
-    }
-
-    /// A read model moved forward (a batch was committed, here or on another replica).
-    pub fn applied(&self) {
-        self.applied.notify_waiters();
-    }
-
-    /// Completes when a local runner next commits a batch.
-    pub fn notified_applied(&self) -> tokio::sync::futures::Notified<'_> {
-        self.applied.notified()
-    }
-
-    /// Forwards Postgres notifications until shutdown: `tendlc_events` (new events) to local
-    /// runners, `tendlc_applied` (a runner committed a batch) to whoever waits on read models.
-    pub async fn listen(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
-                Ok(listener) => listener,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot LISTEN for new events; retrying (runners still poll)");
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                        _ = shutdown.changed() => return,
-                    }
-                }
-            };
-            if let Err(error) = listener.listen_all([EVENTS_CHANNEL, APPLIED_CHANNEL]).await {
-                tracing::warn!(%error, "LISTEN failed; retrying");
-                continue;
-            }
-            loop {
-                tokio::select! {
-                    received = listener.recv() => match received {
-                        Ok(notification) if notification.channel() == APPLIED_CHANNEL => self.applied(),
-                        // The trigger names the aggregate types appended; no payload: everyone.
-                        Ok(notification) if notification.payload().is_empty() => self.poke(),
-                        Ok(notification) => self.poke_types(notification.payload().split(',')),
-                        Err(error) => {
-                            tracing::warn!(%error, "event notifications interrupted; reconnecting");
-                            break;
-                        }
-                    },
-                    _ = shutdown.changed() => return,
-                }
-            }
-        }
-    }
-}
-
-/// Notified (by a trigger, naming the aggregate types) when events are appended; with no
-/// payload, how operators wake every runner.
-pub(crate) const EVENTS_CHANNEL: &str = "tendlc_events";
-/// Notified by a runner when it commits a batch (the payload names the projection).
-const APPLIED_CHANNEL: &str = "tendlc_applied";
 
 /// What one batch did.
 #[derive(Debug, Clone, PartialEq)]
@@ -619,28 +508,7 @@ impl ProjectionRunner {
 
 #[cfg(test)]
 mod tests {
-    use super::{ProjectionError, Wake};
-
-    #[tokio::test]
-    async fn a_poke_for_some_aggregate_types_wakes_only_their_readers_and_every_type_readers() {
-        let wake = Wake::new();
-        let brands = wake.reader(&["Brand"]);
-        let deliveries = wake.reader(&["WebhookDelivery"]);
-        let everything = wake.reader(crate::stream::EVERY_TYPE);
-        let woken = |notify: &std::sync::Arc<tokio::sync::Notify>| {
-            let notified = notify.clone();
-            async move {
-                tokio::time::timeout(std::time::Duration::from_millis(50), notified.notified())
-                    .await
-                    .is_ok()
-            }
-        };
-        let (brand, delivery, every) = (woken(&brands), woken(&deliveries), woken(&everything));
-        let waiting = tokio::spawn(async move { tokio::join!(brand, delivery, every) });
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        wake.poke_types("Brand,Campaign".split(','));
-        assert_eq!(waiting.await.unwrap(), (true, false, true));
-    }
+    use super::ProjectionError;
 
     #[test]
     fn an_event_that_cannot_be_read_will_not_pass_by_itself() {

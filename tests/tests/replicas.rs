@@ -248,3 +248,65 @@ async fn a_webhook_sent_to_either_replica_is_applied_once() {
             .unwrap();
     assert_eq!(outcomes, 1, "applied once");
 }
+
+/// What `tendlc_events` carried while `act` ran (and for a moment after).
+async fn events_announced<F: std::future::Future<Output = ()>>(
+    app: &TestApp,
+    act: F,
+) -> Vec<String> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(&app.pool)
+        .await
+        .expect("listen");
+    listener.listen("tendlc_events").await.expect("LISTEN");
+    act.await;
+    let mut payloads = Vec::new();
+    while let Ok(Ok(notification)) =
+        tokio::time::timeout(Duration::from_millis(500), listener.recv()).await
+    {
+        payloads.push(notification.payload().to_string());
+    }
+    payloads
+}
+
+#[tokio::test]
+async fn a_replicas_appends_are_announced_after_its_commits_and_other_writers_by_the_trigger() {
+    let app = TestApp::spawn().await;
+    let customer = app.create_customer("BAN-ANNOUNCE", "BASIC").await;
+
+    // Registrations through the API: announced by `serve` itself, with its mark, naming the
+    // aggregate type; never by the trigger inside its writers' transactions (which would make
+    // concurrent writers commit one at a time).
+    let announced = events_announced(&app, async {
+        for n in 0..3 {
+            let response = app
+                .register_brand(customer, &private_brand(&format!("Announced {n}")))
+                .await;
+            assert_eq!(response.status(), 201);
+        }
+    })
+    .await;
+    assert!(
+        announced
+            .iter()
+            .any(|p| p.split_once('@').is_some_and(|(types, _)| types == "Brand")),
+        "the brands' events were announced: {announced:?}"
+    );
+    assert!(
+        announced.iter().all(|p| p.contains('@')),
+        "every announcement came from serve after its commits, none from the trigger: {announced:?}"
+    );
+
+    // A writer that does not announce (psql, a tool) is announced by the trigger.
+    let announced = events_announced(&app, async {
+        sqlx::query(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
+                                 payload, metadata)
+             VALUES ('Probe', 'probe-1', 1, 'Probed', '1', '{}', '{}')",
+        )
+        .execute(&app.pool)
+        .await
+        .expect("insert an event by hand");
+    })
+    .await;
+    assert_eq!(announced, vec!["Probe".to_string()]);
+}

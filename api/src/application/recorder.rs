@@ -242,7 +242,7 @@ where
             .await
             {
                 Ok(recorded) if recorded.changed() => {
-                    self.wake.poke_types(std::iter::once(A::TYPE));
+                    self.wake.appended(A::TYPE);
                     return Ok(recorded);
                 }
                 // Appended to meanwhile, or the state held is not current (a refusal or no
@@ -264,7 +264,7 @@ where
                 Err(error) => return Err(self.error(error)),
                 Ok(recorded) => {
                     if recorded.changed() {
-                        self.wake.poke_types(std::iter::once(A::TYPE));
+                        self.wake.appended(A::TYPE);
                     }
                     return Ok(recorded);
                 }

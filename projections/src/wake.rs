@@ -1,0 +1,281 @@
+//! Waking stream readers when events are appended, here or on another replica.
+//!
+//! A process that records events wakes its own readers at once ([`Wake::appended`]) and tells
+//! the other replicas after its commit: one `NOTIFY tendlc_events` naming the aggregate types,
+//! sent by a task of its own ([`Wake::broadcast`]) that folds every append made meanwhile into
+//! one. Postgres holds a database-wide lock from a notifying transaction's commit until its
+//! WAL is flushed, so a NOTIFY inside each writer's transaction (how the events trigger does
+//! it for writers that do not broadcast: `psql`, tools) would make concurrent writers commit
+//! one at a time instead of sharing a flush. The events table's trigger stays silent for
+//! sessions that set [`NOTIFIED_AFTER_COMMIT`]. A broadcast lost with its process is made up
+//! for by the readers' idle poll.
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::sync::{watch, Notify};
+use uuid::Uuid;
+
+use crate::stream;
+
+/// Notified when events are appended, naming the aggregate types (`Brand,WebhookDelivery`),
+/// then `@` and the sending process's id when a broadcast sent it (so the sender passes its
+/// own over); with no payload, how operators wake every runner.
+pub(crate) const EVENTS_CHANNEL: &str = "tendlc_events";
+/// Notified by a runner when it commits a batch (the payload names the projection).
+pub(crate) const APPLIED_CHANNEL: &str = "tendlc_applied";
+
+/// The session setting (`-c tendlc.events_notified_after_commit=on`) of a process whose
+/// appends [`Wake::broadcast`] announces: the events trigger does not NOTIFY for it.
+pub const NOTIFIED_AFTER_COMMIT: (&str, &str) = ("tendlc.events_notified_after_commit", "on");
+
+/// Wakes local stream readers: on NOTIFY from any replica, or when this process recorded
+/// events — each reader only for the aggregate types it reads, so a delivery's events do not
+/// set every read model's runner to work. Also tells whoever waits on read models that a batch
+/// has been applied, by a runner of this process or (through NOTIFY) of any other.
+#[derive(Clone)]
+pub struct Wake {
+    readers: Arc<std::sync::RwLock<Vec<Reader>>>,
+    applied: Arc<Notify>,
+    /// Aggregate types appended here and not yet announced to the other replicas.
+    unannounced: Arc<Mutex<BTreeSet<&'static str>>>,
+    announce: Arc<Notify>,
+    /// This process's mark on its broadcasts.
+    origin: Arc<str>,
+}
+
+impl Default for Wake {
+    fn default() -> Self {
+        Self {
+            readers: Arc::default(),
+            applied: Arc::default(),
+            unannounced: Arc::default(),
+            announce: Arc::default(),
+            origin: Uuid::new_v4().simple().to_string().into(),
+        }
+    }
+}
+
+/// One reader's wake-up and the aggregate types it reads ([`stream::EVERY_TYPE`]: all).
+struct Reader {
+    types: &'static [&'static str],
+    notify: Arc<Notify>,
+}
+
+impl Reader {
+    fn reads(&self, aggregate_type: &str) -> bool {
+        self.types
+            .iter()
+            .any(|t| *t == aggregate_type || stream::EVERY_TYPE.contains(t))
+    }
+}
+
+impl Wake {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A reader of `types`' wake-up: `notified()` on it completes at the next poke for one of
+    /// them (`enable` the future to register interest early).
+    pub fn reader(&self, types: &'static [&'static str]) -> Arc<Notify> {
+        let notify = Arc::new(Notify::new());
+        self.readers
+            .write()
+            .expect("wake readers lock")
+            .push(Reader {
+                types,
+                notify: notify.clone(),
+            });
+        notify
+    }
+
+    /// Wakes every reader.
+    pub fn poke(&self) {
+        for reader in self.readers.read().expect("wake readers lock").iter() {
+            reader.notify.notify_waiters();
+        }
+    }
+
+    /// Wakes the readers of these aggregate types (events of them were appended).
+    pub fn poke_types<'t>(&self, types: impl Iterator<Item = &'t str> + Clone) {
+        for reader in self.readers.read().expect("wake readers lock").iter() {
+            if types.clone().any(|t| reader.reads(t)) {
+                reader.notify.notify_waiters();
+            }
+        }
+    }
+
+    /// This process committed events of `aggregate_type`: wakes its readers now and has
+    /// [`Wake::broadcast`] tell the other replicas.
+    pub fn appended(&self, aggregate_type: &'static str) {
+        self.poke_types(std::iter::once(aggregate_type));
+        self.unannounced
+            .lock()
+            .expect("unannounced types lock")
+            .insert(aggregate_type);
+        self.announce.notify_one();
+    }
+
+    /// A read model moved forward (a batch was committed, here or on another replica).
+    pub fn applied(&self) {
+        self.applied.notify_waiters();
+    }
+
+    /// Completes when a local runner next commits a batch.
+    pub fn notified_applied(&self) -> tokio::sync::futures::Notified<'_> {
+        self.applied.notified()
+    }
+
+    /// What the NOTIFY for these appends says: the types and this process's mark.
+    fn announcement(&self, types: &BTreeSet<&'static str>) -> String {
+        let types: Vec<&str> = types.iter().copied().collect();
+        format!("{}@{}", types.join(","), self.origin)
+    }
+
+    /// Until shutdown, tells the other replicas of this process's appends: one NOTIFY for all
+    /// the appends made while the last one was being sent. Sends what is left at shutdown.
+    pub async fn broadcast(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let stopping = tokio::select! {
+                _ = self.announce.notified() => false,
+                _ = shutdown.changed() => true,
+            };
+            let types = std::mem::take(&mut *self.unannounced.lock().expect("unannounced lock"));
+            if !types.is_empty() {
+                let sent = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(EVENTS_CHANNEL)
+                    .bind(self.announcement(&types))
+                    .execute(&pool)
+                    .await;
+                if let Err(error) = sent {
+                    // The other replicas' readers find the events at their idle poll.
+                    tracing::warn!(%error, "cannot tell the other replicas of new events");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+            if stopping {
+                return;
+            }
+        }
+    }
+
+    /// Wakes the readers a notification names, unless this process sent it (its readers were
+    /// woken when it appended).
+    fn notified_events(&self, payload: &str) {
+        let (types, origin) = match payload.rsplit_once('@') {
+            Some((types, origin)) => (types, Some(origin)),
+            None => (payload, None),
+        };
+        if origin == Some(&*self.origin) {
+            return;
+        }
+        // No payload: everyone.
+        if types.is_empty() {
+            self.poke();
+        } else {
+            self.poke_types(types.split(','));
+        }
+    }
+
+    /// Forwards Postgres notifications until shutdown: `tendlc_events` (new events) to local
+    /// runners, `tendlc_applied` (a runner committed a batch) to whoever waits on read models.
+    pub async fn listen(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot LISTEN for new events; retrying (runners still poll)");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            };
+            if let Err(error) = listener.listen_all([EVENTS_CHANNEL, APPLIED_CHANNEL]).await {
+                tracing::warn!(%error, "LISTEN failed; retrying");
+                continue;
+            }
+            loop {
+                tokio::select! {
+                    received = listener.recv() => match received {
+                        Ok(notification) if notification.channel() == APPLIED_CHANNEL => self.applied(),
+                        Ok(notification) => self.notified_events(notification.payload()),
+                        Err(error) => {
+                            tracing::warn!(%error, "event notifications interrupted; reconnecting");
+                            break;
+                        }
+                    },
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use tokio::sync::Notify;
+
+    use super::Wake;
+
+    /// Whether `notify` fires within 50 ms of the call.
+    async fn woken_by(notify: &Arc<Notify>, poke: impl FnOnce()) -> bool {
+        let notified = notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        poke();
+        tokio::time::timeout(Duration::from_millis(50), notified)
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn a_poke_for_some_aggregate_types_wakes_only_their_readers_and_every_type_readers() {
+        let wake = Wake::new();
+        let brands = wake.reader(&["Brand"]);
+        let deliveries = wake.reader(&["WebhookDelivery"]);
+        let everything = wake.reader(crate::stream::EVERY_TYPE);
+        let poke = || wake.poke_types("Brand,Campaign".split(','));
+        assert!(woken_by(&brands, poke).await, "the Brand reader");
+        assert!(
+            !woken_by(&deliveries, poke).await,
+            "the WebhookDelivery reader"
+        );
+        assert!(
+            woken_by(&everything, poke).await,
+            "the reader of every type"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_replicas_announcement_wakes_the_readers_it_names_and_its_own_is_passed_over() {
+        let (here, there) = (Wake::new(), Wake::new());
+        let brands = here.reader(&["Brand"]);
+        let types = ["Brand"].into_iter().collect();
+        let from_there = there.announcement(&types);
+        let from_here = here.announcement(&types);
+        assert!(woken_by(&brands, || here.notified_events(&from_there)).await);
+        assert!(!woken_by(&brands, || here.notified_events(&from_here)).await);
+        // The events trigger's (no mark) and an operator's (no payload) wake too.
+        assert!(woken_by(&brands, || here.notified_events("Brand,Campaign")).await);
+        assert!(woken_by(&brands, || here.notified_events("")).await);
+    }
+
+    #[tokio::test]
+    async fn appends_wake_local_readers_at_once_and_are_announced_together() {
+        let wake = Wake::new();
+        let brands = wake.reader(&["Brand"]);
+        assert!(woken_by(&brands, || wake.appended("Brand")).await);
+        wake.appended("WebhookDelivery");
+        wake.appended("Brand");
+        let pending = std::mem::take(&mut *wake.unannounced.lock().unwrap());
+        assert_eq!(
+            wake.announcement(&pending),
+            format!("Brand,WebhookDelivery@{}", wake.origin)
+        );
+    }
+}
