@@ -91,6 +91,12 @@ pub fn hot_queries() -> Vec<HotQuery> {
             "uuid, text, text, timestamptz, timestamptz, int8, int8",
             "NULL, NULL, 'C000042', NULL, NULL, 50, 0",
         ),
+        q(
+            "event chain: a batch read again to be linked",
+            crate::audit::chain::rereading_sql(),
+            "bigint[]",
+            "ARRAY[200001, 200002, 200003]",
+        ),
     ]
 }
 

@@ -54,6 +54,12 @@ async fn seed(pool: &sqlx::PgPool) {
          SELECT 'Brand', brand_id::text, s,
              CASE WHEN s = 2 THEN 'BrandUpdateRequested' ELSE 'BrandSyncConfirmed' END, '1.0', '{}', '{}'
            FROM brands_10dlc, generate_series(1, 3) s",
+        // The hash chain has linked most of them.
+        "INSERT INTO event_chain (chain_index, global_position, transaction_id, aggregate_type,
+             aggregate_id, sequence, event_type, prev_hash, hash)
+         SELECT global_position, global_position, transaction_id, aggregate_type, aggregate_id,
+             sequence, event_type, '', ''
+           FROM events WHERE global_position <= 200000",
         "ANALYZE",
     ] {
         sqlx::query(statement)

@@ -95,16 +95,10 @@ impl Projection for EventChain {
         events: &[StoredEvent],
     ) -> Result<(), ProjectionError> {
         let positions: Vec<i64> = events.iter().map(|e| e.global_position).collect();
-        // Read again as text, in the stream's order, leaving out any already linked.
-        let rows: Vec<ChainedEvent> = sqlx::query_as(&format!(
-            "SELECT {CHAINED_COLUMNS} FROM events e
-              WHERE e.global_position = ANY($1)
-                AND NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_position = e.global_position)
-              ORDER BY e.transaction_id, e.global_position"
-        ))
-        .bind(&positions)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows: Vec<ChainedEvent> = sqlx::query_as(&rereading_sql())
+            .bind(&positions)
+            .fetch_all(&mut *conn)
+            .await?;
         if rows.is_empty() {
             return Ok(());
         }
@@ -127,6 +121,17 @@ impl Projection for EventChain {
         }
         links.insert(conn).await
     }
+}
+
+/// A batch's events (`$1`: their positions) read again as text, in the stream's order,
+/// leaving out any already linked.
+pub fn rereading_sql() -> String {
+    format!(
+        "SELECT {CHAINED_COLUMNS} FROM events e
+          WHERE e.global_position = ANY($1)
+            AND NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_position = e.global_position)
+          ORDER BY e.transaction_id, e.global_position"
+    )
 }
 
 /// The links of one batch, column by column, for one `UNNEST` insert.

@@ -2,7 +2,7 @@
 //! ordered consumer of the stream that reads every event; `verify` recomputes the chain from the
 //! events and names the first one altered, removed or inserted out of band, and checks it
 //! against a head a third party holds.
-mod chain;
+pub(crate) mod chain;
 mod proof;
 mod verify;
 
