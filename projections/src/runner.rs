@@ -17,7 +17,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
 use crate::stream::{self, Position, StoredEvent};
-use crate::wake::{Wake, APPLIED_CHANNEL};
+use crate::wake::Wake;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
@@ -355,12 +355,6 @@ impl ProjectionRunner {
                 self.name()
             );
         }
-        // Delivered at commit, to every replica waiting to read its own writes.
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(APPLIED_CHANNEL)
-            .bind(self.projection.name())
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(Batch::Applied(scanned.count))
     }
@@ -450,7 +444,9 @@ impl ProjectionRunner {
             let pause = match outcome {
                 Ok(Batch::Applied(n)) if n > 0 => {
                     narrow = narrow.saturating_sub(n);
-                    wake.applied();
+                    // Here at once, other replicas after (not a NOTIFY in the batch, which
+                    // would make runners' commits wait for each other's flush).
+                    wake.applied_here(self.projection.name());
                     continue;
                 }
                 Ok(Batch::Applied(_)) => match self.behind().await {

@@ -3,12 +3,13 @@
 //! A process that records events wakes its own readers at once ([`Wake::appended`]) and tells
 //! the other replicas after its commit: one `NOTIFY tendlc_events` naming the aggregate types,
 //! sent by a task of its own ([`Wake::broadcast`]) that folds every append made meanwhile into
-//! one. Postgres holds a database-wide lock from a notifying transaction's commit until its
-//! WAL is flushed, so a NOTIFY inside each writer's transaction (how the events trigger does
-//! it for writers that do not broadcast: `psql`, tools) would make concurrent writers commit
-//! one at a time instead of sharing a flush. The events table's trigger stays silent for
-//! sessions that set [`NOTIFIED_AFTER_COMMIT`]. A broadcast lost with its process is made up
-//! for by the readers' idle poll.
+//! one. Runners' committed batches go the same way ([`Wake::applied_here`], `tendlc_applied`).
+//! Postgres holds a database-wide lock from a notifying transaction's commit until its WAL is
+//! flushed, so a NOTIFY inside each writer's transaction (how the events trigger does it for
+//! writers that do not broadcast: `psql`, tools) would make concurrent writers commit one at
+//! a time instead of sharing a flush. The events table's trigger stays silent for sessions
+//! that set [`NOTIFIED_AFTER_COMMIT`]. A broadcast lost with its process is made up for by
+//! the readers' idle poll and read-your-writes' recheck.
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,7 +24,8 @@ use crate::stream;
 /// then `@` and the sending process's id when a broadcast sent it (so the sender passes its
 /// own over); with no payload, how operators wake every runner.
 pub(crate) const EVENTS_CHANNEL: &str = "tendlc_events";
-/// Notified by a runner when it commits a batch (the payload names the projection).
+/// Notified after runners commit batches (the payload names the projections, then `@` and the
+/// sending process's id).
 pub(crate) const APPLIED_CHANNEL: &str = "tendlc_applied";
 
 /// The session setting (`-c tendlc.events_notified_after_commit=on`) of a process whose
@@ -38,8 +40,8 @@ pub const NOTIFIED_AFTER_COMMIT: (&str, &str) = ("tendlc.events_notified_after_c
 pub struct Wake {
     readers: Arc<std::sync::RwLock<Vec<Reader>>>,
     applied: Arc<Notify>,
-    /// Aggregate types appended here and not yet announced to the other replicas.
-    unannounced: Arc<Mutex<BTreeSet<&'static str>>>,
+    /// What happened here and is not yet announced to the other replicas.
+    unannounced: Arc<Mutex<Unannounced>>,
     announce: Arc<Notify>,
     /// This process's mark on its broadcasts.
     origin: Arc<str>,
@@ -55,6 +57,13 @@ impl Default for Wake {
             origin: Uuid::new_v4().simple().to_string().into(),
         }
     }
+}
+
+/// Aggregate types appended and projections that applied a batch, since the last broadcast.
+#[derive(Default)]
+struct Unannounced {
+    appended: BTreeSet<&'static str>,
+    applied: BTreeSet<&'static str>,
 }
 
 /// One reader's wake-up and the aggregate types it reads ([`stream::EVERY_TYPE`]: all).
@@ -112,7 +121,8 @@ impl Wake {
         self.poke_types(std::iter::once(aggregate_type));
         self.unannounced
             .lock()
-            .expect("unannounced types lock")
+            .expect("unannounced lock")
+            .appended
             .insert(aggregate_type);
         self.announce.notify_one();
     }
@@ -122,35 +132,53 @@ impl Wake {
         self.applied.notify_waiters();
     }
 
+    /// This process's runner of `projection` committed a batch: tells local waiters now and
+    /// has [`Wake::broadcast`] tell the other replicas.
+    pub fn applied_here(&self, projection: &'static str) {
+        self.applied();
+        self.unannounced
+            .lock()
+            .expect("unannounced lock")
+            .applied
+            .insert(projection);
+        self.announce.notify_one();
+    }
+
     /// Completes when a local runner next commits a batch.
     pub fn notified_applied(&self) -> tokio::sync::futures::Notified<'_> {
         self.applied.notified()
     }
 
-    /// What the NOTIFY for these appends says: the types and this process's mark.
-    fn announcement(&self, types: &BTreeSet<&'static str>) -> String {
-        let types: Vec<&str> = types.iter().copied().collect();
-        format!("{}@{}", types.join(","), self.origin)
+    /// What a NOTIFY says: the names and this process's mark.
+    fn announcement(&self, names: &BTreeSet<&'static str>) -> String {
+        let names: Vec<&str> = names.iter().copied().collect();
+        format!("{}@{}", names.join(","), self.origin)
     }
 
-    /// Until shutdown, tells the other replicas of this process's appends: one NOTIFY for all
-    /// the appends made while the last one was being sent. Sends what is left at shutdown.
+    /// Until shutdown, tells the other replicas of this process's appends and applied
+    /// batches: one NOTIFY per channel for all of them made while the last was being sent.
+    /// Sends what is left at shutdown.
     pub async fn broadcast(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
         loop {
             let stopping = tokio::select! {
                 _ = self.announce.notified() => false,
                 _ = shutdown.changed() => true,
             };
-            let types = std::mem::take(&mut *self.unannounced.lock().expect("unannounced lock"));
-            if !types.is_empty() {
+            let Unannounced { appended, applied } =
+                std::mem::take(&mut *self.unannounced.lock().expect("unannounced lock"));
+            for (channel, names) in [(EVENTS_CHANNEL, appended), (APPLIED_CHANNEL, applied)] {
+                if names.is_empty() {
+                    continue;
+                }
                 let sent = sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(EVENTS_CHANNEL)
-                    .bind(self.announcement(&types))
+                    .bind(channel)
+                    .bind(self.announcement(&names))
                     .execute(&pool)
                     .await;
                 if let Err(error) = sent {
-                    // The other replicas' readers find the events at their idle poll.
-                    tracing::warn!(%error, "cannot tell the other replicas of new events");
+                    // The other replicas find out at their readers' idle poll and their
+                    // read-your-writes recheck.
+                    tracing::warn!(%error, channel, "cannot tell the other replicas");
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             }
@@ -160,21 +188,23 @@ impl Wake {
         }
     }
 
-    /// Wakes the readers a notification names, unless this process sent it (its readers were
-    /// woken when it appended).
-    fn notified_events(&self, payload: &str) {
-        let (types, origin) = match payload.rsplit_once('@') {
-            Some((types, origin)) => (types, Some(origin)),
-            None => (payload, None),
-        };
-        if origin == Some(&*self.origin) {
-            return;
+    /// A notification's names, or `None` when this process sent it (its own waiters were told
+    /// at once).
+    fn from_elsewhere<'p>(&self, payload: &'p str) -> Option<&'p str> {
+        match payload.rsplit_once('@') {
+            Some((_, origin)) if origin == &*self.origin => None,
+            Some((names, _)) => Some(names),
+            None => Some(payload),
         }
-        // No payload: everyone.
-        if types.is_empty() {
-            self.poke();
-        } else {
-            self.poke_types(types.split(','));
+    }
+
+    /// Wakes the readers a notification names, unless this process sent it.
+    fn notified_events(&self, payload: &str) {
+        match self.from_elsewhere(payload) {
+            None => {}
+            // No payload: everyone.
+            Some("") => self.poke(),
+            Some(types) => self.poke_types(types.split(',')),
         }
     }
 
@@ -199,7 +229,11 @@ impl Wake {
             loop {
                 tokio::select! {
                     received = listener.recv() => match received {
-                        Ok(notification) if notification.channel() == APPLIED_CHANNEL => self.applied(),
+                        Ok(notification) if notification.channel() == APPLIED_CHANNEL => {
+                            if self.from_elsewhere(notification.payload()).is_some() {
+                                self.applied();
+                            }
+                        }
                         Ok(notification) => self.notified_events(notification.payload()),
                         Err(error) => {
                             tracing::warn!(%error, "event notifications interrupted; reconnecting");
@@ -272,10 +306,15 @@ mod tests {
         assert!(woken_by(&brands, || wake.appended("Brand")).await);
         wake.appended("WebhookDelivery");
         wake.appended("Brand");
+        wake.applied_here("brands_10dlc");
         let pending = std::mem::take(&mut *wake.unannounced.lock().unwrap());
         assert_eq!(
-            wake.announcement(&pending),
+            wake.announcement(&pending.appended),
             format!("Brand,WebhookDelivery@{}", wake.origin)
+        );
+        assert_eq!(
+            wake.announcement(&pending.applied),
+            format!("brands_10dlc@{}", wake.origin)
         );
     }
 }

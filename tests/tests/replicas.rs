@@ -249,23 +249,31 @@ async fn a_webhook_sent_to_either_replica_is_applied_once() {
     assert_eq!(outcomes, 1, "applied once");
 }
 
-/// What `tendlc_events` carried while `act` ran (and for a moment after).
-async fn events_announced<F: std::future::Future<Output = ()>>(
+/// What `tendlc_events` and `tendlc_applied` carried while `act` ran (and for a moment after).
+async fn announced<F: std::future::Future<Output = ()>>(
     app: &TestApp,
     act: F,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<String>) {
     let mut listener = sqlx::postgres::PgListener::connect_with(&app.pool)
         .await
         .expect("listen");
-    listener.listen("tendlc_events").await.expect("LISTEN");
+    listener
+        .listen_all(["tendlc_events", "tendlc_applied"])
+        .await
+        .expect("LISTEN");
     act.await;
-    let mut payloads = Vec::new();
+    let (mut events, mut applied) = (Vec::new(), Vec::new());
     while let Ok(Ok(notification)) =
         tokio::time::timeout(Duration::from_millis(500), listener.recv()).await
     {
-        payloads.push(notification.payload().to_string());
+        let payload = notification.payload().to_string();
+        if notification.channel() == "tendlc_events" {
+            events.push(payload);
+        } else {
+            applied.push(payload);
+        }
     }
-    payloads
+    (events, applied)
 }
 
 #[tokio::test]
@@ -274,9 +282,9 @@ async fn a_replicas_appends_are_announced_after_its_commits_and_other_writers_by
     let customer = app.create_customer("BAN-ANNOUNCE", "BASIC").await;
 
     // Registrations through the API: announced by `serve` itself, with its mark, naming the
-    // aggregate type; never by the trigger inside its writers' transactions (which would make
-    // concurrent writers commit one at a time).
-    let announced = events_announced(&app, async {
+    // aggregate type, and so are the batches its runners applied; never by a NOTIFY inside
+    // its writers' or runners' transactions (which would make them commit one at a time).
+    let (events, applied) = announced(&app, async {
         for n in 0..3 {
             let response = app
                 .register_brand(customer, &private_brand(&format!("Announced {n}")))
@@ -285,19 +293,31 @@ async fn a_replicas_appends_are_announced_after_its_commits_and_other_writers_by
         }
     })
     .await;
+    let names = |payload: &String| {
+        payload
+            .split_once('@')
+            .map(|(names, _)| names.split(',').map(str::to_string).collect::<Vec<_>>())
+    };
     assert!(
-        announced
+        events
             .iter()
-            .any(|p| p.split_once('@').is_some_and(|(types, _)| types == "Brand")),
-        "the brands' events were announced: {announced:?}"
+            .any(|p| names(p) == Some(vec!["Brand".into()])),
+        "the brands' events were announced: {events:?}"
     );
     assert!(
-        announced.iter().all(|p| p.contains('@')),
-        "every announcement came from serve after its commits, none from the trigger: {announced:?}"
+        applied
+            .iter()
+            .any(|p| names(p).is_some_and(|n| n.contains(&"brands_10dlc".to_string()))),
+        "the brands' read model announced its batches: {applied:?}"
+    );
+    assert!(
+        events.iter().chain(&applied).all(|p| p.contains('@')),
+        "every announcement came from serve after its commits, none from inside a transaction: \
+         {events:?} {applied:?}"
     );
 
     // A writer that does not announce (psql, a tool) is announced by the trigger.
-    let announced = events_announced(&app, async {
+    let (events, _) = announced(&app, async {
         sqlx::query(
             "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
                                  payload, metadata)
@@ -308,5 +328,5 @@ async fn a_replicas_appends_are_announced_after_its_commits_and_other_writers_by
         .expect("insert an event by hand");
     })
     .await;
-    assert_eq!(announced, vec!["Probe".to_string()]);
+    assert_eq!(events, vec!["Probe".to_string()]);
 }
