@@ -190,7 +190,7 @@ impl Wake {
 
     /// A notification's names, or `None` when this process sent it (its own waiters were told
     /// at once).
-    fn from_elsewhere<'p>(&self, payload: &'p str) -> Option<&'p str> {
+    fn sent_elsewhere<'p>(&self, payload: &'p str) -> Option<&'p str> {
         match payload.rsplit_once('@') {
             Some((_, origin)) if origin == &*self.origin => None,
             Some((names, _)) => Some(names),
@@ -200,7 +200,7 @@ impl Wake {
 
     /// Wakes the readers a notification names, unless this process sent it.
     fn notified_events(&self, payload: &str) {
-        match self.from_elsewhere(payload) {
+        match self.sent_elsewhere(payload) {
             None => {}
             // No payload: everyone.
             Some("") => self.poke(),
@@ -230,7 +230,7 @@ impl Wake {
                 tokio::select! {
                     received = listener.recv() => match received {
                         Ok(notification) if notification.channel() == APPLIED_CHANNEL => {
-                            if self.from_elsewhere(notification.payload()).is_some() {
+                            if self.sent_elsewhere(notification.payload()).is_some() {
                                 self.applied();
                             }
                         }
