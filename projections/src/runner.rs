@@ -9,6 +9,7 @@
 //! the event, records it as an open failure in `projection_failures` (position, event, error,
 //! since, attempts), logs it, and tries it again with a growing pause until it applies or an operator passes it
 //! over (`operations`). A database hiccup is not a stuck event: it is retried with backoff.
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -129,6 +130,8 @@ struct Checkpoint {
     failed_position: Option<i64>,
     /// Seconds until it tries that event again (≤ 0: now).
     wait_secs: Option<f64>,
+    /// Where settled events end (see [`stream::horizon`]).
+    horizon: String,
 }
 
 /// Whether operators had `projection` skip `event` (recorded on the live side, `public`, also
@@ -158,6 +161,8 @@ pub struct ProjectionRunner {
     idle_poll: Duration,
     /// Read no further than this (a rebuild catching up to where the live tables stand).
     until: Option<Position>,
+    /// Its checkpoint row is known to exist (no need to create it before a batch).
+    checkpoint_exists: AtomicBool,
 }
 
 impl ProjectionRunner {
@@ -168,6 +173,7 @@ impl ProjectionRunner {
             batch_size: 2000,
             idle_poll: Duration::from_secs(5),
             until: None,
+            checkpoint_exists: AtomicBool::new(false),
         }
     }
 
@@ -191,6 +197,7 @@ impl ProjectionRunner {
             batch_size: 1,
             idle_poll: self.idle_poll,
             until: self.until.clone(),
+            checkpoint_exists: AtomicBool::new(false),
         }
     }
 
@@ -230,28 +237,35 @@ impl ProjectionRunner {
     /// Applies up to `limit` settled events it wants (passing over any number of others). When
     /// the batch is a single event the projection cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
     async fn run_batch_of(&self, limit: i64) -> Result<Batch, ProjectionError> {
-        self.ensure_checkpoint().await?;
-        let mut tx = self.pool.begin().await?;
-        // First statements, before this transaction holds an id of its own.
-        stream::mark_reader(&mut tx).await?;
-        let horizon = stream::horizon(&mut tx).await?;
-        let checkpoint: Option<Checkpoint> = sqlx::query_as(
+        if !self.checkpoint_exists.load(Ordering::Relaxed) {
+            self.ensure_checkpoint().await?;
+            self.checkpoint_exists.store(true, Ordering::Relaxed);
+        }
+        let mut tx = stream::begin_reader(&self.pool).await?;
+        // The checkpoint, and the horizon read with it: as of this statement's start, before
+        // its lock gives the transaction an id of its own.
+        let checkpoint: Option<Checkpoint> = sqlx::query_as(&format!(
             "SELECT c.last_transaction_id::text AS last_transaction_id, c.last_global_position,
                     f.global_position AS failed_position,
-                    EXTRACT(epoch FROM f.next_attempt_at - now())::float8 AS wait_secs
+                    EXTRACT(epoch FROM f.next_attempt_at - now())::float8 AS wait_secs,
+                    {} AS horizon
                FROM projection_checkpoints c
                LEFT JOIN projection_failures f ON f.projection = c.name AND f.resolved_at IS NULL
               WHERE c.name = $1
                 FOR UPDATE OF c SKIP LOCKED",
-        )
+            stream::HORIZON
+        ))
         .bind(self.projection.name())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(checkpoint) = checkpoint else {
             // End the transaction now: a dropped one may sit idle on a pooled connection.
             tx.rollback().await?;
+            // Held by another runner, or gone (an operator removed it): make sure next time.
+            self.checkpoint_exists.store(false, Ordering::Relaxed);
             return Ok(Batch::Busy);
         };
+        let horizon = checkpoint.horizon;
         if let Some(wait) = checkpoint.wait_secs.filter(|w| *w > 0.0) {
             tx.rollback().await?;
             return Ok(Batch::Waiting(Duration::from_secs_f64(wait)));

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 /// The `wanted` aggregate types of a reader of every event, whatever its type.
 pub const EVERY_TYPE: &[&str] = &["*"];
@@ -80,32 +80,33 @@ impl Position {
 /// role's sessions: tendlc writes its events as one role.) With none running here, it is the
 /// snapshot's `xmax`.
 ///
-/// Readers' own transactions (marked [`mark_reader`]) are left out too: they never write events
+/// Readers' own transactions (begun by [`begin_reader`]) are left out too: they never write events
 /// (the database refuses it), and every stream consumer holds one while it applies a batch, so
 /// counting them made each consumer wait for the others after every commit.
 pub async fn horizon(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar(
-        "WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+    sqlx::query_scalar(&format!("SELECT {HORIZON}"))
+        .fetch_one(conn)
+        .await
+}
+
+/// [`horizon`] as an expression (text), to ask for it within another statement.
+pub(crate) const HORIZON: &str = "(WITH snapshot AS (SELECT pg_current_snapshot() AS s),
               here AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
                         WHERE datname = current_database() AND backend_xid IS NOT NULL
                           AND application_name IS DISTINCT FROM 'tendlc stream reader')
          SELECT COALESCE(
                   (SELECT min(x) FROM snapshot, pg_snapshot_xip(s) x
                     WHERE (x::text::numeric % 4294967296)::bigint IN (SELECT xid FROM here)),
-                  (SELECT pg_snapshot_xmax(s) FROM snapshot))::text",
-    )
-    .fetch_one(conn)
-    .await
-}
+                  (SELECT pg_snapshot_xmax(s) FROM snapshot))::text)";
 
-/// Marks the current transaction as a stream reader's, one that writes no event (migration
-/// 0046 refuses an event from it), so [`horizon`] need not wait for it. Call it first, before
-/// the transaction writes anything.
-pub async fn mark_reader(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    sqlx::query("SET LOCAL application_name = 'tendlc stream reader'")
-        .execute(conn)
-        .await
-        .map(|_| ())
+/// Marks the transaction as a stream reader's, one that writes no event (migration 0046
+/// refuses an event from it), so [`horizon`] need not wait for it. First, before the
+/// transaction writes anything.
+const MARK_READER: &str = "SET LOCAL application_name = 'tendlc stream reader'";
+
+/// Begins a stream reader's transaction, marked (see [`MARK_READER`]) in the same round trip.
+pub async fn begin_reader(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    pool.begin_with(format!("BEGIN; {MARK_READER}")).await
 }
 
 /// Which events a reader wants: those of some aggregate types ([`EVERY_TYPE`]: all), and of

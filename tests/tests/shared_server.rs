@@ -44,13 +44,14 @@ async fn a_long_transaction_in_another_database_does_not_hold_the_read_models_ba
 #[tokio::test]
 async fn a_readers_open_transaction_does_not_hold_the_other_readers_back_and_writes_no_event() {
     let app = TestApp::spawn().await;
-    let mut reader = PgConnection::connect(&app.db.url).await.expect("connect");
-    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-    tendlc_projections::stream::mark_reader(&mut reader)
+    let readers = tendlc_adapters::db::connect(&app.db.url, 1)
         .await
-        .expect("mark the transaction a reader's");
+        .expect("connect");
+    let mut reader = tendlc_projections::stream::begin_reader(&readers)
+        .await
+        .expect("begin a reader's transaction");
     sqlx::query("SELECT pg_current_xact_id()")
-        .execute(&mut reader)
+        .execute(&mut *reader)
         .await
         .unwrap();
 
@@ -71,12 +72,12 @@ async fn a_readers_open_transaction_does_not_hold_the_other_readers_back_and_wri
                              payload, metadata)
          VALUES ('Brand', 'from-a-reader', 1, 'BrandSyncConfirmed', '1.0', '{}', '{}')",
     )
-    .execute(&mut reader)
+    .execute(&mut *reader)
     .await
     .expect_err("a reader's transaction may not write an event");
     assert!(
         refused.to_string().contains("may not write events"),
         "{refused}"
     );
-    sqlx::query("ROLLBACK").execute(&mut reader).await.unwrap();
+    reader.rollback().await.unwrap();
 }

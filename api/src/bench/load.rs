@@ -147,7 +147,11 @@ impl Stand {
             .env("TCR_BASE_URL", format!("{sim_url}/v2"))
             .env("TCR_API_KEY", &api_key)
             .env("TCR_API_SECRET", &api_secret)
-            .env("TENDLC_LOG", "warn")
+            .env(
+                "TENDLC_LOG",
+                serve_log_filter().unwrap_or_else(|| "warn".into()),
+            )
+            .env("TENDLC_LOG_FORMAT", "pretty")
             .env("TENDLC_WEBHOOK_SUBSCRIBE", "false")
             .env("TENDLC_WEBHOOK_ALLOW_LOOPBACK", "true")
             .env("TENDLC_WEBHOOK_SIGNATURE", "off")
@@ -235,8 +239,20 @@ impl Drop for Stand {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = self.stop_sim.send(true);
-        let _ = std::fs::remove_file(&self.log);
+        match serve_log_filter() {
+            Some(_) => eprintln!("bench: serve's log kept at {}", self.log.display()),
+            None => {
+                let _ = std::fs::remove_file(&self.log);
+            }
+        }
     }
+}
+
+/// `TENDLC_BENCH_SERVE_LOG`: the `TENDLC_LOG` filter `serve` runs with (for a profile, e.g.
+/// `info,sqlx=debug`: every statement with its time); its log is then kept. Otherwise
+/// warnings only, and the log is removed.
+fn serve_log_filter() -> Option<String> {
+    std::env::var("TENDLC_BENCH_SERVE_LOG").ok()
 }
 
 pub async fn expect_success(response: reqwest::Response) -> anyhow::Result<()> {
