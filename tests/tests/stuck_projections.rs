@@ -337,3 +337,67 @@ async fn a_rebuild_passes_over_the_event_operators_had_the_projection_skip() {
         assert_eq!(shown["id"], brand["id"], "{shown}");
     }
 }
+
+#[tokio::test]
+async fn a_registration_while_its_read_model_is_stuck_is_accepted_and_shown_once_it_moves() {
+    let app = TestApp::spawn().await;
+    let customer = app.create_customer("BAN-STUCK-4", "BASIC").await;
+    let position = insert_event(
+        &app,
+        ("Brand", &uuid::Uuid::new_v4().to_string()),
+        "BrandTeleported",
+        json!({"BrandTeleported": {"to": "Mars"}}),
+    )
+    .await;
+    eventually(
+        Duration::from_secs(15),
+        "brands_10dlc to be stuck",
+        || async {
+            let all = projections(&app).await;
+            (named(&all, "brands_10dlc")["failure"]["position"] == position).then_some(())
+        },
+    )
+    .await;
+
+    // Recorded (and sent to TCR), but the brands read model cannot show it: accepted, with the
+    // brand named and when to look again; not an internal error.
+    let response = app
+        .register_brand(customer, &private_brand("Behind Co"))
+        .await;
+    let retry_after = response.headers().get("retry-after").cloned();
+    let (status, accepted) = json_of(response).await;
+    assert_eq!(status, 202, "{accepted}");
+    assert_eq!(accepted["code"], "recorded_not_yet_visible", "{accepted}");
+    assert!(retry_after.is_some(), "a Retry-After header");
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "SELECT aggregate_id FROM events
+          WHERE aggregate_type = 'Brand' AND event_type = 'BrandRegistrationRequested'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded.len(), 1, "the registration was recorded once");
+    let message = accepted["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&recorded[0]),
+        "the answer names the brand recorded ({}): {message}",
+        recorded[0]
+    );
+
+    // Once the operator passes the bad event over, the brand is there as TCR registered it.
+    let (ok, stdout, stderr) = skip(&app, "brands_10dlc", position, "written by a tool bug");
+    assert!(ok, "{stdout}{stderr}");
+    let shown = eventually(Duration::from_secs(15), "the brand to be shown", || async {
+        let (status, brand) = app
+            .call_for(
+                customer,
+                Method::GET,
+                &format!("/v1/messaging/brands/{}", recorded[0]),
+                None,
+            )
+            .await;
+        (status == 200).then_some(brand)
+    })
+    .await;
+    assert_eq!(shown["status"], "REGISTERED", "{shown}");
+}

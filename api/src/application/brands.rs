@@ -96,7 +96,7 @@ impl Brands {
 
     /// The read model once it shows event `sequence`.
     pub async fn row_at(&self, brand_id: BrandId, sequence: usize) -> Result<BrandRow, AppError> {
-        read_back(&self.wake, "brand", sequence, || {
+        read_back(&self.wake, "brand", brand_id, sequence, || {
             brand_rows::get(&self.pool, brand_id.into(), None)
         })
         .await

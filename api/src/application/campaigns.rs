@@ -95,7 +95,7 @@ impl Campaigns {
         campaign_id: CampaignId,
         sequence: usize,
     ) -> Result<CampaignRow, AppError> {
-        read_back(&self.wake, "campaign", sequence, || {
+        read_back(&self.wake, "campaign", campaign_id, sequence, || {
             campaign_rows::get(&self.pool, campaign_id.into(), None)
         })
         .await

@@ -41,9 +41,13 @@ impl Customers {
             .events
             .execute(customer_id, command, &context.metadata())
             .await?;
-        read_back(&self.wake, "customer", recorded.sequence, || {
-            customer_rows::get(&self.pool, customer_id.into())
-        })
+        read_back(
+            &self.wake,
+            "customer",
+            customer_id,
+            recorded.sequence,
+            || customer_rows::get(&self.pool, customer_id.into()),
+        )
         .await
     }
 

@@ -29,6 +29,10 @@ pub enum AppError {
     /// slow): nothing was recorded, and nothing will be.
     #[error("not started within the answer budget; nothing was recorded")]
     NotInTime,
+    /// Recorded, but the read models are so far behind that the new thing is not in them
+    /// yet (a stuck or slow projection): accepted, to be read again shortly.
+    #[error("the {what} {id} is recorded; the read models do not show it yet")]
+    NotYetVisible { what: &'static str, id: String },
     /// Recording or reading our own state failed (database, event store). Never shown in full.
     #[error("{context}: {detail}")]
     Internal {

@@ -62,9 +62,13 @@ impl PartnerCampaigns {
         tcr_campaign_id: &str,
         sequence: usize,
     ) -> Result<PartnerCampaignRow, AppError> {
-        read_back(&self.wake, "partner campaign", sequence, || {
-            partner_rows::get(&self.pool, tcr_campaign_id)
-        })
+        read_back(
+            &self.wake,
+            "partner campaign",
+            tcr_campaign_id,
+            sequence,
+            || partner_rows::get(&self.pool, tcr_campaign_id),
+        )
         .await
     }
 

@@ -52,12 +52,14 @@ impl Versioned for CustomerRow {
     }
 }
 
-/// Fetches the row until it reflects `sequence`, looking again each time a runner commits a
-/// batch (bounded); if the read model stays behind, answers with what it has rather than fail
-/// a request that has been recorded.
+/// Fetches the row of `what` `id` until it reflects `sequence`, looking again each time a
+/// runner commits a batch (bounded); if the read model stays behind, answers with what it has
+/// rather than fail a request that has been recorded, and with
+/// [`AppError::NotYetVisible`] when it has nothing yet.
 pub async fn read_back<T, F, Fut>(
     wake: &Wake,
     what: &'static str,
+    id: impl std::fmt::Display,
     sequence: usize,
     mut fetch: F,
 ) -> Result<T, AppError>
@@ -85,11 +87,9 @@ where
                     "read model is behind; answering with what it has"
                 );
             }
-            return row.ok_or_else(|| {
-                AppError::internal(
-                    "read model",
-                    format!("{what} missing after it was recorded"),
-                )
+            return row.ok_or_else(|| AppError::NotYetVisible {
+                what,
+                id: id.to_string(),
             });
         }
         let _ = tokio::time::timeout(RECHECK.min(deadline - now), applied).await;

@@ -73,7 +73,7 @@ impl Resellers {
         reseller_id: ResellerId,
         sequence: usize,
     ) -> Result<ResellerRow, AppError> {
-        read_back(&self.wake, "reseller", sequence, || {
+        read_back(&self.wake, "reseller", reseller_id, sequence, || {
             reseller_rows::get(&self.pool, reseller_id.into(), None)
         })
         .await

@@ -310,6 +310,19 @@ impl From<AppError> for ApiError {
                 "not_started_in_time",
                 "the request could not be started within TENDLC_ANSWER_WITHIN_MS (TCR or the database is slow); nothing was recorded or sent to TCR, so ask again",
             ),
+            AppError::NotYetVisible { what, id } => {
+                let mut answer = ApiError::new(
+                    StatusCode::ACCEPTED,
+                    "recorded_not_yet_visible",
+                    format!(
+                        "the {what} {id} is recorded and will be acted on, but the read models \
+                         do not show it yet (a projection is behind or stuck: `tendlc projections \
+                         status`); read it again shortly"
+                    ),
+                );
+                answer.body.retry_after = Some(chrono::Utc::now() + chrono::Duration::seconds(1));
+                answer
+            }
             AppError::Internal { context, detail } => ApiError::internal(context, detail),
         }
     }

@@ -86,6 +86,7 @@ fn answer(outcome: Outcome<BrandRow>, success: StatusCode, what: &str) -> Respon
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body = tendlc_domain::brand::BrandBody,
     responses((status = 201, description = "Registered with TCR", body = BrandView),
+        (status = 202, description = "Recorded, but the read models do not show it yet (a projection is behind or stuck); read it again shortly", body = crate::http::error::ErrorBody),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),

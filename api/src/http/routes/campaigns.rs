@@ -150,7 +150,9 @@ pub(super) struct Owned {
 #[utoipa::path(post, operation_id = "registerCampaign", path = "/v1/messaging/campaigns", tag = "campaigns", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body = NewCampaignBody,
-    responses((status = 201, description = "Registered with TCR (billed); each carrier's review follows", body = CampaignView), SubmitErrors))]
+    responses((status = 201, description = "Registered with TCR (billed); each carrier's review follows", body = CampaignView),
+        (status = 202, description = "Recorded, but the read models do not show it yet (a projection is behind or stuck); read it again shortly", body = crate::http::error::ErrorBody),
+        SubmitErrors))]
 async fn register(
     State(state): State<AppState>,
     caller: Caller,

@@ -49,6 +49,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 #[utoipa::path(post, operation_id = "createCustomer", path = "/v1/customers", tag = "customers", security(("bearer" = [])),
     request_body = tendlc_domain::customer::CustomerBody,
     responses((status = 201, description = "Created", body = CustomerView),
+        (status = 202, description = "Recorded, but the read models do not show it yet (a projection is behind or stuck); read it again shortly", body = crate::http::error::ErrorBody),
         (status = 400, description = "Bad request (malformed JSON, query or header)", body = crate::http::error::ErrorBody),
         (status = 401, description = "No valid bearer token", body = crate::http::error::ErrorBody),
         (status = 403, description = "The role may not do this", body = crate::http::error::ErrorBody),

@@ -196,6 +196,7 @@ async fn list(
 
 #[utoipa::path(post, operation_id = "syncPartnerCampaigns", path = "/v1/partner/campaigns/sync", tag = "partner", security(("bearer" = [])),
     responses((status = 200, description = "TCR's campaigns shared with us were read now, each with its carriers and sharing chain; new and changed ones are recorded", body = PartnerSyncView),
+        (status = 202, description = "Recorded, but the read models do not show it yet (a projection is behind or stuck); read it again shortly", body = crate::http::error::ErrorBody),
         (status = 502, description = "TCR failed or could not be reached", body = crate::http::error::ErrorBody),
         SubmitErrors))]
 async fn sync(

@@ -99,7 +99,9 @@ fn answer(outcome: Outcome<ResellerRow>, success: StatusCode, what: &str) -> Res
 #[utoipa::path(post, operation_id = "registerReseller", path = "/v1/messaging/resellers", tag = "resellers", security(("bearer" = [])),
     params(("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
     request_body = ResellerBody,
-    responses((status = 201, description = "Registered with TCR; `tcrResellerId` is what campaigns name", body = ResellerView), SubmitErrors))]
+    responses((status = 201, description = "Registered with TCR; `tcrResellerId` is what campaigns name", body = ResellerView),
+        (status = 202, description = "Recorded, but the read models do not show it yet (a projection is behind or stuck); read it again shortly", body = crate::http::error::ErrorBody),
+        SubmitErrors))]
 async fn register(
     State(state): State<AppState>,
     caller: Caller,
