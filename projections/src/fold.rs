@@ -97,6 +97,12 @@ pub trait Rows: Fold + Send + Sync {
 
     /// Writes these aggregates' rows back, in one statement per table.
     async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error>;
+
+    /// Writes the rows of aggregates that had none before this batch (nothing to replace; a
+    /// rebuild's every row): as [`Rows::store`] unless the rows have a cheaper way in.
+    async fn store_new(conn: &mut PgConnection, started: &[&Self]) -> Result<(), sqlx::Error> {
+        Self::store(conn, started).await
+    }
 }
 
 /// A projection that folds batches of events over `R`.
@@ -188,10 +194,15 @@ impl<R: Rows + 'static> Projection for Folding<R> {
             .into_iter()
             .map(|rows| (rows.id(), rows))
             .collect();
+        let loaded: HashSet<R::Id> = rows.keys().cloned().collect();
         let changed = fold_all(&mut rows, &decoded)
             .map_err(|(n, reason)| ProjectionError::undecodable(events[n], reason))?;
-        let changed: Vec<&R> = changed.iter().filter_map(|id| rows.get(id)).collect();
-        R::store(conn, &changed).await?;
+        let (existing, started): (Vec<&R::Id>, Vec<&R::Id>) =
+            changed.iter().partition(|id| loaded.contains(*id));
+        let existing: Vec<&R> = existing.iter().filter_map(|id| rows.get(*id)).collect();
+        let started: Vec<&R> = started.iter().filter_map(|id| rows.get(*id)).collect();
+        R::store(conn, &existing).await?;
+        R::store_new(conn, &started).await?;
         Ok(())
     }
 }

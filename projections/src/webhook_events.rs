@@ -14,7 +14,7 @@ use tendlc_domain::webhook::{
 };
 use uuid::Uuid;
 
-use crate::columns::{select_in, upsert, Table};
+use crate::columns::{insert_copied, select_in, upsert, Table};
 use crate::fold::{EventContext, Fold, Folding, Rows};
 
 /// The projection that keeps `tcr_webhook_events`.
@@ -193,12 +193,21 @@ impl Rows for DeliveryRows {
     }
 
     async fn store(conn: &mut PgConnection, changed: &[&Self]) -> Result<(), sqlx::Error> {
-        let rows: Vec<&WebhookEventRow> = changed
-            .iter()
-            .flat_map(|rows| std::iter::once(&rows.delivery).chain(&rows.duplicates))
-            .collect();
-        upsert(conn, &rows).await
+        upsert(conn, &all_rows(changed)).await
     }
+
+    /// Wide rows (raw body, payload, headers), most of them new in a rebuild: `COPY`.
+    async fn store_new(conn: &mut PgConnection, started: &[&Self]) -> Result<(), sqlx::Error> {
+        insert_copied(conn, &all_rows(started)).await
+    }
+}
+
+/// Each delivery's row and its duplicates' rows.
+fn all_rows<'r>(deliveries: &[&'r DeliveryRows]) -> Vec<&'r WebhookEventRow> {
+    deliveries
+        .iter()
+        .flat_map(|rows| std::iter::once(&rows.delivery).chain(&rows.duplicates))
+        .collect()
 }
 
 /// Filters for the audit log.

@@ -267,3 +267,74 @@ async fn read_models_rebuilt_from_the_events_answer_as_the_live_ones() {
 
     assert_eq!(answers(&app, customer, &brand, &campaign).await, live);
 }
+
+/// Rows written through `COPY` (a rebuild's new rows) read back exactly as written, whatever
+/// their text holds: tabs, newlines, backslashes, quotes, non-ASCII, NULLs.
+#[tokio::test]
+async fn rows_written_by_copy_read_back_as_written() {
+    use std::collections::BTreeMap;
+    use tendlc_domain::tcr::TcrEventType;
+    use tendlc_domain::webhook::{ProcessingOutcome, SignatureVerdict, WebhookCategory};
+    use tendlc_projections::columns::{insert_copied, select_in};
+    use tendlc_projections::webhook_events::{Disposition, WebhookEventRow};
+
+    let db = tendlc_tests::db::TestDatabase::create().await;
+    let pool = tendlc_adapters::db::connect(&db.url, 1)
+        .await
+        .expect("connect");
+    tendlc_adapters::db::migrate(&pool).await.expect("migrate");
+    let at = |micros: i64| chrono::DateTime::from_timestamp_micros(micros).unwrap();
+    let awkward = "tab\there\nnewline \\ backslash \\N \"quoted\" ünïcødé\r";
+    let full = WebhookEventRow {
+        id: "d-1".into(),
+        delivery_id: "d-1".into(),
+        category: WebhookCategory::Brand,
+        event_type: Some(TcrEventType::Other(awkward.into())),
+        tcr_brand_id: Some("B\t1".into()),
+        tcr_campaign_id: None,
+        payload: Some(json!({"text": awkward, "n": 1.5, "list": [null, true]})),
+        raw_body_base64: "eyJhIjoxfQ==".into(),
+        body_sha256: "ab".repeat(32),
+        headers: BTreeMap::from([("x-odd".to_string(), awkward.to_string())]),
+        remote_addr: Some("127.0.0.1".into()),
+        signature: SignatureVerdict::Valid,
+        disposition: Disposition::Accepted,
+        rejection_reason: Some(awkward.into()),
+        duplicate_of: None,
+        processed: true,
+        processed_at: Some(at(1_765_022_400_123_456)),
+        processing_outcome: Some(ProcessingOutcome::NoChange),
+        processing_detail: Some(awkward.into()),
+        processing_error: None,
+        attempts: 3,
+        received_at: at(1_765_022_399_000_001),
+        last_sequence: 2,
+    };
+    let sparse = WebhookEventRow {
+        id: "d-2#3".into(),
+        event_type: None,
+        tcr_brand_id: None,
+        payload: None,
+        headers: BTreeMap::new(),
+        remote_addr: None,
+        rejection_reason: None,
+        duplicate_of: Some("d-1".into()),
+        processed: false,
+        processed_at: None,
+        processing_outcome: None,
+        processing_detail: None,
+        ..full.clone()
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    insert_copied(&mut conn, &[&full, &sparse])
+        .await
+        .expect("COPY the rows in");
+    let mut read: Vec<WebhookEventRow> =
+        select_in(&mut conn, "id", &["d-1".to_string(), "d-2#3".to_string()])
+            .await
+            .expect("read them back");
+    read.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(read, vec![full.clone(), sparse]);
+    // A row that exists is not overwritten by a COPY: it fails, and nothing changes.
+    assert!(insert_copied(&mut conn, &[&full]).await.is_err());
+}
