@@ -34,6 +34,28 @@ async fn insert_event(
     .expect("insert an event")
 }
 
+/// Appends a Brand event no projection knows and waits until `brands_10dlc` is stuck at it;
+/// returns its position.
+async fn brands_stuck_at_a_bad_event(app: &TestApp) -> i64 {
+    let position = insert_event(
+        app,
+        ("Brand", &uuid::Uuid::new_v4().to_string()),
+        "BrandTeleported",
+        json!({"BrandTeleported": {"to": "Mars"}}),
+    )
+    .await;
+    eventually(
+        Duration::from_secs(15),
+        "brands_10dlc to be stuck",
+        || async {
+            let all = projections(app).await;
+            (named(&all, "brands_10dlc")["failure"]["position"] == position).then_some(())
+        },
+    )
+    .await;
+    position
+}
+
 async fn projections(app: &TestApp) -> Vec<Value> {
     let (status, body) =
         status_and_body(app.request(Method::GET, OPERATIONS, &app.superadmin())).await;
@@ -291,22 +313,7 @@ async fn a_rebuild_passes_over_the_event_operators_had_the_projection_skip() {
     )
     .await;
     assert_eq!(status, 201, "{before}");
-    let position = insert_event(
-        &app,
-        ("Brand", &uuid::Uuid::new_v4().to_string()),
-        "BrandTeleported",
-        json!({"BrandTeleported": {"to": "Mars"}}),
-    )
-    .await;
-    eventually(
-        Duration::from_secs(15),
-        "brands_10dlc to be stuck",
-        || async {
-            let all = projections(&app).await;
-            (named(&all, "brands_10dlc")["failure"]["position"] == position).then_some(())
-        },
-    )
-    .await;
+    let position = brands_stuck_at_a_bad_event(&app).await;
     let (ok, stdout, stderr) = skip(&app, "brands_10dlc", position, "written by a tool bug");
     assert!(ok, "{stdout}{stderr}");
     let (status, after) = json_of(
@@ -342,22 +349,7 @@ async fn a_rebuild_passes_over_the_event_operators_had_the_projection_skip() {
 async fn a_registration_while_its_read_model_is_stuck_is_accepted_and_shown_once_it_moves() {
     let app = TestApp::spawn().await;
     let customer = app.create_customer("BAN-STUCK-4", "BASIC").await;
-    let position = insert_event(
-        &app,
-        ("Brand", &uuid::Uuid::new_v4().to_string()),
-        "BrandTeleported",
-        json!({"BrandTeleported": {"to": "Mars"}}),
-    )
-    .await;
-    eventually(
-        Duration::from_secs(15),
-        "brands_10dlc to be stuck",
-        || async {
-            let all = projections(&app).await;
-            (named(&all, "brands_10dlc")["failure"]["position"] == position).then_some(())
-        },
-    )
-    .await;
+    let position = brands_stuck_at_a_bad_event(&app).await;
 
     // Recorded (and sent to TCR), but the brands read model cannot show it: accepted, with the
     // brand named and when to look again; not an internal error.
