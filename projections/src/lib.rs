@@ -9,6 +9,7 @@ pub mod customers;
 mod documents;
 pub mod fold;
 pub mod history;
+pub mod listen;
 pub mod notifications;
 pub mod operations;
 pub mod partner_campaigns;

@@ -210,40 +210,22 @@ impl Wake {
 
     /// Forwards Postgres notifications until shutdown: `tendlc_events` (new events) to local
     /// runners, `tendlc_applied` (a runner committed a batch) to whoever waits on read models.
-    pub async fn listen(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
-                Ok(listener) => listener,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot LISTEN for new events; retrying (runners still poll)");
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                        _ = shutdown.changed() => return,
-                    }
+    pub async fn listen(self, pool: PgPool, shutdown: watch::Receiver<bool>) {
+        crate::listen::until_shutdown(
+            pool,
+            &[EVENTS_CHANNEL, APPLIED_CHANNEL],
+            "new events (runners still poll)",
+            shutdown,
+            |notification| {
+                if notification.channel() != APPLIED_CHANNEL {
+                    self.notified_events(notification.payload());
+                } else if self.sent_elsewhere(notification.payload()).is_some() {
+                    self.applied();
                 }
-            };
-            if let Err(error) = listener.listen_all([EVENTS_CHANNEL, APPLIED_CHANNEL]).await {
-                tracing::warn!(%error, "LISTEN failed; retrying");
-                continue;
-            }
-            loop {
-                tokio::select! {
-                    received = listener.recv() => match received {
-                        Ok(notification) if notification.channel() == APPLIED_CHANNEL => {
-                            if self.sent_elsewhere(notification.payload()).is_some() {
-                                self.applied();
-                            }
-                        }
-                        Ok(notification) => self.notified_events(notification.payload()),
-                        Err(error) => {
-                            tracing::warn!(%error, "event notifications interrupted; reconnecting");
-                            break;
-                        }
-                    },
-                    _ = shutdown.changed() => return,
-                }
-            }
-        }
+                std::future::ready(())
+            },
+        )
+        .await
     }
 }
 

@@ -316,45 +316,21 @@ impl Feed {
     /// same bounded queues as the changes. Until shutdown; reconnects when the connection drops
     /// (what passed meanwhile is in `GET /v1/notifications`).
     pub async fn run_notifications(self: Arc<Self>) {
-        let mut shutdown = self.shutdown.clone();
-        loop {
-            if *shutdown.borrow() {
-                return;
-            }
-            let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
-                Ok(listener) => listener,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot LISTEN for notification changes; retrying");
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                        _ = shutdown.changed() => return,
+        tendlc_projections::listen::until_shutdown(
+            self.pool.clone(),
+            &[NOTIFICATION_CHANNEL],
+            "notification changes",
+            self.shutdown.clone(),
+            |notice| {
+                let feed = self.clone();
+                async move {
+                    if let Err(error) = feed.tell_notification(notice.payload()).await {
+                        tracing::warn!(%error, "a notification change could not be read");
                     }
                 }
-            };
-            if let Err(error) = listener.listen(NOTIFICATION_CHANNEL).await {
-                tracing::warn!(%error, "LISTEN for notification changes failed; retrying");
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
-                    _ = shutdown.changed() => return,
-                }
-            }
-            loop {
-                tokio::select! {
-                    received = listener.recv() => match received {
-                        Ok(notice) => {
-                            if let Err(error) = self.tell_notification(notice.payload()).await {
-                                tracing::warn!(%error, "a notification change could not be read");
-                            }
-                        }
-                        Err(error) => {
-                            tracing::warn!(%error, "notification changes interrupted; reconnecting");
-                            break;
-                        }
-                    },
-                    _ = shutdown.changed() => return,
-                }
-            }
-        }
+            },
+        )
+        .await;
     }
 
     async fn tell_notification(&self, payload: &str) -> Result<(), sqlx::Error> {
