@@ -11,9 +11,13 @@ use support::*;
 // Vetting
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn an_ordered_vet_goes_pending_unscore_active_and_makes_the_brand_vetted_verified() {
-    let (sim, hooks) = sim_with_hooks().await;
+/// A verified brand with a website, named `display_name`, and a STANDARD vet from `evp`
+/// ordered for it: the brand's id, its vettings path and TCR's answer to the order.
+async fn standard_vet_ordered(
+    sim: &TestSim,
+    display_name: &str,
+    evp: &str,
+) -> (String, String, serde_json::Value) {
     let request = with(
         with(
             brand_request("PRIVATE_PROFIT"),
@@ -21,19 +25,26 @@ async fn an_ordered_vet_goes_pending_unscore_active_and_makes_the_brand_vetted_v
             json!("https://acme.example"),
         ),
         "displayName",
-        json!("Acme [sim:vet-score-62]"),
+        json!(display_name),
     );
     let brand_id = sim.verified_brand(&request).await;
     let path = format!("/brand/{brand_id}/externalVetting");
-    let order = json!({"evpId": "AEGIS", "vettingClass": "STANDARD"});
     let ordered = sim
         .json_answer(
             Method::POST,
             &path,
-            Some(&order),
+            Some(&json!({"evpId": evp, "vettingClass": "STANDARD"})),
             &component("ExternalVetting"),
         )
         .await;
+    (brand_id, path, ordered)
+}
+
+#[tokio::test]
+async fn an_ordered_vet_goes_pending_unscore_active_and_makes_the_brand_vetted_verified() {
+    let (sim, hooks) = sim_with_hooks().await;
+    let (brand_id, path, ordered) =
+        standard_vet_ordered(&sim, "Acme [sim:vet-score-62]", "AEGIS").await;
     assert_eq!(ordered["vettingStatus"], "PENDING");
     let vetting_id = text(&ordered, "vettingId").to_owned();
 
@@ -83,6 +94,7 @@ async fn an_ordered_vet_goes_pending_unscore_active_and_makes_the_brand_vetted_v
         active.as_array().unwrap().clone()
     );
 
+    let order = json!({"evpId": "AEGIS", "vettingClass": "STANDARD"});
     let errors = refused(&sim, Method::POST, &path, Some(&order)).await;
     assert_refused(
         &errors,
@@ -110,25 +122,7 @@ async fn an_ordered_vet_goes_pending_unscore_active_and_makes_the_brand_vetted_v
 #[tokio::test]
 async fn orders_are_checked_and_a_vet_fail_marker_fails_the_vet() {
     let (sim, hooks) = sim_with_hooks().await;
-    let request = with(
-        with(
-            brand_request("PRIVATE_PROFIT"),
-            "website",
-            json!("https://acme.example"),
-        ),
-        "displayName",
-        json!("Acme [sim:vet-fail]"),
-    );
-    let brand_id = sim.verified_brand(&request).await;
-    let path = format!("/brand/{brand_id}/externalVetting");
-    let ordered = sim
-        .json_answer(
-            Method::POST,
-            &path,
-            Some(&json!({"evpId": "WMC", "vettingClass": "STANDARD"})),
-            &component("ExternalVetting"),
-        )
-        .await;
+    let (brand_id, path, ordered) = standard_vet_ordered(&sim, "Acme [sim:vet-fail]", "WMC").await;
     let failed = sim
         .poll(
             &format!("{path}?vettingStatus=FAILED"),
@@ -360,21 +354,7 @@ async fn imports_are_active_at_once_and_bad_tokens_are_refused() {
 #[tokio::test]
 async fn a_vet_appeal_takes_the_categories_the_catalogue_lists_for_its_provider() {
     let (sim, _hooks) = sim_with_hooks().await;
-    let request = with(
-        brand_request("PRIVATE_PROFIT"),
-        "website",
-        json!("https://acme.example"),
-    );
-    let brand_id = sim.verified_brand(&request).await;
-    let path = format!("/brand/{brand_id}/externalVetting");
-    let ordered = sim
-        .json_answer(
-            Method::POST,
-            &path,
-            Some(&json!({"evpId": "WMC", "vettingClass": "STANDARD"})),
-            &component("ExternalVetting"),
-        )
-        .await;
+    let (brand_id, path, ordered) = standard_vet_ordered(&sim, "Acme PRIVATE_PROFIT", "WMC").await;
     sim.poll(
         &format!("{path}?vettingStatus=ACTIVE"),
         &json!({"type": "array", "items": component("ExternalVetting")}),
