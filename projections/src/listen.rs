@@ -52,8 +52,6 @@ async fn listening(
     channels: &'static [&'static str],
 ) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    for channel in channels {
-        listener.listen(channel).await?;
-    }
+    listener.listen_all(channels.iter().copied()).await?;
     Ok(listener)
 }

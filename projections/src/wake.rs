@@ -100,14 +100,14 @@ impl Wake {
     }
 
     /// Wakes every reader.
-    pub fn poke(&self) {
+    fn poke(&self) {
         for reader in self.readers.read().expect("wake readers lock").iter() {
             reader.notify.notify_waiters();
         }
     }
 
     /// Wakes the readers of these aggregate types (events of them were appended).
-    pub fn poke_types<'t>(&self, types: impl Iterator<Item = &'t str> + Clone) {
+    fn poke_types<'t>(&self, types: impl Iterator<Item = &'t str> + Clone) {
         for reader in self.readers.read().expect("wake readers lock").iter() {
             if types.clone().any(|t| reader.reads(t)) {
                 reader.notify.notify_waiters();
@@ -128,7 +128,7 @@ impl Wake {
     }
 
     /// A read model moved forward (a batch was committed, here or on another replica).
-    pub fn applied(&self) {
+    fn applied(&self) {
         self.applied.notify_waiters();
     }
 
