@@ -326,9 +326,20 @@ async fn a_client_resuming_from_its_last_position_misses_nothing_and_gets_nothin
     let last_seen = *positions(&seen).last().unwrap();
     drop(first);
 
-    // Missed while away; then more arrives while the client catches up.
+    // Missed while away; then more arrives while the client catches up. A watcher that stays
+    // connected tells when the feed has read them (a catch-up reads up to where the feed's
+    // reader stands; what it has not read yet comes live instead).
+    let mut watcher = connect(&app.base_url, &token, "").await;
+    until_live(&mut watcher).await;
     let two = register(&app, &app.base_url, customer, "Resume Two").await;
     let three = register(&app, &app.base_url, customer, "Resume Three").await;
+    changes_until(
+        &mut watcher,
+        Duration::from_secs(10),
+        "the feed to have read the third brand",
+        is_registered(&three),
+    )
+    .await;
     let during = {
         let (http, base, admin) = (
             app.http.clone(),
