@@ -10,8 +10,8 @@
 //! a time instead of sharing a flush. The events table's trigger stays silent for sessions
 //! that set [`NOTIFIED_AFTER_COMMIT`]. A broadcast lost with its process is made up for by
 //! the readers' idle poll and read-your-writes' recheck.
-use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use sqlx::PgPool;
@@ -28,18 +28,24 @@ pub(crate) const EVENTS_CHANNEL: &str = "tendlc_events";
 /// sending process's id).
 pub(crate) const APPLIED_CHANNEL: &str = "tendlc_applied";
 
+/// How long the broadcaster gathers announcements before sending them (what other replicas'
+/// readers wait at most beyond the send).
+const GATHER: Duration = Duration::from_millis(2);
+
 /// The session setting (`-c tendlc.events_notified_after_commit=on`) of a process whose
 /// appends [`Wake::broadcast`] announces: the events trigger does not NOTIFY for it.
 pub const NOTIFIED_AFTER_COMMIT: (&str, &str) = ("tendlc.events_notified_after_commit", "on");
 
 /// Wakes local stream readers: on NOTIFY from any replica, or when this process recorded
 /// events — each reader only for the aggregate types it reads, so a delivery's events do not
-/// set every read model's runner to work. Also tells whoever waits on read models that a batch
-/// has been applied, by a runner of this process or (through NOTIFY) of any other.
+/// set every read model's runner to work. Also tells whoever waits on a projection that it has
+/// applied a batch, by a runner of this process or (through NOTIFY) of any other — only its
+/// own waiters, so a request waiting on the brands does not look again for every other batch.
 #[derive(Clone)]
 pub struct Wake {
-    readers: Arc<std::sync::RwLock<Vec<Reader>>>,
-    applied: Arc<Notify>,
+    readers: Arc<RwLock<Vec<Reader>>>,
+    /// Per projection, its waiters' wake-up.
+    applied: Arc<RwLock<HashMap<String, Arc<Notify>>>>,
     /// What happened here and is not yet announced to the other replicas.
     unannounced: Arc<Mutex<Unannounced>>,
     announce: Arc<Notify>,
@@ -127,15 +133,20 @@ impl Wake {
         self.announce.notify_one();
     }
 
-    /// A read model moved forward (a batch was committed, here or on another replica).
-    fn applied(&self) {
-        self.applied.notify_waiters();
+    /// These projections moved forward (a batch was committed, here or on another replica).
+    fn applied<'p>(&self, projections: impl Iterator<Item = &'p str>) {
+        let waiting = self.applied.read().expect("applied lock");
+        for projection in projections {
+            if let Some(notify) = waiting.get(projection) {
+                notify.notify_waiters();
+            }
+        }
     }
 
     /// This process's runner of `projection` committed a batch: tells local waiters now and
     /// has [`Wake::broadcast`] tell the other replicas.
     pub fn applied_here(&self, projection: &'static str) {
-        self.applied();
+        self.applied(std::iter::once(projection));
         self.unannounced
             .lock()
             .expect("unannounced lock")
@@ -144,9 +155,18 @@ impl Wake {
         self.announce.notify_one();
     }
 
-    /// Completes when a local runner next commits a batch.
-    pub fn notified_applied(&self) -> tokio::sync::futures::Notified<'_> {
-        self.applied.notified()
+    /// The wake-up of whoever waits on `projection`: `notified()` on it completes when a
+    /// runner of it (here or on another replica) next commits a batch.
+    pub fn applied_by(&self, projection: &str) -> Arc<Notify> {
+        if let Some(notify) = self.applied.read().expect("applied lock").get(projection) {
+            return notify.clone();
+        }
+        self.applied
+            .write()
+            .expect("applied lock")
+            .entry(projection.to_string())
+            .or_default()
+            .clone()
     }
 
     /// What a NOTIFY says: the names and this process's mark.
@@ -156,29 +176,40 @@ impl Wake {
     }
 
     /// Until shutdown, tells the other replicas of this process's appends and applied
-    /// batches: one NOTIFY per channel for all of them made while the last was being sent.
-    /// Sends what is left at shutdown.
+    /// batches: one statement (a NOTIFY per channel) for all of them made within
+    /// [`GATHER`] of the first or while the last was being sent. Sends what is left at shutdown.
     pub async fn broadcast(self, pool: PgPool, mut shutdown: watch::Receiver<bool>) {
         loop {
             let stopping = tokio::select! {
                 _ = self.announce.notified() => false,
                 _ = shutdown.changed() => true,
             };
+            if !stopping {
+                // A registration's appends and the batches that follow them come within a few
+                // milliseconds: one announcement for them all rather than one each.
+                tokio::time::sleep(GATHER).await;
+            }
             let Unannounced { appended, applied } =
                 std::mem::take(&mut *self.unannounced.lock().expect("unannounced lock"));
-            for (channel, names) in [(EVENTS_CHANNEL, appended), (APPLIED_CHANNEL, applied)] {
-                if names.is_empty() {
-                    continue;
-                }
-                let sent = sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(channel)
-                    .bind(self.announcement(&names))
-                    .execute(&pool)
-                    .await;
+            let (channels, payloads): (Vec<&str>, Vec<String>) =
+                [(EVENTS_CHANNEL, appended), (APPLIED_CHANNEL, applied)]
+                    .into_iter()
+                    .filter(|(_, names)| !names.is_empty())
+                    .map(|(channel, names)| (channel, self.announcement(&names)))
+                    .unzip();
+            if !channels.is_empty() {
+                let sent = sqlx::query(
+                    "SELECT pg_notify(channel, payload)
+                       FROM unnest($1::text[], $2::text[]) AS a(channel, payload)",
+                )
+                .bind(&channels)
+                .bind(&payloads)
+                .execute(&pool)
+                .await;
                 if let Err(error) = sent {
                     // The other replicas find out at their readers' idle poll and their
                     // read-your-writes recheck.
-                    tracing::warn!(%error, channel, "cannot tell the other replicas");
+                    tracing::warn!(%error, "cannot tell the other replicas");
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             }
@@ -219,8 +250,8 @@ impl Wake {
             |notification| {
                 if notification.channel() != APPLIED_CHANNEL {
                     self.notified_events(notification.payload());
-                } else if self.sent_elsewhere(notification.payload()).is_some() {
-                    self.applied();
+                } else if let Some(projections) = self.sent_elsewhere(notification.payload()) {
+                    self.applied(projections.split(','));
                 }
                 std::future::ready(())
             },

@@ -67,15 +67,16 @@ impl Notifier {
         self.poke.clone()
     }
 
-    /// Sends due mails until shutdown; woken when a read model moves (a decision may have been
-    /// made), when poked, or every tick.
+    /// Sends due mails until shutdown; woken when the `notifications` consumer applies a batch (a
+    /// decision may have been made), when poked, or every tick.
     pub async fn run(self: Arc<Self>, wake: Wake, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(provider = self.mailer.provider(), "notifier started");
+        let decided = wake.applied_by(tendlc_projections::notifications::PROJECTION);
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let applied = wake.notified_applied();
+            let applied = decided.notified();
             let poked = self.poke.notified();
             tokio::pin!(applied, poked);
             applied.as_mut().enable();

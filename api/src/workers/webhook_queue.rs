@@ -19,10 +19,13 @@ use super::Workers;
 /// it is never rebuilt, and the leases beside it are the workers' own.
 pub struct WebhookQueue;
 
+/// The queue's runner, by name.
+pub const PROJECTION: &str = "webhook_work";
+
 #[async_trait]
 impl Projection for WebhookQueue {
     fn name(&self) -> &'static str {
-        "webhook_work"
+        PROJECTION
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {

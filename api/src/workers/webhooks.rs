@@ -212,11 +212,13 @@ impl Workers {
 
     /// Runs on every replica (deliveries are leased, so each is worked on once at a time).
     pub async fn run_webhooks(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        // New work is queued by the queue's runner (deferred work waits for its own time).
+        let queued = self.wake.applied_by(webhook_queue::PROJECTION);
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            let work = self.wake.notified_applied();
+            let work = queued.notified();
             tokio::pin!(work);
             work.as_mut().enable();
             match self.process_webhooks().await {

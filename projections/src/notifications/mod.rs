@@ -63,10 +63,13 @@ impl NotificationsProjection {
     }
 }
 
+/// The consumer's name (its checkpoint).
+pub const PROJECTION: &str = "notifications";
+
 #[async_trait]
 impl Projection for NotificationsProjection {
     fn name(&self) -> &'static str {
-        "notifications"
+        PROJECTION
     }
 
     fn aggregate_types(&self) -> &'static [&'static str] {
