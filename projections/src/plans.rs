@@ -14,6 +14,9 @@ pub struct HotQuery {
     pub param_types: &'static str,
     /// Sample arguments, as SQL literals.
     pub sample: &'static str,
+    /// Planned once for every argument (a generic plan), as Postgres comes to plan a statement
+    /// a long-running process prepares and runs over and over, whatever its arguments.
+    pub generic: bool,
 }
 
 /// Every hot query.
@@ -23,6 +26,20 @@ pub fn hot_queries() -> Vec<HotQuery> {
         sql,
         param_types,
         sample,
+        generic: false,
+    };
+    let generic = |query: HotQuery| HotQuery {
+        generic: true,
+        ..query
+    };
+    // A reader's page, as the projection runners and the live feed read it.
+    let stream_page = |name, wanted| {
+        generic(q(
+            name,
+            crate::stream::page_sql(wanted),
+            "text, int8, text, int8, text, int8, text[], text[]",
+            "'1000', 200000, NULL, 2000, NULL, NULL, ARRAY['Brand'], ARRAY['BrandSyncConfirmed']",
+        ))
     };
     vec![
         q(
@@ -97,6 +114,33 @@ pub fn hot_queries() -> Vec<HotQuery> {
             "bigint[]",
             "ARRAY[200001, 200002, 200003]",
         ),
+        stream_page(
+            "stream: a runner's next page (one aggregate type)",
+            crate::stream::Wanted {
+                aggregate_types: &["Brand"],
+                event_types: None,
+            },
+        ),
+        stream_page(
+            "stream: the live feed's next page (some event types)",
+            crate::stream::Wanted {
+                aggregate_types: crate::stream::EVERY_TYPE,
+                event_types: Some(&["BrandSyncConfirmed"]),
+            },
+        ),
+        stream_page(
+            "stream: a reader of every event's next page",
+            crate::stream::Wanted {
+                aggregate_types: crate::stream::EVERY_TYPE,
+                event_types: None,
+            },
+        ),
+        generic(q(
+            "stream: a runner's checkpoint moved past its batch",
+            crate::runner::ADVANCE_CHECKPOINT.to_string(),
+            "text, text, int8, text, int8",
+            "'brands_10dlc', '1000', 200100, '1000', 200000",
+        )),
     ]
 }
 
@@ -104,6 +148,11 @@ pub fn hot_queries() -> Vec<HotQuery> {
 pub async fn explain(pool: &PgPool, query: &HotQuery) -> Result<Value, sqlx::Error> {
     // Its own connection, closed after: the pool's connections keep sqlx's prepared statements.
     let mut conn = pool.acquire().await?.detach();
+    if query.generic {
+        sqlx::query("SET plan_cache_mode = force_generic_plan")
+            .execute(&mut conn)
+            .await?;
+    }
     sqlx::query(&format!(
         "PREPARE hot_query ({}) AS {}",
         query.param_types, query.sql

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
-use crate::stream::{self, Position, StoredEvent};
+use crate::stream::{self, Beyond, Position, StoredEvent};
 use crate::wake::Wake;
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +119,19 @@ pub struct Stuck {
 
 /// The longest pause between two attempts at an event a projection failed on.
 const MAX_STUCK_PAUSE_SECS: f64 = 600.0;
+/// Moves projection `$1`'s checkpoint from (`$4`, `$5`) to (`$2`, `$3`), returning how many
+/// events (of any type) lie between.
+pub const ADVANCE_CHECKPOINT: &str = "UPDATE projection_checkpoints c
+    SET last_transaction_id = $2::xid8, last_global_position = $3,
+        events_applied = c.events_applied + p.passed, updated_at = now()
+   FROM (SELECT count(*) AS passed FROM events
+          WHERE (transaction_id, global_position) > ($4::xid8, $5)
+            AND (transaction_id, global_position) <= ($2::xid8, $3)) p
+  WHERE c.name = $1
+ RETURNING p.passed";
+
+/// How soon a runner looks again when events it passed had not settled.
+pub(crate) const UNSETTLED_RECHECK: Duration = Duration::from_millis(25);
 /// The longest pause after a batch failed for a reason that passes by itself.
 const MAX_TRANSIENT_PAUSE: Duration = Duration::from_secs(30);
 
@@ -231,12 +244,13 @@ impl ProjectionRunner {
 
     /// Applies the next batch of settled events, if this runner can take the checkpoint.
     pub async fn run_batch(&self) -> Result<Batch, ProjectionError> {
-        self.run_batch_of(self.batch_size).await
+        Ok(self.run_batch_of(self.batch_size).await?.0)
     }
 
-    /// Applies up to `limit` settled events it wants (passing over any number of others). When
-    /// the batch is a single event the projection cannot apply, the failure is recorded (holding the checkpoint) instead of returned.
-    async fn run_batch_of(&self, limit: i64) -> Result<Batch, ProjectionError> {
+    /// Applies up to `limit` settled events it wants (passing over any number of others), and
+    /// says what lies beyond them. When the batch is a single event the projection cannot
+    /// apply, the failure is recorded (holding the checkpoint) instead of returned.
+    async fn run_batch_of(&self, limit: i64) -> Result<(Batch, Beyond), ProjectionError> {
         if !self.checkpoint_exists.load(Ordering::Relaxed) {
             self.ensure_checkpoint().await?;
             self.checkpoint_exists.store(true, Ordering::Relaxed);
@@ -263,12 +277,15 @@ impl ProjectionRunner {
             tx.rollback().await?;
             // Held by another runner, or gone (an operator removed it): make sure next time.
             self.checkpoint_exists.store(false, Ordering::Relaxed);
-            return Ok(Batch::Busy);
+            return Ok((Batch::Busy, Beyond::Nothing));
         };
         let horizon = checkpoint.horizon;
         if let Some(wait) = checkpoint.wait_secs.filter(|w| *w > 0.0) {
             tx.rollback().await?;
-            return Ok(Batch::Waiting(Duration::from_secs_f64(wait)));
+            return Ok((
+                Batch::Waiting(Duration::from_secs_f64(wait)),
+                Beyond::Nothing,
+            ));
         }
         let after = Position {
             transaction_id: checkpoint.last_transaction_id,
@@ -277,7 +294,7 @@ impl ProjectionRunner {
         let scanned = stream::read_after(
             &mut tx,
             &after,
-            &horizon,
+            Some(&horizon),
             limit,
             stream::Wanted {
                 aggregate_types: self.projection.aggregate_types(),
@@ -289,7 +306,7 @@ impl ProjectionRunner {
         let Some(last) = scanned.last else {
             // Release the checkpoint lock at once (see above).
             tx.rollback().await?;
-            return Ok(Batch::Applied(0));
+            return Ok((Batch::Applied(0), scanned.beyond));
         };
         if !scanned.events.is_empty() {
             // A savepoint, so a failure can still be recorded under the checkpoint's lock.
@@ -336,24 +353,21 @@ impl ProjectionRunner {
                         .await?;
                         let stuck = self.record_failure(&mut tx, event, &error).await?;
                         tx.commit().await?;
-                        return Ok(Batch::Stuck(stuck));
+                        return Ok((Batch::Stuck(stuck), scanned.beyond));
                     }
                 }
                 Err(error) => return Err(error),
             }
         }
-        sqlx::query(
-            "UPDATE projection_checkpoints
-                SET last_transaction_id = $2::xid8, last_global_position = $3,
-                    events_applied = events_applied + $4, updated_at = now()
-              WHERE name = $1",
-        )
-        .bind(self.projection.name())
-        .bind(&last.transaction_id)
-        .bind(last.global_position)
-        .bind(scanned.count as i64)
-        .execute(&mut *tx)
-        .await?;
+        // How many events (of any type) the stretch held, counted on the index as it moves.
+        let passed: i64 = sqlx::query_scalar(ADVANCE_CHECKPOINT)
+            .bind(self.projection.name())
+            .bind(&last.transaction_id)
+            .bind(last.global_position)
+            .bind(&after.transaction_id)
+            .bind(after.global_position)
+            .fetch_one(&mut *tx)
+            .await?;
         if let Some(position) = checkpoint.failed_position {
             sqlx::query(
                 "UPDATE projection_failures SET resolved_at = now(), resolution = 'applied'
@@ -370,7 +384,7 @@ impl ProjectionRunner {
             );
         }
         tx.commit().await?;
-        Ok(Batch::Applied(scanned.count))
+        Ok((Batch::Applied(passed as usize), scanned.beyond))
     }
 
     /// Records (or counts again) the event the projection cannot apply, and when to try it
@@ -427,13 +441,6 @@ impl ProjectionRunner {
         })
     }
 
-    /// Events exist past the checkpoint (settled or not yet).
-    async fn behind(&self) -> Result<bool, ProjectionError> {
-        let after = self.position().await?;
-        let mut conn = self.pool.acquire().await?;
-        Ok(stream::any_after(&mut conn, &after).await?)
-    }
-
     /// Runs until shutdown: drains, then sleeps until woken or the idle poll comes round.
     pub async fn run(self, wake: Wake, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(projection = self.name(), "projection runner started");
@@ -456,27 +463,26 @@ impl ProjectionRunner {
                 transient = 0;
             }
             let pause = match outcome {
-                Ok(Batch::Applied(n)) if n > 0 => {
-                    narrow = narrow.saturating_sub(n);
-                    // Here at once, other replicas after (not a NOTIFY in the batch, which
-                    // would make runners' commits wait for each other's flush).
-                    wake.applied_here(self.projection.name());
-                    continue;
-                }
-                Ok(Batch::Applied(_)) => match self.behind().await {
-                    // Events exist but their transactions are not settled yet: look again soon.
-                    Ok(true) => Duration::from_millis(25),
-                    Ok(false) => self.idle_poll,
-                    Err(error) => {
-                        tracing::error!(projection = self.name(), %error, "projection check failed");
-                        Duration::from_secs(1)
+                Ok((Batch::Applied(n), beyond)) => {
+                    if n > 0 {
+                        narrow = narrow.saturating_sub(n);
+                        // Here at once, other replicas after (not a NOTIFY in the batch, which
+                        // would make runners' commits wait for each other's flush).
+                        wake.applied_here(self.projection.name());
                     }
-                },
+                    match beyond {
+                        Beyond::More => continue,
+                        // Not settled yet: look again soon (their appends' wake-ups may
+                        // already have come, as the batch ran).
+                        Beyond::Unsettled => UNSETTLED_RECHECK,
+                        Beyond::Nothing => self.idle_poll,
+                    }
+                }
                 // Another replica is applying; look again soon in case it stops.
-                Ok(Batch::Busy) => Duration::from_millis(500),
+                Ok((Batch::Busy, _)) => Duration::from_millis(500),
                 // Stuck: an operator's retry (which pokes every runner) may come first.
-                Ok(Batch::Waiting(wait)) => wait.min(self.idle_poll),
-                Ok(Batch::Stuck(stuck)) => {
+                Ok((Batch::Waiting(wait), _)) => wait.min(self.idle_poll),
+                Ok((Batch::Stuck(stuck), _)) => {
                     tracing::error!(
                         projection = self.name(),
                         position = stuck.position,

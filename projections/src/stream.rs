@@ -119,10 +119,6 @@ pub struct Wanted<'a> {
 }
 
 impl Wanted<'_> {
-    fn everything(&self) -> bool {
-        self.aggregate_types.contains(&"*") && self.event_types.is_none()
-    }
-
     /// The page query's filter on `$7` (aggregate types) and `$8` (event types).
     fn filter(&self) -> &'static str {
         match (self.aggregate_types, self.event_types.is_some()) {
@@ -137,145 +133,179 @@ impl Wanted<'_> {
     }
 }
 
-/// A stretch of the stream read past: the wanted events in it, how many events (of any type)
-/// it held, and where it ends.
-#[derive(Debug, Default)]
+/// A stretch of the stream read past: the wanted events in it, where it ends, and what lies
+/// beyond it.
+#[derive(Debug)]
 pub struct Scanned {
     pub events: Vec<StoredEvent>,
-    pub count: usize,
+    /// Where the stretch ends (`None`: no settled event after where it began).
     pub last: Option<Position>,
+    pub beyond: Beyond,
 }
 
-/// One row of a page.
+/// What lies past a stretch read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beyond {
+    /// The page was full: read on.
+    More,
+    /// Events whose transactions had not settled (or, when reading up to a bound, events past
+    /// it): they come when they settle, which may pass with no wake-up (a transaction that
+    /// writes no event holding the horizon back).
+    Unsettled,
+    /// Nothing: the stream's end.
+    Nothing,
+}
+
+/// One row of a page, or (`stretch_end`) the last settled event of any type in the stretch
+/// and whether any event lies past it.
 #[derive(sqlx::FromRow)]
 struct PageRow {
-    aggregate_type: String,
-    aggregate_id: String,
-    sequence: i64,
-    event_type: String,
-    event_version: String,
-    #[sqlx(json)]
-    payload: Box<RawValue>,
-    metadata: Value,
-    global_position: i64,
-    transaction_id: String,
-    recorded_at: DateTime<Utc>,
+    stretch_end: bool,
+    aggregate_type: Option<String>,
+    aggregate_id: Option<String>,
+    sequence: Option<i64>,
+    event_type: Option<String>,
+    event_version: Option<String>,
+    payload: Option<sqlx::types::Json<Box<RawValue>>>,
+    metadata: Option<Value>,
+    global_position: Option<i64>,
+    transaction_id: Option<String>,
+    recorded_at: Option<DateTime<Utc>>,
+    more: Option<bool>,
 }
 
-impl From<PageRow> for StoredEvent {
-    fn from(row: PageRow) -> Self {
-        StoredEvent {
-            payload: row.payload,
-            metadata: row.metadata,
-            aggregate_type: row.aggregate_type,
-            aggregate_id: row.aggregate_id,
-            sequence: row.sequence,
-            event_type: row.event_type,
-            event_version: row.event_version,
-            global_position: row.global_position,
-            transaction_id: row.transaction_id,
-            recorded_at: row.recorded_at,
-        }
+impl PageRow {
+    fn position(&self) -> Option<Position> {
+        Some(Position {
+            transaction_id: self.transaction_id.clone()?,
+            global_position: self.global_position?,
+        })
+    }
+
+    fn into_event(self) -> Option<StoredEvent> {
+        Some(StoredEvent {
+            payload: self.payload?.0,
+            metadata: self.metadata?,
+            aggregate_type: self.aggregate_type?,
+            aggregate_id: self.aggregate_id?,
+            sequence: self.sequence?,
+            event_type: self.event_type?,
+            event_version: self.event_version?,
+            global_position: self.global_position?,
+            transaction_id: self.transaction_id?,
+            recorded_at: self.recorded_at?,
+        })
     }
 }
 
+/// A reader's page query: `$1`, `$2` where it stands; `$3` the horizon (`NULL`: as the
+/// statement finds it); `$4` the page's size; `$5`, `$6` where to stop (`NULL`: nowhere);
+/// `$7` and `$8` what it wants (see [`Wanted`]).
+pub fn page_sql(wanted: Wanted<'_>) -> String {
+    // The horizon given, or as the statement finds it.
+    let horizon_sql = format!("COALESCE($3::xid8, {HORIZON}::xid8)");
+    format!(
+        "SELECT false AS stretch_end, aggregate_type, aggregate_id, sequence, event_type,
+                event_version, payload, metadata, global_position,
+                transaction_id::text AS transaction_id, recorded_at, NULL::boolean AS more
+           FROM (SELECT * FROM events
+                  WHERE (transaction_id, global_position) > ($1::xid8, $2)
+                    AND transaction_id < {horizon_sql}
+                    AND ($5::xid8 IS NULL OR (transaction_id, global_position) <= ($5::xid8, $6))
+                    {filter}
+                  ORDER BY events.transaction_id, events.global_position
+                  LIMIT $4) page
+         UNION ALL
+         SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.global_position,
+                s.transaction_id::text, NULL,
+                -- In the index's order, so no plan looks for it by reading the table.
+                (SELECT true FROM events m
+                  WHERE (m.transaction_id, m.global_position)
+                      > (COALESCE(s.transaction_id, $1::xid8), COALESCE(s.global_position, $2))
+                  ORDER BY m.transaction_id, m.global_position
+                  LIMIT 1)
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (
+                SELECT e.transaction_id, e.global_position FROM events e
+                 WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2)
+                   AND e.transaction_id < {horizon_sql}
+                   AND ($5::xid8 IS NULL OR (e.transaction_id, e.global_position) <= ($5::xid8, $6))
+                 ORDER BY e.transaction_id DESC, e.global_position DESC
+                 LIMIT 1) s ON true",
+        filter = wanted.filter()
+    )
+}
+
 /// Up to `limit` settled `wanted` events after `after` (and not after `until`, if given), in
-/// order, in one query; the stretch read past ends at the last of them when there are `limit`,
-/// otherwise at the last settled event of any type (a second, index-only query finds it and
-/// counts what was passed over). The order names the table's columns: unqualified,
-/// `transaction_id` would be the text of the output list, an order that neither follows the
-/// index nor the checkpoint's.
+/// order, with where the stretch read past ends, in one query: a full page ends at its last
+/// event; a short one read every wanted event up to the horizon (or `until`), so it ends at
+/// the last settled event there, whatever its type. `horizon`: where settled events end
+/// ([`horizon`]), or `None` for as this query finds it. The order names the table's columns:
+/// unqualified, `transaction_id` would be the text of the output list, an order that neither
+/// follows the index nor the checkpoint's.
 pub async fn read_after(
     conn: &mut PgConnection,
     after: &Position,
-    horizon: &str,
+    horizon: Option<&str>,
     limit: i64,
     wanted: Wanted<'_>,
     until: Option<&Position>,
 ) -> Result<Scanned, sqlx::Error> {
-    let rows = sqlx::query_as::<_, PageRow>(&format!(
-        "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload,
-                metadata, global_position, transaction_id::text AS transaction_id, recorded_at
-           FROM events
-          WHERE (transaction_id, global_position) > ($1::xid8, $2)
-            AND transaction_id < $3::xid8
-            AND ($5::xid8 IS NULL OR (transaction_id, global_position) <= ($5::xid8, $6))
-            {}
-          ORDER BY events.transaction_id, events.global_position
-          LIMIT $4",
-        wanted.filter()
-    ))
-    .bind(&after.transaction_id)
-    .bind(after.global_position)
-    .bind(horizon)
-    .bind(limit)
-    .bind(until.map(|u| &u.transaction_id))
-    .bind(until.map(|u| u.global_position))
-    .bind(wanted.aggregate_types)
-    .bind(wanted.event_types)
-    .fetch_all(&mut *conn)
-    .await?;
-    let events: Vec<StoredEvent> = rows.into_iter().map(StoredEvent::from).collect();
-    let last_read = events.last().map(|e| Position {
-        transaction_id: e.transaction_id.clone(),
-        global_position: e.global_position,
-    });
-    if wanted.everything() {
+    let rows = sqlx::query_as::<_, PageRow>(&page_sql(wanted))
+        .bind(&after.transaction_id)
+        .bind(after.global_position)
+        .bind(horizon)
+        .bind(limit)
+        .bind(until.map(|u| &u.transaction_id))
+        .bind(until.map(|u| u.global_position))
+        .bind(wanted.aggregate_types)
+        .bind(wanted.event_types)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut events = Vec::with_capacity(rows.len());
+    let mut stretch_end = None;
+    for row in rows {
+        if row.stretch_end {
+            stretch_end = Some(row);
+        } else if let Some(event) = row.into_event() {
+            events.push(event);
+        }
+    }
+    // A UNION ALL hands its branches on in order, each as its ORDER BY left it; should a plan
+    // ever not, order here (a sorted page costs one pass to check).
+    if !events.is_sorted_by_key(order_key) {
+        events.sort_by_key(order_key);
+    }
+    let stretch_end = stretch_end.ok_or_else(|| {
+        sqlx::Error::Protocol("the stream's page came without its stretch end".into())
+    })?;
+    if events.len() as i64 >= limit {
+        let last = events.last().map(|e| Position {
+            transaction_id: e.transaction_id.clone(),
+            global_position: e.global_position,
+        });
         return Ok(Scanned {
-            count: events.len(),
-            last: last_read,
             events,
+            last,
+            beyond: Beyond::More,
         });
     }
-    // A full page ends at its last event; a short one read every wanted event up to the
-    // horizon (or `until`), so it ends at the last settled event there, whatever its type.
-    let bound = if events.len() as i64 >= limit {
-        last_read.as_ref()
+    let beyond = if stretch_end.more == Some(true) {
+        Beyond::Unsettled
     } else {
-        until
+        Beyond::Nothing
     };
-    let end: Option<(String, i64, i64)> = sqlx::query_as(
-        "SELECT e.transaction_id::text, e.global_position,
-                (SELECT count(*) FROM events c
-                  WHERE (c.transaction_id, c.global_position) > ($1::xid8, $2)
-                    AND (c.transaction_id, c.global_position) <= (e.transaction_id, e.global_position))
-           FROM events e
-          WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2)
-            AND e.transaction_id < $3::xid8
-            AND ($4::xid8 IS NULL OR (e.transaction_id, e.global_position) <= ($4::xid8, $5))
-          ORDER BY e.transaction_id DESC, e.global_position DESC
-          LIMIT 1",
-    )
-    .bind(&after.transaction_id)
-    .bind(after.global_position)
-    .bind(horizon)
-    .bind(bound.map(|b| &b.transaction_id))
-    .bind(bound.map(|b| b.global_position))
-    .fetch_optional(conn)
-    .await?;
-    Ok(match end {
-        None => Scanned {
-            events,
-            ..Scanned::default()
-        },
-        Some((transaction_id, global_position, count)) => Scanned {
-            events,
-            count: count as usize,
-            last: Some(Position {
-                transaction_id,
-                global_position,
-            }),
-        },
+    Ok(Scanned {
+        last: stretch_end.position(),
+        events,
+        beyond,
     })
 }
 
-/// True when any event, settled or not, lies after `after`.
-pub async fn any_after(conn: &mut PgConnection, after: &Position) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2))",
+/// An event's place in the global order, as a key (transaction ids are `xid8`, so numbers).
+fn order_key(event: &StoredEvent) -> (u64, i64) {
+    (
+        event.transaction_id.parse().unwrap_or(u64::MAX),
+        event.global_position,
     )
-    .bind(&after.transaction_id)
-    .bind(after.global_position)
-    .fetch_one(conn)
-    .await
 }

@@ -1,6 +1,10 @@
 //! Every filter has an index and every worker query reads only what it needs: on tables of tens
-//! of thousands of rows, no hot query (`tendlc_projections::plans`) reads a whole table.
-use tendlc_projections::plans::{explain, full_scans, hot_queries, summary};
+//! of thousands of rows, no hot query (`tendlc_projections::plans`) reads a whole table (but
+//! for tables of a few rows), as planned for its arguments or, for the stream's queries that
+//! runners repeat, once for any.
+use tendlc_projections::plans::{
+    estimated_rows, explain, full_scans, hot_queries, summary, SMALL_TABLE_ROWS,
+};
 use tendlc_tests::db::TestDatabase;
 
 /// Fills the read tables the way a few years of use would: mostly registered and synced, a
@@ -84,7 +88,16 @@ async fn no_hot_query_reads_a_whole_table() {
             .await
             .unwrap_or_else(|e| panic!("planning {}: {e}", query.name));
         println!("{}: {}", query.name, summary(&plan));
-        let scans = full_scans(&plan);
+        // A table of a few rows (the checkpoints, a catalog) is read whole, as it should be.
+        let mut scans = Vec::new();
+        for table in full_scans(&plan) {
+            let rows = estimated_rows(&pool, &table)
+                .await
+                .unwrap_or_else(|e| panic!("the size of {table}: {e}"));
+            if rows >= SMALL_TABLE_ROWS {
+                scans.push(table);
+            }
+        }
         if !scans.is_empty() {
             scanning.push(format!(
                 "{} reads all of {scans:?}: {}",

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use sqlx::PgPool;
-use tendlc_projections::stream::{self, Position};
+use tendlc_projections::stream::{self, Beyond, Position};
 use tendlc_projections::Wake;
 use tokio::sync::{mpsc, watch, Notify};
 use uuid::Uuid;
@@ -249,9 +249,7 @@ impl Feed {
         until: &Position,
     ) -> Result<(Vec<Item>, Option<Position>), sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
-        let horizon = stream::horizon(&mut conn).await?;
-        let scanned =
-            stream::read_after(&mut conn, after, &horizon, BATCH, fed(), Some(until)).await?;
+        let scanned = stream::read_after(&mut conn, after, None, BATCH, fed(), Some(until)).await?;
         Ok((items(&scanned.events), scanned.last))
     }
 
@@ -268,17 +266,10 @@ impl Feed {
             tokio::pin!(woken);
             woken.as_mut().enable();
             let pause = match self.step().await {
-                Ok(read) if read as i64 >= BATCH => continue,
-                Ok(read) => match self.behind().await {
-                    // Events exist whose transactions have not settled: look again soon.
-                    Ok(true) => Duration::from_millis(25),
-                    Ok(false) if read > 0 => continue,
-                    Ok(false) => IDLE_POLL,
-                    Err(error) => {
-                        tracing::warn!(%error, "live feed check failed");
-                        Duration::from_secs(1)
-                    }
-                },
+                Ok(Beyond::More) => continue,
+                // Events exist whose transactions have not settled: look again soon.
+                Ok(Beyond::Unsettled) => Duration::from_millis(25),
+                Ok(Beyond::Nothing) => IDLE_POLL,
                 Err(error) => {
                     tracing::warn!(%error, "live feed read failed; retrying");
                     Duration::from_secs(1)
@@ -293,21 +284,20 @@ impl Feed {
         tracing::info!("live feed reader stopped");
     }
 
-    /// Reads one batch after the reader's position and hands it out; how many events it read.
-    async fn step(&self) -> Result<usize, sqlx::Error> {
+    /// Reads one batch after the reader's position and hands it out; what lies beyond it.
+    async fn step(&self) -> Result<Beyond, sqlx::Error> {
         let after = self.hub.lock().expect("feed hub lock").position.clone();
         let mut conn = self.pool.acquire().await?;
-        let horizon = stream::horizon(&mut conn).await?;
-        let scanned = stream::read_after(&mut conn, &after, &horizon, BATCH, fed(), None).await?;
+        let scanned = stream::read_after(&mut conn, &after, None, BATCH, fed(), None).await?;
         drop(conn);
         let Some(last) = scanned.last else {
-            return Ok(0);
+            return Ok(scanned.beyond);
         };
         let changes = items(&scanned.events);
         let mut hub = self.hub.lock().expect("feed hub lock");
         hub.deliver(&changes);
         hub.position = last;
-        Ok(scanned.count)
+        Ok(scanned.beyond)
     }
 
     /// The notification listener: LISTENs on [`NOTIFICATION_CHANNEL`] (a trigger on
@@ -377,12 +367,6 @@ impl Feed {
             .expect("feed hub lock")
             .deliver(&[Arc::new(told)]);
         Ok(())
-    }
-
-    async fn behind(&self) -> Result<bool, sqlx::Error> {
-        let after = self.hub.lock().expect("feed hub lock").position.clone();
-        let mut conn = self.pool.acquire().await?;
-        stream::any_after(&mut conn, &after).await
     }
 }
 
