@@ -53,6 +53,29 @@ pub async fn place_consumers_at_head(
     Ok(())
 }
 
+/// Waits (at most `limit`) until every consumer's checkpoint stands at the stream's last event.
+pub async fn consumers_at_head(pool: &PgPool, limit: std::time::Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let behind: Vec<String> = sqlx::query_scalar(
+            "SELECT c.name FROM projection_checkpoints c,
+                    (SELECT transaction_id, global_position FROM events
+                      ORDER BY transaction_id DESC, global_position DESC LIMIT 1) head
+              WHERE (c.last_transaction_id, c.last_global_position)
+                  < (head.transaction_id, head.global_position)",
+        )
+        .fetch_all(pool)
+        .await?;
+        if behind.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            anyhow::bail!("consumers still behind the seeded events after {limit:?}: {behind:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// Rebuilds `projections` from scratch one after the other (prepare fresh, step to the head),
 /// then switches each in; `aggregate_type` limits the raw read to that type's events.
 pub async fn rebuild(
