@@ -65,6 +65,27 @@ impl Default for Wake {
     }
 }
 
+/// An append's wake-up, held for what follows (see [`Wake::appended_held`]).
+pub struct HeldWake {
+    tell: Option<tokio::sync::oneshot::Sender<bool>>,
+    wake_on_drop: bool,
+}
+
+impl HeldWake {
+    /// What followed was appended and woke the readers: this append's wake-up is not needed.
+    pub fn release(mut self) {
+        self.wake_on_drop = false;
+    }
+}
+
+impl Drop for HeldWake {
+    fn drop(&mut self) {
+        if let Some(tell) = self.tell.take() {
+            let _ = tell.send(self.wake_on_drop);
+        }
+    }
+}
+
 /// Aggregate types appended and projections that applied a batch, since the last broadcast.
 #[derive(Default)]
 struct Unannounced {
@@ -131,6 +152,29 @@ impl Wake {
             .appended
             .insert(aggregate_type);
         self.announce.notify_one();
+    }
+
+    /// Like [`Wake::appended`], but the wake-up waits up to `hold` for what is about to follow
+    /// (an intent's outcome, recorded once TCR answers): when that follows in time, its own
+    /// wake-up brings the readers to both at once, in one batch instead of two. Released, the
+    /// hold sends nothing (what followed woke the readers); dropped unreleased, or at the end
+    /// of `hold`, it wakes them as `appended` would.
+    pub fn appended_held(&self, aggregate_type: &'static str, hold: Duration) -> HeldWake {
+        let (tell, told) = tokio::sync::oneshot::channel::<bool>();
+        let wake = self.clone();
+        tokio::spawn(async move {
+            let wake_now = tokio::select! {
+                _ = tokio::time::sleep(hold) => true,
+                now = told => now.unwrap_or(true),
+            };
+            if wake_now {
+                wake.appended(aggregate_type);
+            }
+        });
+        HeldWake {
+            tell: Some(tell),
+            wake_on_drop: true,
+        }
     }
 
     /// These projections moved forward (a batch was committed, here or on another replica).

@@ -144,6 +144,11 @@ where
         self.what
     }
 
+    /// Wakes the readers of what this recorder appends.
+    pub(super) fn wake(&self) -> &Wake {
+        &self.wake
+    }
+
     /// The one mapping from the event store's errors to the application's.
     fn error(&self, error: AggregateError<A::Error>) -> AppError {
         match error {
@@ -204,6 +209,22 @@ where
         command: A::Command,
         metadata: &EventMetadata,
     ) -> Result<Recorded<A>, AppError> {
+        let recorded = self.execute_unannounced(fresh, id, command, metadata).await?;
+        if recorded.changed() {
+            self.wake.appended(A::TYPE);
+        }
+        Ok(recorded)
+    }
+
+    /// [`Recorder::execute_as`] without waking the readers: the caller does (see
+    /// [`Recorder::wake`]).
+    pub(super) async fn execute_unannounced(
+        &self,
+        fresh: Fresh<A>,
+        id: impl Display,
+        command: A::Command,
+        metadata: &EventMetadata,
+    ) -> Result<Recorded<A>, AppError> {
         let id = id.to_string();
         let Some(handoff) = Handoff::current() else {
             return self.record(fresh, &id, command, metadata).await;
@@ -241,10 +262,7 @@ where
             )
             .await
             {
-                Ok(recorded) if recorded.changed() => {
-                    self.wake.appended(A::TYPE);
-                    return Ok(recorded);
-                }
+                Ok(recorded) if recorded.changed() => return Ok(recorded),
                 // Appended to meanwhile, or the state held is not current (a refusal or no
                 // change may say so): load and decide against the events, as any command.
                 Ok(_) | Err(AggregateError::AggregateConflict | AggregateError::UserError(_)) => {}
@@ -262,12 +280,7 @@ where
                         .await;
                 }
                 Err(error) => return Err(self.error(error)),
-                Ok(recorded) => {
-                    if recorded.changed() {
-                        self.wake.appended(A::TYPE);
-                    }
-                    return Ok(recorded);
-                }
+                Ok(recorded) => return Ok(recorded),
             }
         }
     }

@@ -11,6 +11,11 @@ use super::context::CommandContext;
 use super::error::AppError;
 use super::recorder::{Fresh, Recorded, Recorder, Refusal};
 
+/// How long the readers' wake-up for an intent waits for its outcome. A read model that showed
+/// the intent alone for the few milliseconds TCR takes to answer (the simulator, a fast
+/// TCR) would cost every reader a batch, and a request waiting for the outcome one batch more.
+const INTENT_WAKE_HOLD: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// What a change sent to TCR came to, once TCR's answer is recorded.
 pub struct Called<A> {
     /// The aggregate after the outcome was recorded.
@@ -60,11 +65,14 @@ where
         Fut: Future<Output = TcrReply<T>>,
     {
         let intended = self
-            .execute_as(fresh, id, intent, &context.metadata())
+            .execute_unannounced(fresh, id, intent, &context.metadata())
             .await?;
         if !intended.changed() {
             return Ok(None);
         }
+        // The read models learn of the intent with its outcome, in one batch, unless TCR takes
+        // longer than that to answer.
+        let held = self.wake().appended_held(A::TYPE, INTENT_WAKE_HOLD);
         let reply = call(&intended.state).await;
         let failure = reply.result.as_ref().err().cloned();
         let metadata = context.metadata().with_tcr_call(reply.call);
@@ -72,6 +80,9 @@ where
         let recorded = self
             .execute_as(at, id, outcome(reply.result), &metadata)
             .await?;
+        if recorded.changed() {
+            held.release();
+        }
         Ok(Some(Called { recorded, failure }))
     }
 }

@@ -72,6 +72,11 @@ impl Projection for NotificationsProjection {
         PROJECTION
     }
 
+    /// A mail goes out a few dozen milliseconds later; the read models first.
+    fn linger(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(50)
+    }
+
     fn aggregate_types(&self) -> &'static [&'static str] {
         &["Brand", "Campaign"]
     }
