@@ -374,4 +374,57 @@ mod tests {
             format!("brands_10dlc@{}", wake.origin)
         );
     }
+
+    #[tokio::test]
+    async fn a_projections_batches_wake_only_its_own_waiters_here_and_from_a_replica() {
+        let (here, there) = (Wake::new(), Wake::new());
+        let brands = here.applied_by("brands_10dlc");
+        let mails = here.applied_by("notifications");
+        assert!(woken_by(&brands, || here.applied_here("brands_10dlc")).await);
+        assert!(!woken_by(&mails, || here.applied_here("brands_10dlc")).await);
+        let names = ["brands_10dlc", "event_chain"].into_iter().collect();
+        let from_there = there.announcement(&names);
+        assert!(
+            woken_by(&brands, || here
+                .applied(here.sent_elsewhere(&from_there).unwrap().split(',')))
+            .await
+        );
+        assert!(
+            !woken_by(&mails, || here
+                .applied(here.sent_elsewhere(&from_there).unwrap().split(',')))
+            .await
+        );
+    }
+
+    #[tokio::test]
+    async fn an_intents_held_wake_up_waits_for_what_follows_but_not_past_its_hold() {
+        let wake = Wake::new();
+        let brands = wake.reader(&["Brand"]);
+        let hold = Duration::from_millis(200);
+
+        // Released: what followed woke the readers; the hold sends nothing, even later.
+        let held = wake.appended_held("Brand", hold);
+        assert!(!woken_by(&brands, || held.release()).await);
+        tokio::time::sleep(hold).await;
+        assert!(!woken_by(&brands, || ()).await, "after the hold");
+
+        // Dropped unreleased (the outcome was not recorded): the readers are woken at once.
+        let held = wake.appended_held("Brand", hold);
+        assert!(woken_by(&brands, || drop(held)).await);
+
+        // Kept past the hold (TCR is slow): the readers are woken when it ends.
+        let held = wake.appended_held("Brand", hold);
+        let notified = brands.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        assert!(
+            tokio::time::timeout(hold / 2, &mut notified).await.is_err(),
+            "woken before the hold ended"
+        );
+        assert!(
+            tokio::time::timeout(hold * 5, &mut notified).await.is_ok(),
+            "not woken when the hold ended"
+        );
+        held.release();
+    }
 }

@@ -209,7 +209,9 @@ where
         command: A::Command,
         metadata: &EventMetadata,
     ) -> Result<Recorded<A>, AppError> {
-        let recorded = self.execute_unannounced(fresh, id, command, metadata).await?;
+        let recorded = self
+            .execute_unannounced(fresh, id, command, metadata)
+            .await?;
         if recorded.changed() {
             self.wake.appended(A::TYPE);
         }
