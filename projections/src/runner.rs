@@ -344,29 +344,26 @@ impl ProjectionRunner {
                     } else {
                         // Pass the events before it that this projection does not read, so the
                         // failed event is the next one after the checkpoint (what a skip checks).
-                        sqlx::query(
-                            "UPDATE projection_checkpoints c
-                                SET last_transaction_id = p.transaction_id,
-                                    last_global_position = p.global_position,
-                                    events_applied = c.events_applied + p.passed, updated_at = now()
-                               FROM (SELECT e.transaction_id, e.global_position,
-                                            (SELECT count(*) FROM events b
-                                              WHERE (b.transaction_id, b.global_position) > ($2::xid8, $3)
-                                                AND (b.transaction_id, b.global_position) < ($4::xid8, $5)) AS passed
-                                       FROM events e
-                                      WHERE (e.transaction_id, e.global_position) > ($2::xid8, $3)
-                                        AND (e.transaction_id, e.global_position) < ($4::xid8, $5)
-                                      ORDER BY e.transaction_id DESC, e.global_position DESC
-                                      LIMIT 1) p
-                              WHERE c.name = $1",
+                        let before: Option<(String, i64)> = sqlx::query_as(
+                            "SELECT transaction_id::text, global_position FROM events
+                              WHERE (transaction_id, global_position) > ($1::xid8, $2)
+                                AND (transaction_id, global_position) < ($3::xid8, $4)
+                              ORDER BY transaction_id DESC, global_position DESC
+                              LIMIT 1",
                         )
-                        .bind(self.projection.name())
                         .bind(&after.transaction_id)
                         .bind(after.global_position)
                         .bind(&event.transaction_id)
                         .bind(event.global_position)
-                        .execute(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await?;
+                        if let Some((transaction_id, global_position)) = before {
+                            let before = Position {
+                                transaction_id,
+                                global_position,
+                            };
+                            self.advance_checkpoint(&mut tx, &after, &before).await?;
+                        }
                         let stuck = self.record_failure(&mut tx, event, &error).await?;
                         tx.commit().await?;
                         return Ok((Batch::Stuck(stuck), scanned.beyond));
@@ -375,15 +372,7 @@ impl ProjectionRunner {
                 Err(error) => return Err(error),
             }
         }
-        // How many events (of any type) the stretch held, counted on the index as it moves.
-        let passed: i64 = sqlx::query_scalar(ADVANCE_CHECKPOINT)
-            .bind(self.projection.name())
-            .bind(&last.transaction_id)
-            .bind(last.global_position)
-            .bind(&after.transaction_id)
-            .bind(after.global_position)
-            .fetch_one(&mut *tx)
-            .await?;
+        let passed = self.advance_checkpoint(&mut tx, &after, &last).await?;
         if let Some(position) = checkpoint.failed_position {
             sqlx::query(
                 "UPDATE projection_failures SET resolved_at = now(), resolution = 'applied'
@@ -401,6 +390,24 @@ impl ProjectionRunner {
         }
         tx.commit().await?;
         Ok((Batch::Applied(passed as usize), scanned.beyond))
+    }
+
+    /// Moves the checkpoint from `from` to `to`; how many events (of any type) lie between,
+    /// counted on the index as it moves.
+    async fn advance_checkpoint(
+        &self,
+        conn: &mut PgConnection,
+        from: &Position,
+        to: &Position,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(ADVANCE_CHECKPOINT)
+            .bind(self.projection.name())
+            .bind(&to.transaction_id)
+            .bind(to.global_position)
+            .bind(&from.transaction_id)
+            .bind(from.global_position)
+            .fetch_one(conn)
+            .await
     }
 
     /// Records (or counts again) the event the projection cannot apply, and when to try it
