@@ -153,6 +153,11 @@ async fn alpha_lifecycle(app: &TestApp, alpha: Uuid) -> Lifecycle {
     }
 }
 
+/// How many events the lifecycle's brand and campaign have recorded.
+async fn events_recorded(app: &TestApp, life: &Lifecycle) -> usize {
+    app.events_of(&life.brand).await.len() + app.events_of(&life.campaign).await.len()
+}
+
 fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -614,6 +619,10 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     let evidence = format!("/v1/reports/brands/{}/evidence", life.brand);
     let (status, _, _) = fetch(&app, &beta_admin, &evidence, None).await;
     assert_eq!(status, 404, "beta cannot have alpha's evidence");
+    // TCR's webhooks about the deactivation may still add to the campaign (some wait for a
+    // retry): count what is recorded before the pack is asked for; a later event may or may
+    // not be in it.
+    let recorded_before = events_recorded(&app, &life).await;
     let files = eventually(
         Duration::from_secs(20),
         "the chain to reach the brand's events",
@@ -643,12 +652,12 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
         ])
     );
     let proof: ChainProof = serde_json::from_slice(&files["chain-proof.json"]).unwrap();
-    let events_of_brand =
-        app.events_of(&life.brand).await.len() + app.events_of(&life.campaign).await.len();
-    assert_eq!(
-        check_proof(&proof),
-        Ok(events_of_brand),
-        "every event of the brand and its campaign is proven"
+    let recorded_after = events_recorded(&app, &life).await;
+    let proven = check_proof(&proof).expect("the proof holds");
+    assert!(
+        (recorded_before..=recorded_after).contains(&proven),
+        "every event of the brand and its campaign recorded before the pack is proven: \
+         {proven} proven, {recorded_before} recorded before, {recorded_after} after"
     );
     assert!(
         held["chainIndex"].as_i64() <= proof.head.as_ref().map(|h| h.chain_index),
@@ -688,7 +697,11 @@ async fn reports_tell_one_customers_lifecycle_in_json_csv_html_fees_and_an_evide
     let _ = std::fs::remove_file(&proof_file);
     let _ = std::fs::remove_file(&held_file);
     let history: Vec<Value> = serde_json::from_slice(&files["history.json"]).unwrap();
-    assert_eq!(history.len(), events_of_brand, "the whole history");
+    assert!(
+        (recorded_before..=recorded_after).contains(&history.len()),
+        "the whole history: {} entries, {recorded_before} events recorded before, {recorded_after} after",
+        history.len()
+    );
     let submitted: Vec<Value> = serde_json::from_slice(&files["submitted-to-tcr.json"]).unwrap();
     let endpoints: Vec<String> = submitted
         .iter()
