@@ -138,8 +138,6 @@ pub const ADVANCE_CHECKPOINT: &str = "UPDATE projection_checkpoints c
   WHERE c.name = $1
  RETURNING p.passed";
 
-/// How soon a runner looks again when events it passed had not settled.
-pub(crate) const UNSETTLED_RECHECK: Duration = Duration::from_millis(25);
 /// The longest pause after a batch failed for a reason that passes by itself.
 const MAX_TRANSIENT_PAUSE: Duration = Duration::from_secs(30);
 
@@ -497,7 +495,7 @@ impl ProjectionRunner {
                         Beyond::More => continue,
                         // Not settled yet: look again soon (their appends' wake-ups may
                         // already have come, as the batch ran).
-                        Beyond::Unsettled => UNSETTLED_RECHECK,
+                        Beyond::Unsettled => stream::UNSETTLED_RECHECK,
                         Beyond::Nothing => self.idle_poll,
                     }
                 }

@@ -143,6 +143,9 @@ pub struct Scanned {
     pub beyond: Beyond,
 }
 
+/// How soon a reader looks again when events past what it read had not settled.
+pub const UNSETTLED_RECHECK: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// What lies past a stretch read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Beyond {

@@ -68,8 +68,8 @@ impl Versioned for CustomerRow {
 }
 
 /// Fetches the row of `what` `id` until it reflects `sequence`, looking again each time a
-/// runner of its projection commits a batch (bounded); if the read model stays behind, answers with what it has
-/// rather than fail a request that has been recorded, and with
+/// runner of its projection commits a batch (bounded); if the read model stays behind, answers
+/// with what it has rather than fail a request that has been recorded, and with
 /// [`AppError::NotYetVisible`] when it has nothing yet.
 pub async fn read_back<T, F, Fut>(
     wake: &Wake,

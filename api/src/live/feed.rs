@@ -268,7 +268,7 @@ impl Feed {
             let pause = match self.step().await {
                 Ok(Beyond::More) => continue,
                 // Events exist whose transactions have not settled: look again soon.
-                Ok(Beyond::Unsettled) => Duration::from_millis(25),
+                Ok(Beyond::Unsettled) => stream::UNSETTLED_RECHECK,
                 Ok(Beyond::Nothing) => IDLE_POLL,
                 Err(error) => {
                     tracing::warn!(%error, "live feed read failed; retrying");
