@@ -1,7 +1,8 @@
 //! A stand-in for TCR in front of the simulator: it forwards every call, counts them by method
 //! and path, can hold one call back before it reaches TCR until the test lets it go (a slow
-//! read, a long wait in the rate limiter), and can garble TCR's answer to a call after TCR acted
-//! on it (a success nobody can read).
+//! read, a long wait in the rate limiter), can garble TCR's answer to a call after TCR acted
+//! on it (a success nobody can read), and can fail a call as a gateway in front of TCR would,
+//! after TCR acted on it or before it reached TCR.
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,6 +28,9 @@ struct Shared {
     hold: Mutex<Option<Hold>>,
     /// `(method, path)` of calls whose next answer is replaced by unreadable text.
     garble: Mutex<Vec<(Method, String)>>,
+    /// `(method, path, status, forwarded)`: the next such call is answered `status` by a
+    /// gateway in front of TCR, after TCR acted on it (`forwarded`) or before it reached TCR.
+    failures: Mutex<Vec<(Method, String, StatusCode, bool)>>,
     /// `(method, path, field, value)`: every answer to such a call says `value` for `field`.
     rewrites: Mutex<Vec<(Method, String, String, serde_json::Value)>>,
     http: reqwest::Client,
@@ -72,6 +76,7 @@ impl TcrStandIn {
             calls: Mutex::default(),
             hold: Mutex::default(),
             garble: Mutex::default(),
+            failures: Mutex::default(),
             rewrites: Mutex::default(),
             http: reqwest::Client::new(),
         });
@@ -117,6 +122,26 @@ impl TcrStandIn {
             .lock()
             .unwrap()
             .push((method.parse().expect("an HTTP method"), path.to_string()));
+    }
+
+    /// TCR acts on the next `method` call to `path`, but a gateway in front of it answers
+    /// `status` (a 5xx) instead of TCR's answer.
+    pub fn fail_after_next(&self, method: &str, path: &str, status: u16) {
+        self.fail_next(method, path, status, true);
+    }
+
+    /// The next `method` call to `path` never reaches TCR: a gateway answers `status`.
+    pub fn fail_before_next(&self, method: &str, path: &str, status: u16) {
+        self.fail_next(method, path, status, false);
+    }
+
+    fn fail_next(&self, method: &str, path: &str, status: u16, forwarded: bool) {
+        self.shared.failures.lock().unwrap().push((
+            method.parse().expect("an HTTP method"),
+            path.to_string(),
+            StatusCode::from_u16(status).expect("an HTTP status"),
+            forwarded,
+        ));
     }
 
     /// From now on TCR's answers to `method` calls to `path` say `value` for the top-level
@@ -185,6 +210,17 @@ async fn forward(
         let _ = held.arrived.send(());
         let _ = held.release.await;
     }
+    let failure = {
+        let mut failures = shared.failures.lock().unwrap();
+        let at = failures
+            .iter()
+            .position(|(m, p, _, _)| *m == asked && *p == path);
+        at.map(|at| failures.remove(at))
+    };
+    let gateway = |status| (status, "<html><body>Gateway failure</body></html>").into_response();
+    if let Some((_, _, status, false)) = failure {
+        return gateway(status);
+    }
     let Some(base) = upstream(&shared).await else {
         return (
             StatusCode::BAD_GATEWAY,
@@ -206,6 +242,9 @@ async fn forward(
         Ok(answer) => answer,
         Err(e) => return (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
     };
+    if let Some((_, _, status, true)) = failure {
+        return gateway(status);
+    }
     let status = answer.status();
     let content_type = answer.headers().get("content-type").cloned();
     let body = answer.bytes().await.unwrap_or_default();

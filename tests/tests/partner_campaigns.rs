@@ -8,7 +8,9 @@
 //! in `/v1/partner/campaigns` with its carrier status once synced, is accepted or declined (bad
 //! declines named field by field, nothing recorded), and only super admins see any of it; one
 //! of a customer's campaigns migrates to another connectivity partner (started, read, cancelled,
-//! completed), seen only by its own customer.
+//! completed), seen only by its own customer; a migration request whose answer is lost is read
+//! back from TCR (adopted when TCR started it, recorded as not started when it did not), never
+//! sent again before TCR is asked.
 use std::time::Duration;
 
 use reqwest::Method;
@@ -21,6 +23,7 @@ use tendlc_domain::ids::TcrCampaignId;
 use tendlc_domain::tcr::{TcrCnpMigrationSettings, TcrPartnerDecline, TcrPort};
 use tendlc_tcr_sim::testing::SimServer;
 use tendlc_tests::harness::{eventually, status_and_body, AppOptions};
+use tendlc_tests::stand_in::TcrStandIn;
 use tendlc_tests::TestApp;
 use uuid::Uuid;
 
@@ -719,4 +722,107 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
         4,
         "three migrations and one cancellation were asked for: {kinds:?}"
     );
+}
+
+/// The event types recorded for the campaign `id`, in order, that concern a CNP migration.
+async fn migration_record(app: &TestApp, id: &str) -> Vec<String> {
+    app.events_of(id)
+        .await
+        .into_iter()
+        .map(|(event_type, _)| event_type)
+        .filter(|t| t.contains("CnpMigration") || t == "CampaignActionFailed")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_migration_request_whose_answer_was_lost_is_read_back_from_tcr_never_sent_blind() {
+    // TCR sits behind a gateway the test controls; the new partner answers after 5 s.
+    let tcr = TcrStandIn::start().await;
+    let mut options = options_with(Duration::from_secs(5));
+    options.tcr_base_url = Some(tcr.base_url.clone());
+    options.tcr_timeout = Duration::from_secs(2);
+    let app = TestApp::spawn_with(options).await;
+    tcr.forward_to(&app.sim.base_url);
+    app.webhooks_subscribed().await;
+    let alpha = app.create_customer("BAN-CNP-LOST", "BASIC").await;
+    let id = shared_campaign(&app, alpha, "Acme Lost Answer", "TWILO").await;
+    allow_cnp_migration(&app).await;
+    let path = format!("/v1/messaging/campaigns/{id}/cnp-migration");
+    let tcr_id = app.campaign(alpha, &id).await["tcrCampaignId"]
+        .as_str()
+        .expect("registered with TCR")
+        .to_string();
+    let start = format!("/campaign/{tcr_id}/migrateCnp/BANDW");
+
+    // A gateway fails the request before it reaches TCR: TCR is asked at once, holds no
+    // migration, and the history says it never started.
+    tcr.fail_before_next("POST", &start, 503);
+    let (status, failed) = migrate(&app, alpha, &path, "BANDW").await;
+    assert_eq!(status, 502, "TCR's failure reaches the caller: {failed}");
+    assert_eq!(
+        migration_record(&app, &id).await,
+        ["CampaignActionFailed", "CampaignCnpMigrationNotStarted"],
+        "the request failed and TCR, read back, started nothing"
+    );
+    assert!(
+        app.campaign(alpha, &id).await.get("cnpMigration").is_none(),
+        "no migration is shown"
+    );
+
+    // TCR starts it but the gateway loses its answer: read back at once, the migration TCR
+    // started is adopted, and the caller is told it started.
+    tcr.fail_after_next("POST", &start, 502);
+    let (status, adopted) = migrate(&app, alpha, &path, "BANDW").await;
+    assert_eq!(status, 200, "TCR started it: {adopted}");
+    assert_eq!(adopted["cnpMigration"]["status"], "ACTIVE", "{adopted}");
+    assert_eq!(
+        adopted["cnpMigration"]["upstreamCnpId"], "BANDW",
+        "{adopted}"
+    );
+    assert!(
+        adopted.get("lastError").is_none_or(Value::is_null),
+        "{adopted}"
+    );
+    assert_eq!(
+        migration_record(&app, &id).await[2..],
+        ["CampaignActionFailed", "CampaignCnpMigrationChanged"],
+        "the lost answer, then the start TCR holds"
+    );
+    assert_eq!(tcr.calls("POST", &start), 2, "each request sent once");
+    let (status, cancelled) = app.call_for(alpha, Method::DELETE, &path, None).await;
+    assert_eq!(
+        status, 200,
+        "the adopted migration is ours to cancel: {cancelled}"
+    );
+    assert_eq!(
+        cancelled["cnpMigration"]["status"], "CANCELLED",
+        "{cancelled}"
+    );
+
+    // TCR does not answer in time (the call is held up on the way): TCR may still act, so
+    // nothing is read at once. Asked again, tendlc first reads what TCR did with the last one
+    // (nothing), then sends the new request.
+    let mut held = tcr.hold_next("POST", &start);
+    let (status, timed_out) = migrate(&app, alpha, &path, "BANDW").await;
+    held.arrived(Duration::from_secs(1)).await;
+    assert_eq!(status, 504, "{timed_out}");
+    assert_eq!(
+        migration_record(&app, &id).await.last().map(String::as_str),
+        Some("CampaignActionFailed"),
+        "unsettled until TCR is read"
+    );
+    let (status, again) = migrate(&app, alpha, &path, "BANDW").await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["cnpMigration"]["status"], "ACTIVE", "{again}");
+    let record = migration_record(&app, &id).await;
+    assert_eq!(
+        record[record.len() - 3..],
+        [
+            "CampaignActionFailed",
+            "CampaignCnpMigrationNotStarted",
+            "CampaignCnpMigrationChanged"
+        ],
+        "read back before the new request: {record:?}"
+    );
+    drop(held);
 }

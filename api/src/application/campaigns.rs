@@ -10,7 +10,7 @@ use tendlc_domain::campaign::{
 };
 use tendlc_domain::ids::{CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use tendlc_domain::tcr::{
-    TcrCampaign, TcrCampaignSubmission, TcrPort, TcrReply, UsecaseQualification,
+    TcrCampaign, TcrCampaignSubmission, TcrError, TcrPort, TcrReply, UsecaseQualification,
 };
 use tendlc_domain::values::OperationStatus;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignRow};
@@ -20,7 +20,7 @@ use super::brands::{Observed, INTERRUPTED};
 use super::context::CommandContext;
 use super::error::AppError;
 use super::read_back::read_back;
-use super::recorder::{Fresh, Recorder};
+use super::recorder::{Fresh, Recorded, Recorder};
 use super::tcr_call::{adopt_or_create, Called};
 use super::Outcome;
 
@@ -136,6 +136,31 @@ impl Campaigns {
     ) -> Result<Outcome<CampaignRow>, AppError> {
         let mut sequence = called.recorded.sequence;
         if let Some(error) = called.failure {
+            // A migration request whose answer was lost after TCR answered (a failure of its
+            // own, an unreadable success): TCR is done with it, so it is asked at once whether it
+            // started the migration, and if it did, the request succeeded. After a timeout TCR
+            // may still be working on it: the next reading of the campaign settles it.
+            let before = &called.recorded.state;
+            let tcr_answered = matches!(
+                error,
+                TcrError::ServerError { .. } | TcrError::UnreadableAnswer { .. }
+            );
+            if tcr_answered && before.cnp_migration_unconfirmed.is_some() {
+                match self
+                    .follow_cnp_migration(campaign_id, before, context)
+                    .await
+                {
+                    Ok(Some(read)) if read.state.cnp_migration != before.cnp_migration => {
+                        return Ok(Outcome::Done(Box::new(
+                            self.row_at(campaign_id, read.sequence).await?,
+                        )));
+                    }
+                    Ok(read) => sequence = read.map_or(sequence, |read| read.sequence),
+                    Err(error) => {
+                        tracing::info!(campaign = %campaign_id, %error, "could not read the migration back; the next reading of the campaign will")
+                    }
+                }
+            }
             self.row_at(campaign_id, sequence).await?;
             return Ok(Outcome::Failed {
                 id: campaign_id.into(),
@@ -265,7 +290,7 @@ impl Campaigns {
         let statuses = statuses.result.map_err(unread)?;
         let sharing = sharing.result.unwrap_or(None);
         let (before, _) = self.load(campaign_id).await?;
-        let after = self
+        let mut after = self
             .events
             .execute(
                 campaign_id,
@@ -280,35 +305,61 @@ impl Campaigns {
                 &metadata,
             )
             .await?;
+        // TCR sends no webhook of its own for a migration's end (nor for one it started from a
+        // request whose answer was lost): each reading of the campaign reads it too.
+        match self
+            .follow_cnp_migration(campaign_id, &after.state, context)
+            .await
+        {
+            Ok(Some(read)) => after = read,
+            Ok(None) => {}
+            Err(error) => {
+                tracing::info!(campaign = %campaign_id, %error, "could not read the CNP migration; the next reading will")
+            }
+        }
         let now = &after.state;
         Ok(Observed {
             changed: now.carriers != before.carriers
                 || now.tcr_status != before.tcr_status
                 || now.sharing != before.sharing
-                || now.billing != before.billing,
+                || now.billing != before.billing
+                || now.cnp_migration != before.cnp_migration,
             sequence: after.sequence,
             tcr: Some(campaign),
         })
     }
 
-    /// Reads the campaign's CNP migration from TCR and records how it ended, if it did
-    /// (COMPLETED when the new partner accepted, CANCELLED when it declined); answers with the
-    /// campaign as the read model then shows it.
+    /// Reads the campaign's CNP migration from TCR, when the record may be behind it (one under
+    /// way, or a request whose answer was lost), and records what TCR holds: how it ended
+    /// (COMPLETED when the new partner accepted, CANCELLED when it declined), or, for a lost
+    /// answer, the migration TCR started or that it started none. `None` when there was
+    /// nothing to read.
     #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
-    pub async fn read_cnp_migration(
+    pub async fn follow_cnp_migration(
         &self,
         campaign_id: CampaignId,
         campaign: &Campaign,
         context: &CommandContext,
-    ) -> Result<CampaignRow, AppError> {
-        let (Some(tcr_campaign_id), Some(_)) = (&campaign.tcr_campaign_id, &campaign.cnp_migration)
+    ) -> Result<Option<Recorded<Campaign>>, AppError> {
+        let Some(tcr_campaign_id) = campaign
+            .tcr_campaign_id
+            .as_ref()
+            .filter(|_| campaign.cnp_migration_to_read())
         else {
-            return Err(AppError::NotFound("CNP migration"));
+            return Ok(None);
         };
         let reply = self.tcr.cnp_migration(tcr_campaign_id).await;
-        let migration = reply.result.map_err(|error| {
-            AppError::tcr(error, "TCR's state of the migration could not be read.")
-        })?;
+        let migration = match reply.result {
+            Ok(migration) => Some(migration),
+            // TCR's "record not found": the campaign has no migration at all.
+            Err(TcrError::Rejected(errors)) if errors.iter().any(|e| e.code == 502) => None,
+            Err(error) => {
+                return Err(AppError::tcr(
+                    error,
+                    "TCR's state of the migration could not be read.",
+                ))
+            }
+        };
         let recorded = self
             .events
             .execute(
@@ -320,7 +371,28 @@ impl Campaigns {
                 &context.metadata().with_tcr_call(reply.call),
             )
             .await?;
-        self.row_at(campaign_id, recorded.sequence).await
+        Ok(Some(recorded))
+    }
+
+    /// [`Campaigns::follow_cnp_migration`], answering with the campaign as the read model then
+    /// shows it.
+    pub async fn read_cnp_migration(
+        &self,
+        campaign_id: CampaignId,
+        campaign: &Campaign,
+        context: &CommandContext,
+    ) -> Result<CampaignRow, AppError> {
+        if campaign.cnp_migration.is_none() && campaign.cnp_migration_unconfirmed.is_none() {
+            return Err(AppError::NotFound("CNP migration"));
+        }
+        let sequence = match self
+            .follow_cnp_migration(campaign_id, campaign, context)
+            .await?
+        {
+            Some(recorded) => recorded.sequence,
+            None => self.load(campaign_id).await?.1,
+        };
+        self.row_at(campaign_id, sequence).await
     }
 
     /// Frees a campaign whose action was sent to TCR by a process that died before it
@@ -345,7 +417,12 @@ impl Campaigns {
             reason: INTERRUPTED.into(),
             tcr,
         };
-        self.execute(campaign_id, abandon, context)
+        let healed = self
+            .events
+            .execute(campaign_id, abandon, &context.metadata())
+            .await?;
+        // An interrupted migration request may have started one at TCR.
+        self.follow_cnp_migration(campaign_id, &healed.state, context)
             .await
             .map(|_| ())
     }

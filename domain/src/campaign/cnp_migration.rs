@@ -1,14 +1,20 @@
 //! CNP migration: moving one of our campaigns from the connectivity partner that accepted it to
 //! another. Asked for and cancelled as campaign actions (recorded before TCR is called, the
 //! answer after); TCR decides the end (COMPLETED when the new partner accepts, CANCELLED when it
-//! declines), which tendlc learns by reading the migration back.
+//! declines), which tendlc learns by reading the migration back. A request whose answer was
+//! lost is read back too: TCR may have started it, and it is adopted if so.
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::{Campaign, CampaignError};
 use super::events::{CampaignAction, CampaignEvent};
 use crate::metadata::Source;
-use crate::tcr::TcrCnpMigration;
+use crate::tcr::{TcrCnpMigration, TcrError, INTERRUPTED};
 use crate::values::{CnpMigrationStatus, SharingStatus};
+
+/// Whether an action recorded failed for `reason` may have been done at TCR all the same.
+pub(super) fn failure_may_have_acted(reason: &str) -> bool {
+    reason == INTERRUPTED || TcrError::kind_may_have_acted(reason)
+}
 
 /// The campaign's latest CNP migration, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +34,11 @@ impl Campaign {
         upstream_cnp_id: String,
     ) -> Result<Vec<CampaignEvent>, CampaignError> {
         self.require_active()?;
+        if let Some(partner) = &self.cnp_migration_unconfirmed {
+            return Err(CampaignError::NotApplicable(format!(
+                "TCR did not confirm the last CNP migration request (to {partner}); read it back first (GET …/cnp-migration)"
+            )));
+        }
         // First: while one is under way TCR shows its provisional share (PENDING) as the
         // campaign's sharing.
         if self.migration_under_way() {
@@ -66,6 +77,12 @@ impl Campaign {
         self.action(CampaignAction::CancelCnpMigration { explanation })
     }
 
+    /// Whether TCR's reading of the migration may change the record: one is under way, or a
+    /// request's answer was lost.
+    pub fn cnp_migration_to_read(&self) -> bool {
+        self.migration_under_way() || self.cnp_migration_unconfirmed.is_some()
+    }
+
     fn migration_under_way(&self) -> bool {
         self.cnp_migration
             .as_ref()
@@ -98,30 +115,59 @@ impl Campaign {
         }
     }
 
-    /// TCR's reading of the migration we hold: a new status is recorded once; a status this
-    /// build does not know, or a migration we never asked for, records nothing.
+    /// TCR's reading of the campaign's latest migration (`None`: it holds none). For the
+    /// migration we hold under way, a new status is recorded once. For a request whose answer
+    /// was lost, a migration TCR holds under way is ours (only one can be), so it is adopted; one
+    /// that already ended is ours only if the campaign never had another; otherwise TCR never
+    /// started it. A status this build does not know records nothing.
     pub(super) fn observe_cnp_migration(
         &self,
-        tcr: TcrCnpMigration,
+        tcr: Option<TcrCnpMigration>,
         source: Source,
     ) -> Result<Vec<CampaignEvent>, CampaignError> {
         self.require_registered()?;
-        let (Some(held), Some(to)) = (
-            self.cnp_migration.as_ref(),
-            CnpMigrationStatus::parse(&tcr.status),
-        ) else {
+        let held = self.cnp_migration.as_ref();
+        let reading = match tcr {
+            Some(tcr) => match CnpMigrationStatus::parse(&tcr.status) {
+                Some(to) => Some((to, tcr.cancellation_reason.filter(|r| !r.is_empty()))),
+                None => return Ok(vec![]),
+            },
+            None => None,
+        };
+        if let Some(held) = held.filter(|m| m.status == CnpMigrationStatus::Active) {
+            // A migration ends once: a late reading of an ACTIVE one does not start it again.
+            return Ok(match reading {
+                Some((to, cancellation_reason)) if to != held.status => {
+                    vec![CampaignEvent::CampaignCnpMigrationChanged {
+                        upstream_cnp_id: held.upstream_cnp_id.clone(),
+                        from: Some(held.status),
+                        to,
+                        cancellation_reason,
+                        source,
+                    }]
+                }
+                _ => vec![],
+            });
+        }
+        let Some(upstream_cnp_id) = self.cnp_migration_unconfirmed.clone() else {
             return Ok(vec![]);
         };
-        // A migration ends once: a late reading of an ACTIVE one does not start it again.
-        if held.status == to || held.status != CnpMigrationStatus::Active {
-            return Ok(vec![]);
-        }
-        Ok(vec![CampaignEvent::CampaignCnpMigrationChanged {
-            upstream_cnp_id: held.upstream_cnp_id.clone(),
-            from: Some(held.status),
-            to,
-            cancellation_reason: tcr.cancellation_reason.filter(|r| !r.is_empty()),
-            source,
+        Ok(vec![match reading {
+            Some((to, cancellation_reason))
+                if to == CnpMigrationStatus::Active || held.is_none() =>
+            {
+                CampaignEvent::CampaignCnpMigrationChanged {
+                    upstream_cnp_id,
+                    from: held.map(|m| m.status),
+                    to,
+                    cancellation_reason,
+                    source,
+                }
+            }
+            _ => CampaignEvent::CampaignCnpMigrationNotStarted {
+                upstream_cnp_id,
+                source,
+            },
         }])
     }
 }

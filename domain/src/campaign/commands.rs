@@ -59,9 +59,9 @@ pub enum CampaignCommand {
     RequestCnpMigration { upstream_cnp_id: String },
     /// A customer stops the CNP migration under way.
     RequestCnpMigrationCancel { explanation: Option<String> },
-    /// TCR's reading of the campaign's latest CNP migration.
+    /// TCR's reading of the campaign's latest CNP migration (`None`: TCR holds none).
     ObserveCnpMigration {
-        migration: TcrCnpMigration,
+        migration: Option<TcrCnpMigration>,
         source: Source,
     },
     /// TCR did what the pending action asked; `answer` carries what TCR said, if anything.

@@ -158,6 +158,12 @@ pub enum CampaignEvent {
         cancellation_reason: Option<String>,
         source: Source,
     },
+    /// TCR never started the CNP migration to `upstream_cnp_id` whose request's answer was
+    /// lost (a timeout, a failure after the request left): read back, TCR holds none under way.
+    CampaignCnpMigrationNotStarted {
+        upstream_cnp_id: String,
+        source: Source,
+    },
     /// One carrier's verdict on the campaign changed.
     CampaignMnoStatusChanged {
         mno: Mno,
@@ -199,6 +205,9 @@ impl DomainEvent for CampaignEvent {
             CampaignEvent::CampaignFileAttached { .. } => "CampaignFileAttached",
             CampaignEvent::CampaignSharingChanged { .. } => "CampaignSharingChanged",
             CampaignEvent::CampaignCnpMigrationChanged { .. } => "CampaignCnpMigrationChanged",
+            CampaignEvent::CampaignCnpMigrationNotStarted { .. } => {
+                "CampaignCnpMigrationNotStarted"
+            }
             CampaignEvent::CampaignMnoStatusChanged { .. } => "CampaignMnoStatusChanged",
             CampaignEvent::CampaignTcrStatusChanged { .. } => "CampaignTcrStatusChanged",
             CampaignEvent::CampaignBillingChanged { .. } => "CampaignBillingChanged",

@@ -117,6 +117,13 @@ impl CampaignEvent {
                     .unwrap_or_default(),
                 source.as_str()
             ),
+            CampaignEvent::CampaignCnpMigrationNotStarted {
+                upstream_cnp_id,
+                source,
+            } => format!(
+                "CNP migration to {upstream_cnp_id} not started at TCR: its request's answer was lost (seen by {})",
+                source.as_str()
+            ),
             CampaignEvent::CampaignMnoStatusChanged {
                 mno,
                 from,

@@ -2,14 +2,14 @@
 //! model never re-derives them.
 use super::aggregate::CarrierState;
 use super::carriers::Mno;
-use super::events::CampaignEvent;
+use super::events::{CampaignAction, CampaignEvent};
 use crate::metadata::Source;
 
 impl CampaignEvent {
-    /// TCR answered the change, deactivation, resubmission, nudge or sharing waiting for it (or
-    /// it failed), so nothing is pending any more. A sharing change TCR reports by itself (a
-    /// webhook or a poll) answers nothing.
-    pub fn ends_pending_action(&self) -> bool {
+    /// TCR answered the change, deactivation, resubmission, nudge, sharing or migration
+    /// `pending` (or it failed), so nothing is pending any more. A sharing or migration change
+    /// TCR reports by itself (a webhook, a poll, a reading asked for meanwhile) answers nothing.
+    pub fn ends_pending_action(&self, pending: Option<&CampaignAction>) -> bool {
         match self {
             CampaignEvent::CampaignActionFailed { .. }
             | CampaignEvent::CampaignUpdated { .. }
@@ -17,8 +17,19 @@ impl CampaignEvent {
             | CampaignEvent::CampaignResubmitted { .. }
             | CampaignEvent::CampaignNudged { .. }
             | CampaignEvent::CampaignFileAttached { .. } => true,
-            CampaignEvent::CampaignSharingChanged { source, .. }
-            | CampaignEvent::CampaignCnpMigrationChanged { source, .. } => *source == Source::Api,
+            CampaignEvent::CampaignSharingChanged { source, .. } => {
+                *source == Source::Api && matches!(pending, Some(CampaignAction::Share { .. }))
+            }
+            CampaignEvent::CampaignCnpMigrationChanged { source, .. } => {
+                *source == Source::Api
+                    && matches!(
+                        pending,
+                        Some(
+                            CampaignAction::MigrateCnp { .. }
+                                | CampaignAction::CancelCnpMigration { .. }
+                        )
+                    )
+            }
             _ => false,
         }
     }
@@ -101,19 +112,27 @@ mod tests {
     #[test]
     fn it_should_end_the_pending_action_when_tcr_answers_it_not_when_tcr_reports_by_itself() {
         // given an action waiting for TCR
+        let share = CampaignAction::Share {
+            upstream_cnp_id: "CNP1".into(),
+        };
+        let pending = Some(&share);
         let requested = CampaignEvent::CampaignActionRequested {
-            action: CampaignAction::Share {
-                upstream_cnp_id: "CNP1".into(),
-            },
+            action: share.clone(),
         };
         // when / then
-        assert!(!requested.ends_pending_action());
-        assert!(shared(Source::Api).ends_pending_action());
-        assert!(!shared(Source::Webhook).ends_pending_action());
+        assert!(!requested.ends_pending_action(pending));
+        assert!(shared(Source::Api).ends_pending_action(pending));
+        assert!(!shared(Source::Webhook).ends_pending_action(pending));
         assert!(CampaignEvent::CampaignDeactivated {
             source: Source::Api
         }
-        .ends_pending_action());
-        assert!(!verdict(OperationStatus::Registered, None).ends_pending_action());
+        .ends_pending_action(pending));
+        assert!(!verdict(OperationStatus::Registered, None).ends_pending_action(pending));
+        // a sharing read back while another action waits (a nudge) does not answer it
+        let nudge = CampaignAction::Nudge {
+            intent: crate::values::NudgeIntent::Review,
+            description: "look again".into(),
+        };
+        assert!(!shared(Source::Api).ends_pending_action(Some(&nudge)));
     }
 }

@@ -154,6 +154,10 @@ pub enum TcrError {
     UnexpectedResponse { status: u16, detail: String },
 }
 
+/// The reason recorded for an action whose process died after sending it, before TCR's answer
+/// was recorded (the healer's): like a timeout, TCR may have acted.
+pub const INTERRUPTED: &str = "interrupted";
+
 fn describe(errors: &[TcrApiError]) -> String {
     errors
         .iter()
@@ -167,12 +171,14 @@ impl TcrError {
     /// failure of TCR or of the connection after the request left, an unreadable success): the
     /// outcome is unknown, so nothing is sent again before TCR is asked what it holds.
     pub fn may_have_acted(&self) -> bool {
+        Self::kind_may_have_acted(self.kind())
+    }
+
+    /// [`TcrError::may_have_acted`] for a failure as recorded (its [`TcrError::kind`]).
+    pub fn kind_may_have_acted(kind: &str) -> bool {
         matches!(
-            self,
-            TcrError::Timeout
-                | TcrError::ServerError { .. }
-                | TcrError::Unreachable(_)
-                | TcrError::UnreadableAnswer { .. }
+            kind,
+            "timeout" | "server_error" | "unreachable" | "unreadable_answer"
         )
     }
 

@@ -34,6 +34,7 @@ fn sync_of(event: &CampaignEvent, at: &EventContext) -> Option<(Source, DateTime
         CampaignEvent::CampaignBillingChanged { source, .. }
         | CampaignEvent::CampaignSharingChanged { source, .. }
         | CampaignEvent::CampaignCnpMigrationChanged { source, .. }
+        | CampaignEvent::CampaignCnpMigrationNotStarted { source, .. }
         | CampaignEvent::CampaignDeactivated { source } => Some((*source, at.recorded_at)),
         _ => None,
     }
@@ -112,7 +113,7 @@ impl Fold for CampaignRows {
         let campaign = &mut self.campaign;
         campaign.last_sequence = at.sequence;
         campaign.updated_at = at.recorded_at;
-        if event.ends_pending_action() {
+        if event.ends_pending_action(campaign.pending_action.as_ref()) {
             campaign.pending_action = None;
         }
         if let Some((source, when)) = sync_of(event, at) {
@@ -133,6 +134,8 @@ impl Fold for CampaignRows {
             | CampaignEvent::CampaignNudged { .. }
             | CampaignEvent::CampaignFileAttached { .. } => campaign.action(event, at),
             CampaignEvent::CampaignCnpMigrationChanged { .. } => campaign.migration(event, at),
+            // The failed request stays the campaign's last error: it did not happen.
+            CampaignEvent::CampaignCnpMigrationNotStarted { .. } => {}
             CampaignEvent::CampaignSharingChanged { .. }
             | CampaignEvent::CampaignMnoStatusChanged { .. }
             | CampaignEvent::CampaignTcrStatusChanged { .. }
@@ -266,7 +269,8 @@ impl CampaignRow {
             self.upstream_cnp_id = Some(upstream_cnp_id.clone());
             self.sharing_explanation = None;
         }
-        if *source == Source::Api {
+        // Our own request answered, or a start adopted after its answer was lost.
+        if *source == Source::Api || *to == CnpMigrationStatus::Active {
             self.last_error = None;
         }
         self.cnp_migration = Some(json!({

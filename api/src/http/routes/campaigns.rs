@@ -13,7 +13,7 @@ use tendlc_domain::campaign::profile::USE_CASES;
 use tendlc_domain::campaign::{Campaign, CampaignBody, Mno};
 use tendlc_domain::ids::{CampaignId, CustomerId};
 use tendlc_domain::tcr::UsecaseQualification;
-use tendlc_domain::values::{CnpMigrationStatus, OperationStatus, TcrCampaignStatus};
+use tendlc_domain::values::{OperationStatus, TcrCampaignStatus};
 use tendlc_projections::brands as brand_rows;
 use tendlc_projections::campaigns::{self as campaign_rows, CampaignFilter, CampaignRow};
 use uuid::Uuid;
@@ -425,15 +425,26 @@ async fn migrate(
     Path(id): Path<String>,
     Body(body): Body<PartnerBody>,
 ) -> Result<Response, ApiError> {
-    let owned = owned(&state, &caller, &id).await?;
+    let mut owned = owned(&state, &caller, &id).await?;
     let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
+    if owned.campaign.cnp_migration_unconfirmed.is_some() {
+        // The last request's answer was lost: what TCR did with it comes first.
+        let context = caller.context(owned.customer_id, request_id.clone());
+        let campaigns = &state.app.campaigns;
+        if let Some(read) = campaigns
+            .follow_cnp_migration(owned.campaign_id, &owned.campaign, &context)
+            .await?
+        {
+            owned.campaign = read.state;
+        }
+    }
     let request = CampaignRequest::MigrateCnp { upstream_cnp_id };
     run(&state, &caller, request_id, owned, request).await
 }
 
 #[utoipa::path(get, operation_id = "getCnpMigration", path = "/v1/messaging/campaigns/{id}/cnp-migration", tag = "campaigns", security(("bearer" = [])),
     params(("id" = String, Path, description = "Campaign id (ours)"), ("X-Customer-ID" = Option<String>, Header, description = "The customer a super admin acts for")),
-    responses((status = 200, description = "The campaign with its latest CNP migration (`cnpMigration`, absent when it never had one). A migration under way is read from TCR first, so its end (COMPLETED, or CANCELLED with TCR's reason) is recorded and shown.", body = CampaignView),
+    responses((status = 200, description = "The campaign with its latest CNP migration (`cnpMigration`, absent when it never had one). A migration under way is read from TCR first, so its end (COMPLETED, or CANCELLED with TCR's reason) is recorded and shown; so is a request whose answer was lost (a timeout): the migration TCR started is adopted, or the history records that it started none.", body = CampaignView),
         (status = 502, description = "TCR failed or could not be reached", body = crate::http::error::ErrorBody),
         ReadErrors))]
 async fn migration(
@@ -449,11 +460,7 @@ async fn migration(
         .ok_or_else(|| ApiError::not_found("campaign"))?;
     let campaign_id = CampaignId::from(id);
     let (campaign, _) = state.app.campaigns.load(campaign_id).await?;
-    let under_way = campaign
-        .cnp_migration
-        .as_ref()
-        .is_some_and(|m| m.status == CnpMigrationStatus::Active);
-    if under_way {
+    if campaign.cnp_migration_to_read() {
         let context = caller.context(CustomerId::from(row.customer_id), request_id);
         state
             .app

@@ -260,7 +260,7 @@ impl Brand {
                             profile: pending.clone(),
                         },
                         _ => BrandEvent::BrandUpdateFailed {
-                            reason: "interrupted".to_string(),
+                            reason: crate::tcr::INTERRUPTED.to_string(),
                             message: reason.clone(),
                             tcr_errors: vec![],
                             retryable: true,
@@ -272,7 +272,7 @@ impl Brand {
                         .iter()
                         .map(|action| BrandEvent::BrandActionFailed {
                             action: action.name().to_string(),
-                            reason: "interrupted".to_string(),
+                            reason: crate::tcr::INTERRUPTED.to_string(),
                             message: reason.clone(),
                             tcr_errors: vec![],
                             retryable: true,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::carriers::{CarrierReason, Mno};
-use super::cnp_migration::CnpMigration;
+use super::cnp_migration::{failure_may_have_acted, CnpMigration};
 use super::commands::{ActionAnswer, CampaignCommand, Observation};
 use super::events::{Billing, CampaignAction, CampaignEvent};
 use super::profile::CampaignProfile;
@@ -12,7 +12,7 @@ use crate::attachment::AttachmentUse;
 use crate::brand::RegistrationStatus;
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
-use crate::tcr::{MnoTerms, UsecaseQualification};
+use crate::tcr::{MnoTerms, UsecaseQualification, INTERRUPTED};
 use crate::values::{
     CnpMigrationStatus, KnownValue, NudgeIntent, OperationStatus, Reported, SharingStatus,
     TcrCampaignStatus,
@@ -77,6 +77,10 @@ pub struct Campaign {
     /// The latest CNP migration to another connectivity partner.
     #[serde(default)]
     pub cnp_migration: Option<CnpMigration>,
+    /// The partner of a CNP migration whose request's answer was lost: TCR may have started
+    /// it, so it is read back before anything else is asked of the migration.
+    #[serde(default)]
+    pub cnp_migration_unconfirmed: Option<String>,
     /// The action sent to TCR and not yet answered.
     pub pending_action: Option<CampaignAction>,
     pub submission_attempts: u32,
@@ -268,7 +272,7 @@ impl Campaign {
                 }
                 Some(action) => vec![CampaignEvent::CampaignActionFailed {
                     action: action.name().to_string(),
-                    reason: "interrupted".to_string(),
+                    reason: INTERRUPTED.to_string(),
                     message: reason.clone(),
                     tcr_errors: vec![],
                     retryable: true,
@@ -509,9 +513,11 @@ crate::aggregate!(
 impl Campaign {
     /// Pure evolution: the state after one more event.
     pub fn evolve(&mut self, event: CampaignEvent) {
-        if event.ends_pending_action() {
-            self.pending_action = None;
-        }
+        let answered = if event.ends_pending_action(self.pending_action.as_ref()) {
+            self.pending_action.take()
+        } else {
+            None
+        };
         if let Some((mno, carrier)) = event.carrier_verdict() {
             self.carriers.insert(mno, carrier);
         }
@@ -556,9 +562,14 @@ impl Campaign {
             CampaignEvent::CampaignActionRequested { action } => {
                 self.pending_action = Some(action);
             }
-            CampaignEvent::CampaignActionFailed { .. }
-            | CampaignEvent::CampaignNudged { .. }
-            | CampaignEvent::CampaignFileAttached { .. } => {}
+            CampaignEvent::CampaignActionFailed { reason, .. } => {
+                if let Some(CampaignAction::MigrateCnp { upstream_cnp_id }) = answered {
+                    if failure_may_have_acted(&reason) {
+                        self.cnp_migration_unconfirmed = Some(upstream_cnp_id);
+                    }
+                }
+            }
+            CampaignEvent::CampaignNudged { .. } | CampaignEvent::CampaignFileAttached { .. } => {}
             CampaignEvent::CampaignUpdated { profile, .. } => {
                 self.profile = Some(profile);
             }
@@ -599,6 +610,10 @@ impl Campaign {
                     status: to,
                     cancellation_reason,
                 });
+                self.cnp_migration_unconfirmed = None;
+            }
+            CampaignEvent::CampaignCnpMigrationNotStarted { .. } => {
+                self.cnp_migration_unconfirmed = None;
             }
             CampaignEvent::CampaignMnoStatusChanged { observed_at, .. } => {
                 self.observed(observed_at);

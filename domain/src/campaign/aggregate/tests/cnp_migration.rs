@@ -41,15 +41,41 @@ fn migrating() -> Vec<CampaignEvent> {
 
 fn read(status: &str, reason: Option<&str>) -> CampaignCommand {
     CampaignCommand::ObserveCnpMigration {
-        migration: TcrCnpMigration {
+        migration: Some(TcrCnpMigration {
             campaign_id: Some(TCR_CAMPAIGN_ID.into()),
             status: status.into(),
             cancellation_reason: reason.map(Into::into),
             create_date: None,
             expiration_date: None,
-        },
+        }),
         source: Source::Poll,
     }
+}
+
+/// `given`, then a request to migrate to BANDW whose answer failed for `reason`.
+fn migration_request_failed(given: Vec<CampaignEvent>, reason: &str) -> Vec<CampaignEvent> {
+    let mut events = given;
+    events.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::MigrateCnp {
+            upstream_cnp_id: "BANDW".into(),
+        },
+    });
+    events.push(CampaignEvent::CampaignActionFailed {
+        action: "CNP migration".into(),
+        reason: reason.into(),
+        message: "TCR did not answer in time".into(),
+        tcr_errors: vec![],
+        retryable: true,
+    });
+    events
+}
+
+fn state_after(events: Vec<CampaignEvent>) -> Campaign {
+    let mut state = Campaign::default();
+    for event in events {
+        state.evolve(event);
+    }
+    state
 }
 
 #[test]
@@ -200,7 +226,10 @@ fn it_should_record_the_end_tcr_reports_once_and_move_the_sharing_on_completion(
 
 #[test]
 fn it_should_end_the_pending_action_only_on_our_own_answer() {
-    assert!(migration(CnpMigrationStatus::Active, None).ends_pending_action());
+    let migrate = CampaignAction::MigrateCnp {
+        upstream_cnp_id: "BANDW".into(),
+    };
+    assert!(migration(CnpMigrationStatus::Active, None).ends_pending_action(Some(&migrate)));
     assert!(!CampaignEvent::CampaignCnpMigrationChanged {
         upstream_cnp_id: "BANDW".into(),
         from: Some(CnpMigrationStatus::Active),
@@ -208,5 +237,128 @@ fn it_should_end_the_pending_action_only_on_our_own_answer() {
         cancellation_reason: None,
         source: Source::Poll,
     }
-    .ends_pending_action());
+    .ends_pending_action(Some(&migrate)));
+    // a migration's end read while another action waits for TCR does not answer it
+    assert!(!migration(
+        CnpMigrationStatus::Completed,
+        Some(CnpMigrationStatus::Active)
+    )
+    .ends_pending_action(Some(&CampaignAction::Deactivate)));
+}
+
+#[test]
+fn it_should_read_back_a_migration_request_whose_answer_was_lost_before_asking_again() {
+    // given a migration request that timed out (TCR may have started it)
+    let lost = migration_request_failed(shared_with("TWILO", SharingStatus::Accepted), "timeout");
+    let state = state_after(lost.clone());
+    assert_eq!(state.cnp_migration_unconfirmed.as_deref(), Some("BANDW"));
+    assert!(state.cnp_migration_to_read());
+    // when the customer asks again, then it is refused until TCR is read
+    CampaignTest::with(())
+        .given(lost.clone())
+        .when(CampaignCommand::RequestCnpMigration {
+            upstream_cnp_id: "BANDW".into(),
+        })
+        .then_expect_error(CampaignError::NotApplicable(
+            "TCR did not confirm the last CNP migration request (to BANDW); read it back first (GET …/cnp-migration)".into(),
+        ));
+    // and a request TCR refused (it certainly did nothing) or one interrupted by a crash
+    for (reason, unconfirmed) in [("rejected", false), ("interrupted", true)] {
+        let state = state_after(migration_request_failed(
+            shared_with("TWILO", SharingStatus::Accepted),
+            reason,
+        ));
+        assert_eq!(
+            state.cnp_migration_unconfirmed.is_some(),
+            unconfirmed,
+            "{reason}"
+        );
+    }
+}
+
+#[test]
+fn it_should_adopt_the_migration_tcr_started_from_a_request_whose_answer_was_lost() {
+    let lost = migration_request_failed(shared_with("TWILO", SharingStatus::Accepted), "timeout");
+    // when TCR shows a migration under way, then it is ours: adopted as started
+    let adopted = CampaignEvent::CampaignCnpMigrationChanged {
+        upstream_cnp_id: "BANDW".into(),
+        from: None,
+        to: CnpMigrationStatus::Active,
+        cancellation_reason: None,
+        source: Source::Poll,
+    };
+    CampaignTest::with(())
+        .given(lost.clone())
+        .when(read("ACTIVE", None))
+        .then_expect_events(vec![adopted.clone()]);
+    let mut after = lost.clone();
+    after.push(adopted);
+    let state = state_after(after);
+    assert_eq!(state.cnp_migration_unconfirmed, None);
+    assert!(state.cnp_migration_to_read(), "now under way");
+    // when TCR shows one that already ended and the campaign never had another, it is ours too
+    CampaignTest::with(())
+        .given(lost.clone())
+        .when(read("COMPLETED", None))
+        .then_expect_events(vec![CampaignEvent::CampaignCnpMigrationChanged {
+            upstream_cnp_id: "BANDW".into(),
+            from: None,
+            to: CnpMigrationStatus::Completed,
+            cancellation_reason: None,
+            source: Source::Poll,
+        }]);
+}
+
+#[test]
+fn it_should_record_that_tcr_never_started_a_migration_whose_answer_was_lost() {
+    let not_started = CampaignEvent::CampaignCnpMigrationNotStarted {
+        upstream_cnp_id: "BANDW".into(),
+        source: Source::Poll,
+    };
+    // given a lost request on a campaign that never migrated, when TCR holds no migration
+    let lost = migration_request_failed(shared_with("TWILO", SharingStatus::Accepted), "timeout");
+    CampaignTest::with(())
+        .given(lost.clone())
+        .when(CampaignCommand::ObserveCnpMigration {
+            migration: None,
+            source: Source::Poll,
+        })
+        .then_expect_events(vec![not_started.clone()]);
+    // given an earlier migration that was cancelled, when TCR's latest is still that one
+    let mut earlier = migrating();
+    earlier.push(CampaignEvent::CampaignCnpMigrationChanged {
+        upstream_cnp_id: "BANDW".into(),
+        from: Some(CnpMigrationStatus::Active),
+        to: CnpMigrationStatus::Cancelled,
+        cancellation_reason: None,
+        source: Source::Poll,
+    });
+    let lost_again = migration_request_failed(earlier, "server_error");
+    CampaignTest::with(())
+        .given(lost_again.clone())
+        .when(read("CANCELLED", None))
+        .then_expect_events(vec![not_started.clone()]);
+    // then nothing is left to read, and a new request may be made
+    let mut settled = lost_again;
+    settled.push(not_started);
+    let state = state_after(settled.clone());
+    assert!(!state.cnp_migration_to_read());
+    CampaignTest::with(())
+        .given(settled)
+        .when(CampaignCommand::RequestCnpMigration {
+            upstream_cnp_id: "BANDW".into(),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::MigrateCnp {
+                upstream_cnp_id: "BANDW".into(),
+            },
+        }]);
+}
+
+#[test]
+fn it_should_record_nothing_from_a_reading_when_no_migration_is_under_way_or_unconfirmed() {
+    CampaignTest::with(())
+        .given(shared_with("TWILO", SharingStatus::Accepted))
+        .when(read("ACTIVE", None))
+        .then_expect_events(vec![]);
 }
