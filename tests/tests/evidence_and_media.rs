@@ -185,12 +185,26 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
         "the event holds neither the file's name nor its bytes: {text}"
     );
 
+    // The appeal names its evidence by digest, as the vet appeal does; a digest the brand
+    // never sent to TCR (beta's file) is named, and nothing is filed.
+    let appeal_path = format!("/v1/messaging/brands/{brand}/appeal");
+    let (status, refused) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &appeal_path,
+            Some(json!({"categories": ["VERIFY_TAX_ID"], "evidence": [png, betas]})),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(names(&refused, "evidence[1]"), "{refused}");
+    assert!(!names(&refused, "evidence[0]"), "{refused}");
     let (status, appealed) = app
         .call_for(
             alpha,
             Method::POST,
-            &format!("/v1/messaging/brands/{brand}/appeal"),
-            Some(json!({"categories": ["VERIFY_TAX_ID"], "attachmentUuids": [attachment_id]})),
+            &appeal_path,
+            Some(json!({"categories": ["VERIFY_TAX_ID"], "evidence": [png]})),
         )
         .await;
     assert_eq!(status, 200, "the appeal is filed: {appealed}");
@@ -327,6 +341,25 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
         decided["appealOutcome"]["vetScore"].as_i64().is_some(),
         "{decided}"
     );
+    // TCR's decision is recorded (its webhook about the vet is followed by a reading) and shown
+    // on the brand beside the appeal, with the vet's new score.
+    let recorded = eventually(
+        Duration::from_secs(10),
+        "the appeal's decision to be recorded",
+        || async {
+            let shown = app.brand(&brand).await;
+            (shown["vettingAppeals"][0]["status"] == "COMPLETE").then_some(shown)
+        },
+    )
+    .await;
+    let outcome = &recorded["vettingAppeals"][0]["outcome"];
+    assert_eq!(outcome["vetStatus"], "ACTIVE", "{recorded}");
+    assert_eq!(
+        outcome["vetScore"], decided["appealOutcome"]["vetScore"],
+        "the score TCR gave: {recorded}"
+    );
+    let completed = app.payloads_of(&brand, "BrandVettingAppealCompleted").await;
+    assert_eq!(completed.len(), 1, "recorded once: {completed:?}");
 
     let reports_path = format!("/v1/messaging/brands/{brand}/vetting-reports");
     let (status, reports) = app.call_for(alpha, Method::GET, &reports_path, None).await;

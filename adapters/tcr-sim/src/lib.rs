@@ -90,7 +90,8 @@
 //! attachmentUuids?, explanation?}`) needs a completed vet of the brand (`502`, `592` while
 //! PENDING or with an appeal PENDING), TCR's categories (`559`) and evidence files of that brand
 //! (`501`); it answers `204`, is listed `PENDING` by the `GET` (`?evpId=&vettingId=&appealStatus=`)
-//! and one `appeal_delay` later `COMPLETE`, the vet `ACTIVE` with a score of at least 75.
+//! and one `appeal_delay` later `COMPLETE`, the vet `ACTIVE` with a score of at least 75
+//! (`EVP_REPORT_UPDATE` is sent for the vet).
 //! `GET /brand/{brandId}/externalVetting/enhancedVettingReport` lists a report (`.../EVR/...`,
 //! `application/octet-stream`) for each completed ENHANCED vet, downloadable like any file.
 //!

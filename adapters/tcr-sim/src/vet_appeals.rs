@@ -16,8 +16,8 @@ use super::body::{Body, Problems};
 use super::catalogue::appeal_category_of;
 use super::errors::{no_content, ApiError, Rejection};
 use super::query;
-use super::state::{after, lock, now_text, SharedSim};
-use super::vetting::VettingStatus;
+use super::state::{after, emit_all, lock, now_text, SharedSim};
+use super::vetting::{vetting_events, VettingStatus};
 
 /// The score a successful appeal leaves at least (the simulator's choice).
 pub(super) const APPEALED_SCORE: u8 = 75;
@@ -181,30 +181,38 @@ fn file(sim: &SharedSim, brand_id: &str, bytes: &[u8]) -> Result<(), Rejection> 
     Ok(())
 }
 
-/// Completes the appeal: the vet `ACTIVE`, its score raised to at least [`APPEALED_SCORE`].
+/// Completes the appeal: the vet `ACTIVE`, its score raised to at least [`APPEALED_SCORE`],
+/// announced as the vet's report updated (`EVP_REPORT_UPDATE`).
 fn decide(sim: &SharedSim, index: usize) {
-    let mut appeals = lock(&sim.vet_appeals);
-    let Some(appeal) = appeals.get_mut(index).filter(|a| a.outcome.is_none()) else {
-        return;
-    };
-    let mut registry = sim.registry();
-    let score = registry
-        .get_mut(&appeal.brand_id)
-        .and_then(|b| {
-            b.vettings
+    let events = {
+        let mut appeals = lock(&sim.vet_appeals);
+        let Some(appeal) = appeals.get_mut(index).filter(|a| a.outcome.is_none()) else {
+            return;
+        };
+        let mut registry = sim.registry();
+        let mut events = vec![];
+        let mut score = APPEALED_SCORE;
+        if let Some(brand) = registry.get_mut(&appeal.brand_id) {
+            let appealed = brand
+                .vettings
                 .iter_mut()
                 .find(|v| v.vetting_id == appeal.vetting_id)
-        })
-        .map(|vetting| {
-            let score = vetting.score.unwrap_or(0).max(APPEALED_SCORE);
-            vetting.score = Some(score);
-            vetting.status = VettingStatus::Active;
-            score
-        })
-        .unwrap_or(APPEALED_SCORE);
-    appeal.outcome = Some(("ACTIVE", score));
-    appeal.update_date = now_text();
-    tracing::info!(brand_id = %appeal.brand_id, "external vet appeal complete");
+                .map(|vetting| {
+                    score = vetting.score.unwrap_or(0).max(APPEALED_SCORE);
+                    vetting.score = Some(score);
+                    vetting.status = VettingStatus::Active;
+                    vetting.clone()
+                });
+            if let Some(vetting) = appealed {
+                events = vetting_events(sim, brand, &vetting, "EVP_REPORT_UPDATE");
+            }
+        }
+        appeal.outcome = Some(("ACTIVE", score));
+        appeal.update_date = now_text();
+        tracing::info!(brand_id = %appeal.brand_id, "external vet appeal complete");
+        events
+    };
+    emit_all(sim, events);
 }
 
 /// The brand's vet appeals, filtered by `evpId`, `vettingId` and `appealStatus`.

@@ -422,7 +422,7 @@ fn advance(
 }
 
 /// The event about `vetting`, then `BRAND_IDENTITY_STATUS_UPDATE` if it raised the brand.
-fn vetting_events(
+pub(super) fn vetting_events(
     sim: &SharedSim,
     brand: &mut BrandRecord,
     vetting: &Vetting,

@@ -308,7 +308,8 @@ impl Brands {
                 v.status,
                 Some(VettingStatus::Active | VettingStatus::Failed | VettingStatus::Expired)
             )
-        }) || before.appeal_status == Some(AppealStatus::Pending);
+        }) || before.appeal_status == Some(AppealStatus::Pending)
+            || before.vetting_appeal_pending();
         if identity_records || under_way {
             let vettings = self.tcr.vettings(&tcr_brand_id).await;
             // The first answer's arrival, as for campaigns: the appeals are read after it.
@@ -319,6 +320,14 @@ impl Brands {
                 AppError::tcr(error, "TCR's vettings of the brand could not be read.")
             })?;
             let appeal = appeals.result.ok().and_then(|mut all| all.pop());
+            // Vet appeals only while one waits for TCR's decision (an unread list decides
+            // nothing: the next reading asks again).
+            let vetting_appeals = if before.vetting_appeal_pending() {
+                let listed = self.tcr.vetting_appeals(&tcr_brand_id).await;
+                listed.result.unwrap_or_default()
+            } else {
+                vec![]
+            };
             after = self
                 .events
                 .execute(
@@ -326,6 +335,7 @@ impl Brands {
                     BrandCommand::ObserveIdentityRecords {
                         vettings,
                         appeal,
+                        vetting_appeals,
                         source,
                         observed_at,
                     },
@@ -338,7 +348,8 @@ impl Brands {
             changed: now.identity_status != before.identity_status
                 || now.tcr_status != before.tcr_status
                 || now.vettings != before.vettings
-                || now.appeal_status != before.appeal_status,
+                || now.appeal_status != before.appeal_status
+                || now.pending_vetting_appeals != before.pending_vetting_appeals,
             sequence: after.sequence,
             tcr: Some(tcr),
         })

@@ -133,7 +133,12 @@ pub struct AppealBody {
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 1024)]
     pub explanation: Field<String>,
-    /// Evidence already uploaded to TCR.
+    /// SHA-256 digests of files already sent to TCR as this brand's evidence
+    /// (`POST …/evidence`).
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub evidence: Field<Vec<String>>,
+    /// TCR attachment ids of evidence TCR already holds (uploaded elsewhere, in TCR's portal).
     #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]
     pub attachment_uuids: Field<Vec<String>>,
@@ -143,15 +148,44 @@ pub struct AppealBody {
 }
 
 impl BodyOf for AppealBody {
-    const FIELDS: &'static str = "categories, explanation and attachmentUuids";
+    const FIELDS: &'static str = "categories, explanation, evidence and attachmentUuids";
 }
 
-impl TryFrom<AppealBody> for BrandRequest {
-    type Error = ValidationErrors;
+/// TCR's attachment ids of the files a body names by digest, from the brand's `evidence` (as
+/// its read model shows it); each digest the brand never sent to TCR is named.
+pub fn evidence_ids(
+    brand_evidence: &Value,
+    digests: &[String],
+    errors: &mut ValidationErrors,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    for (index, digest) in digests.iter().enumerate() {
+        let digest = digest.trim().to_ascii_lowercase();
+        let found = brand_evidence.as_array().and_then(|items| {
+            items
+                .iter()
+                .rev()
+                .find(|item| item["sha256"] == digest.as_str())
+                .and_then(|item| item["attachmentId"].as_str())
+        });
+        match found {
+            Some(id) => ids.push(id.to_string()),
+            None => errors.add(
+                format!("evidence[{index}]"),
+                "is not among this brand's evidence; send it with POST .../evidence first",
+            ),
+        }
+    }
+    ids
+}
 
-    fn try_from(body: AppealBody) -> Result<Self, ValidationErrors> {
+impl AppealBody {
+    /// The identity appeal asked for, its evidence named by digest (`brand_evidence` says what
+    /// TCR holds of the brand's) or by TCR's attachment id.
+    pub fn into_request(self, brand_evidence: &Value) -> Result<BrandRequest, ValidationErrors> {
+        let body = self;
         let mut errors = ValidationErrors::new();
-        let known = ["categories", "explanation", "attachmentUuids"];
+        let known = ["categories", "explanation", "evidence", "attachmentUuids"];
         refuse_unknown(&body.unknown, &mut errors, expected(&known));
         let mut categories = vec![];
         match body.categories {
@@ -181,14 +215,20 @@ impl TryFrom<AppealBody> for BrandRequest {
         {
             errors.add("explanation", "must be at most 1024 characters");
         }
-        let attachment_uuids = body
-            .attachment_uuids
-            .read(
-                "attachmentUuids",
-                "must be a list of TCR attachment ids",
-                &mut errors,
-            )
+        let digests = body
+            .evidence
+            .read("evidence", "must be a list of SHA-256 digests", &mut errors)
             .unwrap_or_default();
+        let mut attachment_uuids = evidence_ids(brand_evidence, &digests, &mut errors);
+        attachment_uuids.extend(
+            body.attachment_uuids
+                .read(
+                    "attachmentUuids",
+                    "must be a list of TCR attachment ids",
+                    &mut errors,
+                )
+                .unwrap_or_default(),
+        );
         errors.into_result(BrandRequest::Appeal {
             categories,
             explanation,

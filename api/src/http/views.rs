@@ -88,7 +88,9 @@ pub struct BrandView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub evidence: Option<Value>,
-    /// External-vetting appeals filed: `[{provider, vettingId, categories, evidence, explanation, filedAt}]`.
+    /// External-vetting appeals filed: `[{provider, vettingId, categories, evidence, explanation,
+    /// filedAt, status}]`, `status` PENDING until TCR decides, then COMPLETE with
+    /// `outcome {vetStatus, vetScore, reasons}` and `completedAt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub vetting_appeals: Option<Value>,

@@ -4,7 +4,7 @@ use super::identity::{BrandAction, BrandActionAnswer};
 use super::profile::BrandProfile;
 use crate::ids::{BrandId, CustomerId};
 use crate::metadata::Source;
-use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrVetting};
+use crate::tcr::{TcrAppeal, TcrBrand, TcrError, TcrVetting, TcrVettingAppeal};
 use crate::values::{BrandRelationship, IdentityStatus, Reported, TcrBrandStatus};
 
 /// What can be asked of a brand. TCR outcomes come back as commands of their own, so the
@@ -60,10 +60,12 @@ pub enum BrandCommand {
         reason: String,
         tcr: Option<TcrBrand>,
     },
-    /// TCR's vettings of the brand and its latest appeal, read at `observed_at`.
+    /// TCR's vettings of the brand, its latest appeal and its vet appeals (read while one is
+    /// pending), read at `observed_at`.
     ObserveIdentityRecords {
         vettings: Vec<TcrVetting>,
         appeal: Option<TcrAppeal>,
+        vetting_appeals: Vec<TcrVettingAppeal>,
         source: Source,
         observed_at: DateTime<Utc>,
     },

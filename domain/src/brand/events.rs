@@ -141,6 +141,16 @@ pub enum BrandEvent {
         evidence: Vec<String>,
         explanation: Option<String>,
     },
+    /// TCR decided an appeal of an external vet: the vet's status and score after it, and the
+    /// provider's reasons (the vet's own change is recorded beside it as a vetting change).
+    BrandVettingAppealCompleted {
+        provider: String,
+        vetting_id: String,
+        vet_status: Option<String>,
+        vet_score: Option<u32>,
+        reasons: Vec<String>,
+        source: Source,
+    },
     /// TCR took a resend of the Authentication+ 2FA e-mail to the business contact.
     BrandAuthPlusEmailResent {
         vetting_id: String,
@@ -174,6 +184,7 @@ impl DomainEvent for BrandEvent {
             BrandEvent::BrandDeleted { .. } => "BrandDeleted",
             BrandEvent::BrandEvidenceUploaded { .. } => "BrandEvidenceUploaded",
             BrandEvent::BrandVettingAppealFiled { .. } => "BrandVettingAppealFiled",
+            BrandEvent::BrandVettingAppealCompleted { .. } => "BrandVettingAppealCompleted",
             BrandEvent::BrandAuthPlusEmailResent { .. } => "BrandAuthPlusEmailResent",
         }
         .to_string()

@@ -8,7 +8,9 @@ use super::auth_plus::ResendRefusal;
 use super::events::BrandEvent;
 use crate::attachment::FileRef;
 use crate::metadata::Source;
-use crate::tcr::{TcrAppeal, TcrAttachment, TcrBrand, TcrError, TcrOtpSent, TcrVetting};
+use crate::tcr::{
+    TcrAppeal, TcrAttachment, TcrBrand, TcrError, TcrOtpSent, TcrVetting, TcrVettingAppeal,
+};
 use crate::values::{
     AppealCategory, AppealStatus, EntityType, IdentityStatus, KnownValue, TcrBrandStatus,
     VettingClass, VettingProvider, VettingStatus,
@@ -356,6 +358,46 @@ impl Brand {
         }])
     }
 
+    /// Whether an appeal of an external vet waits for TCR's decision.
+    pub fn vetting_appeal_pending(&self) -> bool {
+        !self.pending_vetting_appeals.is_empty()
+    }
+
+    /// TCR's decisions on the vet appeals we filed and hold pending, each recorded once (the
+    /// latest appeal TCR lists for the vet, once COMPLETE).
+    pub(super) fn observe_vetting_appeals(
+        &self,
+        appeals: &[TcrVettingAppeal],
+        source: Source,
+    ) -> Vec<BrandEvent> {
+        self.pending_vetting_appeals
+            .iter()
+            .filter_map(|(vetting_id, provider)| {
+                let decided = appeals
+                    .iter()
+                    .rev()
+                    .find(|a| a.vetting_id.as_deref() == Some(vetting_id.as_str()))
+                    .filter(|a| a.appeal_status == "COMPLETE")?;
+                let outcome = decided.appeal_outcome.as_ref();
+                let field = |name: &str| outcome.and_then(|o| o.get(name));
+                Some(BrandEvent::BrandVettingAppealCompleted {
+                    provider: provider.clone(),
+                    vetting_id: vetting_id.clone(),
+                    vet_status: field("vetStatus").and_then(|v| v.as_str()).map(Into::into),
+                    vet_score: field("vetScore")
+                        .and_then(|v| v.as_u64())
+                        .and_then(|score| u32::try_from(score).ok()),
+                    reasons: field("feedback")
+                        .and_then(|f| f.get("reasons"))
+                        .and_then(|r| r.as_array())
+                        .map(|reasons| reasons.iter().filter_map(reason_text).collect())
+                        .unwrap_or_default(),
+                    source,
+                })
+            })
+            .collect()
+    }
+
     /// Compares TCR's vettings and latest appeal with ours; records each change once.
     pub(super) fn observe_identity_records(
         &self,
@@ -410,4 +452,16 @@ impl Brand {
         }
         Ok(events)
     }
+}
+
+/// A provider's reason as TCR lists it: a text, or an object with its description.
+fn reason_text(reason: &serde_json::Value) -> Option<String> {
+    reason
+        .as_str()
+        .or_else(|| {
+            ["description", "displayName", "id"]
+                .iter()
+                .find_map(|key| reason.get(key).and_then(|v| v.as_str()))
+        })
+        .map(Into::into)
 }

@@ -166,6 +166,26 @@ impl BrandEvent {
                 "evidence {} ({}, {} bytes) held by TCR as {attachment_id}",
                 file.sha256, file.content_type, file.size_bytes
             ),
+            BrandEvent::BrandVettingAppealCompleted {
+                provider,
+                vetting_id,
+                vet_status,
+                vet_score,
+                reasons,
+                source,
+            } => format!(
+                "{provider} vetting {vetting_id} appeal decided: {}{}{} (seen by {})",
+                vet_status.as_deref().unwrap_or("no status given"),
+                vet_score
+                    .map(|s| format!(", score {s}"))
+                    .unwrap_or_default(),
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", reasons.join("; "))
+                },
+                source.as_str()
+            ),
             BrandEvent::BrandVettingAppealFiled {
                 provider,
                 vetting_id,

@@ -116,6 +116,7 @@ impl Fold for BrandRows {
             | BrandEvent::BrandOtpVerified
             | BrandEvent::BrandEvidenceUploaded { .. }
             | BrandEvent::BrandVettingAppealFiled { .. }
+            | BrandEvent::BrandVettingAppealCompleted { .. }
             | BrandEvent::BrandAuthPlusEmailResent { .. } => self.brand.identity_action(event, at),
             BrandEvent::BrandVettingRecorded { .. }
             | BrandEvent::BrandVettingStatusChanged { .. } => self.vetting(event, at),
@@ -269,10 +270,36 @@ impl BrandRow {
                 &mut self.vetting_appeals,
                 json!({
                     "provider": provider, "vettingId": vetting_id, "categories": categories,
-                    "evidence": evidence, "explanation": explanation,
+                    "evidence": evidence, "explanation": explanation, "status": "PENDING",
                     "filedAt": postgres_json_time(at.recorded_at),
                 }),
             ),
+            BrandEvent::BrandVettingAppealCompleted {
+                vetting_id,
+                vet_status,
+                vet_score,
+                reasons,
+                source,
+                ..
+            } => {
+                // The vet's latest appeal still waiting for TCR's decision.
+                let waiting = self.vetting_appeals.as_array_mut().and_then(|appeals| {
+                    appeals.iter_mut().rev().find(|a| {
+                        a["vettingId"] == json!(vetting_id) && a["status"] != json!("COMPLETE")
+                    })
+                });
+                if let Some(appeal) = waiting {
+                    *appeal = merged(
+                        Some(appeal.take()),
+                        json!({
+                            "status": "COMPLETE",
+                            "outcome": {"vetStatus": vet_status, "vetScore": vet_score, "reasons": reasons},
+                            "completedAt": postgres_json_time(at.recorded_at),
+                        }),
+                    );
+                }
+                self.synced(at.recorded_at, *source);
+            }
             BrandEvent::BrandOtpVerified => self.otp_verified_at = Some(at.recorded_at),
             _ => {}
         }

@@ -245,6 +245,43 @@ fn it_should_keep_an_appeal_from_filing_to_outcome_and_free_the_action_it_answer
 }
 
 #[test]
+fn it_should_show_a_vet_appeal_pending_then_with_tcr_s_decision() {
+    let filed = |vetting_id: &str| BrandEvent::BrandVettingAppealFiled {
+        provider: "AEGIS".into(),
+        vetting_id: vetting_id.into(),
+        categories: vec!["LOW_SCORE".into()],
+        evidence: vec!["ab".repeat(32)],
+        explanation: None,
+    };
+    let brand = brand(vec![
+        submitted(None),
+        filed("V1"),
+        filed("V2"),
+        BrandEvent::BrandVettingAppealCompleted {
+            provider: "AEGIS".into(),
+            vetting_id: "V1".into(),
+            vet_status: Some("ACTIVE".into()),
+            vet_score: Some(80),
+            reasons: vec!["Revenue confirmed".into()],
+            source: Source::Webhook,
+        },
+    ])
+    .brand;
+    let appeals = brand.vetting_appeals.as_array().expect("a list");
+    assert_eq!(appeals[0]["status"], "COMPLETE", "{appeals:?}");
+    assert_eq!(
+        appeals[0]["outcome"],
+        json!({"vetStatus": "ACTIVE", "vetScore": 80, "reasons": ["Revenue confirmed"]})
+    );
+    assert!(appeals[0]["completedAt"].is_string(), "{appeals:?}");
+    assert_eq!(
+        appeals[1]["status"], "PENDING",
+        "the other vet's appeal waits: {appeals:?}"
+    );
+    assert_eq!(brand.sync_source, Some(Source::Webhook));
+}
+
+#[test]
 fn it_should_hold_an_action_until_tcr_answers_and_a_deletion_for_good() {
     let waiting = brand(vec![
         submitted(None),

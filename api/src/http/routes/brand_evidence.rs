@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::Value;
 use tendlc_adapters::attachments as files;
 use tendlc_domain::attachment::{
     AttachmentType, AttachmentUse, FileRef, VETTING_APPEAL_CATEGORIES,
@@ -24,6 +23,7 @@ use super::responses::{ReadErrors, SubmitErrors};
 use super::{Access, Body, Endpoint, RequestId};
 use crate::application::brand_actions::BrandRequest;
 use crate::http::auth::{Action, Caller};
+use crate::http::bodies::evidence_ids;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
@@ -146,33 +146,6 @@ async fn upload_evidence(
         content,
     };
     run(&state, &caller, request_id, &brand, request).await
-}
-
-/// The TCR attachment id of each digest among the brand's evidence, else a named error.
-fn evidence_ids(
-    brand_evidence: &Value,
-    digests: &[String],
-    errors: &mut ValidationErrors,
-) -> Vec<String> {
-    let mut ids = Vec::new();
-    for (index, digest) in digests.iter().enumerate() {
-        let digest = digest.trim().to_ascii_lowercase();
-        let found = brand_evidence.as_array().and_then(|items| {
-            items
-                .iter()
-                .rev()
-                .find(|item| item["sha256"] == digest.as_str())
-                .and_then(|item| item["attachmentId"].as_str())
-        });
-        match found {
-            Some(id) => ids.push(id.to_string()),
-            None => errors.add(
-                format!("evidence[{index}]"),
-                "is not among this brand's evidence; send it with POST .../evidence first",
-            ),
-        }
-    }
-    ids
 }
 
 #[utoipa::path(post, path = "/v1/messaging/brands/{id}/vettings/{vetting_id}/appeal", tag = "vetting", security(("bearer" = [])),

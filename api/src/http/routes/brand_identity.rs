@@ -247,7 +247,9 @@ async fn appeal(
     Body(body): Body<AppealBody>,
 ) -> Result<Response, ApiError> {
     let brand = own_brand(&state, &caller, &id).await?;
-    let request = BrandRequest::try_from(body).map_err(ApiError::validation)?;
+    let request = body
+        .into_request(&brand.evidence)
+        .map_err(ApiError::validation)?;
     run(&state, &caller, request_id, &brand, request).await
 }
 

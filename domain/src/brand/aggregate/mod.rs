@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +90,9 @@ pub struct Brand {
     pub vettings: Vec<VettingRecord>,
     #[serde(default)]
     pub appeal_status: Option<AppealStatus>,
+    /// External vets appealed and not yet decided: vetting id → provider.
+    #[serde(default)]
+    pub pending_vetting_appeals: BTreeMap<String, String>,
     #[serde(default)]
     pub otp_reference_id: Option<String>,
     /// The vetting, appeal, OTP step or deletion sent to TCR and not yet answered.
@@ -282,9 +287,15 @@ impl Brand {
             BrandCommand::ObserveIdentityRecords {
                 vettings,
                 appeal,
+                vetting_appeals,
                 source,
                 observed_at,
-            } => self.observe_identity_records(&vettings, appeal.as_ref(), source, observed_at),
+            } => {
+                let mut events =
+                    self.observe_identity_records(&vettings, appeal.as_ref(), source, observed_at)?;
+                events.extend(self.observe_vetting_appeals(&vetting_appeals, source));
+                Ok(events)
+            }
             BrandCommand::AbandonSubmission { reason } => {
                 self.require_requested()?;
                 if self.status != Some(RegistrationStatus::Pending) {
@@ -453,9 +464,18 @@ impl Brand {
             BrandEvent::BrandOtpSent { reference_id } => {
                 self.otp_reference_id = Some(reference_id);
             }
+            BrandEvent::BrandVettingAppealFiled {
+                provider,
+                vetting_id,
+                ..
+            } => {
+                self.pending_vetting_appeals.insert(vetting_id, provider);
+            }
+            BrandEvent::BrandVettingAppealCompleted { vetting_id, .. } => {
+                self.pending_vetting_appeals.remove(&vetting_id);
+            }
             BrandEvent::BrandOtpVerified
             | BrandEvent::BrandEvidenceUploaded { .. }
-            | BrandEvent::BrandVettingAppealFiled { .. }
             | BrandEvent::BrandAuthPlusEmailResent { .. } => {}
             BrandEvent::BrandDeleted { .. } => {
                 self.tcr_status = Some(TcrBrandStatus::Deleted.into());

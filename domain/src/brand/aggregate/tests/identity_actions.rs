@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::brand::BrandActionAnswer;
-use crate::tcr::{TcrOtpSent, TcrVetting};
+use crate::tcr::{TcrOtpSent, TcrVetting, TcrVettingAppeal};
 use crate::values::{AppealCategory, VettingClass, VettingProvider, VettingStatus};
 
 fn profile_of(entity_type: &str, website: Option<&str>) -> BrandProfile {
@@ -117,6 +117,7 @@ fn it_should_order_a_vetting_then_record_tcr_s_answer_and_its_score() {
         .when(BrandCommand::ObserveIdentityRecords {
             vettings: vec![vetting(VettingStatus::Active, Some(85))],
             appeal: None,
+            vetting_appeals: vec![],
             source: Source::Webhook,
             observed_at: at,
         })
@@ -272,4 +273,97 @@ fn it_should_refuse_everything_once_deleted() {
         source: Source::Api,
     });
     assert!(refusal(given, BrandAction::Revet).contains("deleted"));
+}
+
+/// A verified company whose AEGIS vet V123 scored `score`, and an appeal of it filed.
+fn vet_appealed(score: i64) -> Vec<BrandEvent> {
+    let mut events = company(IdentityStatus::Verified);
+    events.push(BrandEvent::BrandVettingRecorded {
+        vetting: VettingRecord::from_tcr(&vetting(VettingStatus::Active, Some(score))),
+        imported: false,
+        billed: true,
+    });
+    events.push(BrandEvent::BrandVettingAppealFiled {
+        provider: "AEGIS".into(),
+        vetting_id: "V123".into(),
+        categories: vec!["LOW_SCORE".into()],
+        evidence: vec![],
+        explanation: None,
+    });
+    events
+}
+
+fn vet_appeal(status: &str, outcome: Option<serde_json::Value>) -> TcrVettingAppeal {
+    TcrVettingAppeal {
+        evp_id: Some("AEGIS".into()),
+        vetting_id: Some("V123".into()),
+        vetting_class: Some("STANDARD".into()),
+        appeal_status: status.into(),
+        category_list: vec!["LOW_SCORE".into()],
+        attachment_uuid_list: vec![],
+        explanation: None,
+        create_date: None,
+        appeal_status_update_date: None,
+        appeal_outcome: outcome,
+    }
+}
+
+fn identity_records(score: i64, appeals: Vec<TcrVettingAppeal>) -> BrandCommand {
+    BrandCommand::ObserveIdentityRecords {
+        vettings: vec![vetting(VettingStatus::Active, Some(score))],
+        appeal: None,
+        vetting_appeals: appeals,
+        source: Source::Webhook,
+        observed_at: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+            .unwrap()
+            .to_utc(),
+    }
+}
+
+#[test]
+fn it_should_record_tcr_s_decision_on_a_vet_appeal_once_with_the_vet_s_new_score() {
+    // given a vet scored 40 and appealed
+    let given = vet_appealed(40);
+    assert!(state(given.clone()).vetting_appeal_pending());
+    // when TCR still lists the appeal PENDING, then nothing about it is recorded
+    BrandTest::with(())
+        .given(given.clone())
+        .when(identity_records(40, vec![vet_appeal("PENDING", None)]))
+        .then_expect_events(vec![]);
+    // when TCR decided it (score raised to 75), then the vet's change and the decision
+    let decision = BrandEvent::BrandVettingAppealCompleted {
+        provider: "AEGIS".into(),
+        vetting_id: "V123".into(),
+        vet_status: Some("ACTIVE".into()),
+        vet_score: Some(75),
+        reasons: vec!["Revenue confirmed".into(), "LOW_SCORE".into()],
+        source: Source::Webhook,
+    };
+    let decided = vet_appeal(
+        "COMPLETE",
+        Some(serde_json::json!({
+            "vetStatus": "ACTIVE", "vetScore": 75,
+            "feedback": {"reasons": ["Revenue confirmed", {"id": "LOW_SCORE"}]}
+        })),
+    );
+    let events = decide(given.clone(), identity_records(75, vec![decided.clone()])).unwrap();
+    assert!(
+        matches!(
+            events[0],
+            BrandEvent::BrandVettingStatusChanged {
+                score: Some(75),
+                ..
+            }
+        ),
+        "{events:?}"
+    );
+    assert_eq!(events[1..], [decision]);
+    // then it is decided: reading it again records nothing
+    let mut after = given;
+    after.extend(events);
+    assert!(!state(after.clone()).vetting_appeal_pending());
+    BrandTest::with(())
+        .given(after)
+        .when(identity_records(75, vec![decided]))
+        .then_expect_events(vec![]);
 }
