@@ -11,6 +11,7 @@ pub mod notification;
 pub mod partner_campaign;
 pub mod reseller;
 pub mod tcr;
+pub mod tcr_account;
 pub mod upcasters;
 pub mod validation;
 pub mod values;

@@ -527,16 +527,22 @@ async fn the_poller_finds_a_campaign_newly_shared_with_the_operator() {
     assert_eq!(events[0].1["actor"], "system:poller", "{events:?}");
 }
 
-/// Turns CNP migration on for the operator's TCR account (an operator's setting at TCR).
+const MIGRATION_SETTINGS: &str = "/v1/tcr/settings/cnp-migration";
+
+/// Turns CNP migration on for the operator's TCR account, through tendlc (an operator's setting
+/// at TCR).
 async fn allow_cnp_migration(app: &TestApp) {
-    let response = reqwest::Client::new()
-        .put(format!("{}/settings/cnpMigration", app.sim.base_url))
-        .basic_auth(&app.sim.api_key, Some(&app.sim.api_secret))
-        .json(&json!({"migrationSupported": true}))
-        .send()
-        .await
-        .expect("the simulator answers");
-    assert_eq!(response.status(), 200, "turning CNP migration on");
+    let operator = app.superadmin();
+    let (status, body) = call(
+        app,
+        &operator,
+        Method::PUT,
+        MIGRATION_SETTINGS,
+        Some(json!({"migrationSupported": true})),
+    )
+    .await;
+    assert_eq!(status, 200, "turning CNP migration on: {body}");
+    assert_eq!(body["migrationSupported"], true, "{body}");
 }
 
 /// A customer's campaign shared with `cnp`, once the partner accepted it.
@@ -825,4 +831,84 @@ async fn a_migration_request_whose_answer_was_lost_is_read_back_from_tcr_never_s
         "read back before the new request: {record:?}"
     );
     drop(held);
+}
+
+#[tokio::test]
+async fn the_operator_turns_cnp_migration_on_at_tcr_on_the_record() {
+    let app = TestApp::spawn_with(options_with(Duration::from_millis(300))).await;
+    let operator = app.superadmin();
+    let alpha = app.create_customer("BAN-CNP-SET", "BASIC").await;
+
+    // As TCR holds it: off until the operator turns it on.
+    let (status, before) = call(&app, &operator, Method::GET, MIGRATION_SETTINGS, None).await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before["migrationSupported"], false, "{before}");
+
+    // Customers neither read nor change the operator's account.
+    for role in [Role::CustomerAdmin, Role::CustomerUser] {
+        let token = app.token(role, Some(alpha));
+        for (method, body) in [
+            (Method::GET, None),
+            (Method::PUT, Some(json!({"migrationSupported": true}))),
+        ] {
+            let (status, answer) =
+                call(&app, &token, method.clone(), MIGRATION_SETTINGS, body).await;
+            assert_eq!(status, 403, "{role:?} {method}: {answer}");
+        }
+    }
+
+    // A bad change is named field by field, and nothing is recorded or sent.
+    for (body, field) in [
+        (json!({}), "migrationSupported"),
+        (json!({"migrationSupported": "yes"}), "migrationSupported"),
+        (json!({"migrationAutoComplete": 1}), "migrationAutoComplete"),
+        (json!({"migrationSupported": true, "auto": true}), "auto"),
+    ] {
+        let (status, refused) = call(
+            &app,
+            &operator,
+            Method::PUT,
+            MIGRATION_SETTINGS,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(
+            (status, fields_named(&refused)),
+            (422, vec![field.to_string()]),
+            "{body} → {refused}"
+        );
+    }
+    assert!(
+        app.events_of("tcr-account").await.is_empty(),
+        "a refused change records nothing"
+    );
+
+    // Turned on: recorded before TCR is called and TCR's answer after, by whom.
+    allow_cnp_migration(&app).await;
+    let (status, after) = call(&app, &operator, Method::GET, MIGRATION_SETTINGS, None).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["migrationSupported"], true, "TCR holds it: {after}");
+    let recorded = app.events_of("tcr-account").await;
+    let types: Vec<&str> = recorded.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "CnpMigrationSettingsRequested",
+            "CnpMigrationSettingsChanged"
+        ],
+        "{recorded:?}"
+    );
+    assert!(
+        recorded[0].1["actor"]
+            .as_str()
+            .is_some_and(|a| !a.is_empty()),
+        "who asked is recorded: {recorded:?}"
+    );
+    let changed = app
+        .payloads_of("tcr-account", "CnpMigrationSettingsChanged")
+        .await;
+    assert_eq!(
+        changed[0]["CnpMigrationSettingsChanged"]["settings"]["migrationSupported"], true,
+        "{changed:?}"
+    );
 }

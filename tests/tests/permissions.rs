@@ -188,6 +188,12 @@ async fn every_route_answers_every_role_and_tenant_as_the_table_says() {
                 && e.path == "/v1/messaging/brands/{id}/auth-plus/email"),
         "the walk covers the Auth+ e-mail resend"
     );
+    assert!(
+        table
+            .iter()
+            .any(|e| e.method == Method::PUT && e.path == "/v1/tcr/settings/cnp-migration"),
+        "the walk covers the operator's CNP migration settings"
+    );
     let mut checked = 0;
     for endpoint in &table {
         let path = endpoint

@@ -16,6 +16,7 @@ pub mod read_back;
 pub mod recorder;
 pub mod reference;
 pub mod resellers;
+pub mod tcr_account;
 pub mod tcr_call;
 pub mod webhooks;
 
@@ -48,6 +49,7 @@ pub struct Application {
     pub catalogues: catalogues::Catalogues,
     pub resellers: resellers::Resellers,
     pub partner_campaigns: partner_campaigns::PartnerCampaigns,
+    pub tcr_account: tcr_account::TcrAccounts,
     pub tcr: Arc<dyn TcrPort>,
 }
 
@@ -65,6 +67,7 @@ impl Application {
             brands: brands::Brands::new(pool.clone(), tcr.clone(), wake.clone()),
             campaigns: campaigns::Campaigns::new(pool.clone(), tcr.clone(), wake.clone()),
             resellers: resellers::Resellers::new(pool.clone(), tcr.clone(), wake.clone()),
+            tcr_account: tcr_account::TcrAccounts::new(pool.clone(), tcr.clone(), wake.clone()),
             partner_campaigns: partner_campaigns::PartnerCampaigns::new(
                 pool.clone(),
                 tcr.clone(),

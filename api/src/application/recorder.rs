@@ -12,6 +12,7 @@ use tendlc_domain::customer::CustomerError;
 use tendlc_domain::metadata::EventMetadata;
 use tendlc_domain::partner_campaign::PartnerCampaignError;
 use tendlc_domain::reseller::ResellerError;
+use tendlc_domain::tcr_account::TcrAccountError;
 use tendlc_domain::webhook::WebhookError;
 use tendlc_projections::Wake;
 
@@ -80,6 +81,15 @@ impl Refusal for ResellerError {
             ResellerError::AlreadyExists => Some("reseller_exists"),
             ResellerError::ActionPending(_) => Some("action_pending"),
             ResellerError::Deleted => Some("reseller_deleted"),
+        }
+    }
+}
+
+impl Refusal for TcrAccountError {
+    fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            TcrAccountError::ActionPending => Some("action_pending"),
+            TcrAccountError::NotApplicable(_) => Some("not_applicable"),
         }
     }
 }

@@ -41,6 +41,8 @@ pub enum Action {
     /// operator's TCR account (see, accept, decline them): the operator's business, operators
     /// only.
     PartnerCampaigns,
+    /// Change the operator's own TCR account settings (CNP migration): operators only.
+    ManageTcrAccount,
 }
 
 /// The single table of which role may do what.
@@ -409,6 +411,13 @@ mod tests {
         assert!(allowed(Role::Superadmin, Action::Operate));
         assert!(!allowed(Role::CustomerAdmin, Action::Operate));
         assert!(!allowed(Role::CustomerUser, Action::Operate));
+    }
+
+    #[test]
+    fn it_should_let_only_super_admins_manage_the_tcr_account() {
+        assert!(allowed(Role::Superadmin, Action::ManageTcrAccount));
+        assert!(!allowed(Role::CustomerAdmin, Action::ManageTcrAccount));
+        assert!(!allowed(Role::CustomerUser, Action::ManageTcrAccount));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde_json::Value;
 use tendlc_domain::campaign::{CampaignBody, Mno};
 use tendlc_domain::input::{expected, refuse_unknown, BodyOf, Field, Unknown};
 use tendlc_domain::partner_campaign::PartnerDecline;
+use tendlc_domain::tcr::TcrCnpMigrationSettings;
 use tendlc_domain::validation::ValidationErrors;
 use tendlc_domain::values::{AppealCategory, NudgeIntent, RejectionCategory};
 use uuid::Uuid;
@@ -658,5 +659,54 @@ impl PartnerDeclineBody {
             }),
             None => Err(errors),
         }
+    }
+}
+
+/// Change the operator's CNP migration settings at TCR; a property left out stays as it is.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CnpMigrationSettingsBody {
+    /// Whether the account's campaigns may migrate from one connectivity partner to another.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub migration_supported: Field<bool>,
+    /// Whether a migration completes by itself once the new partner accepts.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub migration_auto_complete: Field<bool>,
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub unknown: Unknown,
+}
+
+impl BodyOf for CnpMigrationSettingsBody {
+    const FIELDS: &'static str = "migrationSupported and migrationAutoComplete";
+}
+
+impl CnpMigrationSettingsBody {
+    /// The settings to send, or every bad field named.
+    pub fn settings(self) -> Result<TcrCnpMigrationSettings, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let known = ["migrationSupported", "migrationAutoComplete"];
+        refuse_unknown(&self.unknown, &mut errors, expected(&known));
+        let settings = TcrCnpMigrationSettings {
+            migration_supported: self.migration_supported.read(
+                "migrationSupported",
+                "must be true or false",
+                &mut errors,
+            ),
+            migration_auto_complete: self.migration_auto_complete.read(
+                "migrationAutoComplete",
+                "must be true or false",
+                &mut errors,
+            ),
+        };
+        if errors.is_empty() && settings == TcrCnpMigrationSettings::default() {
+            errors.add(
+                "migrationSupported",
+                "is required unless migrationAutoComplete is given: name what to change",
+            );
+        }
+        errors.into_result(settings)
     }
 }

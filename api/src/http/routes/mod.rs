@@ -34,6 +34,7 @@ pub mod reference;
 pub mod reports;
 pub mod resellers;
 pub mod responses;
+pub mod tcr_account;
 pub mod webhook_events;
 pub mod webhook_refusals;
 pub mod webhooks;
@@ -94,6 +95,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         campaigns::endpoints(),
         resellers::endpoints(),
         partner_campaigns::endpoints(),
+        tcr_account::endpoints(),
         campaign_files::endpoints(),
         attachments::endpoints(),
         history::endpoints(),
