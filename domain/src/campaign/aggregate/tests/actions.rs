@@ -151,10 +151,7 @@ fn it_should_share_once_until_the_partner_declines() {
         explanation: None,
         source: Source::Api,
     });
-    let mut campaign = Campaign::default();
-    for event in given.clone() {
-        campaign.evolve(event);
-    }
+    let campaign = state_after(given.clone());
     assert!(matches!(
         campaign.decide(CampaignCommand::RequestSharing {
             upstream_cnp_id: "CNP0002".into()

@@ -70,14 +70,6 @@ fn migration_request_failed(given: Vec<CampaignEvent>, reason: &str) -> Vec<Camp
     events
 }
 
-fn state_after(events: Vec<CampaignEvent>) -> Campaign {
-    let mut state = Campaign::default();
-    for event in events {
-        state.evolve(event);
-    }
-    state
-}
-
 #[test]
 fn it_should_record_a_migration_request_before_tcr_and_its_start_after() {
     // given a campaign a partner accepted
@@ -188,10 +180,7 @@ fn it_should_record_the_end_tcr_reports_once_and_move_the_sharing_on_completion(
         .when(read("COMPLETED", Some("")))
         .then_expect_events(vec![completed.clone()]);
     // then the campaign is with the new partner, and reading it again records nothing
-    let mut state = Campaign::default();
-    for event in migrating().into_iter().chain([completed.clone()]) {
-        state.evolve(event);
-    }
+    let state = state_after(migrating().into_iter().chain([completed.clone()]));
     let sharing = state.sharing.clone().expect("shared");
     assert_eq!(
         (sharing.upstream_cnp_id.as_deref(), sharing.status),

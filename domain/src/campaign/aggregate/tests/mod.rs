@@ -118,6 +118,15 @@ fn observe(statuses: &[(Mno, OperationStatus)], minute: u32) -> CampaignCommand 
     }))
 }
 
+/// The campaign its events make.
+fn state_after(events: impl IntoIterator<Item = CampaignEvent>) -> Campaign {
+    let mut state = Campaign::default();
+    for event in events {
+        state.evolve(event);
+    }
+    state
+}
+
 fn registered() -> Vec<CampaignEvent> {
     vec![requested(), submitted()]
 }
