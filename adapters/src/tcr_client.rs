@@ -418,6 +418,12 @@ impl TcrPort for TcrHttpClient {
         self.call(Method::GET, catalogue.path(), query, None).await
     }
 
+    async fn vetting_appeal_categories(&self, evp_id: &str) -> TcrReply<serde_json::Value> {
+        let path = TcrCatalogue::ExtVettingAppealCategories.path();
+        self.call(Method::GET, path, &[("evpId", evp_id)], None)
+            .await
+    }
+
     async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>> {
         let reply: TcrReply<std::collections::BTreeMap<String, UseCaseEntry>> =
             self.call(Method::GET, "/enum/usecase", &[], None).await;

@@ -13,9 +13,9 @@ pub struct FileRef {
     pub content_type: String,
 }
 
-/// The categories TCR takes for an external-vetting appeal (`GET /enum/extVettingAppealCategory`):
-/// TCR's example names `VERIFY_TAX_ID`; partners mirroring TCR list the identity-appeal
-/// categories plus `LOW_SCORE`.
+/// The categories an external-vetting appeal may name when TCR's own list for the vet's provider
+/// (`GET /enum/extVettingAppealCategory?evpId=`) cannot be read: TCR's example names
+/// `VERIFY_TAX_ID`; partners mirroring TCR list the identity-appeal categories plus `LOW_SCORE`.
 pub const VETTING_APPEAL_CATEGORIES: &[&str] = &[
     "VERIFY_TAX_ID",
     "VERIFY_NON_PROFIT",

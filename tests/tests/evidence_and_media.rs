@@ -216,6 +216,79 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
     );
 }
 
+/// Orders a `provider` vet of `class` for the brand and waits until TCR scored it; its id.
+async fn scored_vet(
+    app: &TestApp,
+    customer: Uuid,
+    brand: &str,
+    provider: &str,
+    class: &str,
+) -> String {
+    let vettings = format!("/v1/messaging/brands/{brand}/vettings");
+    let (status, body) = app
+        .call_for(
+            customer,
+            Method::POST,
+            &vettings,
+            Some(json!({"provider": provider, "vettingClass": class})),
+        )
+        .await;
+    assert_eq!(status, 200, "the vet is ordered: {body}");
+    let vetting = eventually(Duration::from_secs(20), "the vet to be scored", || async {
+        let (_, listed) = app.call_for(customer, Method::GET, &vettings, None).await;
+        let first = listed.as_array().and_then(|v| v.first()).cloned()?;
+        (first["status"] == "ACTIVE").then_some(first)
+    })
+    .await;
+    vetting["vettingId"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_vet_appeal_takes_only_the_categories_tcr_lists_for_the_vets_provider() {
+    let app = started().await;
+    let alpha = app.create_customer("BAN-WMC-A", "BASIC").await;
+    let brand = app
+        .scored_brand(alpha, &private_brand("Acme Wmc"), "VERIFIED")
+        .await;
+    let vetting_id = scored_vet(&app, alpha, &brand, "WMC", "STANDARD").await;
+    let appeal_path = format!("/v1/messaging/brands/{brand}/vettings/{vetting_id}/appeal");
+    // TCR lists VERIFY_TAX_ID and LOW_SCORE for WMC's vets, not VERIFY_NON_PROFIT (AEGIS's).
+    let (status, refused) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &appeal_path,
+            Some(json!({"categories": ["LOW_SCORE", "VERIFY_NON_PROFIT"]})),
+        )
+        .await;
+    assert_eq!(status, 422, "refused before TCR: {refused}");
+    assert!(names(&refused, "categories[1]"), "{refused}");
+    assert!(!names(&refused, "categories[0]"), "{refused}");
+    let message = refused.to_string();
+    assert!(
+        message.contains("VERIFY_TAX_ID, LOW_SCORE") && message.contains("WMC"),
+        "TCR's own list for WMC is named: {refused}"
+    );
+    assert!(
+        app.payloads_of(&brand, "BrandActionRequested").await.len() == 1,
+        "nothing recorded beyond the vet's order"
+    );
+    let (status, filed) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &appeal_path,
+            Some(json!({"categories": ["low_score"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{filed}");
+    assert_eq!(
+        filed["vettingAppeals"][0]["categories"],
+        json!(["LOW_SCORE"]),
+        "{filed}"
+    );
+}
+
 #[tokio::test]
 async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() {
     let app = started().await;
@@ -224,29 +297,7 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
     let brand = app
         .scored_brand(alpha, &private_brand("Acme Enhanced"), "VERIFIED")
         .await;
-    let (status, body) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &format!("/v1/messaging/brands/{brand}/vettings"),
-            Some(json!({"provider": "AEGIS", "vettingClass": "ENHANCED"})),
-        )
-        .await;
-    assert_eq!(status, 200, "the vet is ordered: {body}");
-    let vetting = eventually(Duration::from_secs(20), "the vet to be scored", || async {
-        let (_, vettings) = app
-            .call_for(
-                alpha,
-                Method::GET,
-                &format!("/v1/messaging/brands/{brand}/vettings"),
-                None,
-            )
-            .await;
-        let first = vettings.as_array().and_then(|v| v.first()).cloned()?;
-        (first["status"] == "ACTIVE").then_some(first)
-    })
-    .await;
-    let vetting_id = vetting["vettingId"].as_str().unwrap().to_string();
+    let vetting_id = scored_vet(&app, alpha, &brand, "AEGIS", "ENHANCED").await;
 
     let png = upload(&app, alpha, "image/png", "size.png", PNG).await;
     let (status, body) = app

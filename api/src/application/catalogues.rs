@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use tendlc_domain::attachment::VETTING_APPEAL_CATEGORIES;
 use tendlc_domain::brand::profile::Places;
 use tendlc_domain::tcr::{TcrCatalogue, TcrPort};
 use tokio::sync::Mutex;
@@ -29,10 +30,19 @@ const RETRY: Duration = Duration::from_secs(60);
 const PLACES: [TcrCatalogue; 2] = [TcrCatalogue::Countries, TcrCatalogue::UsStates];
 
 type Entries = Arc<Mutex<HashMap<TcrCatalogue, (Instant, Value)>>>;
+/// Each vetting provider's appeal categories, by provider, with when they were read.
+type AppealCategories = Arc<Mutex<HashMap<String, (Instant, Vec<String>)>>>;
+
+/// One entry of an enumeration TCR lists as `[{id, displayName, description}]`.
+#[derive(serde::Deserialize)]
+struct CatalogueEntry {
+    id: String,
+}
 
 pub struct Catalogues {
     tcr: Arc<dyn TcrPort>,
     entries: Entries,
+    appeal_categories: AppealCategories,
     /// When the background read of the places lists was last started.
     places_read: Arc<std::sync::Mutex<Option<Instant>>>,
 }
@@ -42,6 +52,7 @@ impl Catalogues {
         Self {
             tcr,
             entries: Entries::default(),
+            appeal_categories: Arc::default(),
             places_read: Arc::default(),
         }
     }
@@ -49,6 +60,43 @@ impl Catalogues {
     /// The catalogue as TCR answers it, from the cache while fresh.
     pub async fn get(&self, catalogue: TcrCatalogue) -> Result<Value, AppError> {
         fetch(&self.tcr, &self.entries, catalogue).await
+    }
+
+    /// The categories TCR takes in an appeal of `provider`'s vets, from TCR's catalogue for
+    /// that provider (cached like the others); TCR's general list when it lists none for it;
+    /// the built-in list when TCR cannot be read now (TCR still checks what is sent).
+    pub async fn vetting_appeal_categories(&self, provider: &str) -> Vec<String> {
+        let fresh = {
+            let cached = self.appeal_categories.lock().await;
+            cached
+                .get(provider)
+                .filter(|(at, _)| at.elapsed() < REFRESH)
+                .map(|(_, ids)| ids.clone())
+        };
+        if let Some(ids) = fresh {
+            return ids;
+        }
+        let ids = |listed: serde_json::Result<Vec<CatalogueEntry>>| -> Option<Vec<String>> {
+            let ids: Vec<String> = listed.ok()?.into_iter().map(|entry| entry.id).collect();
+            (!ids.is_empty()).then_some(ids)
+        };
+        let read = self.tcr.vetting_appeal_categories(provider).await.result;
+        match read
+            .ok()
+            .and_then(|value| ids(serde_json::from_value(value)))
+        {
+            Some(listed) => {
+                self.appeal_categories
+                    .lock()
+                    .await
+                    .insert(provider.to_owned(), (Instant::now(), listed.clone()));
+                listed
+            }
+            None => VETTING_APPEAL_CATEGORIES
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
+        }
     }
 
     /// TCR's own description of each of `codes`, from its error catalogue; empty when TCR's

@@ -399,6 +399,9 @@ pub trait TcrPort: Send + Sync {
     async fn use_cases(&self) -> TcrReply<Vec<UseCaseInfo>>;
     /// One of TCR's reference catalogues, as TCR answers it (`GET /error`, `GET /enum/...`).
     async fn catalogue(&self, catalogue: TcrCatalogue) -> TcrReply<serde_json::Value>;
+    /// The categories one vetting provider's vets may be appealed for
+    /// (`GET /enum/extVettingAppealCategory?evpId=`), as `[{id, displayName, description}]`.
+    async fn vetting_appeal_categories(&self, evp_id: &str) -> TcrReply<serde_json::Value>;
     /// `GET /webhook/subscription`.
     async fn webhook_subscriptions(&self) -> TcrReply<Vec<WebhookSubscription>>;
     /// `PUT /webhook/subscription`.

@@ -9,9 +9,7 @@ use axum::routing::{get, post};
 use axum::Json;
 use serde::Deserialize;
 use tendlc_adapters::attachments as files;
-use tendlc_domain::attachment::{
-    AttachmentType, AttachmentUse, FileRef, VETTING_APPEAL_CATEGORIES,
-};
+use tendlc_domain::attachment::{AttachmentType, AttachmentUse, FileRef};
 use tendlc_domain::ids::TcrBrandId;
 use tendlc_domain::input::{expected, refuse_unknown, BodyOf, Field, Unknown};
 use tendlc_domain::tcr::{TcrAttachment, TcrVettingAppeal};
@@ -85,7 +83,8 @@ impl BodyOf for EvidenceBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VettingAppealBody {
-    /// VERIFY_TAX_ID | VERIFY_NON_PROFIT | VERIFY_GOVERNMENT | LOW_SCORE
+    /// TCR's categories for the vet's provider (`GET /v1/tcr/catalogues/external-vetting-appeal-categories`
+    /// lists them all), e.g. VERIFY_TAX_ID, LOW_SCORE.
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
     pub categories: Field<Vec<String>>,
@@ -172,26 +171,36 @@ async fn appeal_vetting(
         &mut errors,
         expected(&["categories", "evidence", "explanation"]),
     );
+    // TCR's own categories for this provider's vets.
+    let provider = vetting.provider.as_str().to_string();
+    let known = state
+        .app
+        .catalogues
+        .vetting_appeal_categories(&provider)
+        .await;
+    let choices = || {
+        format!(
+            "{} (TCR's categories for {provider} vets)",
+            known.join(", ")
+        )
+    };
     let mut categories = Vec::new();
     match body.categories {
         Field::Given(items) if !items.is_empty() => {
             for (index, item) in items.iter().enumerate() {
                 let upper = item.trim().to_ascii_uppercase();
-                match VETTING_APPEAL_CATEGORIES.iter().find(|c| **c == upper) {
-                    Some(category) => categories.push(category.to_string()),
+                match known.iter().find(|c| **c == upper) {
+                    Some(category) => categories.push(category.clone()),
                     None => errors.add(
                         format!("categories[{index}]"),
-                        format!("must be one of {}", VETTING_APPEAL_CATEGORIES.join(", ")),
+                        format!("must be one of {}", choices()),
                     ),
                 }
             }
         }
         _ => errors.add(
             "categories",
-            format!(
-                "is required: a list of {}",
-                VETTING_APPEAL_CATEGORIES.join(", ")
-            ),
+            format!("is required: a list of {}", choices()),
         ),
     }
     let explanation = body.explanation.text("explanation", &mut errors);
@@ -208,7 +217,7 @@ async fn appeal_vetting(
     let evidence = evidence_ids(&brand.evidence, &digests, &mut errors);
     errors.into_result(()).map_err(ApiError::validation)?;
     let request = BrandRequest::AppealVetting {
-        provider: vetting.provider.as_str().to_string(),
+        provider,
         vetting_id,
         categories,
         evidence,
