@@ -7,6 +7,7 @@ use tendlc_domain::reseller::{ResellerAction, ResellerEvent, ResellerStatus};
 use uuid::Uuid;
 
 use crate::columns::{select_in, spelling, upsert, Table};
+use crate::documents::failure as failure_document;
 use crate::fold::{EventContext, Fold, Folding, Rows};
 
 /// The projection that keeps `resellers`.
@@ -101,13 +102,22 @@ impl Fold for ResellerRow {
             ResellerEvent::ResellerDeleted => {
                 self.status = ResellerStatus::Deleted.as_str().into();
                 self.pending_action = None;
+                self.last_error = None;
             }
             ResellerEvent::ResellerTcrCallFailed { action, failure } => {
                 if *action == ResellerAction::Register {
                     self.status = ResellerStatus::Failed.as_str().into();
                 }
                 self.pending_action = None;
-                self.last_error = serde_json::to_value(failure).ok();
+                // The shape every read model gives its last failure.
+                self.last_error = Some(failure_document(
+                    Some(action.name()),
+                    &failure.kind,
+                    &failure.message,
+                    &failure.tcr_errors,
+                    failure.retryable,
+                    at.recorded_at,
+                ));
             }
         }
     }

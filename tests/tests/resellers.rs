@@ -101,8 +101,36 @@ async fn a_customer_registers_changes_and_deletes_a_reseller_at_tcr() {
     assert_eq!(list["total"], 0, "a deleted reseller is not listed: {list}");
     let (status, body) = app.call_for(customer, Method::DELETE, &path, None).await;
     assert_eq!(
-        status, 409,
-        "a deleted reseller cannot be deleted again: {body}"
+        (status, body["status"].clone()),
+        (200, json!("DELETED")),
+        "deleting it again is done already (as for campaigns): {body}"
+    );
+    let (status, body) = app
+        .call_for(customer, Method::PUT, &path, Some(reseller("Acme Resale")))
+        .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (409, json!("reseller_deleted")),
+        "a deleted reseller cannot be changed: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_reseller_tcr_holds_under_the_same_name_is_never_claimed_by_a_new_registration() {
+    let app = TestApp::spawn().await;
+    let customer = app.create_customer("BAN-RESELL-CLAIM", "BASIC").await;
+    let held = app.sim.handle.reseller("RSIM001").expect("the account's own reseller");
+    let name = held["companyName"].as_str().unwrap().to_string();
+    let (status, body) = app
+        .call_for(customer, Method::POST, RESELLERS, Some(reseller(&name)))
+        .await;
+    assert_eq!(status, 422, "TCR's duplicate refusal is the answer: {body}");
+    assert_eq!(body["code"], "tcr_rejected", "{body}");
+    assert!(body.to_string().contains("503"), "{body}");
+    let (_, list) = app.call_for(customer, Method::GET, RESELLERS, None).await;
+    assert!(
+        !list.to_string().contains("RSIM001"),
+        "the operator's reseller is not the customer's: {list}"
     );
 }
 
@@ -245,9 +273,31 @@ async fn a_campaign_names_only_a_reseller_of_its_own_customer() {
     assert_eq!(body["code"], "tcr_rejected", "{body}");
     let (_, shown) = app.call_for(alpha, Method::GET, &path, None).await;
     assert_eq!(shown["status"], "REGISTERED", "{shown}");
-    assert!(
-        shown["lastError"].is_object(),
-        "the refusal is shown: {shown}"
+    let error = &shown["lastError"];
+    assert_eq!(
+        (error["action"].clone(), error["reason"].clone()),
+        (json!("deletion"), json!("rejected")),
+        "the refusal is shown as every last failure is: {shown}"
+    );
+    assert!(error["tcr"][0]["code"].is_number(), "{shown}");
+    assert!(error["at"].is_string(), "{shown}");
+
+    // A campaign names it in any spelling; TCR is sent its own (upper case).
+    let mut lower = two_factor_campaign(&brand);
+    lower["resellerId"] = json!(ours["tcrResellerId"].as_str().unwrap().to_ascii_lowercase());
+    let (status, body) = app
+        .call_for(alpha, Method::POST, "/v1/messaging/campaigns", Some(lower))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["campaign"]["resellerId"], ours["tcrResellerId"],
+        "{body}"
+    );
+    let tcr_campaign = body["tcrCampaignId"].as_str().unwrap();
+    assert_eq!(
+        app.sim.handle.campaign(tcr_campaign).unwrap()["resellerId"],
+        ours["tcrResellerId"],
+        "TCR is sent its own spelling"
     );
 }
 

@@ -9,7 +9,9 @@ use tendlc_domain::ids::{CustomerId, ResellerId, TcrResellerId};
 use tendlc_domain::reseller::{
     Reseller, ResellerCommand, ResellerDetails, ResellerFailure, ResellerOutcome,
 };
-use tendlc_domain::tcr::{TcrApiError, TcrError, TcrPort, TcrReply, TcrResellerRequest};
+use tendlc_domain::tcr::{
+    TcrApiError, TcrError, TcrPort, TcrReply, TcrResellerRequest, INTERRUPTED,
+};
 use tendlc_projections::resellers::{self as reseller_rows, ResellerRow};
 use tendlc_projections::Wake;
 
@@ -98,15 +100,28 @@ impl Resellers {
         Ok(())
     }
 
-    /// Registers the reseller at TCR under `details`, adopting one TCR already holds under the
-    /// same name when it is not another reseller of ours.
+    /// Registers the reseller at TCR under `details`. After an attempt whose answer was lost
+    /// (`retrying_lost`), one TCR already holds under the same name is that attempt's and is
+    /// adopted (unless another reseller of ours holds it); otherwise a name TCR already holds
+    /// is someone else's reseller (made in TCR's portal, say): TCR's refusal is the answer.
     async fn register_at_tcr(
         &self,
         reseller_id: ResellerId,
         details: ResellerDetails,
+        retrying_lost: bool,
     ) -> TcrReply<ResellerOutcome> {
         let tcr = self.tcr.clone();
         let body = request(&details);
+        if !retrying_lost {
+            let created = tcr.create_reseller(&body).await;
+            return TcrReply {
+                call: created.call,
+                result: created.result.map(|created| ResellerOutcome::Registered {
+                    tcr_reseller_id: created.reseller_id,
+                    adopted: false,
+                }),
+            };
+        }
         let adoption = adopt_or_create(
             || tcr.find_reseller_by_name(&details.company_name),
             || tcr.create_reseller(&body),
@@ -196,7 +211,7 @@ impl Resellers {
             details: details.clone(),
         };
         self.through_tcr(context, reseller_id, intent, |_| {
-            self.register_at_tcr(reseller_id, details)
+            self.register_at_tcr(reseller_id, details, false)
         })
         .await
     }
@@ -215,6 +230,10 @@ impl Resellers {
         let tcr = self.tcr.clone();
         self.through_tcr(context, reseller_id, intent, |state| {
             let held = state.tcr_reseller_id.clone();
+            let retrying_lost = state
+                .last_failure
+                .as_ref()
+                .is_some_and(|f| f.kind == INTERRUPTED || TcrError::kind_may_have_acted(&f.kind));
             async move {
                 match held {
                     Some(tcr_reseller_id) => {
@@ -226,7 +245,10 @@ impl Resellers {
                             result: reply.result.map(|_| ResellerOutcome::Updated),
                         }
                     }
-                    None => self.register_at_tcr(reseller_id, details).await,
+                    None => {
+                        self.register_at_tcr(reseller_id, details, retrying_lost)
+                            .await
+                    }
                 }
             }
         })

@@ -207,6 +207,10 @@ impl Reseller {
                 Ok(vec![ResellerEvent::ResellerUpdateRequested { details }])
             }
             ResellerCommand::Delete => {
+                // Deleting a deleted reseller changes nothing (as for campaigns).
+                if self.status == ResellerStatus::Deleted && self.pending.is_none() {
+                    return Ok(vec![]);
+                }
                 self.ready()?;
                 if self.tcr_reseller_id.is_none() {
                     return Ok(vec![ResellerEvent::ResellerDeleted]);
@@ -278,6 +282,7 @@ impl Reseller {
             ResellerEvent::ResellerDeleted => {
                 self.status = ResellerStatus::Deleted;
                 self.pending = None;
+                self.last_failure = None;
             }
             ResellerEvent::ResellerTcrCallFailed { action, failure } => {
                 if action == ResellerAction::Register {

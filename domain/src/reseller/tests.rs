@@ -107,14 +107,17 @@ fn it_should_delete_a_reseller_tcr_never_held_without_calling_tcr() {
 }
 
 #[test]
-fn it_should_refuse_any_change_to_a_deleted_reseller() {
+fn it_should_refuse_any_change_to_a_deleted_reseller_and_take_its_deletion_again_as_done() {
     let state = given(vec![
         requested(),
         registered(),
         ResellerEvent::ResellerDeleted,
     ]);
-    assert_eq!(
-        state.decide(ResellerCommand::Delete),
+    assert_eq!(state.decide(ResellerCommand::Delete), Ok(vec![]));
+    assert!(matches!(
+        state.decide(ResellerCommand::Update {
+            details: state.details.clone().unwrap()
+        }),
         Err(ResellerError::Deleted)
-    );
+    ));
 }

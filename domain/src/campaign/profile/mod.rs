@@ -167,6 +167,7 @@ impl CampaignProfile {
             }
         }
         if let Field::Given(reseller) = &patch.reseller_id {
+            let reseller = &reseller.trim().to_ascii_uppercase();
             if reseller != &self.reseller_id
                 && (self.reseller_id == NO_RESELLER || reseller != NO_RESELLER)
             {

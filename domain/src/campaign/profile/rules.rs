@@ -225,7 +225,10 @@ impl CampaignProfile {
         if !terms_and_conditions {
             errors.add("termsAndConditions", "must be true: TCR registers campaigns only when the CSP accepts its terms and conditions");
         }
-        let reseller_id = draft.reseller_id.unwrap_or_else(|| NO_RESELLER.to_string());
+        // TCR's ids are upper case; TCR does not match another spelling.
+        let reseller_id = draft
+            .reseller_id
+            .map_or_else(|| NO_RESELLER.to_string(), |id| id.to_ascii_uppercase());
         if reseller_id.chars().count() > 8
             || !reseller_id.chars().all(|c| c.is_ascii_alphanumeric())
         {

@@ -31,6 +31,12 @@ fn it_should_let_the_reseller_change_only_once_to_none() {
             .fields(),
         ["resellerId"]
     );
+    // TCR's ids are upper case: another spelling is the same reseller, sent as TCR spells it
+    let lower = CampaignProfile::parse(&with(json!({"resellerId": "r123456"})), &[]).unwrap();
+    assert_eq!(lower.reseller_id, "R123456");
+    assert!(with_reseller
+        .with_changes(&json!({"resellerId": "r123456"}))
+        .is_ok());
     let without = CampaignProfile::parse(&valid(), &[]).unwrap();
     assert_eq!(
         without
