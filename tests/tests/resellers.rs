@@ -119,7 +119,11 @@ async fn a_customer_registers_changes_and_deletes_a_reseller_at_tcr() {
 async fn a_reseller_tcr_holds_under_the_same_name_is_never_claimed_by_a_new_registration() {
     let app = TestApp::spawn().await;
     let customer = app.create_customer("BAN-RESELL-CLAIM", "BASIC").await;
-    let held = app.sim.handle.reseller("RSIM001").expect("the account's own reseller");
+    let held = app
+        .sim
+        .handle
+        .reseller("RSIM001")
+        .expect("the account's own reseller");
     let name = held["companyName"].as_str().unwrap().to_string();
     let (status, body) = app
         .call_for(customer, Method::POST, RESELLERS, Some(reseller(&name)))
