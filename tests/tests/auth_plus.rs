@@ -476,4 +476,10 @@ async fn changing_the_business_contact_of_an_auth_plus_brand_needs_confirmation_
     // TCR fails the vet; the brand keeps saying why.
     auth_plus_vetting(&app, customer, &brand, "FAILED").await;
     assert_eq!(app.brand(&brand).await["authPlus"]["status"], "REVOKED");
+    // and the advice can be followed: TCR takes a new Auth+ vet at once.
+    let (status, ordered) = app.order_vetting(customer, &brand, "AUTHPLUS").await;
+    assert_eq!(
+        status, 200,
+        "a new Auth+ vet after the revocation: {ordered}"
+    );
 }

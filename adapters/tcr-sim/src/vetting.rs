@@ -23,7 +23,7 @@ use super::state::{
 };
 
 /// TCR refuses a second vet of the same provider and class within 30 days of the first's
-/// completion (549).
+/// completion (549), unless TCR revoked the first.
 const REORDER_WAIT: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 /// Why a vet fails when the brand's name carries `[sim:vet-fail]`.
@@ -70,6 +70,9 @@ pub(super) struct Vetting {
     pub started_at: Instant,
     /// The last Auth+ 2FA e-mail: when, and TCR's text of it.
     pub email_sent: Option<(Instant, String)>,
+    /// Ended by TCR (an Auth+ vet whose business contact changed): a new one may be ordered at
+    /// once, as the revocation asks.
+    pub revoked: bool,
 }
 
 impl Vetting {
@@ -135,6 +138,7 @@ impl Vetting {
             completed_at: None,
             started_at: Instant::now(),
             email_sent: None,
+            revoked: false,
         }
     }
 
@@ -149,6 +153,7 @@ impl Vetting {
 
     /// Ends a live vet `FAILED` for `reason`.
     pub fn revoke(&mut self, reason: &str) {
+        self.revoked = true;
         self.completed_at = Some(Instant::now());
         self.status = VettingStatus::Failed;
         self.reasons = vec![reason.to_owned()];
@@ -327,6 +332,7 @@ fn check_order(
     }
     let recent = |v: &Vetting| match v.completed_at {
         None => v.is_live(),
+        Some(_) if v.revoked => false,
         Some(at) => at.elapsed() < REORDER_WAIT,
     };
     if brand

@@ -66,6 +66,9 @@ pub struct AuthPlus {
     pub resends: u32,
     #[serde(default)]
     pub revoked: bool,
+    /// The business contact whose change revoked it.
+    #[serde(default)]
+    pub revoked_for: Option<String>,
 }
 
 /// Why a 2FA e-mail cannot be resent now.
@@ -177,9 +180,12 @@ impl AuthPlus {
             AuthPlusStatus::Expired => {
                 format!("The Auth+ vet expired before {contact} confirmed; {new_vet}.")
             }
-            AuthPlusStatus::Revoked => format!(
-                "businessContactEmail was changed to {contact}, which revoked Authentication+; {new_vet} so TCR e-mails the new contact."
-            ),
+            AuthPlusStatus::Revoked => {
+                let changed_to = self.revoked_for.as_deref().unwrap_or(contact);
+                format!(
+                    "businessContactEmail was changed to {changed_to}, which revoked Authentication+; {new_vet} so TCR e-mails the business contact ({contact})."
+                )
+            }
         }
     }
 
@@ -201,6 +207,7 @@ impl AuthPlus {
                             email_sent_at: None,
                             resends: 0,
                             revoked: false,
+                            revoked_for: None,
                         })
                     }
                 }
@@ -228,11 +235,16 @@ impl AuthPlus {
                     auth_plus.resends += 1;
                 }
             }
-            BrandEvent::BrandUpdated { changed_fields, .. }
-                if changed_fields.iter().any(|f| f == CONTACT_FIELD) =>
-            {
+            BrandEvent::BrandUpdated {
+                changed_fields,
+                profile,
+            } if changed_fields.iter().any(|f| f == CONTACT_FIELD) => {
                 if let Some(auth_plus) = state.as_mut().filter(|s| s.live()) {
                     auth_plus.revoked = true;
+                    auth_plus.revoked_for = profile
+                        .business_contact_email
+                        .as_ref()
+                        .map(|e| e.as_str().to_string());
                 }
             }
             _ => {}

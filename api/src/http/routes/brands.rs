@@ -249,7 +249,7 @@ async fn update(
     let id = path_id(&id, "brand")?;
     let brand = state.app.brands.owned(id, customer_id).await?;
     let revocation_confirmed = body.revocation_confirmed();
-    let patch = BrandDraft::try_from(body).map_err(ApiError::validation)?;
+    let patch = body.into_changes().map_err(ApiError::validation)?;
     let current = brand
         .profile
         .clone()

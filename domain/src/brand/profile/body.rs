@@ -107,13 +107,25 @@ impl BodyOf for BrandBody {
     const FIELDS: &'static str = "brand fields";
 }
 
-impl TryFrom<BrandBody> for BrandDraft {
-    type Error = ValidationErrors;
+impl BrandBody {
+    /// The fields a change (`PATCH`) sends; a field sent as `null` is named, since a change
+    /// cannot clear a field at TCR and silently keeping it would hide that.
+    pub fn into_changes(self) -> Result<BrandDraft, ValidationErrors> {
+        self.read(true)
+    }
 
-    fn try_from(body: BrandBody) -> Result<BrandDraft, ValidationErrors> {
+    fn read(self, changes: bool) -> Result<BrandDraft, ValidationErrors> {
+        let body = self;
         let mut errors = ValidationErrors::new();
-        let mut text =
-            |name: &str, field: Field<String>| field.read(name, "must be a string", &mut errors);
+        let mut text = |name: &str, field: Field<String>| {
+            if changes && field == Field::Null {
+                errors.add(
+                    name,
+                    "cannot be cleared by a change: leave it out to keep it, or send a new value",
+                );
+            }
+            field.read(name, "must be a string", &mut errors)
+        };
         let draft = BrandDraft {
             entity_type: text("entityType", body.entity_type),
             display_name: text("displayName", body.display_name),
@@ -153,6 +165,14 @@ impl TryFrom<BrandBody> for BrandDraft {
             unknown_field_message(name).to_string()
         });
         errors.into_result(draft)
+    }
+}
+
+impl TryFrom<BrandBody> for BrandDraft {
+    type Error = ValidationErrors;
+
+    fn try_from(body: BrandBody) -> Result<BrandDraft, ValidationErrors> {
+        body.read(false)
     }
 }
 

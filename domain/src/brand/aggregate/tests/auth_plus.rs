@@ -195,13 +195,33 @@ fn it_should_show_auth_plus_revoked_once_tcr_took_the_new_business_contact() {
     });
     given.push(moved(VettingStatus::Failed, "09:00"));
     let mut brand = Brand::default();
-    given.into_iter().for_each(|event| brand.apply(event));
+    given
+        .clone()
+        .into_iter()
+        .for_each(|event| brand.apply(event));
     // then Auth+ stays revoked, and says what to do
     let auth_plus = brand.auth_plus.expect("the Auth+ vet");
     assert_eq!(auth_plus.status(), AuthPlusStatus::Revoked);
     let next = auth_plus.next_step(Some("john.roe@acmeflowers.com"), "b1");
     assert!(
         next.contains("john.roe@acmeflowers.com") && next.contains("new Auth+ vet"),
+        "{next}"
+    );
+    // and when the contact changes again, the change that revoked it is still the one named
+    let again = parse(&public_draft("jane.doe@acmeflowers.com"));
+    given.push(BrandEvent::BrandUpdated {
+        profile: again,
+        changed_fields: vec!["businessContactEmail".into()],
+    });
+    let mut brand = Brand::default();
+    given.into_iter().for_each(|event| brand.apply(event));
+    let next = brand
+        .auth_plus
+        .expect("the Auth+ vet")
+        .next_step(Some("jane.doe@acmeflowers.com"), "b1");
+    assert!(
+        next.contains("changed to john.roe@acmeflowers.com")
+            && next.contains("e-mails the business contact (jane.doe@acmeflowers.com)"),
         "{next}"
     );
 }

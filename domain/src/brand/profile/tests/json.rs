@@ -170,3 +170,15 @@ fn it_should_read_json_nulls_as_absent() {
     // then
     assert_eq!(draft, BrandDraft::default());
 }
+
+#[test]
+fn it_should_name_a_field_a_change_sends_as_null_rather_than_keep_it_silently() {
+    // given a change that sends businessContactEmail as null
+    let body = json!({"businessContactEmail": null, "website": "https://acme.example"});
+    // when it is read as a change, then the null is named; as a new brand, it is left out
+    let changes = crate::input::read::<BrandBody>(body.clone())
+        .and_then(BrandBody::into_changes)
+        .unwrap_err();
+    assert_eq!(changes.fields(), ["businessContactEmail"]);
+    assert!(from_json(&body).is_ok());
+}
