@@ -24,7 +24,7 @@ pub const VETTING_APPEAL_CATEGORIES: &[&str] = &[
 ];
 
 /// Where a file goes at TCR; each destination has its own list of accepted types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AttachmentUse {
     /// `POST /brand/{id}/appeal/evidence` (identity and external-vetting appeals).

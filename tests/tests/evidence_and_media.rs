@@ -172,6 +172,27 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
         "TCR holds the file: {held}"
     );
     assert_eq!(held[0]["fileName"], "irs-letter.png", "{held}");
+    // Sent again: TCR holds it already, so nothing is sent or recorded.
+    let (status, again) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &evidence_path,
+            Some(json!({"sha256": png})),
+        )
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        again["evidence"].as_array().map(Vec::len),
+        Some(1),
+        "{again}"
+    );
+    let held = at_tcr(&app, &format!("/brand/{tcr_brand}/appeal/evidence")).await;
+    assert_eq!(
+        held.as_array().map(Vec::len),
+        Some(1),
+        "uploaded once: {held}"
+    );
 
     let recorded = app.payloads_of(&brand, "BrandEvidenceUploaded").await;
     assert_eq!(recorded.len(), 1, "one event records the upload");
@@ -286,6 +307,20 @@ async fn a_vet_appeal_takes_only_the_categories_tcr_lists_for_the_vets_provider(
         filed["vettingAppeals"][0]["categories"],
         json!(["LOW_SCORE"]),
         "{filed}"
+    );
+    // One appeal of a vet at a time: refused before TCR while it is pending.
+    let (status, twice) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &appeal_path,
+            Some(json!({"categories": ["LOW_SCORE"]})),
+        )
+        .await;
+    assert_eq!(
+        (status, twice["code"].clone()),
+        (409, json!("not_applicable")),
+        "{twice}"
     );
 }
 
@@ -528,6 +563,22 @@ async fn a_campaign_takes_mms_media_and_supporting_documents_it_shows() {
         held[0]["uuid"],
         document.as_str(),
         "TCR holds the document: {held}"
+    );
+    // The same file again: TCR holds it there already, so nothing is sent or recorded.
+    let (status, again) = app
+        .call_for(alpha, Method::POST, &mms_path, Some(json!({"sha256": gif})))
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        again["mmsMedia"].as_array().map(Vec::len),
+        Some(1),
+        "listed once: {again}"
+    );
+    let held = at_tcr(&app, &format!("/campaign/{tcr_campaign}/mms")).await;
+    assert_eq!(
+        held.as_array().map(Vec::len),
+        Some(1),
+        "uploaded once: {held}"
     );
     let events = app.payloads_of(&id, "CampaignFileAttached").await;
     assert_eq!(events.len(), 2, "one event per file");

@@ -241,8 +241,14 @@ impl Brands {
                     Err(error) => BrandCommand::RecordActionFailed { error },
                 },
             )
-            .await?
-            .ok_or_else(|| AppError::internal("brand action", "recorded nothing"))?;
+            .await?;
+        let Some(called) = called else {
+            // Nothing to change (a file TCR already holds as evidence): the brand as it is.
+            let (_, sequence) = self.load(brand_id).await?;
+            return Ok(Outcome::Done(Box::new(
+                self.row_at(brand_id, sequence).await?,
+            )));
+        };
         self.outcome(brand_id, called).await
     }
 

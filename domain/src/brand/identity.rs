@@ -199,7 +199,13 @@ impl Brand {
                     return refuse("send the OTP first");
                 }
             }
-            BrandAction::Delete | BrandAction::UploadEvidence { .. } => {}
+            BrandAction::Delete => {}
+            // TCR holds it as evidence already: sending it again changes nothing.
+            BrandAction::UploadEvidence { file } => {
+                if self.evidence.contains(&file.sha256) {
+                    return Ok(vec![]);
+                }
+            }
             BrandAction::AppealVetting {
                 provider,
                 vetting_id,
@@ -218,6 +224,9 @@ impl Brand {
                 };
                 if matches!(vetting.status, Some(VettingStatus::Pending) | None) {
                     return refuse("only a completed vetting can be appealed");
+                }
+                if self.pending_vetting_appeals.contains_key(vetting_id) {
+                    return refuse("an appeal of this vetting is already pending at TCR");
                 }
             }
             BrandAction::ResendAuthPlusEmail {

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -90,6 +90,9 @@ pub struct Brand {
     pub vettings: Vec<VettingRecord>,
     #[serde(default)]
     pub appeal_status: Option<AppealStatus>,
+    /// The SHA-256 of each file TCR holds as the brand's appeal evidence.
+    #[serde(default)]
+    pub evidence: BTreeSet<String>,
     /// External vets appealed and not yet decided: vetting id → provider.
     #[serde(default)]
     pub pending_vetting_appeals: BTreeMap<String, String>,
@@ -474,9 +477,10 @@ impl Brand {
             BrandEvent::BrandVettingAppealCompleted { vetting_id, .. } => {
                 self.pending_vetting_appeals.remove(&vetting_id);
             }
-            BrandEvent::BrandOtpVerified
-            | BrandEvent::BrandEvidenceUploaded { .. }
-            | BrandEvent::BrandAuthPlusEmailResent { .. } => {}
+            BrandEvent::BrandEvidenceUploaded { file, .. } => {
+                self.evidence.insert(file.sha256);
+            }
+            BrandEvent::BrandOtpVerified | BrandEvent::BrandAuthPlusEmailResent { .. } => {}
             BrandEvent::BrandDeleted { .. } => {
                 self.tcr_status = Some(TcrBrandStatus::Deleted.into());
             }

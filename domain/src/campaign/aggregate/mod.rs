@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -81,6 +81,9 @@ pub struct Campaign {
     /// it, so it is read back before anything else is asked of the migration.
     #[serde(default)]
     pub cnp_migration_unconfirmed: Option<String>,
+    /// The customer's files TCR holds on the campaign: what for, and their SHA-256.
+    #[serde(default)]
+    pub files: BTreeSet<(AttachmentUse, String)>,
     /// The action sent to TCR and not yet answered.
     pub pending_action: Option<CampaignAction>,
     pub submission_attempts: u32,
@@ -222,6 +225,10 @@ impl Campaign {
                     return Err(CampaignError::NotApplicable(
                         "appeal evidence belongs to a brand, not a campaign".into(),
                     ));
+                }
+                // TCR holds it there already: attaching it again changes nothing.
+                if self.files.contains(&(purpose, file.sha256.clone())) {
+                    return Ok(vec![]);
                 }
                 self.action(CampaignAction::AttachFile { purpose, file })
             }
@@ -569,7 +576,10 @@ impl Campaign {
                     }
                 }
             }
-            CampaignEvent::CampaignNudged { .. } | CampaignEvent::CampaignFileAttached { .. } => {}
+            CampaignEvent::CampaignFileAttached { purpose, file, .. } => {
+                self.files.insert((purpose, file.sha256));
+            }
+            CampaignEvent::CampaignNudged { .. } => {}
             CampaignEvent::CampaignUpdated { profile, .. } => {
                 self.profile = Some(profile);
             }

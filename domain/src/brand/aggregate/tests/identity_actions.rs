@@ -367,3 +367,38 @@ fn it_should_record_tcr_s_decision_on_a_vet_appeal_once_with_the_vet_s_new_score
         .when(identity_records(75, vec![decided]))
         .then_expect_events(vec![]);
 }
+
+#[test]
+fn it_should_refuse_a_second_appeal_of_a_vet_while_one_is_pending() {
+    let again = BrandAction::AppealVetting {
+        provider: "AEGIS".into(),
+        vetting_id: "V123".into(),
+        categories: vec!["LOW_SCORE".into()],
+        evidence: vec![],
+        explanation: None,
+    };
+    assert_eq!(
+        refusal(vet_appealed(40), again),
+        "an appeal of this vetting is already pending at TCR"
+    );
+}
+
+#[test]
+fn it_should_take_evidence_tcr_already_holds_as_sent() {
+    let file = crate::attachment::FileRef {
+        sha256: "cd".repeat(32),
+        size_bytes: 10,
+        content_type: "image/png".into(),
+    };
+    let mut given = company(IdentityStatus::Unverified);
+    given.push(BrandEvent::BrandEvidenceUploaded {
+        file: file.clone(),
+        attachment_id: "BXYZ123/VA/x".into(),
+    });
+    BrandTest::with(())
+        .given(given)
+        .when(BrandCommand::RequestAction {
+            action: BrandAction::UploadEvidence { file },
+        })
+        .then_expect_events(vec![]);
+}

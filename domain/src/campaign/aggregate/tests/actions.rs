@@ -230,3 +230,46 @@ fn it_should_record_a_change_a_crash_cut_off_as_applied_when_tcr_holds_it() {
             retryable: true,
         }]);
 }
+
+#[test]
+fn it_should_take_a_file_tcr_already_holds_on_the_campaign_as_attached() {
+    use crate::attachment::{AttachmentUse, FileRef};
+    let file = FileRef {
+        sha256: "ab".repeat(32),
+        size_bytes: 10,
+        content_type: "image/gif".into(),
+    };
+    let mut given = registered();
+    given.push(CampaignEvent::CampaignActionRequested {
+        action: CampaignAction::AttachFile {
+            purpose: AttachmentUse::MmsSample,
+            file: file.clone(),
+        },
+    });
+    given.push(CampaignEvent::CampaignFileAttached {
+        purpose: AttachmentUse::MmsSample,
+        file: file.clone(),
+        attachment_id: "C1/MMS/x".into(),
+    });
+    // when the same file is attached as MMS media again, then nothing is recorded or sent
+    CampaignTest::with(())
+        .given(given.clone())
+        .when(CampaignCommand::RequestFileAttachment {
+            purpose: AttachmentUse::MmsSample,
+            file: file.clone(),
+        })
+        .then_expect_events(vec![]);
+    // but as a supporting document it is a new attachment
+    CampaignTest::with(())
+        .given(given)
+        .when(CampaignCommand::RequestFileAttachment {
+            purpose: AttachmentUse::SupportingDocument,
+            file: file.clone(),
+        })
+        .then_expect_events(vec![CampaignEvent::CampaignActionRequested {
+            action: CampaignAction::AttachFile {
+                purpose: AttachmentUse::SupportingDocument,
+                file,
+            },
+        }]);
+}
