@@ -218,10 +218,15 @@ impl TcrHttpClient {
         span.record("latency_ms", call.latency_ms);
         match &result {
             Ok(_) => {
-                tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, "TCR call")
+                tracing::debug!(method = %call.method, endpoint = %call.endpoint, status = call.http_status, latency_ms = call.latency_ms, "TCR call")
+            }
+            // TCR refusing what a customer sent is the customer's business, shown to them and
+            // recorded; TCR failing, refusing our credentials or not answering is the operator's.
+            Err(error @ TcrError::Rejected(_)) => {
+                tracing::info!(method = %call.method, endpoint = %call.endpoint, status = call.http_status, latency_ms = call.latency_ms, error = %error, "TCR refused the call")
             }
             Err(error) => {
-                tracing::warn!(method = %call.method, endpoint = %call.endpoint, status = ?call.http_status, latency_ms = call.latency_ms, error = %error, "TCR call failed")
+                tracing::warn!(method = %call.method, endpoint = %call.endpoint, status = call.http_status, latency_ms = call.latency_ms, error = %error, "TCR call failed")
             }
         }
         TcrReply { call, result }
