@@ -115,6 +115,22 @@ async fn invalid_customers_are_refused_naming_each_field() {
     .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["code"], "invalid_json");
+
+    // Valid JSON sent without saying so (curl's -d alone) is told what header is missing.
+    let (status, body) = status_and_body(
+        app.request(Method::POST, "/v1/customers", &app.superadmin())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(r#"{"ban":"BAN-1","name":"Acme","serviceTier":"BASIC"}"#),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "missing_content_type", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Content-Type: application/json")),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -36,12 +36,7 @@ impl<S: Send + Sync, T: DeserializeOwned + BodyOf> OptionalFromRequest<S> for Bo
     async fn from_request(request: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
         let sent = <Json<Value> as OptionalFromRequest<S>>::from_request(request, state)
             .await
-            .map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_json",
-                    format!("the request body is not valid JSON: {}", e.body_text()),
-                )
-            })?;
+            .map_err(json_rejection)?;
         match sent {
             None => Ok(None),
             Some(json) => typed(json_body(Ok(json))?).map(|body| Some(Body(body))),
@@ -157,18 +152,29 @@ pub fn query<T>(
 fn json_body(
     result: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<serde_json::Value, ApiError> {
-    let value = result.map(|axum::Json(v)| v).map_err(|e| {
-        ApiError::bad_request(
-            "invalid_json",
-            format!("the request body is not valid JSON: {}", e.body_text()),
-        )
-    })?;
+    let value = result.map(|axum::Json(v)| v).map_err(json_rejection)?;
     let mut errors = tendlc_domain::validation::ValidationErrors::new();
     nul_fields(&value, "", &mut errors);
     if errors.is_empty() {
         Ok(value)
     } else {
         Err(ApiError::validation(errors))
+    }
+}
+
+/// Why a body could not be read as JSON: a body sent without saying it is JSON is told so
+/// (the JSON itself may be fine), anything else is malformed JSON.
+fn json_rejection(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
+    use axum::extract::rejection::JsonRejection;
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
+            "missing_content_type",
+            "send the body as JSON, with the header Content-Type: application/json",
+        ),
+        other => ApiError::bad_request(
+            "invalid_json",
+            format!("the request body is not valid JSON: {}", other.body_text()),
+        ),
     }
 }
 
