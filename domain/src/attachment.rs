@@ -130,11 +130,66 @@ impl AttachmentType {
         ))
     }
 
+    /// Whether `content` is what the type says: a text type must be text (UTF-8, no NUL); any
+    /// other must carry that type's signature (the `infer` crate reads it), so a mislabelled
+    /// file is refused before TCR or a carrier sees it. Panasonic RAW has no signature to
+    /// check.
+    pub fn check_content(&self, content: &[u8]) -> Result<(), String> {
+        let declared = self.0;
+        if TEXT_TYPES.contains(&declared) {
+            return match std::str::from_utf8(content) {
+                Ok(text) if !text.contains('\0') => Ok(()),
+                _ => Err(format!(
+                    "the file is not text, so not {declared}; name the type it is"
+                )),
+            };
+        }
+        if declared == "image/x-panasonic-raw" {
+            return Ok(());
+        }
+        let detected = infer::get(content).map(|kind| kind.mime_type());
+        let zipped_document = matches!(
+            declared,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                | "application/vnd.oasis.opendocument.text"
+        ) && detected == Some("application/zip");
+        match detected {
+            Some(found) if family(found) == family(declared) || zipped_document => Ok(()),
+            Some(found) => Err(format!(
+                "the file's content is {found} (by its signature), not {declared}; name the type it is"
+            )),
+            None => Err(format!(
+                "the file's content does not begin as a .{} file does, so it is not {declared}",
+                self.extension()
+            )),
+        }
+    }
+
     fn entry(&self) -> &'static (&'static str, &'static str, &'static [AttachmentUse]) {
         TYPES
             .iter()
             .find(|(mime, _, _)| *mime == self.0)
             .expect("parsed from the table")
+    }
+}
+
+/// The accepted types that are text (checked as text, not by a signature).
+const TEXT_TYPES: &[&str] = &[
+    "text/plain",
+    "text/html",
+    "application/xml",
+    "text/xml",
+    "application/rtf",
+];
+
+/// Types that name the same kind of content (a container holding audio or video).
+fn family(mime: &str) -> &str {
+    match mime {
+        "audio/wav" | "audio/x-wav" => "wav",
+        "audio/ogg" | "video/ogg" | "application/ogg" => "ogg",
+        "video/mp4" | "audio/mp4" | "audio/m4a" | "video/x-m4v" => "mp4",
+        "video/webm" | "audio/webm" => "webm",
+        other => other,
     }
 }
 
@@ -186,6 +241,30 @@ mod tests {
             .unwrap()
             .check_for(AttachmentUse::MmsSample)
             .is_err());
+    }
+
+    #[test]
+    fn it_should_take_content_only_as_the_type_it_is() {
+        let png = AttachmentType::parse("image/png").unwrap();
+        assert!(png.check_content(b"\x89PNG\r\n\x1a\n rest").is_ok());
+        let refused = png.check_content(b"plain words").unwrap_err();
+        assert!(refused.contains("image/png"), "{refused}");
+        let as_jpeg = AttachmentType::parse("image/jpeg")
+            .unwrap()
+            .check_content(b"\x89PNG\r\n\x1a\n rest")
+            .unwrap_err();
+        assert!(
+            as_jpeg.contains("image/png (by its signature)"),
+            "{as_jpeg}"
+        );
+        let text = AttachmentType::parse("text/plain").unwrap();
+        assert!(text.check_content("Opt-in: reply YES ✓".as_bytes()).is_ok());
+        assert!(text.check_content(b"\x89PNG\r\n\x1a\n\0\0").is_err());
+        let pdf = AttachmentType::parse("application/pdf").unwrap();
+        assert!(pdf.check_content(b"%PDF-1.4 form").is_ok());
+        // one container, several names
+        let wav = AttachmentType::parse("audio/wav").unwrap();
+        assert!(wav.check_content(b"RIFF\0\0\0\0WAVEfmt ").is_ok());
     }
 
     #[test]

@@ -136,7 +136,24 @@ async fn a_type_or_size_tcr_refuses_is_named_and_nothing_is_stored() {
 
     assert_eq!(stored_contents(&app).await, 0, "nothing refused was stored");
 
-    let almost = vec![7u8; 10 * 1024 * 1024];
+    // Labelled as what it is not: refused by its content, naming the type it is.
+    let (status, body) = upload(
+        &app,
+        &token,
+        "image/png",
+        "fake.png",
+        b"%PDF-1.4 a form".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        names(&body, "Content-Type") && body.to_string().contains("application/pdf"),
+        "the refusal says what the file is: {body}"
+    );
+    assert_eq!(stored_contents(&app).await, 0, "nothing refused was stored");
+
+    let mut almost = b"%PDF-1.4\n".to_vec();
+    almost.resize(10 * 1024 * 1024, 7);
     let (status, body) = upload(&app, &token, "application/pdf", "max.pdf", almost).await;
     assert_eq!(status, 201, "a file of exactly 10 MB is taken: {body}");
 }

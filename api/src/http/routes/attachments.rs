@@ -128,6 +128,8 @@ async fn upload(
         .await
         .map_err(|_| too_large())?;
     check_size(content.len()).map_err(|problem| ApiError::field("file", problem))?;
+    kind.check_content(&content)
+        .map_err(|problem| ApiError::field("Content-Type", problem))?;
     let actor = caller.actor();
     let (row, created) = store::store(
         &state.pool,
