@@ -124,6 +124,21 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
         "nothing was sent to TCR for a refused file"
     );
 
+    // Not a digest at all: told so, rather than "not uploaded".
+    let (status, body) = app
+        .call_for(
+            alpha,
+            Method::POST,
+            &evidence_path,
+            Some(json!({"sha256": "abc"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.to_string().contains("64 hexadecimal characters"),
+        "{body}"
+    );
+
     // Another customer's upload is not this customer's to send.
     let betas = upload(&app, beta, "image/png", "beta.png", b"\x89PNG beta's own").await;
     let (status, body) = app

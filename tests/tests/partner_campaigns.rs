@@ -606,6 +606,14 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
         (422, vec!["upstreamCnpId".to_string()]),
         "{bad}"
     );
+    let (status, malformed) = migrate(&app, alpha, &path, "nope!").await;
+    assert_eq!(status, 422, "{malformed}");
+    assert!(
+        malformed["fields"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("must be the partner's TCR id")),
+        "a value that is not an id is not called missing: {malformed}"
+    );
     let (status, same) = migrate(&app, alpha, &path, "TWILO").await;
     assert_eq!(
         (status, same["code"].clone()),

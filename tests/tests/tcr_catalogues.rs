@@ -135,6 +135,12 @@ async fn each_catalogue_read_through_tendlc_is_what_tcr_lists() {
     )
     .await;
     assert_eq!(status, 404, "an unknown catalogue is not found: {missing}");
+    assert!(
+        missing["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("us-states") && m.contains("errors")),
+        "the answer lists the catalogues there are: {missing}"
+    );
 }
 
 #[tokio::test]

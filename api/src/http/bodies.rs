@@ -152,6 +152,27 @@ impl BodyOf for AppealBody {
     const FIELDS: &'static str = "categories, explanation, evidence and attachmentUuids";
 }
 
+/// The SHA-256 digest a body names one uploaded file by (`sha256`, the only field), lower-cased;
+/// every problem named.
+pub fn file_digest(sha256: Field<String>, unknown: &Unknown) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    refuse_unknown(unknown, &mut errors, expected(&["sha256"]));
+    let digest = sha256
+        .text("sha256", &mut errors)
+        .map(|d| d.to_ascii_lowercase());
+    match &digest {
+        None if errors.is_empty() => {
+            errors.add("sha256", "is required: the digest of an uploaded file")
+        }
+        Some(d) if d.len() != 64 || !d.chars().all(|c| c.is_ascii_hexdigit()) => errors.add(
+            "sha256",
+            "must be a SHA-256 digest: 64 hexadecimal characters, as the upload answered",
+        ),
+        _ => {}
+    }
+    errors.into_result(digest.unwrap_or_default())
+}
+
 /// TCR's attachment ids of the files a body names by digest, from the brand's `evidence` (as
 /// its read model shows it); each digest the brand never sent to TCR is named.
 pub fn evidence_ids(
@@ -532,14 +553,20 @@ impl PartnerBody {
 /// A connectivity partner's TCR id (letters and digits, up to 20), required as `upstreamCnpId`.
 fn partner_id(field: Field<String>, errors: &mut ValidationErrors) -> Option<String> {
     let mut quiet = ValidationErrors::new();
+    let field_sent = match &field {
+        Field::Given(text) if !text.trim().is_empty() => Field::Given(()),
+        _ => Field::Absent,
+    };
     let partner = field
         .text("upstreamCnpId", &mut quiet)
         .filter(|t| t.len() <= 20 && t.chars().all(|c| c.is_ascii_alphanumeric()));
     if partner.is_none() {
-        errors.add(
-            "upstreamCnpId",
-            "is required: the partner's TCR id (letters and digits, up to 20)",
-        );
+        let why = if quiet.is_empty() && matches!(field_sent, Field::Given(_)) {
+            "must be the partner's TCR id: letters and digits, up to 20"
+        } else {
+            "is required: the partner's TCR id (letters and digits, up to 20)"
+        };
+        errors.add("upstreamCnpId", why);
     }
     partner
 }

@@ -21,7 +21,7 @@ use super::responses::{ReadErrors, SubmitErrors};
 use super::{Access, Body, Endpoint, RequestId};
 use crate::application::brand_actions::BrandRequest;
 use crate::http::auth::{Action, Caller};
-use crate::http::bodies::evidence_ids;
+use crate::http::bodies::{evidence_ids, file_digest};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
@@ -117,14 +117,7 @@ async fn upload_evidence(
     Body(body): Body<EvidenceBody>,
 ) -> Result<Response, ApiError> {
     let brand = own_brand(&state, &caller, &id).await?;
-    let mut errors = ValidationErrors::new();
-    refuse_unknown(&body.unknown, &mut errors, expected(&["sha256"]));
-    let sha256 = body.sha256.text("sha256", &mut errors);
-    if sha256.is_none() && errors.is_empty() {
-        errors.add("sha256", "is required: the digest of an uploaded file");
-    }
-    errors.into_result(()).map_err(ApiError::validation)?;
-    let sha256 = sha256.unwrap_or_default().to_ascii_lowercase();
+    let sha256 = file_digest(body.sha256, &body.unknown).map_err(ApiError::validation)?;
     // Only the brand's customer's own uploads: another customer's digest is simply unknown.
     let row = files::get(&state.pool, &sha256, Some(brand.customer_id))
         .await?

@@ -8,14 +8,14 @@ use axum::routing::post;
 use serde::Deserialize;
 use tendlc_adapters::attachments as files;
 use tendlc_domain::attachment::{AttachmentType, AttachmentUse, FileRef};
-use tendlc_domain::input::{expected, refuse_unknown, BodyOf, Field, Unknown};
-use tendlc_domain::validation::ValidationErrors;
+use tendlc_domain::input::{BodyOf, Field, Unknown};
 
 use super::campaigns::{owned, run};
 use super::responses::SubmitErrors;
 use super::{Access, Body, Endpoint, RequestId};
 use crate::application::campaign_actions::CampaignRequest;
 use crate::http::auth::{Action, Caller};
+use crate::http::bodies::file_digest;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
@@ -64,14 +64,7 @@ async fn attach(
 ) -> Result<Response, ApiError> {
     let owned = owned(state, caller, id).await?;
     let customer: uuid::Uuid = owned.customer_id.into();
-    let mut errors = ValidationErrors::new();
-    refuse_unknown(&body.unknown, &mut errors, expected(&["sha256"]));
-    let sha256 = body.sha256.text("sha256", &mut errors);
-    if sha256.is_none() && errors.is_empty() {
-        errors.add("sha256", "is required: the digest of an uploaded file");
-    }
-    errors.into_result(()).map_err(ApiError::validation)?;
-    let sha256 = sha256.unwrap_or_default().to_ascii_lowercase();
+    let sha256 = file_digest(body.sha256, &body.unknown).map_err(ApiError::validation)?;
     // Only the customer's own uploads: another customer's digest is simply unknown.
     let row = files::get(&state.pool, &sha256, Some(customer))
         .await?

@@ -34,7 +34,16 @@ pub(super) async fn catalogue(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let catalogue =
-        TcrCatalogue::from_name(&name).ok_or_else(|| ApiError::not_found("catalogue"))?;
+    let catalogue = TcrCatalogue::from_name(&name).ok_or_else(|| {
+        let names: Vec<&str> = TcrCatalogue::ALL.iter().map(|c| c.name()).collect();
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "no catalogue {name:?}; the catalogues are {}",
+                names.join(", ")
+            ),
+        )
+    })?;
     Ok(Json(state.app.catalogues.get(catalogue).await?))
 }
