@@ -50,7 +50,7 @@ trap 'exit 130' INT TERM
 delay="${TENDLC_SIM_SCORING_DELAY:-20}"
 "$bin" tcr-sim --listen "$SIM_LISTEN" --scoring-delay-secs "$delay" \
     --campaign-review-delay-secs "$delay" --vetting-delay-secs "$delay" \
-    --sharing-delay-secs "$delay" --appeal-delay-secs "$delay" \
+    --sharing-delay-secs "$delay" --appeal-delay-secs "$delay" --partner-campaigns 2 \
     >"$state/tcr-sim.log" 2>&1 &
 pids+=($!)
 "$bin" serve >"$state/tendlc.log" 2>&1 &

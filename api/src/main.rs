@@ -94,6 +94,10 @@ struct SimArgs {
     /// The simulated CSP's id.
     #[arg(long, default_value = "S1MCSP0")]
     csp_id: String,
+    /// Campaigns other CSPs share with the operator's account at start (2FA, MARKETING, …
+    /// in turn), so the partner's side has something to show.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+    partner_campaigns: u32,
     /// Read calls (GET) allowed per second before TCR answers 429.
     #[arg(long, default_value_t = 20)]
     read_rate_per_sec: u32,
@@ -256,10 +260,15 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
             tracing::info!(address = %args.listen, "TCR simulator serving under /v2");
             let mut stop = shutdown_signal();
-            tendlc_tcr_sim::serve(listener, sim, async move {
+            let (handle, server) = tendlc_tcr_sim::serve_with_handle(listener, sim, async move {
                 let _ = stop.wait_for(|s| *s).await;
-            })
-            .await?;
+            });
+            for n in 0..args.partner_campaigns {
+                let usecase = ["2FA", "MARKETING", "CUSTOMER_CARE"][n as usize % 3];
+                let shared = handle.share_with_us("S1DOWN1", usecase);
+                tracing::info!(campaign_id = %shared, usecase, "campaign shared with the operator");
+            }
+            server.await?;
             Ok(())
         }
         Command::Token {

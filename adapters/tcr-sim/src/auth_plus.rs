@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use super::errors::{ApiError, Rejection};
 use super::events;
+use super::magic::{Magic, Site};
 use super::query;
 use super::state::{after, emit_all, now_text, BrandRecord, SharedSim, Sim};
 use super::vetting::{Vetting, VettingStatus};
@@ -71,13 +72,25 @@ pub(super) fn start(sim: &SharedSim, brand_id: String, vetting_id: String) {
     });
     let delay = sim.config.vetting_delay;
     after(sim, delay, move |sim| {
-        with_vet(sim, &brand_id, &vetting_id, |_, vetting| {
+        let mut confirms = false;
+        let sent = with_vet(sim, &brand_id, &vetting_id, |brand, vetting| {
+            confirms = Magic::of_stored(
+                brand.fields.get("displayName").unwrap_or_default(),
+                Site::BrandName,
+            )
+            .confirm_2fa;
             (vetting.status == VettingStatus::Pending).then(|| {
                 vetting.status = VettingStatus::Unscore;
                 vetting.email_sent = Some((Instant::now(), now_text()));
                 vec!["BRAND_AUTHPLUS_DOMAIN_VERIFIED", "BRAND_EMAIL_2FA_SEND"]
             })
         });
+        // `[sim:2fa-confirm]`: the contact follows the link, as a person would, a while later.
+        if sent && confirms {
+            after(sim, delay, move |sim| {
+                complete_2fa(sim, &brand_id);
+            });
+        }
     });
 }
 

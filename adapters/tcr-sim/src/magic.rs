@@ -29,6 +29,8 @@ In a brand's displayName:
   [sim:vet-score-NN]           an ordered (or imported AEGIS/WMC) vet scores NN (0-100, default 85)
   [sim:vet-fail]               an ordered vet ends FAILED, with reasons
   [sim:appeal-reject]          an identity appeal completes with the brand still UNVERIFIED
+  [sim:2fa-confirm]            the business contact confirms the Auth+ 2FA e-mail one vetting
+                               delay after it is sent (the vet completes ACTIVE)
 
 In a campaign's description (read again whenever a carrier or partner decides):
   [sim:mno-reject-ID]          carrier ID (e.g. 10017) ends REJECTED, category SAMPLE_MESSAGE
@@ -89,6 +91,8 @@ pub(super) struct Magic {
     pub vet_score: Option<u8>,
     pub vet_fail: bool,
     pub appeal_reject: bool,
+    /// The business contact confirms the Auth+ 2FA e-mail by itself.
+    pub confirm_2fa: bool,
     /// Carrier network id → what that carrier decides.
     pub carriers: BTreeMap<u64, CarrierVerdict>,
     /// The `rejectionCategory` an upstream partner declines sharing with.
@@ -159,6 +163,10 @@ impl Magic {
             "appeal-reject" => {
                 only(Site::BrandName)?;
                 self.appeal_reject = true;
+            }
+            "2fa-confirm" => {
+                only(Site::BrandName)?;
+                self.confirm_2fa = true;
             }
             "created-then-http-500" => self.created_then_http_500 = true,
             _ if marker.starts_with("vet-score-") => {
@@ -293,6 +301,11 @@ mod tests {
         assert_eq!(magic.vet_score, Some(42));
         assert!(magic.appeal_reject && !magic.vet_fail);
         assert!(Magic::parse("[sim:vet-fail]", BRAND).unwrap().vet_fail);
+        assert!(
+            Magic::parse("[sim:2fa-confirm]", BRAND)
+                .unwrap()
+                .confirm_2fa
+        );
     }
 
     #[test]

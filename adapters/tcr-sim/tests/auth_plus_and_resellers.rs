@@ -153,3 +153,28 @@ async fn resellers_are_created_found_changed_and_deleted_with_unique_names() {
     let errors = refused(&sim, Method::GET, &format!("/reseller/{id}"), None).await;
     assert_refused(&errors, 502, "resellerId", "a deleted reseller");
 }
+
+#[tokio::test]
+async fn a_business_contact_marked_to_confirm_completes_auth_plus_by_itself() {
+    let (sim, hooks) = sim_with_hooks().await;
+    let mut request = brand_request("PUBLIC_PROFIT");
+    request["displayName"] = json!("Acme Listed [sim:2fa-confirm]");
+    let brand_id = text(&sim.create(&request).await, "brandId").to_owned();
+    scored(&hooks, &brand_id).await;
+    sim.call(
+        Method::POST,
+        &format!("/brand/{brand_id}/externalVetting"),
+        Some(&json!({"evpId": "AEGIS", "vettingClass": "AUTHPLUS"})),
+    )
+    .await
+    .expect(StatusCode::OK, "ordering Auth+");
+    hooks
+        .event("BRAND_EMAIL_2FA_SEND", &json!({"brandId": brand_id}))
+        .await;
+    hooks
+        .event(
+            "BRAND_AUTHPLUS_VERIFICATION_COMPLETE",
+            &json!({"brandId": brand_id}),
+        )
+        .await;
+}
