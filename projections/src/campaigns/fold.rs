@@ -237,7 +237,8 @@ impl CampaignRow {
             } => {
                 self.sharing_status = Some(to.clone());
                 self.upstream_cnp_id = upstream_cnp_id.clone();
-                self.sharing_explanation = explanation.clone();
+                // TCR says "" for no explanation (recorded so before tendlc took it for none).
+                self.sharing_explanation = explanation.clone().filter(|e| !e.trim().is_empty());
             }
             CampaignEvent::CampaignTcrStatusChanged { to, .. } => {
                 self.tcr_status = Some(to.clone());

@@ -351,7 +351,9 @@ impl Campaign {
             },
             CampaignAction::Share { upstream_cnp_id } => {
                 let (to, explanation) = match answer {
-                    ActionAnswer::Shared(sharing) => (sharing.sharing_status, sharing.explanation),
+                    ActionAnswer::Shared(sharing) => {
+                        (sharing.sharing_status, given(sharing.explanation))
+                    }
                     _ => (SharingStatus::Pending.into(), None),
                 };
                 vec![CampaignEvent::CampaignSharingChanged {
@@ -470,7 +472,7 @@ impl Campaign {
                         .or_else(|| current.and_then(|c| c.upstream_cnp_id.clone())),
                     from: current.map(|c| c.status.clone()),
                     to: sharing.sharing_status,
-                    explanation: sharing.explanation,
+                    explanation: given(sharing.explanation),
                     source,
                 });
             }
@@ -507,6 +509,11 @@ impl Campaign {
     fn observed(&mut self, at: DateTime<Utc>) {
         self.last_observed_at = Some(self.last_observed_at.map_or(at, |last| last.max(at)));
     }
+}
+
+/// TCR's text, when it says something (it sends `""` for no explanation).
+fn given(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
 }
 
 crate::aggregate!(

@@ -131,10 +131,11 @@ fn it_should_share_once_until_the_partner_declines() {
     CampaignTest::with(())
         .given(given.clone())
         .when(CampaignCommand::RecordActionAccepted {
+            // TCR's "" for no explanation is no explanation
             answer: ActionAnswer::Shared(TcrSharing {
                 upstream_cnp_id: Some("CNP0001".into()),
                 sharing_status: SharingStatus::Pending.into(),
-                explanation: None,
+                explanation: Some(String::new()),
             }),
         })
         .then_expect_events(vec![CampaignEvent::CampaignSharingChanged {
