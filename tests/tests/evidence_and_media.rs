@@ -187,27 +187,8 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
         "TCR holds the file: {held}"
     );
     assert_eq!(held[0]["fileName"], "irs-letter.png", "{held}");
-    // Sent again: TCR holds it already, so nothing is sent or recorded.
-    let (status, again) = app
-        .call_for(
-            alpha,
-            Method::POST,
-            &evidence_path,
-            Some(json!({"sha256": png})),
-        )
-        .await;
-    assert_eq!(status, 200, "{again}");
-    assert_eq!(
-        again["evidence"].as_array().map(Vec::len),
-        Some(1),
-        "{again}"
-    );
-    let held = at_tcr(&app, &format!("/brand/{tcr_brand}/appeal/evidence")).await;
-    assert_eq!(
-        held.as_array().map(Vec::len),
-        Some(1),
-        "uploaded once: {held}"
-    );
+    let tcr_evidence = format!("/brand/{tcr_brand}/appeal/evidence");
+    sent_again_changes_nothing(&app, alpha, &evidence_path, &png, "evidence", &tcr_evidence).await;
 
     let recorded = app.payloads_of(&brand, "BrandEvidenceUploaded").await;
     assert_eq!(recorded.len(), 1, "one event records the upload");
@@ -249,6 +230,38 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
         appeals[0]["attachmentUuidList"],
         json!([attachment_id]),
         "TCR's appeal names the evidence: {appeals}"
+    );
+}
+
+/// Sends the file `digest` to `path` again: TCR holds it there already, so the answer lists it
+/// once under `listed` and TCR (`tcr_path`) holds one copy.
+async fn sent_again_changes_nothing(
+    app: &TestApp,
+    customer: Uuid,
+    path: &str,
+    digest: &str,
+    listed: &str,
+    tcr_path: &str,
+) {
+    let (status, again) = app
+        .call_for(
+            customer,
+            Method::POST,
+            path,
+            Some(json!({"sha256": digest})),
+        )
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        again[listed].as_array().map(Vec::len),
+        Some(1),
+        "listed once: {again}"
+    );
+    let held = at_tcr(app, tcr_path).await;
+    assert_eq!(
+        held.as_array().map(Vec::len),
+        Some(1),
+        "uploaded once: {held}"
     );
 }
 
@@ -579,22 +592,8 @@ async fn a_campaign_takes_mms_media_and_supporting_documents_it_shows() {
         document.as_str(),
         "TCR holds the document: {held}"
     );
-    // The same file again: TCR holds it there already, so nothing is sent or recorded.
-    let (status, again) = app
-        .call_for(alpha, Method::POST, &mms_path, Some(json!({"sha256": gif})))
-        .await;
-    assert_eq!(status, 200, "{again}");
-    assert_eq!(
-        again["mmsMedia"].as_array().map(Vec::len),
-        Some(1),
-        "listed once: {again}"
-    );
-    let held = at_tcr(&app, &format!("/campaign/{tcr_campaign}/mms")).await;
-    assert_eq!(
-        held.as_array().map(Vec::len),
-        Some(1),
-        "uploaded once: {held}"
-    );
+    let tcr_media = format!("/campaign/{tcr_campaign}/mms");
+    sent_again_changes_nothing(&app, alpha, &mms_path, &gif, "mmsMedia", &tcr_media).await;
     let events = app.payloads_of(&id, "CampaignFileAttached").await;
     assert_eq!(events.len(), 2, "one event per file");
     assert!(
