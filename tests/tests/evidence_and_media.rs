@@ -225,6 +225,16 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
         )
         .await;
     assert_eq!(status, 200, "the appeal is filed: {appealed}");
+    assert_eq!(
+        appealed["appeal"]["evidence"],
+        json!([attachment_id]),
+        "the appeal shows the evidence it names: {appealed}"
+    );
+    let filed = app.payloads_of(&brand, "BrandAppealFiled").await;
+    assert!(
+        filed[0].to_string().contains(&attachment_id),
+        "and the record keeps it: {filed:?}"
+    );
     let appeals = at_tcr(&app, &format!("/brand/{tcr_brand}/appeal")).await;
     assert_eq!(
         appeals[0]["attachmentUuidList"],

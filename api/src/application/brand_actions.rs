@@ -93,10 +93,11 @@ impl BrandRequest {
             BrandRequest::Appeal {
                 categories,
                 explanation,
-                ..
+                attachment_uuids,
             } => BrandAction::Appeal {
                 categories: categories.clone(),
                 explanation: explanation.clone(),
+                evidence: attachment_uuids.clone(),
             },
             BrandRequest::SendOtp { .. } => BrandAction::SendOtp,
             BrandRequest::VerifyOtp { .. } => BrandAction::VerifyOtp,

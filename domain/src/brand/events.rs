@@ -116,6 +116,10 @@ pub enum BrandEvent {
     BrandAppealFiled {
         categories: Vec<AppealCategory>,
         explanation: Option<String>,
+        /// TCR's ids of the evidence files the appeal names (absent in appeals recorded before
+        /// it was kept).
+        #[serde(default)]
+        evidence: Vec<String>,
     },
     /// TCR finished reviewing the appeal.
     BrandAppealCompleted {

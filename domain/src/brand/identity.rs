@@ -32,6 +32,9 @@ pub enum BrandAction {
     Appeal {
         categories: Vec<AppealCategory>,
         explanation: Option<String>,
+        /// TCR's ids of the evidence files it names.
+        #[serde(default)]
+        evidence: Vec<String>,
     },
     SendOtp,
     VerifyOtp,
@@ -293,12 +296,14 @@ impl Brand {
                 BrandAction::Appeal {
                     categories,
                     explanation,
+                    evidence,
                 },
                 _,
             ) => {
                 events.push(BrandEvent::BrandAppealFiled {
                     categories,
                     explanation,
+                    evidence,
                 });
             }
             (BrandAction::SendOtp, BrandActionAnswer::OtpSent(sent)) => {

@@ -232,10 +232,12 @@ impl BrandRow {
             BrandEvent::BrandAppealFiled {
                 categories,
                 explanation,
+                evidence,
             } => {
                 self.appeal_status = Some(AppealStatus::Pending);
                 self.appeal = Some(json!({
-                    "categories": categories, "explanation": explanation, "filedAt": at.recorded_at,
+                    "categories": categories, "explanation": explanation, "evidence": evidence,
+                    "filedAt": at.recorded_at,
                 }));
             }
             BrandEvent::BrandAppealCompleted { outcome, source } => {

@@ -220,11 +220,13 @@ fn it_should_keep_an_appeal_from_filing_to_outcome_and_free_the_action_it_answer
             action: BrandAction::Appeal {
                 categories: vec![AppealCategory::VerifyTaxId],
                 explanation: None,
+                evidence: vec!["BXYZ123/VA/letter".into()],
             },
         },
         BrandEvent::BrandAppealFiled {
             categories: vec![AppealCategory::VerifyTaxId],
             explanation: None,
+            evidence: vec!["BXYZ123/VA/letter".into()],
         },
         BrandEvent::BrandAppealCompleted {
             outcome: Some("VERIFIED".into()),
@@ -237,7 +239,8 @@ fn it_should_keep_an_appeal_from_filing_to_outcome_and_free_the_action_it_answer
     assert_eq!(
         brand.appeal,
         Some(json!({
-            "categories": ["VERIFY_TAX_ID"], "explanation": null, "filedAt": at(4).recorded_at,
+            "categories": ["VERIFY_TAX_ID"], "explanation": null,
+            "evidence": ["BXYZ123/VA/letter"], "filedAt": at(4).recorded_at,
             "outcome": "VERIFIED", "completedAt": "2023-11-14T22:13:25+00:00",
         }))
     );

@@ -173,6 +173,7 @@ fn it_should_appeal_only_an_unverified_brand() {
     let appeal = BrandAction::Appeal {
         categories: vec![AppealCategory::VerifyTaxId],
         explanation: Some("EIN letter attached".into()),
+        evidence: vec!["BXYZ123/VA/letter".into()],
     };
     assert!(refusal(company(IdentityStatus::Verified), appeal.clone()).contains("UNVERIFIED"));
     let mut given = company(IdentityStatus::Unverified);
@@ -187,6 +188,8 @@ fn it_should_appeal_only_an_unverified_brand() {
         .then_expect_events(vec![BrandEvent::BrandAppealFiled {
             categories: vec![AppealCategory::VerifyTaxId],
             explanation: Some("EIN letter attached".into()),
+            // the evidence it names is on the record
+            evidence: vec!["BXYZ123/VA/letter".into()],
         }]);
 }
 
