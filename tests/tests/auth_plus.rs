@@ -431,6 +431,10 @@ async fn changing_the_business_contact_of_an_auth_plus_brand_needs_confirmation_
         refused["code"], "auth_plus_revocation_unconfirmed",
         "{refused}"
     );
+    assert_eq!(
+        refused["fields"][0]["field"], "confirmAuthPlusRevocation",
+        "the field that settles it is named: {refused}"
+    );
     let message = text(&refused["message"]);
     assert!(
         message.contains("revokes") && message.contains("confirmAuthPlusRevocation"),

@@ -215,6 +215,10 @@ async fn each_customer_sees_and_changes_only_its_own_resellers() {
         .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "reseller_name_taken", "{body}");
+    assert_eq!(
+        body["fields"][0]["field"], "companyName",
+        "the field is named: {body}"
+    );
 }
 
 #[tokio::test]

@@ -288,12 +288,31 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// The field whose value a conflict is about, for the conflicts one field settles.
+fn conflict_field(code: &str) -> Option<&'static str> {
+    match code {
+        "auth_plus_revocation_unconfirmed" => Some("confirmAuthPlusRevocation"),
+        "reseller_name_taken" => Some("companyName"),
+        _ => None,
+    }
+}
+
 /// The one mapping from the application's errors to answers.
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::NotFound(what) => ApiError::not_found(what),
-            AppError::Conflict { code, message } => ApiError::conflict(code, message),
+            AppError::Conflict { code, message } => {
+                let mut error = ApiError::conflict(code, message.clone());
+                // A conflict one field settles names it, as a refused field is named.
+                if let Some(field) = conflict_field(code) {
+                    error.body.fields = Some(vec![FieldError {
+                        field: field.into(),
+                        message,
+                    }]);
+                }
+                error
+            }
             AppError::TooSoon {
                 code,
                 message,
