@@ -626,6 +626,10 @@ async fn a_customers_campaign_migrates_to_another_partner_and_a_migration_can_be
     assert_eq!(status, 422, "TCR's 592 reaches the caller: {refused}");
     let shown = app.campaign(alpha, &id).await;
     assert_eq!(shown["lastError"]["action"], "CNP migration", "{shown}");
+    assert!(
+        shown["lastError"]["tcr"][0]["catalogueDescription"].is_string(),
+        "the recorded refusal's code carries TCR's explanation: {shown}"
+    );
     assert!(shown.get("cnpMigration").is_none(), "{shown}");
 
     // Allowed: started, then cancelled by the customer.

@@ -288,6 +288,10 @@ async fn a_campaign_names_only_a_reseller_of_its_own_customer() {
         "the refusal is shown as every last failure is: {shown}"
     );
     assert!(error["tcr"][0]["code"].is_number(), "{shown}");
+    assert!(
+        error["tcr"][0]["catalogueDescription"].is_string(),
+        "a TCR code shown carries TCR's own explanation: {shown}"
+    );
     assert!(error["at"].is_string(), "{shown}");
 
     // A campaign names it in any spelling; TCR is sent its own (upper case).

@@ -3,6 +3,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use serde_json::Value;
 use tendlc_domain::tcr::{TcrApiError, TcrError};
 use tendlc_domain::validation::{FieldError, ValidationErrors};
 
@@ -220,7 +221,7 @@ pub async fn explain_tcr_codes(
 ) -> Response {
     let mut response = next.run(request).await;
     let Some(mut body) = response.extensions_mut().remove::<ErrorBody>() else {
-        return response;
+        return explain_shown_codes(&state, response).await;
     };
     let Some(shown) = body.tcr.as_mut() else {
         return response;
@@ -234,6 +235,65 @@ pub async fn explain_tcr_codes(
     parts.headers.remove(header::CONTENT_LENGTH);
     let json = serde_json::to_vec(&body).unwrap_or_default();
     Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// A JSON answer that shows a recorded failure's TCR codes (`lastError.tcr`, in any view): each
+/// entry of a `tcr` list gets TCR's explanation. Only answers that hold such a list are parsed
+/// (their bytes say so); every other answer passes as it is.
+async fn explain_shown_codes(state: &crate::http::state::AppState, response: Response) -> Response {
+    const MARK: &[u8] = b"\"tcr\":[{";
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::internal("answer", "its body could not be read").into_response();
+    };
+    let shows_codes = bytes.windows(MARK.len()).any(|w| w == MARK);
+    let mut value = match shows_codes.then(|| serde_json::from_slice::<Value>(&bytes)) {
+        Some(Ok(value)) => value,
+        _ => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    let mut codes = Vec::new();
+    visit_tcr_lists(&mut value, &mut |entry| {
+        if let Some(code) = entry.get("code").and_then(Value::as_i64) {
+            codes.push(code);
+        }
+    });
+    let explained = state.app.catalogues.explain(&codes).await;
+    visit_tcr_lists(&mut value, &mut |entry| {
+        let code = entry.get("code").and_then(Value::as_i64);
+        if let (Some(text), Value::Object(fields)) = (code.and_then(|c| explained.get(&c)), entry) {
+            fields
+                .entry("catalogueDescription")
+                .or_insert_with(|| text.clone().into());
+        }
+    });
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let json = serde_json::to_vec(&value).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// Calls `each` with every entry of every `tcr` list in `value`.
+fn visit_tcr_lists(value: &mut Value, each: &mut impl FnMut(&mut Value)) {
+    match value {
+        Value::Object(fields) => {
+            for (name, inner) in fields.iter_mut() {
+                match (name.as_str(), inner) {
+                    ("tcr", Value::Array(entries)) => entries.iter_mut().for_each(&mut *each),
+                    (_, inner) => visit_tcr_lists(inner, each),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| visit_tcr_lists(item, each)),
+        _ => {}
+    }
 }
 
 /// Error answers made below the handlers (the server's timeouts, axum's own rejections) come
