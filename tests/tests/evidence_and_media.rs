@@ -227,7 +227,7 @@ async fn evidence_goes_to_tcr_by_digest_and_an_identity_appeal_names_it() {
     assert_eq!(status, 200, "the appeal is filed: {appealed}");
     assert_eq!(
         appealed["appeal"]["evidence"],
-        json!([attachment_id]),
+        json!([{"attachmentId": attachment_id, "sha256": png}]),
         "the appeal shows the evidence it names: {appealed}"
     );
     let filed = app.payloads_of(&brand, "BrandAppealFiled").await;
@@ -437,6 +437,11 @@ async fn an_enhanced_vet_is_appealed_with_evidence_and_its_report_is_readable() 
         shown["vettingAppeals"][0]["categories"],
         json!(["LOW_SCORE"]),
         "{shown}"
+    );
+    assert_eq!(
+        shown["vettingAppeals"][0]["evidence"][0]["sha256"],
+        png.as_str(),
+        "the evidence is named as it was sent, by digest (with TCR's id): {shown}"
     );
     let decided = eventually(
         Duration::from_secs(10),

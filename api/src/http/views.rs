@@ -79,7 +79,8 @@ pub struct BrandView {
     /// PENDING | COMPLETE, once an identity appeal was filed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appeal_status: Option<String>,
-    /// `{categories, explanation, filedAt, outcome?, completedAt?}`.
+    /// `{categories, explanation, evidence: [{attachmentId, sha256}], filedAt, outcome?,
+    /// completedAt?}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub appeal: Option<Value>,
@@ -88,8 +89,8 @@ pub struct BrandView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub evidence: Option<Value>,
-    /// External-vetting appeals filed: `[{provider, vettingId, categories, evidence, explanation,
-    /// filedAt, status}]`, `status` PENDING until TCR decides, then COMPLETE with
+    /// External-vetting appeals filed: `[{provider, vettingId, categories, evidence:
+    /// [{attachmentId, sha256}], explanation, filedAt, status}]`, `status` PENDING until TCR decides, then COMPLETE with
     /// `outcome {vetStatus, vetScore, reasons}` and `completedAt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]

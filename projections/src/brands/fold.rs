@@ -14,6 +14,23 @@ use crate::documents::{failed, merged, postgres_json_time};
 use crate::fold::{EventContext, Fold};
 
 /// Appends to a JSON list column.
+/// An appeal's evidence as the brand's own `evidence` names it: each of TCR's attachment ids
+/// with the file's SHA-256 (what the customer sent it by), when the brand sent it.
+fn evidence_named(brand_evidence: &Value, attachment_ids: &[String]) -> Value {
+    let digest_of = |id: &str| {
+        brand_evidence.as_array().and_then(|items| {
+            items
+                .iter()
+                .find(|item| item["attachmentId"] == id)
+                .map(|item| item["sha256"].clone())
+        })
+    };
+    attachment_ids
+        .iter()
+        .map(|id| json!({"attachmentId": id, "sha256": digest_of(id)}))
+        .collect()
+}
+
 fn push(list: &mut Value, item: Value) {
     match list.as_array_mut() {
         Some(items) => items.push(item),
@@ -236,7 +253,8 @@ impl BrandRow {
             } => {
                 self.appeal_status = Some(AppealStatus::Pending);
                 self.appeal = Some(json!({
-                    "categories": categories, "explanation": explanation, "evidence": evidence,
+                    "categories": categories, "explanation": explanation,
+                    "evidence": evidence_named(&self.evidence, evidence),
                     "filedAt": at.recorded_at,
                 }));
             }
@@ -272,7 +290,8 @@ impl BrandRow {
                 &mut self.vetting_appeals,
                 json!({
                     "provider": provider, "vettingId": vetting_id, "categories": categories,
-                    "evidence": evidence, "explanation": explanation, "status": "PENDING",
+                    "evidence": evidence_named(&self.evidence, evidence),
+                    "explanation": explanation, "status": "PENDING",
                     "filedAt": postgres_json_time(at.recorded_at),
                 }),
             ),

@@ -240,7 +240,8 @@ fn it_should_keep_an_appeal_from_filing_to_outcome_and_free_the_action_it_answer
         brand.appeal,
         Some(json!({
             "categories": ["VERIFY_TAX_ID"], "explanation": null,
-            "evidence": ["BXYZ123/VA/letter"], "filedAt": at(4).recorded_at,
+            "evidence": [{"attachmentId": "BXYZ123/VA/letter", "sha256": null}],
+            "filedAt": at(4).recorded_at,
             "outcome": "VERIFIED", "completedAt": "2023-11-14T22:13:25+00:00",
         }))
     );
