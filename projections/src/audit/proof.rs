@@ -61,13 +61,16 @@ pub async fn proof(pool: &PgPool, positions: &[i64]) -> Result<ChainProof, sqlx:
             #[sqlx(flatten)]
             event: ChainedEvent,
         }
+        // Only links up to the head read above: the chain moves on meanwhile, and a link past
+        // the head could not be shown to lead to it (it counts as not yet chained).
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT c.chain_index, c.prev_hash, c.hash, {CHAINED_COLUMNS}
                FROM event_chain c JOIN events e ON e.global_position = c.global_position
-              WHERE c.global_position = ANY($1)
+              WHERE c.global_position = ANY($1) AND c.chain_index <= $2
               ORDER BY c.chain_index"
         ))
         .bind(positions)
+        .bind(head.as_ref().map_or(0, |h| h.chain_index))
         .fetch_all(pool)
         .await?;
         rows.into_iter()
