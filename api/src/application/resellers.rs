@@ -9,9 +9,7 @@ use tendlc_domain::ids::{CustomerId, ResellerId, TcrResellerId};
 use tendlc_domain::reseller::{
     Reseller, ResellerCommand, ResellerDetails, ResellerFailure, ResellerOutcome,
 };
-use tendlc_domain::tcr::{
-    TcrApiError, TcrError, TcrPort, TcrReply, TcrResellerRequest, INTERRUPTED,
-};
+use tendlc_domain::tcr::{TcrApiError, TcrError, TcrPort, TcrReply, TcrResellerRequest};
 use tendlc_projections::resellers::{self as reseller_rows, ResellerRow};
 use tendlc_projections::Wake;
 
@@ -233,7 +231,7 @@ impl Resellers {
             let retrying_lost = state
                 .last_failure
                 .as_ref()
-                .is_some_and(|f| f.kind == INTERRUPTED || TcrError::kind_may_have_acted(&f.kind));
+                .is_some_and(|f| TcrError::kind_may_have_acted(&f.kind));
             async move {
                 match held {
                     Some(tcr_reseller_id) => {

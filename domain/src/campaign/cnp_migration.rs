@@ -8,13 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::aggregate::{Campaign, CampaignError};
 use super::events::{CampaignAction, CampaignEvent};
 use crate::metadata::Source;
-use crate::tcr::{TcrCnpMigration, TcrError, INTERRUPTED};
+use crate::tcr::TcrCnpMigration;
 use crate::values::{CnpMigrationStatus, SharingStatus};
-
-/// Whether an action recorded failed for `reason` may have been done at TCR all the same.
-pub(super) fn failure_may_have_acted(reason: &str) -> bool {
-    reason == INTERRUPTED || TcrError::kind_may_have_acted(reason)
-}
 
 /// The campaign's latest CNP migration, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -174,11 +174,12 @@ impl TcrError {
         Self::kind_may_have_acted(self.kind())
     }
 
-    /// [`TcrError::may_have_acted`] for a failure as recorded (its [`TcrError::kind`]).
+    /// [`TcrError::may_have_acted`] for a failure as recorded (its [`TcrError::kind`], or
+    /// [`INTERRUPTED`] for an action whose process died before TCR's answer was recorded).
     pub fn kind_may_have_acted(kind: &str) -> bool {
         matches!(
             kind,
-            "timeout" | "server_error" | "unreachable" | "unreadable_answer"
+            "timeout" | "server_error" | "unreachable" | "unreadable_answer" | INTERRUPTED
         )
     }
 

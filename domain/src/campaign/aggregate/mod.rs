@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::carriers::{CarrierReason, Mno};
-use super::cnp_migration::{failure_may_have_acted, CnpMigration};
+use super::cnp_migration::CnpMigration;
 use super::commands::{ActionAnswer, CampaignCommand, Observation};
 use super::events::{Billing, CampaignAction, CampaignEvent};
 use super::profile::CampaignProfile;
@@ -12,7 +12,7 @@ use crate::attachment::AttachmentUse;
 use crate::brand::RegistrationStatus;
 use crate::ids::{BrandId, CampaignId, CustomerId, TcrBrandId, TcrCampaignId};
 use crate::metadata::Source;
-use crate::tcr::{MnoTerms, UsecaseQualification, INTERRUPTED};
+use crate::tcr::{MnoTerms, TcrError, UsecaseQualification, INTERRUPTED};
 use crate::values::{
     CnpMigrationStatus, KnownValue, NudgeIntent, OperationStatus, Reported, SharingStatus,
     TcrCampaignStatus,
@@ -578,7 +578,7 @@ impl Campaign {
             }
             CampaignEvent::CampaignActionFailed { reason, .. } => {
                 if let Some(CampaignAction::MigrateCnp { upstream_cnp_id }) = answered {
-                    if failure_may_have_acted(&reason) {
+                    if TcrError::kind_may_have_acted(&reason) {
                         self.cnp_migration_unconfirmed = Some(upstream_cnp_id);
                     }
                 }
