@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tendlc_domain::attachment::VETTING_APPEAL_CATEGORIES;
 use tendlc_domain::brand::profile::Places;
-use tendlc_domain::tcr::{TcrCatalogue, TcrPort};
+use tendlc_domain::tcr::{TcrCatalogue, TcrError, TcrPort};
 use tokio::sync::Mutex;
 
 use super::error::AppError;
@@ -29,9 +29,15 @@ const REFRESH: Duration = Duration::from_secs(3600);
 const RETRY: Duration = Duration::from_secs(60);
 const PLACES: [TcrCatalogue; 2] = [TcrCatalogue::Countries, TcrCatalogue::UsStates];
 
-type Entries = Arc<Mutex<HashMap<TcrCatalogue, (Instant, Value)>>>;
-/// Each vetting provider's appeal categories, by provider, with when they were read.
-type AppealCategories = Arc<Mutex<HashMap<String, (Instant, Vec<String>)>>>;
+/// What is cached: one of TCR's catalogues, or the appeal categories of one vetting provider
+/// (the same catalogue, narrowed by `evpId`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Catalogue(TcrCatalogue),
+    AppealCategories(String),
+}
+
+type Entries = Arc<Mutex<HashMap<Key, (Instant, Value)>>>;
 
 /// One entry of an enumeration TCR lists as `[{id, displayName, description}]`.
 #[derive(serde::Deserialize)]
@@ -42,7 +48,6 @@ struct CatalogueEntry {
 pub struct Catalogues {
     tcr: Arc<dyn TcrPort>,
     entries: Entries,
-    appeal_categories: AppealCategories,
     /// When the background read of the places lists was last started.
     places_read: Arc<std::sync::Mutex<Option<Instant>>>,
 }
@@ -52,7 +57,6 @@ impl Catalogues {
         Self {
             tcr,
             entries: Entries::default(),
-            appeal_categories: Arc::default(),
             places_read: Arc::default(),
         }
     }
@@ -63,40 +67,26 @@ impl Catalogues {
     }
 
     /// The categories TCR takes in an appeal of `provider`'s vets, from TCR's catalogue for
-    /// that provider (cached like the others); TCR's general list when it lists none for it;
-    /// the built-in list when TCR cannot be read now (TCR still checks what is sent).
+    /// that provider (cached like the others); the built-in list when TCR cannot be read now or
+    /// lists none (TCR still checks what is sent).
     pub async fn vetting_appeal_categories(&self, provider: &str) -> Vec<String> {
-        let fresh = {
-            let cached = self.appeal_categories.lock().await;
-            cached
-                .get(provider)
-                .filter(|(at, _)| at.elapsed() < REFRESH)
-                .map(|(_, ids)| ids.clone())
-        };
-        if let Some(ids) = fresh {
-            return ids;
-        }
-        let ids = |listed: serde_json::Result<Vec<CatalogueEntry>>| -> Option<Vec<String>> {
-            let ids: Vec<String> = listed.ok()?.into_iter().map(|entry| entry.id).collect();
-            (!ids.is_empty()).then_some(ids)
-        };
-        let read = self.tcr.vetting_appeal_categories(provider).await.result;
-        match read
+        let key = Key::AppealCategories(provider.to_owned());
+        let read = cached(&self.entries, key, || async {
+            self.tcr.vetting_appeal_categories(provider).await.result
+        })
+        .await;
+        let listed: Vec<String> = read
             .ok()
-            .and_then(|value| ids(serde_json::from_value(value)))
-        {
-            Some(listed) => {
-                self.appeal_categories
-                    .lock()
-                    .await
-                    .insert(provider.to_owned(), (Instant::now(), listed.clone()));
-                listed
-            }
-            None => VETTING_APPEAL_CATEGORIES
+            .and_then(|value| serde_json::from_value::<Vec<CatalogueEntry>>(value).ok())
+            .map(|entries| entries.into_iter().map(|entry| entry.id).collect())
+            .unwrap_or_default();
+        if listed.is_empty() {
+            return VETTING_APPEAL_CATEGORIES
                 .iter()
                 .map(|c| (*c).to_owned())
-                .collect(),
+                .collect();
         }
+        listed
     }
 
     /// TCR's own description of each of `codes`, from its error catalogue; empty when TCR's
@@ -123,14 +113,16 @@ impl Catalogues {
             let entries = self.entries.lock().await;
             let lists: Vec<Option<Vec<String>>> = PLACES
                 .iter()
-                .map(|c| match entries.get(c) {
+                .map(|c| match entries.get(&Key::Catalogue(*c)) {
                     Some((_, Value::Object(map))) => Some(map.keys().cloned().collect()),
                     _ => None,
                 })
                 .collect();
-            let due = PLACES
-                .iter()
-                .any(|c| entries.get(c).is_none_or(|(at, _)| at.elapsed() >= REFRESH));
+            let due = PLACES.iter().any(|c| {
+                entries
+                    .get(&Key::Catalogue(*c))
+                    .is_none_or(|(at, _)| at.elapsed() >= REFRESH)
+            });
             (lists, due)
         };
         if due {
@@ -166,27 +158,41 @@ impl Catalogues {
     }
 }
 
-/// From the cache while fresh, else from TCR (the lock is not held while TCR is asked, so a
-/// slow TCR never holds up readers of what is cached).
+/// One catalogue, from the cache while fresh, else from TCR.
 async fn fetch(
     tcr: &Arc<dyn TcrPort>,
     entries: &Entries,
     catalogue: TcrCatalogue,
 ) -> Result<Value, AppError> {
-    if let Some((at, value)) = entries.lock().await.get(&catalogue) {
-        if at.elapsed() < REFRESH {
-            return Ok(value.clone());
-        }
-    }
-    let value = tcr.catalogue(catalogue).await.result.map_err(|error| {
+    cached(entries, Key::Catalogue(catalogue), || async {
+        tcr.catalogue(catalogue).await.result
+    })
+    .await
+    .map_err(|error| {
         AppError::tcr(
             error,
             "The catalogue could not be read from TCR; try again.",
         )
-    })?;
+    })
+}
+
+/// `key` from the cache while fresh, else as `read` gets it from TCR (the lock is not held
+/// while TCR is asked, so a slow TCR never holds up readers of what is cached); a failure is
+/// not cached.
+async fn cached<Read, Fut>(entries: &Entries, key: Key, read: Read) -> Result<Value, TcrError>
+where
+    Read: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Value, TcrError>>,
+{
+    if let Some((at, value)) = entries.lock().await.get(&key) {
+        if at.elapsed() < REFRESH {
+            return Ok(value.clone());
+        }
+    }
+    let value = read().await?;
     entries
         .lock()
         .await
-        .insert(catalogue, (Instant::now(), value.clone()));
+        .insert(key, (Instant::now(), value.clone()));
     Ok(value)
 }
