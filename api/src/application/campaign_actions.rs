@@ -256,6 +256,17 @@ impl Campaigns {
         campaign: &Campaign,
         request: CampaignRequest,
     ) -> Result<Option<Outcome<CampaignRow>>, AppError> {
+        // A migration whose last request's answer was lost: what TCR did with it comes first.
+        let read_back;
+        let campaign = match request {
+            CampaignRequest::MigrateCnp { .. } if campaign.cnp_migration_unconfirmed.is_some() => {
+                read_back = self
+                    .follow_cnp_migration(campaign_id, campaign, context)
+                    .await?;
+                read_back.as_ref().map_or(campaign, |read| &read.state)
+            }
+            _ => campaign,
+        };
         let (command, send) = request.prepare(campaign)?;
         let tcr = self.tcr().clone();
         self.act(

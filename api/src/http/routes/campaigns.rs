@@ -425,19 +425,8 @@ async fn migrate(
     Path(id): Path<String>,
     Body(body): Body<PartnerBody>,
 ) -> Result<Response, ApiError> {
-    let mut owned = owned(&state, &caller, &id).await?;
+    let owned = owned(&state, &caller, &id).await?;
     let upstream_cnp_id = body.partner().map_err(ApiError::validation)?;
-    if owned.campaign.cnp_migration_unconfirmed.is_some() {
-        // The last request's answer was lost: what TCR did with it comes first.
-        let context = caller.context(owned.customer_id, request_id.clone());
-        let campaigns = &state.app.campaigns;
-        if let Some(read) = campaigns
-            .follow_cnp_migration(owned.campaign_id, &owned.campaign, &context)
-            .await?
-        {
-            owned.campaign = read.state;
-        }
-    }
     let request = CampaignRequest::MigrateCnp { upstream_cnp_id };
     run(&state, &caller, request_id, owned, request).await
 }
